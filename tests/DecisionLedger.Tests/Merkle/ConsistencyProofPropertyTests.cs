@@ -35,30 +35,30 @@ public sealed class ConsistencyProofPropertyTests
                 for (int i = 0; i < hashes.Count; i++)
                 {
                     Sha256Hash[] tampered = MerkleTestData.With(hashes, i, MerkleTestData.FlipBit(hashes[i], m + i));
-                    Assert.False(MerkleProofVerifier.VerifyConsistency(m, n, roots[m], roots[n], tampered), $"flipped hash {i}, {at}");
+                    Assert.False(MerkleProofVerifier.VerifyConsistency(m, n, roots[m], roots[n], tampered), at);
                 }
 
                 Assert.False(MerkleProofVerifier.VerifyConsistency(m, n, MerkleTestData.FlipBit(roots[m], n), roots[n], hashes), at);
                 Assert.False(MerkleProofVerifier.VerifyConsistency(m, n, roots[m], MerkleTestData.FlipBit(roots[n], m), hashes), at);
                 if (m > 1)
                 {
-                    Assert.False(MerkleProofVerifier.VerifyConsistency(m - 1, n, roots[m - 1], roots[n], hashes), $"from {m - 1}, {at}");
+                    Assert.False(MerkleProofVerifier.VerifyConsistency(m - 1, n, roots[m - 1], roots[n], hashes), at);
                 }
 
                 if (m < n)
                 {
-                    Assert.False(MerkleProofVerifier.VerifyConsistency(m + 1, n, roots[m + 1], roots[n], hashes), $"from {m + 1}, {at}");
-                    Assert.False(MerkleProofVerifier.VerifyConsistency(m, n - 1, roots[m], roots[n - 1], hashes), $"to {n - 1}, {at}");
+                    Assert.False(MerkleProofVerifier.VerifyConsistency(m + 1, n, roots[m + 1], roots[n], hashes), at);
+                    Assert.False(MerkleProofVerifier.VerifyConsistency(m, n - 1, roots[m], roots[n - 1], hashes), at);
                 }
 
                 // Wrong sizes are checked against those sizes' own roots (see the inclusion tests).
-                Assert.False(MerkleProofVerifier.VerifyConsistency(m, n + 1, roots[m], roots[n + 1], hashes), $"to {n + 1}, {at}");
+                Assert.False(MerkleProofVerifier.VerifyConsistency(m, n + 1, roots[m], roots[n + 1], hashes), at);
                 if (hashes.Count > 0)
                 {
-                    Assert.False(MerkleProofVerifier.VerifyConsistency(m, n, roots[m], roots[n], [.. hashes.Take(hashes.Count - 1)]), $"truncated, {at}");
+                    Assert.False(MerkleProofVerifier.VerifyConsistency(m, n, roots[m], roots[n], [.. hashes.Take(hashes.Count - 1)]), at);
                 }
 
-                Assert.False(MerkleProofVerifier.VerifyConsistency(m, n, roots[m], roots[n], [.. hashes, leaves[0]]), $"extended, {at}");
+                Assert.False(MerkleProofVerifier.VerifyConsistency(m, n, roots[m], roots[n], [.. hashes, leaves[0]]), at);
             }
         }
     }

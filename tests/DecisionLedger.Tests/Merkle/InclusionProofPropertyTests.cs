@@ -29,31 +29,32 @@ public sealed class InclusionProofPropertyTests
             for (int index = 0; index < size; index++)
             {
                 InclusionProof proof = await tree.ProveInclusionAsync(index, size);
+                string at = $"index {index}, size {size}";
                 IReadOnlyList<Sha256Hash> hashes = proof.Hashes;
                 Assert.Equal(leaves[index], proof.LeafHash);
-                Assert.True(MerkleProofVerifier.VerifyInclusion(index, size, leaves[index], hashes, root), $"index {index}, size {size}");
+                Assert.True(MerkleProofVerifier.VerifyInclusion(index, size, leaves[index], hashes, root), at);
 
                 for (int i = 0; i < hashes.Count; i++)
                 {
                     Sha256Hash[] tampered = MerkleTestData.With(hashes, i, MerkleTestData.FlipBit(hashes[i], index + i));
-                    Assert.False(MerkleProofVerifier.VerifyInclusion(index, size, leaves[index], tampered, root), $"flipped hash {i}, index {index}, size {size}");
+                    Assert.False(MerkleProofVerifier.VerifyInclusion(index, size, leaves[index], tampered, root), at);
                 }
 
                 Assert.False(MerkleProofVerifier.VerifyInclusion(index, size, MerkleTestData.FlipBit(leaves[index], size), hashes, root));
                 Assert.False(MerkleProofVerifier.VerifyInclusion(index, size, leaves[index], hashes, MerkleTestData.FlipBit(root, index)));
                 if (index > 0)
                 {
-                    Assert.False(MerkleProofVerifier.VerifyInclusion(index - 1, size, leaves[index], hashes, root), $"index {index - 1} for {index}, size {size}");
+                    Assert.False(MerkleProofVerifier.VerifyInclusion(index - 1, size, leaves[index], hashes, root), at);
                 }
 
-                Assert.False(MerkleProofVerifier.VerifyInclusion(index + 1, size, leaves[index], hashes, root), $"index {index + 1} for {index}, size {size}");
+                Assert.False(MerkleProofVerifier.VerifyInclusion(index + 1, size, leaves[index], hashes, root), at);
                 // A wrong size is checked against that size's own root: the RFC 9162 verifier trusts
                 // the (size, root) pair of a checkpoint, and e.g. the proof of leaf 0 in a tree of 3
                 // also "verifies" as size 4 against the size-3 root.
-                Assert.False(MerkleProofVerifier.VerifyInclusion(index, size + 1, leaves[index], hashes, roots[size + 1]), $"size {size + 1} for {size}, index {index}");
+                Assert.False(MerkleProofVerifier.VerifyInclusion(index, size + 1, leaves[index], hashes, roots[size + 1]), at);
                 if (index < size - 1)
                 {
-                    Assert.False(MerkleProofVerifier.VerifyInclusion(index, size - 1, leaves[index], hashes, roots[size - 1]), $"size {size - 1} for {size}, index {index}");
+                    Assert.False(MerkleProofVerifier.VerifyInclusion(index, size - 1, leaves[index], hashes, roots[size - 1]), at);
                 }
 
                 if (hashes.Count > 0)
