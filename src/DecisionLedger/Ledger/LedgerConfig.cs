@@ -1,0 +1,14 @@
+namespace DecisionLedger.Ledger;
+
+/// <summary>The contents of a ledger directory's <c>ledger.json</c>.</summary>
+public sealed record LedgerConfig
+{
+    /// <summary>The directory layout version this code writes.</summary>
+    public const int CurrentFormatVersion = 1;
+
+    /// <summary>The checkpoint origin line.</summary>
+    public required string Origin { get; init; }
+
+    /// <summary>The directory layout version.</summary>
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
+}

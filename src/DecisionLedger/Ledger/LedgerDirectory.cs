@@ -1,0 +1,152 @@
+using System.Text.Json;
+using DecisionLedger.Checkpoints;
+using DecisionLedger.Hashing;
+using DecisionLedger.Randomness;
+
+namespace DecisionLedger.Ledger;
+
+/// <summary>
+/// A ledger on disk: one directory holding the database, the signing key, the fingerprint
+/// key and the configuration. Secret files are created with mode 0600.
+/// </summary>
+public sealed class LedgerDirectory
+{
+    /// <summary>The configuration file's name.</summary>
+    public const string ConfigFileName = "ledger.json";
+
+    /// <summary>The signer key file's name (the C2SP note signer key string).</summary>
+    public const string SigningKeyFileName = "signing.key";
+
+    /// <summary>The fingerprint key file's name (base64 of 32 random bytes).</summary>
+    public const string FingerprintKeyFileName = "fingerprint.key";
+
+    /// <summary>The embedded SQLite database's file name.</summary>
+    public const string DatabaseFileName = "ledger.db";
+
+    private LedgerDirectory(string path, LedgerConfig config, Ed25519NoteSigner signer, byte[] fingerprintKey)
+    {
+        Path = path;
+        Config = config;
+        Signer = signer;
+        FingerprintKey = fingerprintKey;
+    }
+
+    /// <summary>The directory's full path.</summary>
+    public string Path { get; }
+
+    /// <summary>The ledger's configuration (origin, format version).</summary>
+    public LedgerConfig Config { get; }
+
+    /// <summary>Signs the ledger's checkpoints.</summary>
+    public Ed25519NoteSigner Signer { get; }
+
+    /// <summary>The verifier key string auditors use: <c>name+keyid+base64key</c>.</summary>
+    public string VerifierKey => Signer.VerifierKey;
+
+    /// <summary>The HMAC key of input fingerprints.</summary>
+    public byte[] FingerprintKey { get; }
+
+    /// <summary>The path of the embedded database file.</summary>
+    public string DatabasePath => System.IO.Path.Combine(Path, DatabaseFileName);
+
+    /// <summary>Returns true when <paramref name="path"/> holds a ledger configuration.</summary>
+    public static bool Exists(string path) => File.Exists(System.IO.Path.Combine(path, ConfigFileName));
+
+    /// <summary>Creates a new ledger directory with a fresh Ed25519 key and fingerprint key.</summary>
+    /// <param name="path">The directory; created if missing, must not already hold a ledger.</param>
+    /// <param name="origin">The checkpoint origin, e.g. <c>decisionledger.example/fraud</c>.</param>
+    /// <param name="random">Key material; default the OS CSPRNG.</param>
+    /// <exception cref="ArgumentException">The origin is empty or not a single line.</exception>
+    /// <exception cref="IOException">The path already holds a ledger, or cannot be written.</exception>
+    public static LedgerDirectory Create(string path, string origin, IRandomSource? random = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (string.IsNullOrWhiteSpace(origin) || origin.Any(char.IsControl) || origin.Contains(' ', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"origin: '{origin}' is not a valid origin; use a non-empty name without spaces, such as 'decisionledger.example/fraud'.", nameof(origin));
+        }
+
+        random ??= CryptographicRandomSource.Instance;
+        string full = System.IO.Path.GetFullPath(path);
+        if (Exists(full))
+        {
+            throw new IOException($"{full} already holds a ledger ({ConfigFileName} exists); choose another --ledger directory.");
+        }
+
+        Directory.CreateDirectory(full);
+        var signer = Ed25519NoteSigner.Generate(KeyNameFor(origin), random);
+        byte[] fingerprintKey = new byte[32];
+        random.Fill(fingerprintKey);
+        var config = new LedgerConfig { Origin = origin, FormatVersion = LedgerConfig.CurrentFormatVersion };
+
+        WriteSecret(System.IO.Path.Combine(full, SigningKeyFileName), signer.SignerKey + "\n");
+        WriteSecret(System.IO.Path.Combine(full, FingerprintKeyFileName), Convert.ToBase64String(fingerprintKey) + "\n");
+        File.WriteAllText(System.IO.Path.Combine(full, ConfigFileName), JsonSerializer.Serialize(config, LedgerConfigJsonContext.Default.LedgerConfig) + "\n");
+        return new LedgerDirectory(full, config, signer, fingerprintKey);
+    }
+
+    /// <summary>Opens an existing ledger directory.</summary>
+    /// <exception cref="DirectoryNotFoundException">There is no ledger at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">A file of the ledger is malformed.</exception>
+    public static LedgerDirectory Open(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string full = System.IO.Path.GetFullPath(path);
+        if (!Exists(full))
+        {
+            throw new DirectoryNotFoundException($"{full} holds no ledger ({ConfigFileName} missing); run 'dledger init --origin NAME --ledger {path}' first.");
+        }
+
+        LedgerConfig config;
+        try
+        {
+            config = JsonSerializer.Deserialize(File.ReadAllText(System.IO.Path.Combine(full, ConfigFileName)), LedgerConfigJsonContext.Default.LedgerConfig)
+                ?? throw new InvalidDataException("empty");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{System.IO.Path.Combine(full, ConfigFileName)}: not valid JSON ({ex.Message}).", ex);
+        }
+
+        Ed25519NoteSigner signer;
+        try
+        {
+            signer = Ed25519NoteSigner.Parse(File.ReadAllText(System.IO.Path.Combine(full, SigningKeyFileName)).Trim());
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidDataException($"{System.IO.Path.Combine(full, SigningKeyFileName)}: not a signer key ({ex.Message}).", ex);
+        }
+
+        byte[] fingerprintKey;
+        try
+        {
+            fingerprintKey = Convert.FromBase64String(File.ReadAllText(System.IO.Path.Combine(full, FingerprintKeyFileName)).Trim());
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidDataException($"{System.IO.Path.Combine(full, FingerprintKeyFileName)}: not base64 ({ex.Message}).", ex);
+        }
+
+        return new LedgerDirectory(full, config, signer, fingerprintKey);
+    }
+
+    /// <summary>Creates the fingerprinter for this ledger's key.</summary>
+    public InputFingerprinter CreateFingerprinter() => new(FingerprintKey);
+
+    // Note key names may not contain '+' or spaces; the origin usually qualifies.
+    private static string KeyNameFor(string origin) => origin.Replace('+', '-');
+
+    private static void WriteSecret(string path, string contents)
+    {
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = OperatingSystem.IsWindows() ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        };
+        using var stream = new FileStream(path, options);
+        using var writer = new StreamWriter(stream);
+        writer.Write(contents);
+    }
+}

@@ -1,0 +1,29 @@
+namespace DecisionLedger.Recording;
+
+/// <summary>The recorder's queue is full and its policy is <see cref="QueueFullPolicy.Reject"/>.</summary>
+public sealed class LedgerQueueFullException : Exception
+{
+    /// <summary>Creates the exception naming the queue capacity.</summary>
+    public LedgerQueueFullException(int capacity)
+        : base($"The decision queue is full ({capacity} pending); the decision was not recorded. Retry later, raise LedgerOptions.QueueCapacity, or use QueueFullPolicy.Wait.")
+    {
+    }
+
+    /// <summary>Creates the exception with a custom message.</summary>
+    public LedgerQueueFullException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a custom message and cause.</summary>
+    public LedgerQueueFullException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception with the default message.</summary>
+    public LedgerQueueFullException()
+        : base("The decision queue is full; the decision was not recorded.")
+    {
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace DecisionLedger.Recording;
+
+/// <summary>Source-generated log messages of the recorder, with stable event ids.</summary>
+internal static partial class RecorderLog
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Decision queue full ({Capacity}); decision {RequestId} rejected")]
+    public static partial void QueueFullRejected(ILogger logger, int capacity, string requestId);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Decision {RequestId} rejected: its request id is already recorded")]
+    public static partial void DuplicateRejected(ILogger logger, string requestId);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Group commit of {Count} entries failed (attempt {Attempt} of {MaxAttempts}); retrying")]
+    public static partial void AppendRetrying(ILogger logger, Exception exception, int count, int attempt, int maxAttempts);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Critical, Message = "Group commit of {Count} entries failed after {MaxAttempts} attempts; these decisions are NOT recorded (first request id {FirstRequestId})")]
+    public static partial void AppendFailed(ILogger logger, Exception exception, int count, int maxAttempts, string firstRequestId);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Checkpoint signed at tree size {TreeSize}, root {RootHash}")]
+    public static partial void CheckpointSigned(ILogger logger, long treeSize, string rootHash);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Recorder opened ledger {Origin} at size {Size}")]
+    public static partial void Opened(ILogger logger, string origin, long size);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Recorder drained and stopped at size {Size}")]
+    public static partial void Stopped(ILogger logger, long size);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Error, Message = "Decision {RequestId} failed while building its entry")]
+    public static partial void BuildFailed(ILogger logger, Exception exception, string requestId);
+}

@@ -1,0 +1,17 @@
+using DecisionLedger.Merkle;
+
+namespace DecisionLedger.Storage;
+
+/// <summary>
+/// Everything one group commit writes, atomically: new entries with their inputs, the
+/// Merkle tiles they completed, and optionally a checkpoint covering them.
+/// </summary>
+/// <param name="Entries">Entries in ascending, contiguous <c>seq</c> order, starting at the store's size.</param>
+/// <param name="Inputs">Stored inputs of those entries (entries without an input have none).</param>
+/// <param name="Tiles">Full tiles completed by these entries.</param>
+/// <param name="Checkpoint">A checkpoint to store in the same transaction, or null.</param>
+public sealed record AppendBatch(
+    IReadOnlyList<StoredEntry> Entries,
+    IReadOnlyList<StoredInput> Inputs,
+    IReadOnlyList<(TileId Id, Tile Tile)> Tiles,
+    StoredCheckpoint? Checkpoint);

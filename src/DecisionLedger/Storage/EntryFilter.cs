@@ -1,0 +1,44 @@
+namespace DecisionLedger.Storage;
+
+/// <summary>
+/// Column filters a store can answer from its indexes. All set filters must match (AND).
+/// Results come newest first (descending <c>seq</c>).
+/// </summary>
+public sealed record EntryFilter
+{
+    /// <summary>Exact request id.</summary>
+    public string? RequestId { get; init; }
+
+    /// <summary>Exact model name.</summary>
+    public string? ModelName { get; init; }
+
+    /// <summary>Exact model version.</summary>
+    public string? ModelVersion { get; init; }
+
+    /// <summary>Exact requesting user.</summary>
+    public string? UserId { get; init; }
+
+    /// <summary>Exact tenant.</summary>
+    public string? Tenant { get; init; }
+
+    /// <summary>Exact data subject.</summary>
+    public string? SubjectId { get; init; }
+
+    /// <summary>Exact input fingerprint (lowercase hex).</summary>
+    public string? InputFingerprint { get; init; }
+
+    /// <summary>Entry kind (<c>decision</c>, <c>erasure</c>, …).</summary>
+    public string? Kind { get; init; }
+
+    /// <summary>Inclusive lower bound on the decision timestamp.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>Exclusive upper bound on the decision timestamp.</summary>
+    public DateTimeOffset? To { get; init; }
+
+    /// <summary>Keyset cursor: only entries with <c>seq</c> below this value.</summary>
+    public long? BeforeSeq { get; init; }
+
+    /// <summary>The most entries to return. Default 100.</summary>
+    public int Limit { get; init; } = 100;
+}
