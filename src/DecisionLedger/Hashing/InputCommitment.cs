@@ -50,6 +50,29 @@ public sealed record InputCommitment(byte[] Salt, Sha256Hash Digest)
         return Sha256Hash.Compute(buffer.WrittenSpan);
     }
 
+    /// <summary>
+    /// Computes <c>SHA-256(salt ‖ canonicalInput)</c> from input bytes that are already RFC 8785
+    /// canonical, so a pipeline that canonicalized the input once does not do it again.
+    /// </summary>
+    /// <param name="salt">The 16-byte salt.</param>
+    /// <param name="canonicalInput">The JCS bytes of the stored input.</param>
+    /// <returns>The input digest.</returns>
+    /// <exception cref="ArgumentException">The salt is not <see cref="SaltSize"/> bytes.</exception>
+    public static Sha256Hash ComputeDigest(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> canonicalInput)
+    {
+        if (salt.Length != SaltSize)
+        {
+            throw new ArgumentException($"The input salt must be {SaltSize} bytes; got {salt.Length}. Use the salt stored beside the input.", nameof(salt));
+        }
+
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(salt);
+        sha.AppendData(canonicalInput);
+        Span<byte> digest = stackalloc byte[Sha256Hash.Size];
+        sha.GetHashAndReset(digest);
+        return Sha256Hash.FromBytes(digest);
+    }
+
     /// <summary>Whether <paramref name="storedInput"/> with <paramref name="salt"/> yields <paramref name="expectedDigest"/>, as a verifier checks an entry's <c>inputDigest</c>.</summary>
     /// <param name="salt">The stored salt.</param>
     /// <param name="storedInput">The stored input.</param>

@@ -45,4 +45,14 @@ public sealed class InputFingerprinter
         HMACSHA256.HashData(_key, buffer.WrittenSpan, mac);
         return Sha256Hash.FromBytes(mac);
     }
+
+    /// <summary>Computes the fingerprint from input bytes that are already RFC 8785 canonical.</summary>
+    /// <param name="canonicalInput">The JCS bytes of the original input.</param>
+    /// <returns>The HMAC-SHA256 of those bytes.</returns>
+    public Sha256Hash Fingerprint(ReadOnlySpan<byte> canonicalInput)
+    {
+        Span<byte> mac = stackalloc byte[Sha256Hash.Size];
+        HMACSHA256.HashData(_key, canonicalInput, mac);
+        return Sha256Hash.FromBytes(mac);
+    }
 }
