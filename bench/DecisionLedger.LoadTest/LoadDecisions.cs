@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Text.Json;
 using System.Text;
 using DecisionLedger.Records;
 
@@ -8,6 +8,7 @@ namespace DecisionLedger.LoadTest;
 internal static class LoadDecisions
 {
     private static readonly string[] s_countries = ["DE", "FR", "US", "GB", "NL", "ES", "IT", "BR", "IN", "JP"];
+    private static readonly string[] s_features = ["amount", "merchantCategory", "country", "cardPresent", "hourOfDay", "txnCount24h", "avgAmount30d", "accountAgeDays", "deviceTrustScore", "distanceFromHomeKm"];
     private static readonly string[] s_categories = ["grocery", "electronics", "travel", "fuel", "restaurants", "luxury", "gaming"];
 
     public static Decision[] CreatePool(int count, int seed)
@@ -25,23 +26,72 @@ internal static class LoadDecisions
 
     public static string Json(Random random, int i)
     {
-        double amount = Math.Round(random.NextDouble() * 4000, 2);
         double score = Math.Round(random.NextDouble(), 6);
-        string country = s_countries[random.Next(s_countries.Length)];
-        string category = s_categories[random.Next(s_categories.Length)];
-        var sb = new StringBuilder(1100);
-        sb.Append(CultureInfo.InvariantCulture, $$"""
-            {"model":{"name":"fraud_detector","version":"3.2.1","pipelineVersion":"prep-7","artifactDigest":"sha256:9f2c4e1a7b3d5f60718293a4b5c6d7e8f9012345678901234567890abcdef12","parameters":{"threshold":0.72,"trees":300}},
-            "input":{"transactionId":"tx-{{i:D8}}","amount":{{amount}},"currency":"EUR","merchantCategory":"{{category}}","merchantId":"m-{{random.Next(100000):D6}}","country":"{{country}}","cardPresent":{{(random.Next(2) == 0 ? "true" : "false")}},"hourOfDay":{{random.Next(24)}},"txnCount24h":{{random.Next(40)}},"avgAmount30d":{{Math.Round(random.NextDouble() * 900, 2)}},"accountAgeDays":{{random.Next(4000)}},"deviceTrustScore":{{Math.Round(random.NextDouble(), 4)}},"distanceFromHomeKm":{{Math.Round(random.NextDouble() * 3000, 1)}}},
-            "output":{"label":"{{(score > 0.72 ? "fraud" : "legit")}}","score":{{score}},"threshold":0.72},
-            "explanation":{"method":"feature-contribution","baseValue":0.083,"attributions":{"amount":{{R(random)}},"merchantCategory":{{R(random)}},"country":{{R(random)}},"cardPresent":{{R(random)}},"hourOfDay":{{R(random)}},"txnCount24h":{{R(random)}},"avgAmount30d":{{R(random)}},"accountAgeDays":{{R(random)}},"deviceTrustScore":{{R(random)}},"distanceFromHomeKm":{{R(random)}}}},
-            "actor":{"userId":"svc-payments-{{random.Next(8)}}","tenant":"emea"},
-            "subject":{"id":"customer-{{random.Next(50000):D5}}"},
-            "latencyMs":{{Math.Round(random.NextDouble() * 20, 3)}},
-            "metadata":{"endpoint":"/predict","ip":"10.0.{{random.Next(256)}}.{{random.Next(256)}}","traceparent":"00-{{random.NextInt64():x16}}{{random.NextInt64():x16}}-{{random.NextInt64():x16}}-01"}}
-            """);
-        return sb.ToString();
-    }
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1400);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("model");
+            w.WriteString("name", "fraud_detector");
+            w.WriteString("version", "3.2.1");
+            w.WriteString("pipelineVersion", "prep-7");
+            w.WriteString("artifactDigest", "sha256:9f2c4e1a7b3d5f60718293a4b5c6d7e8f9012345678901234567890abcdef12");
+            w.WriteStartObject("parameters");
+            w.WriteNumber("threshold", 0.72);
+            w.WriteNumber("trees", 300);
+            w.WriteEndObject();
+            w.WriteEndObject();
 
-    private static string R(Random random) => Math.Round((random.NextDouble() - 0.5) * 0.4, 6).ToString(CultureInfo.InvariantCulture);
+            w.WriteStartObject("input");
+            w.WriteString("transactionId", $"tx-{i:D8}");
+            w.WriteNumber("amount", Math.Round(random.NextDouble() * 4000, 2));
+            w.WriteString("currency", "EUR");
+            w.WriteString("merchantCategory", s_categories[random.Next(s_categories.Length)]);
+            w.WriteString("merchantId", $"m-{random.Next(100000):D6}");
+            w.WriteString("country", s_countries[random.Next(s_countries.Length)]);
+            w.WriteBoolean("cardPresent", random.Next(2) == 0);
+            w.WriteNumber("hourOfDay", random.Next(24));
+            w.WriteNumber("txnCount24h", random.Next(40));
+            w.WriteNumber("avgAmount30d", Math.Round(random.NextDouble() * 900, 2));
+            w.WriteNumber("accountAgeDays", random.Next(4000));
+            w.WriteNumber("deviceTrustScore", Math.Round(random.NextDouble(), 4));
+            w.WriteNumber("distanceFromHomeKm", Math.Round(random.NextDouble() * 3000, 1));
+            w.WriteEndObject();
+
+            w.WriteStartObject("output");
+            w.WriteString("label", score > 0.72 ? "fraud" : "legit");
+            w.WriteNumber("score", score);
+            w.WriteNumber("threshold", 0.72);
+            w.WriteEndObject();
+
+            w.WriteStartObject("explanation");
+            w.WriteString("method", "feature-contribution");
+            w.WriteNumber("baseValue", 0.083);
+            w.WriteStartObject("attributions");
+            foreach (string feature in s_features)
+            {
+                w.WriteNumber(feature, Math.Round((random.NextDouble() - 0.5) * 0.4, 6));
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+
+            w.WriteStartObject("actor");
+            w.WriteString("userId", $"svc-payments-{random.Next(8)}");
+            w.WriteString("tenant", "emea");
+            w.WriteEndObject();
+            w.WriteStartObject("subject");
+            w.WriteString("id", $"customer-{random.Next(50000):D5}");
+            w.WriteEndObject();
+            w.WriteNumber("latencyMs", Math.Round(random.NextDouble() * 20, 3));
+            w.WriteStartObject("metadata");
+            w.WriteString("endpoint", "/predict");
+            w.WriteString("ip", $"10.0.{random.Next(256)}.{random.Next(256)}");
+            w.WriteString("traceparent", $"00-{random.NextInt64():x16}{random.NextInt64():x16}-{random.NextInt64():x16}-01");
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }

@@ -20,6 +20,7 @@ internal sealed record PipelineResult(
     int MaxBatch,
     long Batches,
     double MeanEntryBytes,
+    double CommitSeconds,
     List<byte[]> Bodies);
 
 /// <summary>Runs the real recorder against a fresh SQLite ledger.</summary>
@@ -39,7 +40,7 @@ internal static class PipelineRun
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "DecisionLedger" && instrument.Name == "decisionledger.batch.size")
+            if (instrument.Meter.Name == "DecisionLedger" && instrument.Name is "decisionledger.batch.size" or "decisionledger.commit.duration")
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -50,6 +51,8 @@ internal static class PipelineRun
             batchTotal += value;
             batchMax = Math.Max(batchMax, value);
         });
+        double commitSeconds = 0;
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => commitSeconds += value);
         listener.Start();
 
         await using var store = new SqliteLedgerStore(dbPath);
@@ -107,6 +110,7 @@ internal static class PipelineRun
             batchMax,
             batches,
             bodies.Count == 0 ? 0 : (double)bodyBytes / bodies.Count,
+            commitSeconds,
             bodies);
     }
 }

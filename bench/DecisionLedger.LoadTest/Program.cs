@@ -15,6 +15,7 @@ Console.WriteLine("Recorder pipeline (durable: SQLite WAL, synchronous=FULL, one
 Console.WriteLine($"  throughput        {pipeline.Throughput,12:N0} decisions/s ({pipeline.Elapsed.TotalSeconds:F2} s)");
 Console.WriteLine($"  Record() latency  p50 {pipeline.EnqueueP50Micros:F2} µs   p99 {pipeline.EnqueueP99Micros:F2} µs   max {pipeline.EnqueueMaxMicros:F0} µs");
 Console.WriteLine($"  batch size        mean {pipeline.MeanBatch:F0}   max {pipeline.MaxBatch}   batches {pipeline.Batches:N0}");
+Console.WriteLine($"  store commits     {pipeline.CommitSeconds:F2} s of {pipeline.Elapsed.TotalSeconds:F2} s (the rest: canonicalizing, hashing, queueing)");
 Console.WriteLine($"  canonical bytes   mean {pipeline.MeanEntryBytes:F0} B per entry");
 Console.WriteLine($"  peak RSS          {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0):F0} MiB");
 
