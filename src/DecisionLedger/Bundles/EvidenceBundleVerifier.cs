@@ -184,6 +184,16 @@ public sealed class EvidenceBundleVerifier
                 return new TamperFinding(seq, TamperKind.MalformedEntry, $"The inclusion proof for seq {seq} is not a valid proof line.");
             }
 
+            if (proof.LeafIndex < seq && proof.TreeSize == checkpoint.Size)
+            {
+                // The proof's entry should have come first: it was either moved further down or deleted.
+                bool movedDown = await entries.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } next
+                    && EntryFields.TryRead(next, out EntryFields nextFields, out _) && nextFields.Seq == proof.LeafIndex;
+                return movedDown
+                    ? new TamperFinding(proof.LeafIndex, TamperKind.EntriesReordered, $"The entry line for seq {proof.LeafIndex} comes after the line for seq {seq}; lines must be in strictly increasing seq.")
+                    : new TamperFinding(proof.LeafIndex, TamperKind.EntryDeleted, $"{BundleFiles.Proofs} holds a proof for seq {proof.LeafIndex} but the entry line for it is missing: it was deleted.");
+            }
+
             if (proof.LeafIndex != seq || proof.TreeSize != checkpoint.Size)
             {
                 return new TamperFinding(seq, TamperKind.EntryDeleted, $"The entry line for seq {seq} is paired with the proof for leaf {proof.LeafIndex} of tree size {proof.TreeSize}: a line or proof is missing or misplaced.");
