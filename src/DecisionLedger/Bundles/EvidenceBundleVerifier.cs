@@ -140,7 +140,7 @@ public sealed class EvidenceBundleVerifier
     private static async ValueTask<TamperFinding?> VerifyFilteredAsync(JsonLinesReader entries, InputCursor inputs, JsonLinesReader proofs, Checkpoint checkpoint, Run run, CancellationToken cancellationToken)
     {
         long previous = -1;
-        var requestIds = new HashSet<string>(StringComparer.Ordinal);
+        var requestIds = new HashSet<ulong>();
         run.Root = checkpoint.RootHash;
         while (await entries.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } bytes)
         {
@@ -166,13 +166,13 @@ public sealed class EvidenceBundleVerifier
                 return new TamperFinding(seq, TamperKind.EntryInserted, $"The entry line for seq {seq} is beyond the checkpoint's {checkpoint.Size} entries.");
             }
 
-            if (!requestIds.Add(fields.RequestId))
+            if (!requestIds.Add(fields.RequestIdKey))
             {
-                return new TamperFinding(seq, TamperKind.DuplicateRequestId, $"The requestId '{fields.RequestId}' of seq {seq} is used by an earlier line.");
+                return new TamperFinding(seq, TamperKind.DuplicateRequestId, $"The requestId '{EntryFields.ReadRequestId(bytes)}' of seq {seq} is used by an earlier line.");
             }
 
             previous = seq;
-            Sha256Hash leaf = MerkleHasher.HashLeaf(bytes);
+            Sha256Hash leaf = EntryFields.HashLeaf(bytes);
             byte[]? proofLine = await proofs.ReadLineAsync(cancellationToken).ConfigureAwait(false);
             if (proofLine is null)
             {

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using DecisionLedger.Canonicalization;
 using DecisionLedger.Hashing;
@@ -11,11 +10,10 @@ namespace DecisionLedger.Verification;
 /// </summary>
 internal readonly struct EntryFields
 {
-    private EntryFields(long seq, ulong requestIdKey, string requestId, Sha256Hash? inputDigest)
+    private EntryFields(long seq, ulong requestIdKey, Sha256Hash? inputDigest)
     {
         Seq = seq;
         RequestIdKey = requestIdKey;
-        RequestId = requestId;
         InputDigest = inputDigest;
     }
 
@@ -23,8 +21,6 @@ internal readonly struct EntryFields
 
     /// <summary>A 64-bit FNV-1a hash of the requestId's UTF-8 bytes: 8 bytes per entry keeps a 10M-entry uniqueness set small.</summary>
     public ulong RequestIdKey { get; }
-
-    public string RequestId { get; }
 
     public Sha256Hash? InputDigest { get; }
 
@@ -35,7 +31,7 @@ internal readonly struct EntryFields
         error = null;
         long? seq = null;
         ulong key = 0;
-        string? requestId = null;
+        bool hasRequestId = false;
         Sha256Hash? digest = null;
         Span<byte> bytes = stackalloc byte[Sha256Hash.Size];
         try
@@ -70,7 +66,7 @@ internal readonly struct EntryFields
                     }
 
                     key = Fnv1a(reader.ValueSpan);
-                    requestId = reader.GetString();
+                    hasRequestId = true;
                 }
                 else if (reader.ValueTextEquals("inputDigest"u8))
                 {
@@ -114,14 +110,34 @@ internal readonly struct EntryFields
             return false;
         }
 
-        if (requestId is null)
+        if (!hasRequestId)
         {
             error = "it has no 'requestId' field";
             return false;
         }
 
-        fields = new EntryFields(seq.Value, key, requestId, digest);
+        fields = new EntryFields(seq.Value, key, digest);
         return true;
+    }
+
+    /// <summary>Reads the requestId for a finding's detail; only called on the (rare) duplicate path so the hot path allocates no string.</summary>
+    public static string ReadRequestId(ReadOnlySpan<byte> canonical)
+    {
+        var reader = new Utf8JsonReader(canonical, new JsonReaderOptions { MaxDepth = 256 });
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool wanted = reader.ValueTextEquals("requestId"u8);
+            reader.Read();
+            if (wanted)
+            {
+                return reader.GetString() ?? string.Empty;
+            }
+
+            reader.Skip();
+        }
+
+        return string.Empty;
     }
 
     /// <summary>Whether <paramref name="bytes"/> are exactly their own RFC 8785 canonical form.</summary>
@@ -159,7 +175,25 @@ internal readonly struct EntryFields
         return found == expected;
     }
 
-    public static string Describe(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes.Length > 60 ? bytes[..60] : bytes);
+    /// <summary>
+    /// The leaf hash <c>SHA-256(0x00 ‖ bytes)</c> with one-shot hashing: <see cref="MerkleHasher.HashLeaf"/>
+    /// creates an incremental hash object per call, which dominates a verification pass.
+    /// </summary>
+    public static Sha256Hash HashLeaf(ReadOnlySpan<byte> bytes)
+    {
+        int length = bytes.Length + 1;
+        byte[]? rented = length > 1024 ? System.Buffers.ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> buffer = rented is null ? stackalloc byte[1024] : rented;
+        buffer[0] = MerkleHasher.LeafPrefix;
+        bytes.CopyTo(buffer[1..]);
+        Sha256Hash leaf = Sha256Hash.Compute(buffer[..length]);
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return leaf;
+    }
 
     private static Sha256Hash SaltedDigest(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> input)
     {

@@ -131,10 +131,10 @@ public sealed class TamperClassifier
 
         if (!_requestIds.Add(fields.RequestIdKey))
         {
-            return Stop(position, TamperKind.DuplicateRequestId, $"The requestId '{fields.RequestId}' of seq {position} was already used by an earlier entry; request ids are unique per ledger.");
+            return Stop(position, TamperKind.DuplicateRequestId, $"The requestId '{EntryFields.ReadRequestId(canonicalBytes)}' of seq {position} was already used by an earlier entry; request ids are unique per ledger.");
         }
 
-        Sha256Hash leaf = MerkleHasher.HashLeaf(canonicalBytes);
+        Sha256Hash leaf = EntryFields.HashLeaf(canonicalBytes);
         if (storedLeafHash is { } stored && stored != leaf)
         {
             return Stop(position, TamperKind.ContentChanged, $"The content of seq {position} hashes to leaf {leaf.ToBase64()} but the store recorded leaf {stored.ToBase64()} when it was appended: the entry was changed.");
