@@ -9,7 +9,7 @@ namespace DecisionLedger.Recording;
 /// <param name="LeafHash">SHA-256(0x00 ‖ canonical entry bytes).</param>
 public sealed record RecordReceipt(long Seq, string RequestId, [property: JsonIgnore] Sha256Hash LeafHash)
 {
-    /// <summary>The leaf hash in lowercase hex, as receipts print it.</summary>
+    /// <summary>The leaf hash in standard base64, the encoding of every hash in proofs and checkpoints.</summary>
     [JsonPropertyName("leafHash")]
-    public string LeafHashHex => LeafHash.ToHex();
+    public string LeafHashBase64 => LeafHash.ToBase64();
 }
