@@ -1,0 +1,22 @@
+using DecisionLedger.Hashing;
+
+namespace DecisionLedger.Bundles;
+
+/// <summary>The contents of an evidence bundle's <c>manifest.json</c>.</summary>
+/// <param name="Origin">The ledger's origin.</param>
+/// <param name="TreeSize">The size of the checkpoint the bundle is exported against.</param>
+/// <param name="RootHash">That checkpoint's root.</param>
+/// <param name="Filters">The filter fields that were set, by camelCase name, as written (empty for a full export).</param>
+/// <param name="CreatedAt">When the bundle was written, UTC.</param>
+/// <param name="ToolVersion">The version of the tool that wrote it.</param>
+/// <param name="EntryCount">The number of lines in <c>entries.jsonl</c>.</param>
+/// <param name="Full">True when every entry of the tree is in the bundle (no <c>proofs.jsonl</c>).</param>
+public sealed record BundleManifest(
+    string Origin,
+    long TreeSize,
+    Sha256Hash RootHash,
+    IReadOnlyDictionary<string, string> Filters,
+    DateTimeOffset CreatedAt,
+    string ToolVersion,
+    long EntryCount,
+    bool Full);
