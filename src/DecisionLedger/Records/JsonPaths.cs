@@ -1,0 +1,64 @@
+using System.Text;
+
+namespace DecisionLedger.Records;
+
+/// <summary>Builds the JSON paths that <see cref="DecisionValidationException.Path"/> reports: <c>model.version</c>, <c>input.items[2]</c>, <c>input['a b']</c>.</summary>
+/// <remarks>Paths are built only when an error is reported, so the hot path never allocates them.</remarks>
+internal static class JsonPaths
+{
+    /// <summary>The path of the whole document.</summary>
+    public const string Root = "$";
+
+    // Names come from untrusted input; a megabyte-long key must not make a megabyte-long message.
+    private const int MaxNameInPath = 100;
+
+    public static string Child(string parent, string name)
+    {
+        var builder = new StringBuilder(parent.Length + name.Length + 4);
+        if (parent != Root)
+        {
+            builder.Append(parent);
+        }
+
+        AppendName(builder, name, first: parent == Root);
+        return builder.ToString();
+    }
+
+    public static string Index(string parent, int index) => $"{parent}[{index}]";
+
+    public static void AppendName(StringBuilder builder, string name, bool first)
+    {
+        var shown = name.Length > MaxNameInPath ? string.Concat(name.AsSpan(0, MaxNameInPath), "…") : name;
+        if (IsPlain(name))
+        {
+            if (!first)
+            {
+                builder.Append('.');
+            }
+
+            builder.Append(shown);
+        }
+        else
+        {
+            builder.Append("['").Append(shown.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)).Append("']");
+        }
+    }
+
+    private static bool IsPlain(string name)
+    {
+        if (name.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not '_' and not '-')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
