@@ -24,7 +24,7 @@ internal static class Rfc3339
     {
         utc = default;
         problem = "not an RFC 3339 date-time";
-        if (text.Length is < 20 or > MaxLength
+        if (text.Length is < 19 or > MaxLength
             || text[4] != '-' || text[7] != '-' || text[10] is not ('T' or 't')
             || text[13] != ':' || text[16] != ':'
             || !TryDigits(text[..4], out var year) || !TryDigits(text.Slice(5, 2), out var month)
@@ -36,7 +36,7 @@ internal static class Rfc3339
 
         var rest = text[19..];
         long ticks = 0;
-        if (rest[0] == '.')
+        if (!rest.IsEmpty && rest[0] == '.')
         {
             var digits = 1;
             while (digits < rest.Length && char.IsAsciiDigit(rest[digits]))

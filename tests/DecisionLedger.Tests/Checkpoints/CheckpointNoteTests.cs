@@ -44,7 +44,7 @@ public sealed class CheckpointNoteTests
     }
 
     [Fact]
-    public void Open_RootHashEdited_ThrowsInvalidSignature()
+    public void Open_TreeSizeEdited_ThrowsInvalidSignature()
     {
         Ed25519NoteSigner signer = LedgerKey();
         string note = CheckpointNote.Sign(s_checkpoint, signer);

@@ -97,4 +97,27 @@ public sealed class NoteVerifierTests
         Assert.Throws<ArgumentException>(() => NoteVerifier.FromEd25519PublicKey("a\u00A0b", new byte[32]));
         Assert.Throws<ArgumentException>(() => NoteVerifier.FromEd25519PublicKey("", new byte[32]));
     }
+
+    [Fact]
+    public void FromEd25519PublicKey_NotACurvePoint_ThrowsNamingThePoint()
+    {
+        // About half of all y coordinates have no x on the curve, so some of y = 2..40 must fail.
+        int rejected = 0;
+        for (byte y = 2; y <= 40; y++)
+        {
+            byte[] key = new byte[32];
+            key[0] = y;
+            try
+            {
+                NoteVerifier.FromEd25519PublicKey("log.example", key);
+            }
+            catch (ArgumentException e)
+            {
+                Assert.Contains("not a valid Ed25519 point", e.Message, StringComparison.Ordinal);
+                rejected++;
+            }
+        }
+
+        Assert.InRange(rejected, 1, 38);
+    }
 }
