@@ -1,0 +1,595 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using DecisionLedger.Hashing;
+using DecisionLedger.Merkle;
+using DecisionLedger.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace DecisionLedger.Sqlite;
+
+/// <summary>
+/// The embedded ledger store: one SQLite file in WAL mode whose entries, tiles and checkpoints
+/// triggers keep append-only. Each <see cref="AppendAsync"/> batch is one transaction and one
+/// fsync. One writer connection serves the recorder's batcher; every read opens its own pooled
+/// read-only connection, so reads run concurrently with writes, and another process (the CLI)
+/// may open the same file.
+/// </summary>
+/// <remarks>Every failure surfaces as a <see cref="LedgerStoreException"/> naming the file and the fix.</remarks>
+public sealed class SqliteLedgerStore : ILedgerStore
+{
+    // SQLite binds at most 32766 parameters per statement; 500 keeps each statement small.
+    private const int RequestIdChunk = 500;
+    private static readonly string s_fullChunkSql = ExistingRequestIdsSql(RequestIdChunk);
+
+    private readonly SqliteLedgerStoreOptions _options;
+    private readonly string _writeConnectionString;
+    private readonly string _readConnectionString;
+    private readonly Lock _writeLock = new();
+    private SqliteWriter? _writer;
+    private volatile bool _disposed;
+
+    /// <summary>Creates a store over the SQLite file at <paramref name="databasePath"/>; nothing is opened until <see cref="OpenAsync"/>.</summary>
+    /// <param name="databasePath">The database file. It is created on open unless <see cref="SqliteLedgerStoreOptions.ReadOnly"/>; its directory must exist.</param>
+    /// <param name="options">Durability, lock timeout and read-only settings; null for the defaults (synchronous FULL, 30 s, writable).</param>
+    /// <exception cref="ArgumentException"><paramref name="databasePath"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The busy timeout is negative.</exception>
+    public SqliteLedgerStore(string databasePath, SqliteLedgerStoreOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        _options = options ?? new SqliteLedgerStoreOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.BusyTimeout, TimeSpan.Zero, nameof(options));
+
+        DatabasePath = Path.GetFullPath(databasePath);
+        int timeoutSeconds = (int)Math.Ceiling(_options.BusyTimeout.TotalSeconds);
+        _writeConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = timeoutSeconds,
+        }.ToString();
+        _readConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = true,
+            DefaultTimeout = timeoutSeconds,
+        }.ToString();
+    }
+
+    /// <summary>The full path of the database file.</summary>
+    public string DatabasePath { get; }
+
+    /// <inheritdoc />
+    public ValueTask<LedgerHead> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        string? directory = Path.GetDirectoryName(DatabasePath);
+        if (directory is not null && !Directory.Exists(directory))
+        {
+            throw new LedgerStoreException(
+                $"Could not open the ledger database '{DatabasePath}': its directory '{directory}' does not exist. " +
+                "Create the directory (or the ledger, with 'dledger init'), or pass the path of an existing ledger.");
+        }
+
+        if (_options.ReadOnly)
+        {
+            if (!File.Exists(DatabasePath))
+            {
+                throw new LedgerStoreException(
+                    $"Could not open the ledger database '{DatabasePath}' read-only: the file does not exist. Check the path, or create the ledger first.");
+            }
+
+            Read("open the ledger read-only", connection => SqliteSchema.Check(connection, DatabasePath));
+        }
+        else
+        {
+            lock (_writeLock)
+            {
+                _writer ??= OpenWriter();
+            }
+        }
+
+        return new ValueTask<LedgerHead>(Read("open the ledger", ReadHead));
+    }
+
+    /// <inheritdoc />
+    public ValueTask AppendAsync(AppendBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        cancellationToken.ThrowIfCancellationRequested();
+        Write($"append a batch of {batch.Entries.Count} entries", writer => writer.Append(batch));
+        return default;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> GetSizeAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new ValueTask<long>(Read("read the ledger size", connection =>
+            Scalar(connection, "SELECT coalesce(max(seq) + 1, 0) FROM entries;")));
+    }
+
+    /// <inheritdoc />
+    public ValueTask AppendCheckpointAsync(StoredCheckpoint checkpoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        cancellationToken.ThrowIfCancellationRequested();
+        Write("store a checkpoint", writer => writer.AppendCheckpoint(checkpoint));
+        return default;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<StoredEntry?> GetEntryAsync(long seq, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new ValueTask<StoredEntry?>(Read($"read entry {seq}", connection =>
+            ReadOneEntry(connection, "seq = @value", seq)));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<StoredEntry?> FindByRequestIdAsync(string requestId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requestId);
+        cancellationToken.ThrowIfCancellationRequested();
+        return new ValueTask<StoredEntry?>(Read("find an entry by request id", connection =>
+            ReadOneEntry(connection, "request_id = @value", requestId)));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlySet<string>> FindExistingRequestIdsAsync(IReadOnlyCollection<string> requestIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requestIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        if (requestIds.Count == 0)
+        {
+            return new ValueTask<IReadOnlySet<string>>(found);
+        }
+
+        Read("look up request ids", connection =>
+        {
+            using SqliteCommand command = connection.CreateCommand();
+            var parameters = new SqliteParameter[RequestIdChunk];
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                parameters[i] = command.Parameters.Add("@r" + i, SqliteType.Text);
+            }
+
+            command.CommandText = s_fullChunkSql;
+            string[] chunk = new string[RequestIdChunk];
+            int count = 0;
+            foreach (string requestId in requestIds)
+            {
+                chunk[count++] = requestId;
+                if (count == RequestIdChunk)
+                {
+                    QueryChunk(command, parameters, chunk, count, found);
+                    count = 0;
+                }
+            }
+
+            if (count > 0)
+            {
+                QueryChunk(command, parameters, chunk, count, found);
+            }
+
+            return found;
+        });
+        return new ValueTask<IReadOnlySet<string>>(found);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredEntry> ReadEntriesAsync(long fromSeq, long toSeq, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        const string Action = "read entries";
+        using SqliteConnection connection = OpenReadConnection(Action);
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT " + SqliteSchema.EntryColumns + " FROM entries WHERE seq >= @from AND seq < @to ORDER BY seq;";
+        command.Parameters.AddWithValue("@from", fromSeq);
+        command.Parameters.AddWithValue("@to", toSeq);
+        await foreach (StoredEntry entry in StreamEntriesAsync(command, Action, cancellationToken).ConfigureAwait(false))
+        {
+            yield return entry;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<Sha256Hash>> ReadLeafHashesAsync(long fromSeq, long toSeq, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new ValueTask<IReadOnlyList<Sha256Hash>>(Read("read leaf hashes", IReadOnlyList<Sha256Hash> (connection) =>
+        {
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "SELECT seq, leaf_hash FROM entries WHERE seq >= @from AND seq < @to ORDER BY seq;";
+            command.Parameters.AddWithValue("@from", fromSeq);
+            command.Parameters.AddWithValue("@to", toSeq);
+            var hashes = new List<Sha256Hash>((int)Math.Clamp(toSeq - fromSeq, 0, 1 << 16));
+            byte[] scratch = new byte[Sha256Hash.Size];
+            using SqliteDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                hashes.Add(SqliteRows.ReadHash(reader, 1, scratch, DatabasePath, reader.GetInt64(0)));
+            }
+
+            return hashes;
+        }));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<StoredInput?> GetInputAsync(long seq, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new ValueTask<StoredInput?>(Read($"read the input of entry {seq}", connection =>
+        {
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "SELECT seq, salt, input FROM inputs WHERE seq = @seq;";
+            command.Parameters.AddWithValue("@seq", seq);
+            using SqliteDataReader reader = command.ExecuteReader();
+            return reader.Read() ? ReadInput(reader) : null;
+        }));
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredInput> ReadInputsAsync(long fromSeq, long toSeq, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        const string Action = "read inputs";
+        using SqliteConnection connection = OpenReadConnection(Action);
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, salt, input FROM inputs WHERE seq >= @from AND seq < @to ORDER BY seq;";
+        command.Parameters.AddWithValue("@from", fromSeq);
+        command.Parameters.AddWithValue("@to", toSeq);
+        using SqliteDataReader reader = ExecuteReader(command, Action);
+        while (await ReadRowAsync(reader, Action, cancellationToken).ConfigureAwait(false))
+        {
+            yield return ReadInput(reader);
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredCheckpoint> ReadCheckpointsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        const string Action = "read checkpoints";
+        using SqliteConnection connection = OpenReadConnection(Action);
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT tree_size, root, note, created_at FROM checkpoints ORDER BY id;";
+        using SqliteDataReader reader = ExecuteReader(command, Action);
+        byte[] scratch = new byte[Sha256Hash.Size];
+        while (await ReadRowAsync(reader, Action, cancellationToken).ConfigureAwait(false))
+        {
+            yield return ReadCheckpoint(reader, scratch);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<StoredCheckpoint?> GetLatestCheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new ValueTask<StoredCheckpoint?>(Read("read the latest checkpoint", ReadLatestCheckpoint));
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="EntryFilter.Limit"/> is negative.</exception>
+    public async IAsyncEnumerable<StoredEntry> QueryAsync(EntryFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfNegative(filter.Limit, nameof(filter));
+        const string Action = "query entries";
+        using SqliteConnection connection = OpenReadConnection(Action);
+        using SqliteCommand command = connection.CreateCommand();
+        EntryFilterSql.Apply(command, filter);
+        await foreach (StoredEntry entry in StreamEntriesAsync(command, Action, cancellationToken).ConfigureAwait(false))
+        {
+            yield return entry;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<int> DeleteInputsAsync(IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(seqs);
+        cancellationToken.ThrowIfCancellationRequested();
+        int deleted = 0;
+        Write($"delete {seqs.Count} stored inputs", writer => deleted = writer.DeleteInputs(seqs));
+        return new ValueTask<int>(deleted);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<Tile?> ReadTileAsync(TileId id, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new ValueTask<Tile?>(Read($"read tile {id}", connection =>
+        {
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "SELECT data FROM tiles WHERE level = @level AND idx = @idx;";
+            command.Parameters.AddWithValue("@level", id.Level);
+            command.Parameters.AddWithValue("@idx", id.Index);
+            if (command.ExecuteScalar() is not byte[] data)
+            {
+                return null;
+            }
+
+            if (data.Length != Tile.BaseByteLength)
+            {
+                throw new LedgerStoreException(
+                    $"The ledger database '{DatabasePath}' holds tile {id} with {data.Length} bytes instead of {Tile.BaseByteLength}: the file was altered. Run 'dledger verify' and restore from a backup.");
+            }
+
+            return Tile.FromBaseBytes(data);
+        }));
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="LedgerStoreException">The write failed; none of the tiles was stored.</exception>
+    public ValueTask WriteTilesAsync(IReadOnlyList<(TileId Id, Tile Tile)> tiles, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tiles);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (tiles.Count > 0)
+        {
+            Write($"write {tiles.Count} tiles", writer => writer.WriteTiles(tiles));
+        }
+
+        return default;
+    }
+
+    /// <summary>Closes the writer connection and the idle read connections; the file stays as committed.</summary>
+    public ValueTask DisposeAsync()
+    {
+        lock (_writeLock)
+        {
+            if (_disposed)
+            {
+                return default;
+            }
+
+            _disposed = true;
+            _writer?.Dispose();
+            _writer = null;
+        }
+
+        using var pooled = new SqliteConnection(_readConnectionString);
+        SqliteConnection.ClearPool(pooled);
+        return default;
+    }
+
+    private static string ExistingRequestIdsSql(int count)
+    {
+        var sql = new StringBuilder("SELECT request_id FROM entries WHERE request_id IN (");
+        for (int i = 0; i < count; i++)
+        {
+            sql.Append(i == 0 ? "@r" : ", @r").Append(i);
+        }
+
+        return sql.Append(");").ToString();
+    }
+
+    private static void QueryChunk(SqliteCommand command, SqliteParameter[] parameters, string[] chunk, int count, HashSet<string> found)
+    {
+        if (count < RequestIdChunk)
+        {
+            command.CommandText = ExistingRequestIdsSql(count);
+            while (command.Parameters.Count > count)
+            {
+                command.Parameters.RemoveAt(command.Parameters.Count - 1);
+            }
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            parameters[i].Value = chunk[i];
+        }
+
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            found.Add(reader.GetString(0));
+        }
+    }
+
+    private static long Scalar(SqliteConnection connection, string sql)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() is long value ? value : 0;
+    }
+
+    private static StoredInput ReadInput(SqliteDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.IsDBNull(1) ? [] : reader.GetFieldValue<byte[]>(1),
+        reader.IsDBNull(2) ? [] : reader.GetFieldValue<byte[]>(2));
+
+    private StoredCheckpoint ReadCheckpoint(SqliteDataReader reader, byte[] scratch)
+    {
+        long treeSize = reader.GetInt64(0);
+        return new StoredCheckpoint(
+            treeSize,
+            SqliteRows.ReadHash(reader, 1, scratch, DatabasePath, treeSize),
+            reader.GetString(2),
+            SqliteRows.FromUnixMicroseconds(reader.GetInt64(3)));
+    }
+
+    private StoredCheckpoint? ReadLatestCheckpoint(SqliteConnection connection)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT tree_size, root, note, created_at FROM checkpoints ORDER BY id DESC LIMIT 1;";
+        using SqliteDataReader reader = command.ExecuteReader();
+        return reader.Read() ? ReadCheckpoint(reader, new byte[Sha256Hash.Size]) : null;
+    }
+
+    // Each aggregate on its own: SQLite answers a lone count(*) from the smallest index's page
+    // counts and a lone min/max from one b-tree descent; combined they would force a scan.
+    private LedgerHead ReadHead(SqliteConnection connection)
+    {
+        long count = Scalar(connection, "SELECT count(*) FROM entries;");
+        if (count > 0)
+        {
+            long min = Scalar(connection, "SELECT min(seq) FROM entries;");
+            long max = Scalar(connection, "SELECT max(seq) FROM entries;");
+            if (min != 0 || max + 1 != count)
+            {
+                long missing = min > 0 ? 0 : FirstMissingSeq(connection, max);
+                throw new LedgerStoreException(
+                    $"The ledger database '{DatabasePath}' is damaged: seq {missing} missing (it holds {count} entries with seqs {min} to {max}); " +
+                    "entries were deleted outside DecisionLedger. Do not append to it: run 'dledger verify' and restore the file from a backup.");
+            }
+        }
+
+        return new LedgerHead(count, ReadLatestCheckpoint(connection));
+    }
+
+    private static long FirstMissingSeq(SqliteConnection connection, long max)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT e.seq + 1 FROM entries e WHERE e.seq >= 0 AND e.seq < @max " +
+            "AND NOT EXISTS (SELECT 1 FROM entries n WHERE n.seq = e.seq + 1) ORDER BY e.seq LIMIT 1;";
+        command.Parameters.AddWithValue("@max", max);
+        return command.ExecuteScalar() is long missing ? missing : max + 1;
+    }
+
+    private StoredEntry? ReadOneEntry(SqliteConnection connection, string predicate, object value)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT " + SqliteSchema.EntryColumns + " FROM entries WHERE " + predicate + ";";
+        command.Parameters.AddWithValue("@value", value);
+        using SqliteDataReader reader = command.ExecuteReader();
+        return reader.Read() ? SqliteRows.ReadEntry(reader, new byte[Sha256Hash.Size], DatabasePath) : null;
+    }
+
+    private async IAsyncEnumerable<StoredEntry> StreamEntriesAsync(SqliteCommand command, string action, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using SqliteDataReader reader = ExecuteReader(command, action);
+        byte[] scratch = new byte[Sha256Hash.Size];
+        while (await ReadRowAsync(reader, action, cancellationToken).ConfigureAwait(false))
+        {
+            yield return SqliteRows.ReadEntry(reader, scratch, DatabasePath);
+        }
+    }
+
+    private async ValueTask<bool> ReadRowAsync(SqliteDataReader reader, string action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException exception)
+        {
+            throw Wrap(exception, action);
+        }
+    }
+
+    private SqliteDataReader ExecuteReader(SqliteCommand command, string action)
+    {
+        try
+        {
+            return command.ExecuteReader();
+        }
+        catch (SqliteException exception)
+        {
+            throw Wrap(exception, action);
+        }
+    }
+
+    private SqliteConnection OpenReadConnection(string action)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var connection = new SqliteConnection(_readConnectionString);
+        try
+        {
+            connection.Open();
+            return connection;
+        }
+        catch (SqliteException exception)
+        {
+            connection.Dispose();
+            throw Wrap(exception, action);
+        }
+    }
+
+    private T Read<T>(string action, Func<SqliteConnection, T> read)
+    {
+        using SqliteConnection connection = OpenReadConnection(action);
+        try
+        {
+            return read(connection);
+        }
+        catch (SqliteException exception)
+        {
+            throw Wrap(exception, action);
+        }
+    }
+
+    private void Read(string action, Action<SqliteConnection> read) =>
+        Read(action, connection =>
+        {
+            read(connection);
+            return true;
+        });
+
+    private void Write(string action, Action<SqliteWriter> write)
+    {
+        if (_options.ReadOnly)
+        {
+            throw new LedgerStoreException(
+                $"Could not {action}: the ledger database '{DatabasePath}' was opened read-only. Open it without ReadOnly to write.");
+        }
+
+        lock (_writeLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            SqliteWriter writer = _writer
+                ?? throw new InvalidOperationException($"Call OpenAsync before writing to the ledger database '{DatabasePath}'.");
+            try
+            {
+                write(writer);
+            }
+            catch (SqliteException exception)
+            {
+                throw Wrap(exception, action);
+            }
+        }
+    }
+
+    private SqliteWriter OpenWriter()
+    {
+        var connection = new SqliteConnection(_writeConnectionString);
+        try
+        {
+            connection.Open();
+            if (SQLitePCL.raw.sqlite3_db_readonly(connection.Handle, "main") == 1)
+            {
+                throw new LedgerStoreException(
+                    $"Could not open the ledger database '{DatabasePath}' for writing: the file is read-only. " +
+                    "Give this process write access to the file and its directory, or open the store with ReadOnly = true to only read.");
+            }
+
+            using (SqliteCommand pragmas = connection.CreateCommand())
+            {
+                // The mode comes from an enum, never from caller text.
+                pragmas.CommandText =
+                    "PRAGMA journal_mode = WAL; " +
+                    $"PRAGMA synchronous = {(int)_options.Synchronous}; " +
+                    "PRAGMA foreign_keys = OFF;";
+                pragmas.ExecuteNonQuery();
+            }
+
+            SqliteSchema.Ensure(connection, DatabasePath);
+            return new SqliteWriter(connection, DatabasePath);
+        }
+        catch (SqliteException exception)
+        {
+            connection.Dispose();
+            throw Wrap(exception, "open the ledger for writing");
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private LedgerStoreException Wrap(SqliteException exception, string action) =>
+        SqliteErrors.Wrap(exception, DatabasePath, action, _options.BusyTimeout);
+}

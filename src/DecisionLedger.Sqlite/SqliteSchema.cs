@@ -1,0 +1,118 @@
+using DecisionLedger.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace DecisionLedger.Sqlite;
+
+/// <summary>The ledger's tables, indexes and append-only triggers, versioned by <c>PRAGMA user_version</c>.</summary>
+internal static class SqliteSchema
+{
+    /// <summary>The schema version this code writes and reads.</summary>
+    public const int Version = 1;
+
+    /// <summary>The columns every entry query selects, in the order <see cref="SqliteRows.ReadEntry"/> reads them.</summary>
+    public const string EntryColumns =
+        "seq, request_id, ts, model, version, user_id, tenant, subject_id, fingerprint, kind, leaf_hash, body";
+
+    // Every statement is idempotent, so opening also restores an index or trigger someone dropped.
+    // Index choice: each filter column leads an index whose last column is seq, so "newest first,
+    // LIMIT n" walks the index backwards and stops after n rows (seq is the rowid, so a
+    // single-column index already ends in it; it is spelled out for the reader). Kind is indexed
+    // only for non-decision entries: they are rare, and the hot path pays nothing for them.
+    private const string Ddl = """
+        CREATE TABLE IF NOT EXISTS entries(
+            seq INTEGER PRIMARY KEY,
+            request_id TEXT NOT NULL UNIQUE,
+            ts INTEGER NOT NULL,
+            model TEXT,
+            version TEXT,
+            user_id TEXT,
+            tenant TEXT,
+            subject_id TEXT,
+            fingerprint TEXT,
+            kind TEXT,
+            leaf_hash BLOB NOT NULL,
+            body BLOB NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_entries_model ON entries(model, version, seq);
+        CREATE INDEX IF NOT EXISTS ix_entries_user ON entries(user_id, seq);
+        CREATE INDEX IF NOT EXISTS ix_entries_tenant ON entries(tenant, seq);
+        CREATE INDEX IF NOT EXISTS ix_entries_subject ON entries(subject_id, seq);
+        CREATE INDEX IF NOT EXISTS ix_entries_fingerprint ON entries(fingerprint, seq);
+        CREATE INDEX IF NOT EXISTS ix_entries_ts ON entries(ts);
+        CREATE INDEX IF NOT EXISTS ix_entries_event_kind ON entries(kind, seq) WHERE kind <> 'decision';
+        CREATE TABLE IF NOT EXISTS inputs(
+            seq INTEGER PRIMARY KEY,
+            salt BLOB,
+            input BLOB);
+        CREATE TABLE IF NOT EXISTS tiles(
+            level INTEGER NOT NULL,
+            idx INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            PRIMARY KEY(level, idx)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS checkpoints(
+            id INTEGER PRIMARY KEY,
+            tree_size INTEGER NOT NULL,
+            root BLOB NOT NULL,
+            note TEXT NOT NULL,
+            created_at INTEGER NOT NULL);
+        CREATE TRIGGER IF NOT EXISTS entries_no_update BEFORE UPDATE ON entries
+            BEGIN SELECT RAISE(ABORT, 'entries are append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS entries_no_delete BEFORE DELETE ON entries
+            BEGIN SELECT RAISE(ABORT, 'entries are append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS tiles_no_update BEFORE UPDATE ON tiles
+            BEGIN SELECT RAISE(ABORT, 'tiles are append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS tiles_no_delete BEFORE DELETE ON tiles
+            BEGIN SELECT RAISE(ABORT, 'tiles are append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS checkpoints_no_update BEFORE UPDATE ON checkpoints
+            BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS checkpoints_no_delete BEFORE DELETE ON checkpoints
+            BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+        """;
+
+    /// <summary>Creates or completes the schema on a writable connection.</summary>
+    /// <exception cref="LedgerStoreException">The file was written by a newer version.</exception>
+    public static void Ensure(SqliteConnection connection, string path)
+    {
+        using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+        long version = ReadVersion(connection, transaction);
+        ThrowIfNewer(version, path);
+        using (SqliteCommand create = connection.CreateCommand())
+        {
+            create.Transaction = transaction;
+            create.CommandText = Ddl + $"PRAGMA user_version = {Version};";
+            create.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>Checks a read-only connection sees a ledger this code can read.</summary>
+    /// <exception cref="LedgerStoreException">The file holds no ledger, or a newer one.</exception>
+    public static void Check(SqliteConnection connection, string path)
+    {
+        long version = ReadVersion(connection, null);
+        if (version == 0)
+        {
+            throw new LedgerStoreException(
+                $"The file '{path}' holds no ledger (it has no DecisionLedger schema). Open it once writable, or check the path.");
+        }
+
+        ThrowIfNewer(version, path);
+    }
+
+    private static long ReadVersion(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA user_version;";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static void ThrowIfNewer(long version, string path)
+    {
+        if (version > Version)
+        {
+            throw new LedgerStoreException(
+                $"The ledger database '{path}' has schema version {version}, newer than this DecisionLedger understands ({Version}). Upgrade DecisionLedger to open it.");
+        }
+    }
+}

@@ -1,0 +1,308 @@
+using DecisionLedger.Hashing;
+using DecisionLedger.Merkle;
+using DecisionLedger.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace DecisionLedger.Sqlite;
+
+/// <summary>
+/// The single writer connection with its prepared statements, reused for every batch so a
+/// batch costs one transaction, one fsync and no SQL parsing. Not thread-safe: the store
+/// serializes calls.
+/// </summary>
+internal sealed class SqliteWriter : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly string _path;
+
+    private readonly SqliteCommand _nextSeq;
+
+    private readonly SqliteCommand _insertEntry;
+    private readonly SqliteParameter _seq;
+    private readonly SqliteParameter _requestId;
+    private readonly SqliteParameter _ts;
+    private readonly SqliteParameter _model;
+    private readonly SqliteParameter _version;
+    private readonly SqliteParameter _userId;
+    private readonly SqliteParameter _tenant;
+    private readonly SqliteParameter _subjectId;
+    private readonly SqliteParameter _fingerprint;
+    private readonly SqliteParameter _kind;
+    private readonly SqliteParameter _leafHash;
+    private readonly SqliteParameter _body;
+
+    private readonly SqliteCommand _insertInput;
+    private readonly SqliteParameter _inputSeq;
+    private readonly SqliteParameter _salt;
+    private readonly SqliteParameter _input;
+
+    private readonly SqliteCommand _insertTile;
+    private readonly SqliteParameter _tileLevel;
+    private readonly SqliteParameter _tileIndex;
+    private readonly SqliteParameter _tileData;
+    private readonly SqliteCommand _readTile;
+    private readonly SqliteParameter _readTileLevel;
+    private readonly SqliteParameter _readTileIndex;
+
+    private readonly SqliteCommand _insertCheckpoint;
+    private readonly SqliteParameter _treeSize;
+    private readonly SqliteParameter _root;
+    private readonly SqliteParameter _note;
+    private readonly SqliteParameter _createdAt;
+
+    private readonly SqliteCommand _deleteInput;
+    private readonly SqliteParameter _deleteSeq;
+
+    // SQLite copies a bound blob when the statement runs, so one buffer serves every row.
+    private readonly byte[] _leafHashBuffer = new byte[Sha256Hash.Size];
+    private readonly byte[] _rootBuffer = new byte[Sha256Hash.Size];
+    private readonly byte[] _tileBuffer = new byte[Tile.BaseByteLength];
+
+    public SqliteWriter(SqliteConnection connection, string path)
+    {
+        _connection = connection;
+        _path = path;
+
+        _nextSeq = Command("SELECT coalesce(max(seq) + 1, 0) FROM entries;");
+
+        _insertEntry = Command(
+            "INSERT INTO entries(" + SqliteSchema.EntryColumns + ") VALUES " +
+            "(@seq, @request_id, @ts, @model, @version, @user_id, @tenant, @subject_id, @fingerprint, @kind, @leaf_hash, @body);");
+        _seq = Parameter(_insertEntry, "@seq", SqliteType.Integer);
+        _requestId = Parameter(_insertEntry, "@request_id", SqliteType.Text);
+        _ts = Parameter(_insertEntry, "@ts", SqliteType.Integer);
+        _model = Parameter(_insertEntry, "@model", SqliteType.Text);
+        _version = Parameter(_insertEntry, "@version", SqliteType.Text);
+        _userId = Parameter(_insertEntry, "@user_id", SqliteType.Text);
+        _tenant = Parameter(_insertEntry, "@tenant", SqliteType.Text);
+        _subjectId = Parameter(_insertEntry, "@subject_id", SqliteType.Text);
+        _fingerprint = Parameter(_insertEntry, "@fingerprint", SqliteType.Text);
+        _kind = Parameter(_insertEntry, "@kind", SqliteType.Text);
+        _leafHash = Parameter(_insertEntry, "@leaf_hash", SqliteType.Blob);
+        _leafHash.Value = _leafHashBuffer;
+        _body = Parameter(_insertEntry, "@body", SqliteType.Blob);
+
+        _insertInput = Command("INSERT INTO inputs(seq, salt, input) VALUES (@seq, @salt, @input);");
+        _inputSeq = Parameter(_insertInput, "@seq", SqliteType.Integer);
+        _salt = Parameter(_insertInput, "@salt", SqliteType.Blob);
+        _input = Parameter(_insertInput, "@input", SqliteType.Blob);
+
+        // OR IGNORE: rewriting a tile with identical content is allowed (ITileStore); a different one is caught below.
+        _insertTile = Command("INSERT OR IGNORE INTO tiles(level, idx, data) VALUES (@level, @idx, @data);");
+        _tileLevel = Parameter(_insertTile, "@level", SqliteType.Integer);
+        _tileIndex = Parameter(_insertTile, "@idx", SqliteType.Integer);
+        _tileData = Parameter(_insertTile, "@data", SqliteType.Blob);
+        _tileData.Value = _tileBuffer;
+        _readTile = Command("SELECT data FROM tiles WHERE level = @level AND idx = @idx;");
+        _readTileLevel = Parameter(_readTile, "@level", SqliteType.Integer);
+        _readTileIndex = Parameter(_readTile, "@idx", SqliteType.Integer);
+
+        _insertCheckpoint = Command(
+            "INSERT INTO checkpoints(tree_size, root, note, created_at) VALUES (@tree_size, @root, @note, @created_at);");
+        _treeSize = Parameter(_insertCheckpoint, "@tree_size", SqliteType.Integer);
+        _root = Parameter(_insertCheckpoint, "@root", SqliteType.Blob);
+        _root.Value = _rootBuffer;
+        _note = Parameter(_insertCheckpoint, "@note", SqliteType.Text);
+        _createdAt = Parameter(_insertCheckpoint, "@created_at", SqliteType.Integer);
+
+        _deleteInput = Command("DELETE FROM inputs WHERE seq = @seq;");
+        _deleteSeq = Parameter(_deleteInput, "@seq", SqliteType.Integer);
+    }
+
+    /// <summary>Writes a batch in one IMMEDIATE transaction; rolls back everything on any failure.</summary>
+    /// <exception cref="LedgerStoreException">The batch is not contiguous, repeats a request id, conflicts with a stored tile, or the write failed.</exception>
+    public void Append(AppendBatch batch)
+    {
+        using SqliteTransaction transaction = Begin();
+
+        // Read inside the write transaction: another process may have appended since we last looked.
+        long size = (long)_nextSeq.ExecuteScalar()!;
+        IReadOnlyList<StoredEntry> entries = batch.Entries;
+        for (int i = 0; i < entries.Count; i++)
+        {
+            long expected = size + i;
+            if (entries[i].Seq != expected)
+            {
+                throw new LedgerStoreException(
+                    $"Append rejected: expected seq {expected} but the batch has seq {entries[i].Seq} at position {i}. " +
+                    $"The ledger database '{_path}' holds {size} entries, so a batch must start at seq {size} and count up by one; nothing was stored.");
+            }
+
+            InsertEntry(entries[i]);
+        }
+
+        long newSize = size + entries.Count;
+        IReadOnlyList<StoredInput> inputs = batch.Inputs;
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            StoredInput input = inputs[i];
+            if (input.Seq < size || input.Seq >= newSize)
+            {
+                throw new LedgerStoreException(
+                    $"Append rejected: the batch holds an input for seq {input.Seq}, outside its entries [{size}, {newSize}). Nothing was stored.");
+            }
+
+            _inputSeq.Value = input.Seq;
+            _salt.Value = input.Salt;
+            _input.Value = input.Input;
+            _insertInput.ExecuteNonQuery();
+        }
+
+        for (int i = 0; i < batch.Tiles.Count; i++)
+        {
+            (TileId id, Tile tile) = batch.Tiles[i];
+            if (!InsertTile(id, tile))
+            {
+                throw new LedgerStoreException(
+                    $"Append rejected: tile {id} is already stored in '{_path}' with different content; tiles are immutable. " +
+                    "The in-memory tree does not match the store: reopen the ledger and run 'dledger verify'. Nothing was stored.");
+            }
+        }
+
+        if (batch.Checkpoint is { } checkpoint)
+        {
+            InsertCheckpoint(checkpoint, newSize);
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>Stores one checkpoint in its own transaction.</summary>
+    public void AppendCheckpoint(StoredCheckpoint checkpoint)
+    {
+        using SqliteTransaction transaction = Begin();
+        InsertCheckpoint(checkpoint, (long)_nextSeq.ExecuteScalar()!);
+        transaction.Commit();
+    }
+
+    /// <summary>Writes tiles in one transaction.</summary>
+    /// <exception cref="InvalidOperationException">A tile is already stored with different content; nothing was written.</exception>
+    public void WriteTiles(IReadOnlyList<(TileId Id, Tile Tile)> tiles)
+    {
+        using SqliteTransaction transaction = Begin();
+        for (int i = 0; i < tiles.Count; i++)
+        {
+            (TileId id, Tile tile) = tiles[i];
+            if (!InsertTile(id, tile))
+            {
+                throw new InvalidOperationException(
+                    $"Tile {id} is already stored in '{_path}' with different content; tiles are immutable once written. " +
+                    "Two trees with different leaves must not share a tile store.");
+            }
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>Deletes stored inputs in one transaction; returns how many rows went.</summary>
+    public int DeleteInputs(IReadOnlyCollection<long> seqs)
+    {
+        using SqliteTransaction transaction = Begin();
+        int deleted = 0;
+        foreach (long seq in seqs)
+        {
+            _deleteSeq.Value = seq;
+            deleted += _deleteInput.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return deleted;
+    }
+
+    public void Dispose()
+    {
+        _nextSeq.Dispose();
+        _insertEntry.Dispose();
+        _insertInput.Dispose();
+        _insertTile.Dispose();
+        _readTile.Dispose();
+        _insertCheckpoint.Dispose();
+        _deleteInput.Dispose();
+        _connection.Dispose();
+    }
+
+    private SqliteTransaction Begin()
+    {
+        // IMMEDIATE: take the write lock up front, so the size read inside stays true until commit.
+        SqliteTransaction transaction = _connection.BeginTransaction(deferred: false);
+        _nextSeq.Transaction = transaction;
+        _insertEntry.Transaction = transaction;
+        _insertInput.Transaction = transaction;
+        _insertTile.Transaction = transaction;
+        _readTile.Transaction = transaction;
+        _insertCheckpoint.Transaction = transaction;
+        _deleteInput.Transaction = transaction;
+        return transaction;
+    }
+
+    private void InsertEntry(StoredEntry entry)
+    {
+        EntryColumns columns = entry.Columns;
+        _seq.Value = entry.Seq;
+        _requestId.Value = columns.RequestId;
+        _ts.Value = SqliteRows.ToUnixMicroseconds(columns.Timestamp);
+        _model.Value = columns.ModelName;
+        _version.Value = columns.ModelVersion;
+        _userId.Value = (object?)columns.UserId ?? DBNull.Value;
+        _tenant.Value = (object?)columns.Tenant ?? DBNull.Value;
+        _subjectId.Value = (object?)columns.SubjectId ?? DBNull.Value;
+        _fingerprint.Value = (object?)columns.InputFingerprint ?? DBNull.Value;
+        _kind.Value = columns.Kind;
+        entry.LeafHash.CopyTo(_leafHashBuffer);
+        _body.Value = entry.CanonicalBytes;
+        try
+        {
+            _insertEntry.ExecuteNonQuery();
+        }
+        catch (SqliteException exception) when (SqliteErrors.IsUniqueViolation(exception))
+        {
+            throw new LedgerStoreException(
+                $"Append rejected: request id '{columns.RequestId}' (seq {entry.Seq}) is already in the ledger database '{_path}' or earlier in the batch; " +
+                "request ids are unique per ledger. Nothing of the batch was stored.",
+                exception);
+        }
+    }
+
+    // Returns false when a tile with the same id but different content is stored.
+    private bool InsertTile(TileId id, Tile tile)
+    {
+        tile.WriteBase(_tileBuffer);
+        _tileLevel.Value = id.Level;
+        _tileIndex.Value = id.Index;
+        if (_insertTile.ExecuteNonQuery() == 1)
+        {
+            return true;
+        }
+
+        _readTileLevel.Value = id.Level;
+        _readTileIndex.Value = id.Index;
+        byte[]? stored = _readTile.ExecuteScalar() as byte[];
+        return stored is not null && stored.AsSpan().SequenceEqual(_tileBuffer);
+    }
+
+    private void InsertCheckpoint(StoredCheckpoint checkpoint, long size)
+    {
+        if (checkpoint.TreeSize < 0 || checkpoint.TreeSize > size)
+        {
+            throw new LedgerStoreException(
+                $"Checkpoint rejected: it covers {checkpoint.TreeSize} entries but the ledger database '{_path}' will hold {size}. " +
+                "A checkpoint may only cover stored entries; nothing was stored.");
+        }
+
+        _treeSize.Value = checkpoint.TreeSize;
+        checkpoint.RootHash.CopyTo(_rootBuffer);
+        _note.Value = checkpoint.SignedNote;
+        _createdAt.Value = SqliteRows.ToUnixMicroseconds(checkpoint.CreatedAt);
+        _insertCheckpoint.ExecuteNonQuery();
+    }
+
+    private SqliteCommand Command(string sql)
+    {
+        SqliteCommand command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static SqliteParameter Parameter(SqliteCommand command, string name, SqliteType type) =>
+        command.Parameters.Add(name, type);
+}

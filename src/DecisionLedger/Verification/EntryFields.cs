@@ -1,0 +1,184 @@
+using System.Text;
+using System.Text.Json;
+using DecisionLedger.Canonicalization;
+using DecisionLedger.Hashing;
+
+namespace DecisionLedger.Verification;
+
+/// <summary>
+/// The few fields verification needs from a canonical entry, read with <see cref="Utf8JsonReader"/>
+/// without deserializing the rest.
+/// </summary>
+internal readonly struct EntryFields
+{
+    private EntryFields(long seq, ulong requestIdKey, string requestId, Sha256Hash? inputDigest)
+    {
+        Seq = seq;
+        RequestIdKey = requestIdKey;
+        RequestId = requestId;
+        InputDigest = inputDigest;
+    }
+
+    public long Seq { get; }
+
+    /// <summary>A 64-bit FNV-1a hash of the requestId's UTF-8 bytes: 8 bytes per entry keeps a 10M-entry uniqueness set small.</summary>
+    public ulong RequestIdKey { get; }
+
+    public string RequestId { get; }
+
+    public Sha256Hash? InputDigest { get; }
+
+    /// <summary>Reads seq, requestId and inputDigest; returns an error sentence when the entry is malformed.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> canonical, out EntryFields fields, out string? error)
+    {
+        fields = default;
+        error = null;
+        long? seq = null;
+        ulong key = 0;
+        string? requestId = null;
+        Sha256Hash? digest = null;
+        Span<byte> bytes = stackalloc byte[Sha256Hash.Size];
+        try
+        {
+            var reader = new Utf8JsonReader(canonical, new JsonReaderOptions { MaxDepth = 256 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                error = "it is not a JSON object";
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("seq"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long value) || value < 0)
+                    {
+                        error = "its 'seq' is not a non-negative integer";
+                        return false;
+                    }
+
+                    seq = value;
+                }
+                else if (reader.ValueTextEquals("requestId"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        error = "its 'requestId' is not a string";
+                        return false;
+                    }
+
+                    key = Fnv1a(reader.ValueSpan);
+                    requestId = reader.GetString();
+                }
+                else if (reader.ValueTextEquals("inputDigest"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length != Sha256Hash.Size * 2)
+                    {
+                        error = "its 'inputDigest' is not 64 hexadecimal characters";
+                        return false;
+                    }
+
+                    if (Convert.FromHexString(reader.ValueSpan, bytes, out _, out int written) != System.Buffers.OperationStatus.Done || written != Sha256Hash.Size)
+                    {
+                        error = "its 'inputDigest' is not 64 hexadecimal characters";
+                        return false;
+                    }
+
+                    digest = Sha256Hash.FromBytes(bytes);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || reader.BytesConsumed != canonical.Length)
+            {
+                error = "it is not exactly one JSON object";
+                return false;
+            }
+        }
+        catch (JsonException e)
+        {
+            error = $"it is not valid JSON ({e.Message})";
+            return false;
+        }
+
+        if (seq is null)
+        {
+            error = "it has no 'seq' field";
+            return false;
+        }
+
+        if (requestId is null)
+        {
+            error = "it has no 'requestId' field";
+            return false;
+        }
+
+        fields = new EntryFields(seq.Value, key, requestId, digest);
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="bytes"/> are exactly their own RFC 8785 canonical form.</summary>
+    public static bool IsCanonical(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            return JsonCanonicalizer.Canonicalize(bytes).AsSpan().SequenceEqual(bytes);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Computes <c>SHA-256(salt ‖ input)</c>, re-canonicalizing the input only when the raw bytes do not match.</summary>
+    public static bool InputMatches(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> input, Sha256Hash expected, out Sha256Hash found)
+    {
+        found = SaltedDigest(salt, input);
+        if (found == expected)
+        {
+            return true;
+        }
+
+        try
+        {
+            // The commitment is over JCS(input): a store that re-encoded the same JSON has not altered it.
+            found = SaltedDigest(salt, JsonCanonicalizer.Canonicalize(input));
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            return false;
+        }
+
+        return found == expected;
+    }
+
+    public static string Describe(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes.Length > 60 ? bytes[..60] : bytes);
+
+    private static Sha256Hash SaltedDigest(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> input)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        sha.AppendData(salt);
+        sha.AppendData(input);
+        Span<byte> digest = stackalloc byte[Sha256Hash.Size];
+        sha.GetHashAndReset(digest);
+        return Sha256Hash.FromBytes(digest);
+    }
+
+    private static ulong Fnv1a(ReadOnlySpan<byte> bytes)
+    {
+        ulong hash = 14695981039346656037UL;
+        foreach (byte b in bytes)
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+
+        return hash;
+    }
+}

@@ -1,0 +1,320 @@
+using DecisionLedger.Checkpoints;
+using DecisionLedger.Hashing;
+using DecisionLedger.Merkle;
+using DecisionLedger.Storage;
+
+namespace DecisionLedger.Verification;
+
+/// <summary>
+/// Streams a ledger's entries in storage order, recomputes every leaf and the Merkle root at each
+/// signed checkpoint size, and names the first bad <c>seq</c> and the kind of tampering.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Feed every entry with <see cref="Add"/> (it returns false once a finding is certain), then call
+/// <see cref="Complete"/>. The checkpoints are checked when the classifier is created: each note's
+/// signature with the ledger's key and origin (<see cref="TamperKind.CheckpointForged"/>), sizes that go
+/// backwards in storage order (<see cref="TamperKind.CheckpointRolledBack"/>), and equal sizes with
+/// different roots (<see cref="TamperKind.CheckpointInconsistent"/>).
+/// </para>
+/// <para>
+/// Memory stays bounded: the Merkle tree keeps only its right edge (completed tiles are discarded,
+/// not kept), and request-id uniqueness is tracked as one 64-bit hash per entry (about 24 bytes per
+/// entry in a <see cref="HashSet{T}"/>, ~240 MB for 10M entries). Not thread-safe.
+/// </para>
+/// </remarks>
+public sealed class TamperClassifier
+{
+    // How far past a gap to look for the missing seq before calling it deleted rather than moved.
+    private const int GapWindow = 65_536;
+
+    private readonly MerkleTree _tree;
+    private readonly bool _checkCanonical;
+    private readonly List<(long Size, Sha256Hash Root)> _checkpoints = [];
+    private readonly HashSet<ulong> _requestIds = [];
+    private readonly TamperFinding? _checkpointFinding;
+    private int _nextCheckpoint;
+    private long _lastVerifiedSize;
+    private long _position;
+    private TamperFinding? _final;
+    private PendingRoot? _pendingRoot;
+    private (long Position, long FoundSeq)? _gap;
+    private long _gapFoundAt = -1;
+
+    /// <summary>Creates a classifier for a whole ledger, starting at <c>seq</c> 0.</summary>
+    /// <param name="verifier">The ledger's verifier key; checkpoints signed by any other key are forged.</param>
+    /// <param name="origin">The ledger's origin; a checkpoint naming another origin is forged.</param>
+    /// <param name="checkpoints">Every stored checkpoint, in the order stored.</param>
+    /// <param name="checkCanonicalForm">Whether to reject entries not in RFC 8785 canonical form. Default true.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public TamperClassifier(NoteVerifier verifier, string origin, IEnumerable<StoredCheckpoint> checkpoints, bool checkCanonicalForm = true)
+        : this(verifier, origin, checkpoints, MerkleTree.CreateEmpty(new InMemoryTileStore()), checkCanonicalForm)
+    {
+    }
+
+    /// <summary>Creates a classifier that continues a trusted tree (incremental verification).</summary>
+    internal TamperClassifier(NoteVerifier verifier, string origin, IEnumerable<StoredCheckpoint> checkpoints, MerkleTree trustedTree, bool checkCanonicalForm)
+    {
+        ArgumentNullException.ThrowIfNull(verifier);
+        ArgumentNullException.ThrowIfNull(origin);
+        ArgumentNullException.ThrowIfNull(checkpoints);
+        _tree = trustedTree;
+        _checkCanonical = checkCanonicalForm;
+        _position = trustedTree.Size;
+        _lastVerifiedSize = trustedTree.Size;
+        _checkpointFinding = ReadCheckpoints(verifier, origin, checkpoints, trustedTree.Size);
+        CheckCheckpointsAtCurrentSize();
+    }
+
+    /// <summary>The number of entries seen so far (the next expected <c>seq</c>).</summary>
+    public long Position => _position;
+
+    /// <summary>The number of checkpoints whose signature verified and whose root the entries reproduced.</summary>
+    public long CheckpointsVerified { get; private set; }
+
+    /// <summary>The root of the entries accepted so far.</summary>
+    public Sha256Hash Root => _tree.Root;
+
+    /// <summary>The number of entries accepted into the tree.</summary>
+    public long TreeSize => _tree.Size;
+
+    /// <summary>The <c>inputDigest</c> of the entry last accepted by <see cref="Add"/>, or null when it has none.</summary>
+    internal Sha256Hash? LastInputDigest { get; private set; }
+
+    /// <summary>Consumes the next entry in storage order.</summary>
+    /// <param name="rowSeq">The seq the store filed the entry under (named in findings when it differs from the position).</param>
+    /// <param name="canonicalBytes">The entry's stored bytes.</param>
+    /// <param name="storedLeafHash">The leaf hash the store recorded at append time, if any.</param>
+    /// <param name="tileLeafHash">The leaf hash in the store's level-0 tile, if that tile is complete.</param>
+    /// <returns>True while more entries are useful; false once the first finding is certain.</returns>
+    public bool Add(long rowSeq, ReadOnlySpan<byte> canonicalBytes, Sha256Hash? storedLeafHash = null, Sha256Hash? tileLeafHash = null)
+    {
+        if (_final is not null)
+        {
+            return false;
+        }
+
+        long position = _position++;
+        if (_checkpointFinding is not null && position >= _checkpointFinding.Seq)
+        {
+            _final = _checkpointFinding;
+            return false;
+        }
+
+        if (_gap is not null)
+        {
+            ScanGap(position, canonicalBytes);
+            return _final is null;
+        }
+
+        string row = rowSeq == position ? string.Empty : $" (filed by the store as row {rowSeq})";
+        if (!EntryFields.TryRead(canonicalBytes, out EntryFields fields, out string? error))
+        {
+            return Stop(position, TamperKind.MalformedEntry, $"The entry at position {position}{row} cannot be read: {error}.");
+        }
+
+        if (_checkCanonical && !EntryFields.IsCanonical(canonicalBytes))
+        {
+            return Stop(position, TamperKind.MalformedEntry, $"The entry at position {position}{row} is valid JSON but not in RFC 8785 canonical form, so it is not the byte string that was hashed: it was edited outside the ledger.");
+        }
+
+        if (fields.Seq != position)
+        {
+            if (fields.Seq < position)
+            {
+                return Stop(position, TamperKind.EntryInserted, $"Expected the entry with seq {position}{row} but found a second entry claiming seq {fields.Seq}: an entry was inserted.");
+            }
+
+            _gap = (position, fields.Seq);
+            return true;
+        }
+
+        if (!_requestIds.Add(fields.RequestIdKey))
+        {
+            return Stop(position, TamperKind.DuplicateRequestId, $"The requestId '{fields.RequestId}' of seq {position} was already used by an earlier entry; request ids are unique per ledger.");
+        }
+
+        Sha256Hash leaf = MerkleHasher.HashLeaf(canonicalBytes);
+        if (storedLeafHash is { } stored && stored != leaf)
+        {
+            return Stop(position, TamperKind.ContentChanged, $"The content of seq {position} hashes to leaf {leaf.ToBase64()} but the store recorded leaf {stored.ToBase64()} when it was appended: the entry was changed.");
+        }
+
+        if (tileLeafHash is { } tiled && tiled != leaf)
+        {
+            return Stop(position, TamperKind.ContentChanged, $"The content of seq {position} hashes to leaf {leaf.ToBase64()} but the store's Merkle tile holds leaf {tiled.ToBase64()}: the entry was changed.");
+        }
+
+        _tree.Append(leaf);
+        LastInputDigest = fields.InputDigest;
+        if ((_tree.Size & (Tile.Width - 1)) == 0)
+        {
+            // Tiles are not needed to compute roots at the right edge; dropping them bounds memory.
+            _tree.TakeCompletedTiles();
+        }
+
+        CheckCheckpointsAtCurrentSize();
+        return _final is null;
+    }
+
+    /// <summary>Ends the stream and returns the first finding, or null when the ledger verified.</summary>
+    public TamperFinding? Complete()
+    {
+        if (_final is null && _gap is { } gap)
+        {
+            _final = _gapFoundAt < 0
+                ? Deleted(gap.Position, gap.FoundSeq)
+                : gap.FoundSeq == _gapFoundAt ? Reordered(gap.Position, gap.FoundSeq) : Inserted(gap.Position, gap.FoundSeq);
+        }
+
+        if (_final is null && _pendingRoot is { } pending)
+        {
+            _final = pending.AsContentChanged();
+        }
+
+        if (_final is null && _nextCheckpoint < _checkpoints.Count)
+        {
+            (long size, _) = _checkpoints[^1];
+            _final = new TamperFinding(_position, TamperKind.TailTruncated, $"A signed checkpoint covers {size} entries but the ledger holds only {_position}: the entries from seq {_position} were removed.");
+        }
+
+        if (_checkpointFinding is not null && (_final is null || _checkpointFinding.Seq < _final.Seq))
+        {
+            _final = _checkpointFinding;
+        }
+
+        return _final;
+    }
+
+    private TamperFinding? ReadCheckpoints(NoteVerifier verifier, string origin, IEnumerable<StoredCheckpoint> checkpoints, long startSize)
+    {
+        TamperFinding? first = null;
+        var rootsBySize = new Dictionary<long, Sha256Hash>();
+        long maxSize = -1;
+        foreach (StoredCheckpoint stored in checkpoints)
+        {
+            TamperFinding? finding = null;
+            Checkpoint? signed = null;
+            try
+            {
+                signed = CheckpointNote.Open(stored.SignedNote, verifier, origin);
+            }
+            catch (NoteVerificationException e)
+            {
+                finding = new TamperFinding(stored.TreeSize, TamperKind.CheckpointForged, $"The checkpoint stored for tree size {stored.TreeSize} does not verify with key '{verifier.Name}' for origin '{origin}' ({e.Reason}): {e.Message}");
+            }
+
+            if (signed is not null)
+            {
+                if (signed.Size != stored.TreeSize || signed.RootHash != stored.RootHash)
+                {
+                    finding = new TamperFinding(stored.TreeSize, TamperKind.CheckpointForged, $"The store lists a checkpoint for tree size {stored.TreeSize} with root {stored.RootHash.ToBase64()}, but its signed note says size {signed.Size} with root {signed.RootHash.ToBase64()}.");
+                }
+                else if (signed.Size < maxSize)
+                {
+                    finding = new TamperFinding(signed.Size, TamperKind.CheckpointRolledBack, $"A checkpoint for tree size {signed.Size} was stored after one for tree size {maxSize}: the ledger's head moved backwards.");
+                }
+                else if (rootsBySize.TryGetValue(signed.Size, out Sha256Hash earlier) && earlier != signed.RootHash)
+                {
+                    finding = new TamperFinding(signed.Size, TamperKind.CheckpointInconsistent, $"Two signed checkpoints for tree size {signed.Size} have different roots, {earlier.ToBase64()} and {signed.RootHash.ToBase64()}: the ledger showed a split view.");
+                }
+                else
+                {
+                    maxSize = signed.Size;
+                    if (rootsBySize.TryAdd(signed.Size, signed.RootHash) && signed.Size >= startSize)
+                    {
+                        _checkpoints.Add((signed.Size, signed.RootHash));
+                    }
+                }
+            }
+
+            if (finding is not null && (first is null || finding.Seq < first.Seq))
+            {
+                first = finding;
+            }
+        }
+
+        _checkpoints.Sort(static (a, b) => a.Size.CompareTo(b.Size));
+        return first;
+    }
+
+    private void CheckCheckpointsAtCurrentSize()
+    {
+        while (_final is null && _nextCheckpoint < _checkpoints.Count && _checkpoints[_nextCheckpoint].Size == _tree.Size)
+        {
+            (long size, Sha256Hash signedRoot) = _checkpoints[_nextCheckpoint++];
+            Sha256Hash root = _tree.Root;
+            if (root == signedRoot)
+            {
+                CheckpointsVerified++;
+                if (_pendingRoot is { } pending)
+                {
+                    // The entries reproduce this later signed root, so they are what the key signed: the
+                    // earlier checkpoint is the odd one out.
+                    _final = new TamperFinding(pending.Size, TamperKind.CheckpointInconsistent, $"The signed checkpoint for tree size {pending.Size} has root {pending.Signed.ToBase64()}, but the entries, which reproduce the later signed checkpoint for tree size {size}, give {pending.Computed.ToBase64()}: the two checkpoints are not consistent.");
+                    return;
+                }
+
+                _lastVerifiedSize = size;
+            }
+            else if (_pendingRoot is { } pending)
+            {
+                _final = pending.AsContentChanged();
+            }
+            else
+            {
+                _pendingRoot = new PendingRoot(_lastVerifiedSize, size, signedRoot, root);
+            }
+        }
+    }
+
+    private void ScanGap(long position, ReadOnlySpan<byte> bytes)
+    {
+        (long gapPosition, long foundSeq) = _gap!.Value;
+        bool readable = EntryFields.TryRead(bytes, out EntryFields fields, out _);
+        if (_gapFoundAt < 0)
+        {
+            if (readable && fields.Seq == gapPosition)
+            {
+                _gapFoundAt = position;
+            }
+            else if (position - gapPosition > GapWindow)
+            {
+                _final = Deleted(gapPosition, foundSeq);
+            }
+
+            return;
+        }
+
+        // The missing seq turned up at _gapFoundAt. If the entries after it are shifted by one, an extra
+        // entry was inserted at the gap; if they are back in place, two entries were swapped.
+        _final = readable && fields.Seq == _gapFoundAt ? Inserted(gapPosition, foundSeq) : Reordered(gapPosition, foundSeq);
+    }
+
+    private TamperFinding Deleted(long position, long foundSeq) =>
+        PreferPending(new TamperFinding(position, TamperKind.EntryDeleted, foundSeq == position + 1
+            ? $"Expected the entry with seq {position} but the next entry has seq {foundSeq}: the entry with seq {position} was deleted."
+            : $"Expected the entry with seq {position} but the next entry has seq {foundSeq}: the entries with seq {position} to {foundSeq - 1} were deleted."));
+
+    private TamperFinding Reordered(long position, long foundSeq) =>
+        PreferPending(new TamperFinding(position, TamperKind.EntriesReordered, $"Expected the entry with seq {position} but found seq {foundSeq}, and seq {position} appears later at position {_gapFoundAt}: the entries were reordered."));
+
+    private TamperFinding Inserted(long position, long foundSeq) =>
+        PreferPending(new TamperFinding(position, TamperKind.EntryInserted, $"Expected the entry with seq {position} but found an extra entry claiming seq {foundSeq}, and every later entry is shifted one position: an entry was inserted."));
+
+    private TamperFinding PreferPending(TamperFinding finding) => _pendingRoot is { } pending ? pending.AsContentChanged() : finding;
+
+    private bool Stop(long position, TamperKind kind, string detail)
+    {
+        _final = PreferPending(new TamperFinding(position, kind, detail));
+        return false;
+    }
+
+    private sealed record PendingRoot(long RangeStart, long Size, Sha256Hash Signed, Sha256Hash Computed)
+    {
+        public TamperFinding AsContentChanged() => new(
+            RangeStart,
+            TamperKind.ContentChanged,
+            $"The entries from seq {RangeStart} to {Size - 1} give root {Computed.ToBase64()} at tree size {Size}, but the signed checkpoint says {Signed.ToBase64()}: an entry in that range was changed (its stored leaf hash was rewritten to match, so the exact entry cannot be told).");
+    }
+}

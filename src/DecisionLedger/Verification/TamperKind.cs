@@ -1,0 +1,38 @@
+namespace DecisionLedger.Verification;
+
+/// <summary>The kind of tampering (or damage) verification found at the first bad <c>seq</c>.</summary>
+public enum TamperKind
+{
+    /// <summary>An entry's content no longer hashes to its leaf: its stored leaf hash, its level-0 tile hash or a signed root disagree with it.</summary>
+    ContentChanged,
+
+    /// <summary>An entry is missing: the <c>seq</c> of the entry at a position is ahead of the position and the missing <c>seq</c> never appears.</summary>
+    EntryDeleted,
+
+    /// <summary>An extra entry is present: its <c>seq</c> repeats an earlier one, or it pushes the following entries one position down.</summary>
+    EntryInserted,
+
+    /// <summary>Entries are out of order: two entries' <c>seq</c> values are swapped.</summary>
+    EntriesReordered,
+
+    /// <summary>A signed checkpoint covers more entries than are present: the tail was cut off.</summary>
+    TailTruncated,
+
+    /// <summary>A checkpoint's signature is invalid, by another key, for another origin, or the stored checkpoint disagrees with its signed note.</summary>
+    CheckpointForged,
+
+    /// <summary>Two validly signed checkpoints cannot both describe this ledger: same size with different roots, or a later root that does not extend an earlier one.</summary>
+    CheckpointInconsistent,
+
+    /// <summary>A checkpoint stored after another covers fewer entries: the ledger's head moved backwards.</summary>
+    CheckpointRolledBack,
+
+    /// <summary>Two entries carry the same <c>requestId</c>.</summary>
+    DuplicateRequestId,
+
+    /// <summary>A stored input does not hash, with its salt, to its entry's <c>inputDigest</c>.</summary>
+    InputAltered,
+
+    /// <summary>An entry's bytes are not valid JSON, lack a required field, or are not in RFC 8785 canonical form.</summary>
+    MalformedEntry,
+}

@@ -1,0 +1,21 @@
+namespace DecisionLedger.Verification;
+
+/// <summary>Options of <see cref="LedgerVerifier"/>; every default is stated.</summary>
+public sealed record VerificationOptions
+{
+    /// <summary>
+    /// Incremental mode: the size of a checkpoint verified earlier. The tree up to it is restored
+    /// from the store's tiles and must reproduce that checkpoint's signed root; only later entries
+    /// and checkpoints are then verified. Default null: verify everything from <c>seq</c> 0.
+    /// </summary>
+    public long? FromCheckpoint { get; init; }
+
+    /// <summary>Whether to check that each entry's bytes are in RFC 8785 canonical form. Default true.</summary>
+    public bool CheckCanonicalForm { get; init; } = true;
+
+    /// <summary>Whether to check stored inputs against their entries' <c>inputDigest</c>. Default true.</summary>
+    public bool CheckInputs { get; init; } = true;
+
+    /// <summary>The clock that measures <see cref="VerificationReport.Elapsed"/>. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,22 @@
+using DecisionLedger.Hashing;
+
+namespace DecisionLedger.Verification;
+
+/// <summary>The outcome of verifying a ledger or an evidence bundle.</summary>
+/// <param name="Passed">True when nothing was found.</param>
+/// <param name="EntriesVerified">Entries whose leaf was recomputed and checked.</param>
+/// <param name="CheckpointsVerified">Checkpoints whose signature and root were checked.</param>
+/// <param name="InputsVerified">Stored inputs checked against their entry's <c>inputDigest</c>.</param>
+/// <param name="TreeSize">The number of entries in the verified tree.</param>
+/// <param name="Root">The recomputed root at <paramref name="TreeSize"/>, or null when verification stopped before it.</param>
+/// <param name="FirstFinding">The first problem found, or null when <paramref name="Passed"/>.</param>
+/// <param name="Elapsed">How long verification took.</param>
+public sealed record VerificationReport(
+    bool Passed,
+    long EntriesVerified,
+    long CheckpointsVerified,
+    long InputsVerified,
+    long TreeSize,
+    Sha256Hash? Root,
+    TamperFinding? FirstFinding,
+    TimeSpan Elapsed);
