@@ -65,7 +65,6 @@ internal static class CliApplication
         root.Subcommands.Add(new KeyCommand(context).Build());
         root.Subcommands.Add(new ProofCommand(context).Build());
         root.Subcommands.Add(new VerifyCommand(context).Build());
-        root.Subcommands.Add(new ExportCommand(context).Build());
         return root;
     }
 }

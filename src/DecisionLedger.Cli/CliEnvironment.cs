@@ -35,8 +35,10 @@ internal sealed record CliEnvironment(
     {
         // A buffered stdout keeps 'record' fast on large files; commands flush when output
         // must be visible (each batch of receipts, the end of the command).
+#pragma warning disable CA2000 // The process's own streams live as long as the process; RunAsync flushes them.
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { AutoFlush = false };
         var stderr = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true };
+#pragma warning restore CA2000
         return new CliEnvironment(stdout, stderr, Console.OpenStandardInput, !Console.IsOutputRedirected, TimeProvider.System);
     }
 }

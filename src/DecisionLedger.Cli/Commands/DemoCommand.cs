@@ -3,7 +3,6 @@ using DecisionLedger.Cli.Demo;
 using DecisionLedger.Cli.Output;
 using DecisionLedger.Ledger;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
 using DecisionLedger.Storage;
 using DecisionLedger.Verification;
 
@@ -143,8 +142,7 @@ internal sealed class DemoCommand(CommandContext context)
             await o.WriteLineAsync($"  dledger show --ledger {ledgerArg} --seq 42");
             await o.WriteLineAsync($"  dledger proof inclusion --ledger {ledgerArg} --seq 42");
             await o.WriteLineAsync($"  dledger checkpoint --ledger {ledgerArg}");
-            await o.WriteLineAsync($"  dledger export --ledger {ledgerArg} --subject customer-0042 --out ./bundle");
-            await o.WriteLineAsync($"  dledger verify --bundle ./bundle --key \"$(dledger key --ledger {ledgerArg})\"");
+            await o.WriteLineAsync($"  dledger verify --ledger {ledgerArg}");
         }
 
         return report.Passed ? ExitCodes.Ok : ExitCodes.VerificationFailed;

@@ -34,8 +34,7 @@ internal sealed class RecordCommand(CommandContext context)
     private async Task<int> ExecuteAsync(ParseResult parsed, CancellationToken cancellationToken)
     {
         string file = parsed.GetValue(_file) ?? "-";
-        Stream input = file == "-" ? context.Environment.OpenInput() : OpenFile(file);
-        await using (input)
+        await using (Stream input = OpenInput(file))
         {
             await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: true, cancellationToken);
             DecisionRecorder recorder = await session.StartRecorderAsync(context.Environment.Time, cancellationToken);
@@ -57,7 +56,18 @@ internal sealed class RecordCommand(CommandContext context)
         return ExitCodes.Ok;
     }
 
-    private static FileStream OpenFile(string file)
+    private Stream OpenInput(string file)
+    {
+        if (file == "-")
+        {
+            return context.Environment.OpenInput();
+        }
+
+        return OpenFile(file);
+    }
+
+#pragma warning disable CA2000 // Ownership passes to the caller, which disposes it.
+    private static Stream OpenFile(string file)
     {
         string full = Path.GetFullPath(file);
         if (!File.Exists(full))
@@ -67,6 +77,7 @@ internal sealed class RecordCommand(CommandContext context)
 
         return new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
     }
+#pragma warning restore CA2000
 
     /// <summary>
     /// Reads lines and records them with up to <see cref="MaxInFlight"/> outstanding; a printer
