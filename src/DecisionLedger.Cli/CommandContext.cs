@@ -32,6 +32,7 @@ internal sealed class CommandContext(CliEnvironment environment, Option<string> 
     /// <param name="parsed">The command line.</param>
     /// <param name="forWrite">True when the command appends (checks the database is writable first).</param>
     /// <param name="cancellationToken">Cancels opening.</param>
-    public Task<LedgerSession> OpenLedgerAsync(ParseResult parsed, bool forWrite, CancellationToken cancellationToken) =>
-        LedgerSession.OpenAsync(LedgerPath(parsed), forWrite, Environment.StoreFactory, cancellationToken);
+    /// <param name="openStore">False to skip the store's open checks (verification reads damaged ledgers).</param>
+    public Task<LedgerSession> OpenLedgerAsync(ParseResult parsed, bool forWrite, CancellationToken cancellationToken, bool openStore = true) =>
+        LedgerSession.OpenAsync(LedgerPath(parsed), forWrite, Environment.StoreFactory, openStore, cancellationToken);
 }

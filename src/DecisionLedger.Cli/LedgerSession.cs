@@ -31,7 +31,15 @@ internal sealed class LedgerSession : IAsyncDisposable
     /// <summary>Opens the ledger at <paramref name="path"/>.</summary>
     /// <exception cref="DirectoryNotFoundException">No ledger is there.</exception>
     /// <exception cref="CliException">The database is read-only and <paramref name="forWrite"/> is set (exit 3).</exception>
-    public static async Task<LedgerSession> OpenAsync(string path, bool forWrite, Func<string, bool, ILedgerStore> storeFactory, CancellationToken cancellationToken)
+    /// <param name="path">The ledger directory.</param>
+    /// <param name="forWrite">True to append: checks write permission and opens the store writable.</param>
+    /// <param name="storeFactory">Creates the store.</param>
+    /// <param name="openStore">
+    /// False for <c>verify</c>: the store's open checks refuse a damaged tail, but verification must
+    /// read a damaged ledger to name the first bad seq, and needs only reads.
+    /// </param>
+    /// <param name="cancellationToken">Cancels opening.</param>
+    public static async Task<LedgerSession> OpenAsync(string path, bool forWrite, Func<string, bool, ILedgerStore> storeFactory, bool openStore, CancellationToken cancellationToken)
     {
         LedgerDirectory directory = LedgerDirectory.Open(path);
         if (forWrite)
@@ -42,7 +50,14 @@ internal sealed class LedgerSession : IAsyncDisposable
         ILedgerStore store = storeFactory(directory.DatabasePath, !forWrite);
         try
         {
-            await store.OpenAsync(cancellationToken);
+            if (openStore)
+            {
+                await store.OpenAsync(cancellationToken);
+            }
+            else if (!File.Exists(directory.DatabasePath))
+            {
+                throw new CliException(ExitCodes.StoreFailure, $"{directory.DatabasePath}: the ledger database is missing; restore it from a backup.");
+            }
         }
         catch
         {

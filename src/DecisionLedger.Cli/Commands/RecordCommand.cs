@@ -38,7 +38,7 @@ internal sealed class RecordCommand(CommandContext context)
         {
             await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: true, cancellationToken);
             DecisionRecorder recorder = await session.StartRecorderAsync(context.Environment.Time, cancellationToken);
-            (long recorded, Exception? failure) = await PumpAsync(recorder, input, context.Environment.Out, cancellationToken);
+            (long recorded, Exception? failure) = await PumpAsync(recorder, input, context.Environment.Out, session.Directory.Path, cancellationToken);
 
             // Disposing drains the queue and signs a final checkpoint over everything recorded.
             await recorder.DisposeAsync();
@@ -84,7 +84,7 @@ internal sealed class RecordCommand(CommandContext context)
     /// awaits receipts in input order and prints each batch as soon as it is durable.
     /// </summary>
     /// <returns>How many decisions were recorded, and the failure that stopped the pump (already line-numbered), if any.</returns>
-    private static async Task<(long Recorded, Exception? Failure)> PumpAsync(IDecisionRecorder recorder, Stream input, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<(long Recorded, Exception? Failure)> PumpAsync(IDecisionRecorder recorder, Stream input, TextWriter output, string ledgerPath, CancellationToken cancellationToken)
     {
         var pending = Channel.CreateBounded<(long Line, ValueTask<RecordReceipt> Receipt)>(new BoundedChannelOptions(MaxInFlight)
         {
@@ -92,7 +92,7 @@ internal sealed class RecordCommand(CommandContext context)
             SingleWriter = true,
         });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task<long> printer = PrintReceiptsAsync(pending.Reader, output, stop);
+        Task<long> printer = PrintReceiptsAsync(pending.Reader, output, ledgerPath, stop);
 
         Exception? readFailure = null;
         try
@@ -147,7 +147,7 @@ internal sealed class RecordCommand(CommandContext context)
         return (printed, readFailure);
     }
 
-    private static async Task<long> PrintReceiptsAsync(ChannelReader<(long Line, ValueTask<RecordReceipt> Receipt)> pending, TextWriter output, CancellationTokenSource stop)
+    private static async Task<long> PrintReceiptsAsync(ChannelReader<(long Line, ValueTask<RecordReceipt> Receipt)> pending, TextWriter output, string ledgerPath, CancellationTokenSource stop)
     {
         long printed = 0;
         try
@@ -165,7 +165,7 @@ internal sealed class RecordCommand(CommandContext context)
                 }
                 catch (Exception exception) when (exception is not CliException)
                 {
-                    throw new CliException(ErrorMapper.Map(exception, null).ExitCode, $"line {line}: {ErrorMapper.Map(exception, null).Message}", exception);
+                    throw new CliException(ErrorMapper.Map(exception, ledgerPath).ExitCode, $"line {line}: {ErrorMapper.Map(exception, ledgerPath).Message}", exception);
                 }
 
                 await output.WriteLineAsync(JsonOutput.ToString(json =>

@@ -51,7 +51,7 @@ internal sealed class VerifyCommand(CommandContext context)
                 throw new CliException(ExitCodes.BadInput, "--key: only used with --bundle; a ledger is verified against its own key.");
             }
 
-            await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: false, cancellationToken);
+            await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: false, cancellationToken, openStore: false);
             subject = session.Directory.Path;
             var options = new VerificationOptions { FromCheckpoint = parsed.GetValue(_fromCheckpoint), TimeProvider = context.Environment.Time };
             report = await HumanConsole.RunWithProgressAsync<VerificationProgress, VerificationReport>(
