@@ -332,7 +332,7 @@ public static class JsonCanonicalizer
 
         scratch.SlotsUsed = index;
         Span<PropertySlot> slots = scratch.Slots.AsSpan(slotBase, count);
-        slots.Sort(new Utf16OrderComparer(scratch.Names));
+        new Utf16OrderComparer(scratch.Names).Sort(slots);
         for (int i = 1; i < slots.Length; i++)
         {
             if (Utf16OrderComparer.CompareUtf8(NameOf(in scratch, slots[i - 1]), NameOf(in scratch, slots[i])) == 0)

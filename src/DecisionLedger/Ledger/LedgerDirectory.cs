@@ -139,12 +139,12 @@ public sealed class LedgerDirectory
 
     private static void WriteSecret(string path, string contents)
     {
-        var options = new FileStreamOptions
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
         {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            UnixCreateMode = OperatingSystem.IsWindows() ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        };
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
         using var stream = new FileStream(path, options);
         using var writer = new StreamWriter(stream);
         writer.Write(contents);

@@ -42,7 +42,7 @@ public static class MerkleProofVerifier
             Sha256Hash p = proof[i];
             if ((fn & 1) == 1 || fn == sn)
             {
-                r = MerkleHasher.HashChildren(p, r);
+                r = NodeHasher.HashChildren(p, r);
 
                 // A left child with no right sibling at this level: skip the levels where the
                 // node is carried up unchanged.
@@ -54,7 +54,7 @@ public static class MerkleProofVerifier
             }
             else
             {
-                r = MerkleHasher.HashChildren(r, p);
+                r = NodeHasher.HashChildren(r, p);
             }
 
             fn >>= 1;
@@ -117,8 +117,8 @@ public static class MerkleProofVerifier
             Sha256Hash c = prepend ? proof[i - 1] : proof[i];
             if ((fn & 1) == 1 || fn == sn)
             {
-                fr = MerkleHasher.HashChildren(c, fr);
-                sr = MerkleHasher.HashChildren(c, sr);
+                fr = NodeHasher.HashChildren(c, fr);
+                sr = NodeHasher.HashChildren(c, sr);
                 while ((fn & 1) == 0 && fn != 0)
                 {
                     fn >>= 1;
@@ -127,7 +127,7 @@ public static class MerkleProofVerifier
             }
             else
             {
-                sr = MerkleHasher.HashChildren(sr, c);
+                sr = NodeHasher.HashChildren(sr, c);
             }
 
             fn >>= 1;
@@ -150,6 +150,7 @@ public static class MerkleProofVerifier
         return leaves.Count == 0 ? MerkleHasher.EmptyRoot : Mth(leaves, 0, leaves.Count);
     }
 
+    // Deliberately the reference MerkleHasher, not NodeHasher: the oracle shares no code with the tree.
     // MTH(D[n]) = HASH(0x01 ‖ MTH(D[0:k]) ‖ MTH(D[k:n])), k the largest power of two smaller than n.
     private static Sha256Hash Mth(IReadOnlyList<Sha256Hash> leaves, int start, int count)
     {

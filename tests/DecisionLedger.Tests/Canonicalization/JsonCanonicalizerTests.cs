@@ -147,6 +147,39 @@ public sealed class JsonCanonicalizerTests
         Assert.Equal("""{"a":{},"b":[{"a":{"x":{},"y":[3,2,1]},"z":1},[]],"c":"A\t"}""", Encoding.UTF8.GetString(actual));
     }
 
+    [Theory]
+    [InlineData(17)]
+    [InlineData(300)]
+    public void Canonicalize_LargeObject_SortsLikeOrdinalStringOrder(int count)
+    {
+        // More than 16 members takes the heapsort path rather than insertion sort.
+        var random = new Random(count);
+        var names = new List<string>();
+        for (int i = 0; i < count; i++)
+        {
+            names.Add(i % 3 == 0 ? char.ConvertFromUtf32(random.Next(0x10000, 0x10FFFF)) + i : ((char)random.Next(0x20, 0xFFFF - 1)).ToString().Replace('"', 'q').Replace('\\', 'b') + (i % 3 == 1 ? "\uE000" : string.Empty) + i);
+        }
+
+        names.RemoveAll(n => char.IsSurrogate(n[0]) && !char.IsSurrogatePair(n, 0));
+        string json = "{" + string.Join(",", names.Select((n, i) => JsonSerializer.Serialize(n) + ":" + i)) + "}";
+
+        byte[] actual = JsonCanonicalizer.Canonicalize(Encoding.UTF8.GetBytes(json));
+
+        using JsonDocument parsed = JsonDocument.Parse(actual);
+        var expected = names.ToList();
+        expected.Sort(string.CompareOrdinal);
+        Assert.Equal(expected, parsed.RootElement.EnumerateObject().Select(p => p.Name).ToList());
+    }
+
+    [Fact]
+    public void Canonicalize_DuplicateInLargeObject_Throws()
+    {
+        string json = "{" + string.Join(",", Enumerable.Range(0, 40).Select(i => $"\"k{i % 39}\":{i}")) + "}";
+
+        var ex = Assert.Throws<ArgumentException>(() => JsonCanonicalizer.Canonicalize(Encoding.UTF8.GetBytes(json)));
+        Assert.Contains("\"k0\"", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Canonicalize_NegativeZeroAndExponentInput_NormalizesNumbers()
     {

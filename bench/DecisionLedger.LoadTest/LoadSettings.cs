@@ -1,0 +1,31 @@
+using System.Globalization;
+
+namespace DecisionLedger.LoadTest;
+
+/// <summary>Command-line settings of the load tool.</summary>
+internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity, string WorkDirectory, bool Keep)
+{
+    public static LoadSettings Parse(string[] args)
+    {
+        int count = 300_000;
+        int producers = 4;
+        int queue = 65_536;
+        string dir = Path.Combine(Path.GetTempPath(), "dledger-load-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        bool keep = false;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--count": count = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--producers": producers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--queue": queue = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--dir": dir = args[++i]; break;
+                case "--keep": keep = true; break;
+                default:
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--count N] [--producers K] [--queue N] [--dir DIR] [--keep]");
+            }
+        }
+
+        return new LoadSettings(count, producers, queue, dir, keep);
+    }
+}

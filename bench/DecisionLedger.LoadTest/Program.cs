@@ -1,0 +1,35 @@
+// End-to-end load tool: records N ~1 KB decisions durably from K producers through the real
+// recorder and SQLite store, then runs two baselines on the same bytes in the same process:
+// a raw batched SQLite insert, and the commit-per-record pattern.
+using System.Diagnostics;
+using System.Globalization;
+using DecisionLedger.LoadTest;
+
+var settings = LoadSettings.Parse(args);
+Console.WriteLine($"DecisionLedger load test: {settings.Count:N0} decisions, {settings.Producers} producers, queue {settings.QueueCapacity:N0}, work dir {settings.WorkDirectory}");
+Directory.CreateDirectory(settings.WorkDirectory);
+
+PipelineResult pipeline = await PipelineRun.RunAsync(settings);
+Console.WriteLine();
+Console.WriteLine("Recorder pipeline (durable: SQLite WAL, synchronous=FULL, one transaction per batch)");
+Console.WriteLine($"  throughput        {pipeline.Throughput,12:N0} decisions/s ({pipeline.Elapsed.TotalSeconds:F2} s)");
+Console.WriteLine($"  Record() latency  p50 {pipeline.EnqueueP50Micros:F2} µs   p99 {pipeline.EnqueueP99Micros:F2} µs   max {pipeline.EnqueueMaxMicros:F0} µs");
+Console.WriteLine($"  batch size        mean {pipeline.MeanBatch:F0}   max {pipeline.MaxBatch}   batches {pipeline.Batches:N0}");
+Console.WriteLine($"  canonical bytes   mean {pipeline.MeanEntryBytes:F0} B per entry");
+Console.WriteLine($"  peak RSS          {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0):F0} MiB");
+
+BaselineResult raw = BaselineRun.RawBatched(settings, pipeline.Bodies);
+Console.WriteLine();
+Console.WriteLine("Baseline: raw batched SQLite insert of the same bytes (same pragmas, one transaction per 8,192 rows)");
+Console.WriteLine($"  throughput        {raw.Throughput,12:N0} rows/s ({raw.Elapsed.TotalSeconds:F2} s)");
+
+BaselineResult perRecord = BaselineRun.CommitPerRecord(settings, pipeline.Bodies, Math.Min(settings.Count, 2_000));
+Console.WriteLine("Baseline: commit per record (same pragmas), " + perRecord.Rows.ToString("N0", CultureInfo.InvariantCulture) + " rows");
+Console.WriteLine($"  throughput        {perRecord.Throughput,12:N0} rows/s ({perRecord.Elapsed.TotalSeconds:F2} s)");
+
+Console.WriteLine();
+Console.WriteLine($"pipeline / raw batched = {pipeline.Throughput / raw.Throughput:F2}x; pipeline / commit-per-record = {pipeline.Throughput / perRecord.Throughput:F0}x");
+if (!settings.Keep)
+{
+    Directory.Delete(settings.WorkDirectory, recursive: true);
+}
