@@ -1,0 +1,70 @@
+using System.CommandLine;
+using DecisionLedger.Cli.Commands;
+
+namespace DecisionLedger.Cli;
+
+/// <summary>Builds the command tree, runs one command line and turns every failure into an exit code.</summary>
+internal static class CliApplication
+{
+    /// <summary>Runs <paramref name="args"/> and returns the process exit code (see <see cref="ExitCodes"/>).</summary>
+    /// <param name="args">The command line without the program name.</param>
+    /// <param name="environment">Where output goes and input comes from.</param>
+    /// <param name="cancellationToken">Stops the command.</param>
+    public static async Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(environment);
+        var context = new CommandContext(environment, GlobalOptions.CreateLedger(), GlobalOptions.CreateJson());
+        RootCommand root = BuildRoot(context);
+        try
+        {
+            ParseResult parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0)
+            {
+                foreach (var error in parsed.Errors)
+                {
+                    await environment.Error.WriteLineAsync(error.Message);
+                }
+
+                await environment.Error.WriteLineAsync("Run 'dledger --help' for usage.");
+                return ExitCodes.BadInput;
+            }
+
+            var invocation = new InvocationConfiguration
+            {
+                Output = environment.Out,
+                Error = environment.Error,
+                EnableDefaultExceptionHandler = false,
+            };
+            return await parsed.InvokeAsync(invocation, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            (int code, string message) = ErrorMapper.Map(exception, context.CurrentLedgerPath);
+            await environment.Error.WriteLineAsync($"dledger: {message}");
+            return code;
+        }
+        finally
+        {
+            await environment.Out.FlushAsync(CancellationToken.None);
+            await environment.Error.FlushAsync(CancellationToken.None);
+        }
+    }
+
+    private static RootCommand BuildRoot(CommandContext context)
+    {
+        var root = new RootCommand("dledger: a tamper-evident audit trail for ML model decisions.");
+        root.Options.Add(context.LedgerOption);
+        root.Options.Add(context.JsonOption);
+        root.Subcommands.Add(new DemoCommand(context).Build());
+        root.Subcommands.Add(new InitCommand(context).Build());
+        root.Subcommands.Add(new RecordCommand(context).Build());
+        root.Subcommands.Add(new ShowCommand(context).Build());
+        root.Subcommands.Add(new QueryCommand(context).Build());
+        root.Subcommands.Add(new CheckpointCommand(context).Build());
+        root.Subcommands.Add(new KeyCommand(context).Build());
+        root.Subcommands.Add(new ProofCommand(context).Build());
+        root.Subcommands.Add(new VerifyCommand(context).Build());
+        return root;
+    }
+}

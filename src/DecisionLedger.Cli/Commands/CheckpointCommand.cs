@@ -1,0 +1,61 @@
+using System.CommandLine;
+using DecisionLedger.Checkpoints;
+using DecisionLedger.Cli.Output;
+using DecisionLedger.Recording;
+using DecisionLedger.Storage;
+
+namespace DecisionLedger.Cli.Commands;
+
+/// <summary><c>checkpoint [--new]</c>: prints the latest signed checkpoint as signed-note text.</summary>
+internal sealed class CheckpointCommand(CommandContext context)
+{
+    private readonly Option<bool> _new = new("--new")
+    {
+        Description = "Take a fresh checkpoint first if entries were added since the last one.",
+    };
+
+    /// <summary>Defines the command.</summary>
+    public Command Build()
+    {
+        var command = new Command("checkpoint", "Print the latest signed checkpoint, exactly as the signed note text.") { _new };
+        command.SetAction(ExecuteAsync);
+        return command;
+    }
+
+    private async Task<int> ExecuteAsync(ParseResult parsed, CancellationToken cancellationToken)
+    {
+        bool takeNew = parsed.GetValue(_new);
+        await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: takeNew, cancellationToken);
+        if (takeNew)
+        {
+            // Disposing a recorder drains it and signs a checkpoint when the tree grew since the last one.
+            DecisionRecorder recorder = await session.StartRecorderAsync(context.Environment.Time, cancellationToken);
+            await recorder.DisposeAsync();
+        }
+
+        StoredCheckpoint checkpoint = await session.Store.GetLatestCheckpointAsync(cancellationToken)
+            ?? throw new CliException(ExitCodes.BadInput, $"{session.Directory.Path}: the ledger has no checkpoint yet; record decisions, then run 'dledger checkpoint --new'.");
+
+        // The stored note must still carry a valid signature of this ledger's key.
+        Checkpoint opened = CheckpointNote.Open(checkpoint.SignedNote, session.Verifier, session.Origin);
+
+        if (context.Json(parsed))
+        {
+            await JsonOutput.WriteAsync(context.Environment.Out, json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("origin", opened.Origin);
+                json.WriteNumber("treeSize", opened.Size);
+                json.WriteString("rootHash", opened.RootHash.ToBase64());
+                json.WriteString("note", checkpoint.SignedNote);
+                json.WriteEndObject();
+            }, cancellationToken);
+        }
+        else
+        {
+            await context.Environment.Out.WriteAsync(checkpoint.SignedNote.AsMemory(), cancellationToken);
+        }
+
+        return ExitCodes.Ok;
+    }
+}

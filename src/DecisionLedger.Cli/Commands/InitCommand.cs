@@ -1,0 +1,63 @@
+using System.CommandLine;
+using DecisionLedger.Cli.Output;
+using DecisionLedger.Ledger;
+using DecisionLedger.Storage;
+
+namespace DecisionLedger.Cli.Commands;
+
+/// <summary><c>init --origin NAME</c>: creates a ledger with a fresh Ed25519 key (mode 0600).</summary>
+internal sealed class InitCommand(CommandContext context)
+{
+    private readonly Option<string> _origin = new("--origin")
+    {
+        Description = "The checkpoint origin, e.g. decisionledger.example/fraud.",
+        HelpName = "NAME",
+        Required = true,
+    };
+
+    /// <summary>Defines the command.</summary>
+    public Command Build()
+    {
+        var command = new Command("init", "Create a ledger with a fresh Ed25519 signing key (file mode 0600).") { _origin };
+        command.SetAction(ExecuteAsync);
+        return command;
+    }
+
+    private async Task<int> ExecuteAsync(ParseResult parsed, CancellationToken cancellationToken)
+    {
+        string path = context.LedgerPath(parsed);
+        string origin = parsed.GetValue(_origin)!;
+        LedgerDirectory directory = await CreateAsync(path, origin, context.Environment.StoreFactory, cancellationToken);
+
+        TextWriter output = context.Environment.Out;
+        if (context.Json(parsed))
+        {
+            await JsonOutput.WriteAsync(output, json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("ledger", directory.Path);
+                json.WriteString("origin", directory.Config.Origin);
+                json.WriteString("verifierKey", directory.VerifierKey);
+                json.WriteEndObject();
+            }, cancellationToken);
+        }
+        else
+        {
+            await output.WriteLineAsync($"Created ledger {directory.Path}");
+            await output.WriteLineAsync($"  origin:       {directory.Config.Origin}");
+            await output.WriteLineAsync($"  verifier key: {directory.VerifierKey}");
+            await output.WriteLineAsync("Give the verifier key to auditors; keep signing.key secret.");
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Creates the directory, its keys and an empty database.</summary>
+    internal static async Task<LedgerDirectory> CreateAsync(string path, string origin, Func<string, bool, ILedgerStore> storeFactory, CancellationToken cancellationToken)
+    {
+        LedgerDirectory directory = LedgerDirectory.Create(path, origin);
+        await using ILedgerStore store = storeFactory(directory.DatabasePath, false);
+        await store.OpenAsync(cancellationToken);
+        return directory;
+    }
+}

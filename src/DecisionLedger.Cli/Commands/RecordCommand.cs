@@ -1,0 +1,212 @@
+using System.CommandLine;
+using System.Text;
+using System.Threading.Channels;
+using DecisionLedger.Cli.Output;
+using DecisionLedger.Recording;
+using DecisionLedger.Records;
+
+namespace DecisionLedger.Cli.Commands;
+
+/// <summary>
+/// <c>record [FILE|-]</c>: appends decisions from NDJSON and prints one receipt per line, in
+/// input order, once each is durable. A bad line stops the command with exit 2; every line
+/// before it is durable and verifiable.
+/// </summary>
+internal sealed class RecordCommand(CommandContext context)
+{
+    /// <summary>How many decisions may be awaiting durability at once; enough to fill several group commits.</summary>
+    internal const int MaxInFlight = 4096;
+
+    private readonly Argument<string> _file = new("FILE")
+    {
+        Description = "An NDJSON file of decisions, or '-' for standard input (the default).",
+        DefaultValueFactory = _ => "-",
+    };
+
+    /// <summary>Defines the command.</summary>
+    public Command Build()
+    {
+        var command = new Command("record", "Append decisions from NDJSON; print one receipt {\"seq\",\"requestId\",\"leafHash\"} per line once durable.") { _file };
+        command.SetAction(ExecuteAsync);
+        return command;
+    }
+
+    private async Task<int> ExecuteAsync(ParseResult parsed, CancellationToken cancellationToken)
+    {
+        string file = parsed.GetValue(_file) ?? "-";
+        await using (Stream input = OpenInput(file))
+        {
+            await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: true, cancellationToken);
+            DecisionRecorder recorder = await session.StartRecorderAsync(context.Environment.Time, cancellationToken);
+            (long recorded, Exception? failure) = await PumpAsync(recorder, input, context.Environment.Out, session.Directory.Path, cancellationToken);
+
+            // Disposing drains the queue and signs a final checkpoint over everything recorded.
+            await recorder.DisposeAsync();
+            if (failure is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+
+            if (!context.Json(parsed))
+            {
+                await context.Environment.Error.WriteLineAsync($"recorded {recorded} decision(s) in {session.Directory.Path}");
+            }
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private Stream OpenInput(string file)
+    {
+        if (file == "-")
+        {
+            return context.Environment.OpenInput();
+        }
+
+        return OpenFile(file);
+    }
+
+#pragma warning disable CA2000 // Ownership passes to the caller, which disposes it.
+    private static Stream OpenFile(string file)
+    {
+        string full = Path.GetFullPath(file);
+        if (!File.Exists(full))
+        {
+            throw new CliException(ExitCodes.StoreFailure, $"{full}: no such file; pass an NDJSON file of decisions, or '-' to read standard input.");
+        }
+
+        return new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+    }
+#pragma warning restore CA2000
+
+    /// <summary>
+    /// Reads lines and records them with up to <see cref="MaxInFlight"/> outstanding; a printer
+    /// awaits receipts in input order and prints each batch as soon as it is durable.
+    /// </summary>
+    /// <returns>How many decisions were recorded, and the failure that stopped the pump (already line-numbered), if any.</returns>
+    private static async Task<(long Recorded, Exception? Failure)> PumpAsync(IDecisionRecorder recorder, Stream input, TextWriter output, string ledgerPath, CancellationToken cancellationToken)
+    {
+        var pending = Channel.CreateBounded<(long Line, ValueTask<RecordReceipt> Receipt)>(new BoundedChannelOptions(MaxInFlight)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<long> printer = PrintReceiptsAsync(pending.Reader, output, ledgerPath, stop);
+
+        Exception? readFailure = null;
+        try
+        {
+            using var reader = new StreamReader(input, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+            long lineNumber = 0;
+            while (await reader.ReadLineAsync(stop.Token) is { } line)
+            {
+                lineNumber++;
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+
+                Decision decision;
+                try
+                {
+                    decision = DecisionParser.Default.Parse(Encoding.UTF8.GetBytes(line));
+                }
+                catch (DecisionValidationException exception)
+                {
+                    readFailure = exception.WithLine(lineNumber);
+                    break;
+                }
+
+                await pending.Writer.WriteAsync((lineNumber, recorder.RecordAsync(decision, CancellationToken.None)), stop.Token);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // The printer stopped on a failed decision; its exception is reported below.
+        }
+        catch (DecoderFallbackException exception)
+        {
+            readFailure = new CliException(ExitCodes.BadInput, $"input: not valid UTF-8 ({exception.Message}); send NDJSON encoded as UTF-8.", exception);
+        }
+        finally
+        {
+            pending.Writer.TryComplete();
+        }
+
+        long printed;
+        try
+        {
+            printed = await printer;
+        }
+        catch (Exception printerFailure)
+        {
+            return (-1, printerFailure);
+        }
+
+        return (printed, readFailure);
+    }
+
+    private static async Task<long> PrintReceiptsAsync(ChannelReader<(long Line, ValueTask<RecordReceipt> Receipt)> pending, TextWriter output, string ledgerPath, CancellationTokenSource stop)
+    {
+        long printed = 0;
+        try
+        {
+            await foreach ((long line, ValueTask<RecordReceipt> task) in pending.ReadAllAsync(CancellationToken.None))
+            {
+                RecordReceipt receipt;
+                try
+                {
+                    receipt = await task;
+                }
+                catch (DuplicateRequestIdException exception)
+                {
+                    throw new CliException(ExitCodes.BadInput, $"line {line}: requestId: '{exception.RequestId}' is already in the ledger; send a new requestId or omit it to have one assigned.", exception);
+                }
+                catch (Exception exception) when (exception is not CliException)
+                {
+                    throw new CliException(ErrorMapper.Map(exception, ledgerPath).ExitCode, $"line {line}: {ErrorMapper.Map(exception, ledgerPath).Message}", exception);
+                }
+
+                await output.WriteLineAsync(JsonOutput.ToString(json =>
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("seq", receipt.Seq);
+                    json.WriteString("requestId", receipt.RequestId);
+                    json.WriteString("leafHash", receipt.LeafHash.ToBase64());
+                    json.WriteEndObject();
+                }));
+                printed++;
+
+                // Flush whenever nothing else is ready, so a reader sees each receipt once it is durable.
+                if (!pending.TryPeek(out var next) || !next.Receipt.IsCompleted)
+                {
+                    await output.FlushAsync(CancellationToken.None);
+                }
+            }
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            await output.FlushAsync(CancellationToken.None);
+
+            // Let the remaining decisions finish (they may well be recorded) without printing them.
+            while (pending.TryRead(out var rest))
+            {
+                try
+                {
+                    await rest.Receipt;
+                }
+                catch (Exception)
+                {
+                    // Already reporting the first failure.
+                }
+            }
+
+            throw;
+        }
+
+        await output.FlushAsync(CancellationToken.None);
+        return printed;
+    }
+}

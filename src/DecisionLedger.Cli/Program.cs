@@ -1,0 +1,3 @@
+using DecisionLedger.Cli;
+
+return await CliApplication.RunAsync(args, CliEnvironment.FromConsole());
