@@ -1,0 +1,67 @@
+using DecisionLedger.Hashing;
+using DecisionLedger.Merkle;
+using DecisionLedger.Storage;
+
+namespace DecisionLedger.Sqlite.Tests.Recording;
+
+/// <summary>
+/// Fault injection around the real SQLite store: the next <see cref="FailNextAppends"/> appends
+/// throw as a full disk would, everything else goes to SQLite.
+/// </summary>
+internal sealed class FailingStore(ILedgerStore inner) : ILedgerStore
+{
+    private int _failNextAppends;
+
+    public int FailNextAppends
+    {
+        get => Volatile.Read(ref _failNextAppends);
+        set => Volatile.Write(ref _failNextAppends, value);
+    }
+
+    public int FailedAppends { get; private set; }
+
+    public ValueTask AppendAsync(AppendBatch batch, CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Decrement(ref _failNextAppends) >= 0)
+        {
+            FailedAppends++;
+            throw new LedgerStoreException("injected failure: database or disk is full");
+        }
+
+        return inner.AppendAsync(batch, cancellationToken);
+    }
+
+    public ValueTask<LedgerHead> OpenAsync(CancellationToken cancellationToken = default) => inner.OpenAsync(cancellationToken);
+
+    public ValueTask<long> GetSizeAsync(CancellationToken cancellationToken = default) => inner.GetSizeAsync(cancellationToken);
+
+    public ValueTask AppendCheckpointAsync(StoredCheckpoint checkpoint, CancellationToken cancellationToken = default) => inner.AppendCheckpointAsync(checkpoint, cancellationToken);
+
+    public ValueTask<StoredEntry?> GetEntryAsync(long seq, CancellationToken cancellationToken = default) => inner.GetEntryAsync(seq, cancellationToken);
+
+    public ValueTask<StoredEntry?> FindByRequestIdAsync(string requestId, CancellationToken cancellationToken = default) => inner.FindByRequestIdAsync(requestId, cancellationToken);
+
+    public ValueTask<IReadOnlySet<string>> FindExistingRequestIdsAsync(IReadOnlyCollection<string> requestIds, CancellationToken cancellationToken = default) => inner.FindExistingRequestIdsAsync(requestIds, cancellationToken);
+
+    public IAsyncEnumerable<StoredEntry> ReadEntriesAsync(long fromSeq, long toSeq, CancellationToken cancellationToken = default) => inner.ReadEntriesAsync(fromSeq, toSeq, cancellationToken);
+
+    public ValueTask<IReadOnlyList<Sha256Hash>> ReadLeafHashesAsync(long fromSeq, long toSeq, CancellationToken cancellationToken = default) => inner.ReadLeafHashesAsync(fromSeq, toSeq, cancellationToken);
+
+    public ValueTask<StoredInput?> GetInputAsync(long seq, CancellationToken cancellationToken = default) => inner.GetInputAsync(seq, cancellationToken);
+
+    public IAsyncEnumerable<StoredInput> ReadInputsAsync(long fromSeq, long toSeq, CancellationToken cancellationToken = default) => inner.ReadInputsAsync(fromSeq, toSeq, cancellationToken);
+
+    public IAsyncEnumerable<StoredCheckpoint> ReadCheckpointsAsync(CancellationToken cancellationToken = default) => inner.ReadCheckpointsAsync(cancellationToken);
+
+    public ValueTask<StoredCheckpoint?> GetLatestCheckpointAsync(CancellationToken cancellationToken = default) => inner.GetLatestCheckpointAsync(cancellationToken);
+
+    public IAsyncEnumerable<StoredEntry> QueryAsync(EntryFilter filter, CancellationToken cancellationToken = default) => inner.QueryAsync(filter, cancellationToken);
+
+    public ValueTask<int> DeleteInputsAsync(IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default) => inner.DeleteInputsAsync(seqs, cancellationToken);
+
+    public ValueTask<Tile?> ReadTileAsync(TileId id, CancellationToken cancellationToken = default) => inner.ReadTileAsync(id, cancellationToken);
+
+    public ValueTask WriteTilesAsync(IReadOnlyList<(TileId Id, Tile Tile)> tiles, CancellationToken cancellationToken = default) => inner.WriteTilesAsync(tiles, cancellationToken);
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
+}
