@@ -172,7 +172,7 @@ public sealed class EvidenceBundleVerifier
             }
 
             previous = seq;
-            Sha256Hash leaf = EntryFields.HashLeaf(bytes);
+            Sha256Hash leaf = MerkleHasher.HashLeaf(bytes);
             byte[]? proofLine = await proofs.ReadLineAsync(cancellationToken).ConfigureAwait(false);
             if (proofLine is null)
             {

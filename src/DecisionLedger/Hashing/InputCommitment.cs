@@ -65,12 +65,7 @@ public sealed record InputCommitment(byte[] Salt, Sha256Hash Digest)
             throw new ArgumentException($"The input salt must be {SaltSize} bytes; got {salt.Length}. Use the salt stored beside the input.", nameof(salt));
         }
 
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(salt);
-        sha.AppendData(canonicalInput);
-        Span<byte> digest = stackalloc byte[Sha256Hash.Size];
-        sha.GetHashAndReset(digest);
-        return Sha256Hash.FromBytes(digest);
+        return ThreadSha256.Hash(salt, canonicalInput);
     }
 
     /// <summary>Whether <paramref name="storedInput"/> with <paramref name="salt"/> yields <paramref name="expectedDigest"/>, as a verifier checks an entry's <c>inputDigest</c>.</summary>

@@ -55,4 +55,10 @@ public sealed class InputFingerprinter
         HMACSHA256.HashData(_key, canonicalInput, mac);
         return Sha256Hash.FromBytes(mac);
     }
+
+    /// <summary>
+    /// Creates an HMAC object keyed once, for a single thread that fingerprints many inputs
+    /// (the recorder's batcher): keying per call costs as much as hashing the input.
+    /// </summary>
+    internal IncrementalHash CreateHmac() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
 }

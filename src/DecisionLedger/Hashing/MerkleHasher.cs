@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace DecisionLedger.Hashing;
 
 /// <summary>
@@ -23,12 +21,8 @@ public static class MerkleHasher
     /// <param name="data">The canonical bytes of the entry.</param>
     public static Sha256Hash HashLeaf(ReadOnlySpan<byte> data)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData([LeafPrefix]);
-        sha.AppendData(data);
-        Span<byte> digest = stackalloc byte[Sha256Hash.Size];
-        sha.GetHashAndReset(digest);
-        return Sha256Hash.FromBytes(digest);
+        ReadOnlySpan<byte> prefix = [LeafPrefix];
+        return ThreadSha256.Hash(prefix, data);
     }
 
     /// <summary>Interior node hash: <c>SHA-256(0x01 ‖ left ‖ right)</c>.</summary>
@@ -38,6 +32,6 @@ public static class MerkleHasher
         buffer[0] = NodePrefix;
         left.CopyTo(buffer[1..]);
         right.CopyTo(buffer[(1 + Sha256Hash.Size)..]);
-        return Sha256Hash.Compute(buffer);
+        return ThreadSha256.Hash(buffer);
     }
 }

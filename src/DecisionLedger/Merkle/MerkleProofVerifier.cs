@@ -42,7 +42,7 @@ public static class MerkleProofVerifier
             Sha256Hash p = proof[i];
             if ((fn & 1) == 1 || fn == sn)
             {
-                r = NodeHasher.HashChildren(p, r);
+                r = MerkleHasher.HashChildren(p, r);
 
                 // A left child with no right sibling at this level: skip the levels where the
                 // node is carried up unchanged.
@@ -54,7 +54,7 @@ public static class MerkleProofVerifier
             }
             else
             {
-                r = NodeHasher.HashChildren(r, p);
+                r = MerkleHasher.HashChildren(r, p);
             }
 
             fn >>= 1;
@@ -117,8 +117,8 @@ public static class MerkleProofVerifier
             Sha256Hash c = prepend ? proof[i - 1] : proof[i];
             if ((fn & 1) == 1 || fn == sn)
             {
-                fr = NodeHasher.HashChildren(c, fr);
-                sr = NodeHasher.HashChildren(c, sr);
+                fr = MerkleHasher.HashChildren(c, fr);
+                sr = MerkleHasher.HashChildren(c, sr);
                 while ((fn & 1) == 0 && fn != 0)
                 {
                     fn >>= 1;
@@ -127,7 +127,7 @@ public static class MerkleProofVerifier
             }
             else
             {
-                sr = NodeHasher.HashChildren(sr, c);
+                sr = MerkleHasher.HashChildren(sr, c);
             }
 
             fn >>= 1;

@@ -386,7 +386,7 @@ public sealed class MerkleTree
             level = BitOperations.TrailingZeroCount(remaining);
             position -= 1L << level;
             Sha256Hash left = await GetNodeAsync(level, position >> level, cancellationToken).ConfigureAwait(false);
-            hash = NodeHasher.HashChildren(left, hash);
+            hash = MerkleHasher.HashChildren(left, hash);
             remaining &= remaining - 1;
         }
 
@@ -411,7 +411,7 @@ public sealed class MerkleTree
             long index = (Size >> level) - 1;
             int levelInTile = level % Tile.Height;
             Sha256Hash node = _partials[level / Tile.Height].GetNode(levelInTile, (int)(index & ((Tile.Width >> levelInTile) - 1)));
-            hash = first ? node : NodeHasher.HashChildren(node, hash);
+            hash = first ? node : MerkleHasher.HashChildren(node, hash);
             first = false;
             remaining &= remaining - 1;
         }

@@ -34,7 +34,7 @@ internal sealed class PartialTile
         int level = 0;
         while ((position & 1) == 1)
         {
-            node = NodeHasher.HashChildren(_nodes[Tile.LevelOffset(level) + position - 1], node);
+            node = MerkleHasher.HashChildren(_nodes[Tile.LevelOffset(level) + position - 1], node);
             level++;
             position >>= 1;
             _nodes[Tile.LevelOffset(level) + position] = node;

@@ -167,7 +167,7 @@ public sealed class Tile
             int width = Width >> level;
             for (int i = 0; i < width; i++)
             {
-                nodes[here + i] = NodeHasher.HashChildren(nodes[below + (2 * i)], nodes[below + (2 * i) + 1]);
+                nodes[here + i] = MerkleHasher.HashChildren(nodes[below + (2 * i)], nodes[below + (2 * i) + 1]);
             }
         }
     }

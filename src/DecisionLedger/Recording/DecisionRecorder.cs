@@ -31,10 +31,17 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
     private readonly Channel<PendingDecision> _queue;
     private readonly RecorderMetrics _metrics;
     private readonly ITimer _checkpointTimer;
-    private readonly Task _batcher;
+    private readonly Channel<CommitJob> _commits;
+    private readonly HashSet<string> _reservedIds = new(StringComparer.Ordinal);
+    private readonly Task _builder;
+    private readonly Task _committer;
     private MerkleTree? _tree;
+    private long _generation = 1;
+    private long _invalidGeneration;
+    private long _outstandingJobs;
     private long _durableSize;
     private long _lastCheckpointSize;
+    private long _committedCheckpointSize;
     private int _disposed;
 
     private DecisionRecorder(
@@ -53,6 +60,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         _tree = tree;
         _durableSize = head.Size;
         _lastCheckpointSize = head.LatestCheckpoint?.TreeSize ?? 0;
+        _committedCheckpointSize = _lastCheckpointSize;
         _signer = signer;
         _options = options;
         _time = time;
@@ -68,7 +76,10 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         });
         _metrics = new RecorderMetrics(meterFactory, () => _queue.Reader.Count);
         _checkpointTimer = time.CreateTimer(static state => ((DecisionRecorder)state!).OnCheckpointTimer(), this, options.CheckpointInterval, options.CheckpointInterval);
-        _batcher = Task.Run(RunBatcherAsync);
+        // Two jobs in flight: one being committed while the next is built.
+        _commits = Channel.CreateBounded<CommitJob>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        _committer = Task.Run(RunCommitterAsync);
+        _builder = Task.Run(RunBuilderAsync);
     }
 
     /// <summary>The number of entries durably in the ledger as far as this recorder knows.</summary>
@@ -163,7 +174,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         }
         catch (ChannelClosedException)
         {
-            await _batcher.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _committer.WaitAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -180,7 +191,9 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
 
         _queue.Writer.TryComplete();
         await _checkpointTimer.DisposeAsync().ConfigureAwait(false);
-        await _batcher.ConfigureAwait(false);
+        await _builder.ConfigureAwait(false);
+        await _committer.ConfigureAwait(false);
+        _entries.Dispose();
         _metrics.Dispose();
         RecorderLog.Stopped(_logger, DurableSize);
     }
@@ -262,26 +275,40 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
 
     private void OnCheckpointTimer() => _queue.Writer.TryWrite(PendingDecision.Tick());
 
-    private async Task RunBatcherAsync()
+    // Stage 1: the builder. It owns the tree: it takes what is queued, rejects duplicates,
+    // canonicalizes and hashes, appends leaves, and hands the built batch to the committer, so
+    // building batch N+1 overlaps the store's fsync of batch N.
+    private async Task RunBuilderAsync()
     {
         var batch = new List<PendingDecision>(Math.Min(_options.MaxBatchSize, 1024));
         ChannelReader<PendingDecision> reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            batch.Clear();
-            while (batch.Count < _options.MaxBatchSize && reader.TryRead(out PendingDecision? item))
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                batch.Add(item);
+                batch.Clear();
+                while (batch.Count < _options.MaxBatchSize && reader.TryRead(out PendingDecision? item))
+                {
+                    batch.Add(item);
+                }
+
+                await BuildAsync(batch).ConfigureAwait(false);
             }
 
-            await ProcessBatchAsync(batch).ConfigureAwait(false);
+            // Shutdown: everything accepted is built; seal it with a final checkpoint.
+            await EnsureTreeAsync().ConfigureAwait(false);
+            if (_tree is not null && _tree.Size > _lastCheckpointSize)
+            {
+                await SubmitAsync(CheckpointJob()).ConfigureAwait(false);
+            }
         }
-
-        // Shutdown: everything accepted is processed; seal it with a final checkpoint.
-        await CheckpointAloneAsync().ConfigureAwait(false);
+        finally
+        {
+            _commits.Writer.TryComplete();
+        }
     }
 
-    private async Task ProcessBatchAsync(List<PendingDecision> batch)
+    private async Task BuildAsync(List<PendingDecision> batch)
     {
         var decisions = new List<PendingDecision>(batch.Count);
         List<PendingDecision>? flushes = null;
@@ -302,32 +329,247 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
             }
         }
 
-        if (decisions.Count > 0)
+        CommitJob? job = null;
+        try
         {
-            decisions = await RejectDuplicatesAsync(decisions).ConfigureAwait(false);
-        }
-
-        if (decisions.Count > 0)
-        {
-            await AppendWithRetryAsync(decisions, tick).ConfigureAwait(false);
-        }
-        else if (tick && DurableSize > _lastCheckpointSize)
-        {
-            await CheckpointAloneAsync().ConfigureAwait(false);
-        }
-
-        if (flushes is not null)
-        {
-            foreach (PendingDecision flush in flushes)
+            await EnsureTreeAsync().ConfigureAwait(false);
+            if (decisions.Count > 0)
             {
-                flush.Completion!.TrySetResult(new RecordReceipt(DurableSize - 1, string.Empty, default));
+                job = await BuildBatchAsync(decisions, tick).ConfigureAwait(false);
             }
+            else if (tick && _tree is not null && _tree.Size > _lastCheckpointSize)
+            {
+                job = CheckpointJob();
+            }
+        }
+        catch (Exception ex)
+        {
+            // The store cannot even be read: these decisions fail now, loudly.
+            FailAll(decisions, ex);
+        }
+
+        job ??= new CommitJob { Generation = _generation, EndSize = _tree?.Size ?? DurableSize };
+        job.Flushes = flushes;
+        await SubmitAsync(job).ConfigureAwait(false);
+    }
+
+    private async Task<CommitJob?> BuildBatchAsync(List<PendingDecision> decisions, bool tick)
+    {
+        decisions = await RejectDuplicatesAsync(decisions).ConfigureAwait(false);
+        MerkleTree tree = _tree!;
+        long start = tree.Size;
+        var entries = new List<StoredEntry>(decisions.Count);
+        var inputs = new List<StoredInput>(decisions.Count);
+        var receipts = new List<(PendingDecision, RecordReceipt)>(decisions.Count);
+        List<string>? reserved = null;
+        foreach (PendingDecision item in decisions)
+        {
+            (StoredEntry entry, StoredInput input) built;
+            try
+            {
+                built = _entries.Build(start + entries.Count, item.Decision!, item.RequestId, item.Timestamp);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+            {
+                RecorderLog.BuildFailed(_logger, ex, item.RequestId);
+                _metrics.Reject("invalid");
+                item.Completion?.TrySetException(ex);
+                continue;
+            }
+
+            tree.Append(built.entry.LeafHash);
+            entries.Add(built.entry);
+            inputs.Add(built.input);
+            receipts.Add((item, new RecordReceipt(built.entry.Seq, item.RequestId, built.entry.LeafHash)));
+            if (item.IdSuppliedByCaller)
+            {
+                (reserved ??= []).Add(item.RequestId);
+            }
+        }
+
+        if (entries.Count == 0)
+        {
+            return null;
+        }
+
+        StoredCheckpoint? checkpoint = null;
+        if (tree.Size - _lastCheckpointSize >= _options.CheckpointEveryEntries || tick)
+        {
+            checkpoint = SignCheckpoint(tree.Size, tree.Root);
+            _lastCheckpointSize = tree.Size;
+        }
+
+        return new CommitJob
+        {
+            Generation = _generation,
+            EndSize = tree.Size,
+            Batch = new AppendBatch(entries, inputs, tree.TakeCompletedTiles(), checkpoint),
+            Receipts = receipts,
+            ReservedIds = reserved,
+        };
+    }
+
+    private CommitJob CheckpointJob()
+    {
+        StoredCheckpoint checkpoint = SignCheckpoint(_tree!.Size, _tree.Root);
+        _lastCheckpointSize = checkpoint.TreeSize;
+        return new CommitJob { Generation = _generation, EndSize = checkpoint.TreeSize, Checkpoint = checkpoint };
+    }
+
+    private async Task SubmitAsync(CommitJob job)
+    {
+        Interlocked.Increment(ref _outstandingJobs);
+        await _commits.Writer.WriteAsync(job).ConfigureAwait(false);
+    }
+
+    // After a failed commit the tree holds leaves the store never took: wait until the
+    // committer has settled every job built on it, then rebuild the tree from the store.
+    private async Task EnsureTreeAsync()
+    {
+        if (Volatile.Read(ref _invalidGeneration) < _generation && _tree is not null)
+        {
+            return;
+        }
+
+        while (Volatile.Read(ref _outstandingJobs) > 0)
+        {
+            // Waiting on the other stage, not a business timer: real time, whatever the clock.
+            await Task.Delay(TimeSpan.FromMilliseconds(1)).ConfigureAwait(false);
+        }
+
+        long size = await RetryStoreAsync(ct => _store.GetSizeAsync(ct)).ConfigureAwait(false);
+        _tree = await RetryStoreAsync(ct => LedgerTreeLoader.LoadAsync(_store, size, ct)).ConfigureAwait(false);
+        StoredCheckpoint? latest = await RetryStoreAsync(ct => _store.GetLatestCheckpointAsync(ct)).ConfigureAwait(false);
+        _lastCheckpointSize = latest?.TreeSize ?? 0;
+        Interlocked.Exchange(ref _durableSize, size);
+        _generation = Volatile.Read(ref _invalidGeneration) + 1;
+    }
+
+    // Stage 2: the committer. One transaction (one fsync) per job, retried on failure; receipts
+    // complete only after commit.
+    private async Task RunCommitterAsync()
+    {
+        Exception? lastFailure = null;
+        await foreach (CommitJob job in _commits.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                if (job.Generation <= Volatile.Read(ref _invalidGeneration))
+                {
+                    // Built on a tree that assumed an earlier batch which failed: its seqs are wrong.
+                    FailJob(job, lastFailure!);
+                }
+                else if (job.Batch is not null)
+                {
+                    lastFailure = await CommitBatchAsync(job).ConfigureAwait(false);
+                }
+                else if (job.Checkpoint is not null)
+                {
+                    await CommitCheckpointAsync(job.Checkpoint).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                if (job.ReservedIds is not null)
+                {
+                    lock (_reservedIds)
+                    {
+                        _reservedIds.ExceptWith(job.ReservedIds);
+                    }
+                }
+
+                if (job.Flushes is not null)
+                {
+                    foreach (PendingDecision flush in job.Flushes)
+                    {
+                        flush.Completion!.TrySetResult(new RecordReceipt(DurableSize - 1, string.Empty, default));
+                    }
+                }
+
+                Interlocked.Decrement(ref _outstandingJobs);
+            }
+        }
+    }
+
+    private async Task<Exception?> CommitBatchAsync(CommitJob job)
+    {
+        AppendBatch batch = job.Batch!;
+        Exception? failure = null;
+        for (int attempt = 1; attempt <= _options.MaxAppendAttempts; attempt++)
+        {
+            try
+            {
+                long started = Stopwatch.GetTimestamp();
+                await _store.AppendAsync(batch, CancellationToken.None).ConfigureAwait(false);
+                _metrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                _metrics.BatchSize.Record(batch.Entries.Count);
+                _metrics.EntriesAppended.Add(batch.Entries.Count);
+                Interlocked.Exchange(ref _durableSize, job.EndSize);
+                if (batch.Checkpoint is not null)
+                {
+                    NoteCheckpoint(batch.Checkpoint);
+                }
+
+                foreach ((PendingDecision item, RecordReceipt receipt) in job.Receipts)
+                {
+                    item.Completion?.TrySetResult(receipt);
+                }
+
+                return null;
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+                if (attempt < _options.MaxAppendAttempts)
+                {
+                    RecorderLog.AppendRetrying(_logger, ex, batch.Entries.Count, attempt, _options.MaxAppendAttempts);
+                    await Task.Delay(_options.AppendRetryDelay * Math.Pow(2, attempt - 1), _time).ConfigureAwait(false);
+                }
+            }
+        }
+
+        RecorderLog.AppendFailed(_logger, failure!, batch.Entries.Count, _options.MaxAppendAttempts, job.Receipts[0].Item.RequestId);
+        Volatile.Write(ref _invalidGeneration, job.Generation);
+        var error = failure as LedgerStoreException
+            ?? new LedgerStoreException($"The ledger store failed to append {batch.Entries.Count} decisions: {failure!.Message}", failure);
+        FailJob(job, error);
+        return error;
+    }
+
+    private void FailJob(CommitJob job, Exception error)
+    {
+        if (job.Receipts.Count > 0)
+        {
+            _metrics.Reject("store_failure", job.Receipts.Count);
+            FailAll(job.Receipts.Select(r => r.Item), error);
+        }
+    }
+
+    private static void FailAll(IEnumerable<PendingDecision> items, Exception error)
+    {
+        foreach (PendingDecision item in items)
+        {
+            item.Completion?.TrySetException(error);
+        }
+    }
+
+    private async Task CommitCheckpointAsync(StoredCheckpoint checkpoint)
+    {
+        try
+        {
+            await _store.AppendCheckpointAsync(checkpoint, CancellationToken.None).ConfigureAwait(false);
+            NoteCheckpoint(checkpoint);
+        }
+        catch (Exception ex)
+        {
+            // The entries are durable; the next batch or tick signs a newer checkpoint.
+            RecorderLog.AppendRetrying(_logger, ex, 0, 1, 1);
+            Volatile.Write(ref _lastCheckpointSize, Volatile.Read(ref _committedCheckpointSize));
         }
     }
 
     private async Task<List<PendingDecision>> RejectDuplicatesAsync(List<PendingDecision> decisions)
     {
-        var seen = new HashSet<string>(decisions.Count, StringComparer.Ordinal);
         List<string>? supplied = null;
         foreach (PendingDecision item in decisions)
         {
@@ -337,14 +579,27 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
             }
         }
 
-        IReadOnlySet<string> existing = supplied is null
-            ? new HashSet<string>()
-            : await RetryStoreAsync(ct => _store.FindExistingRequestIdsAsync(supplied, ct)).ConfigureAwait(false);
+        if (supplied is null)
+        {
+            return decisions;
+        }
 
+        IReadOnlySet<string> existing = await RetryStoreAsync(ct => _store.FindExistingRequestIdsAsync(supplied, ct)).ConfigureAwait(false);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var accepted = new List<PendingDecision>(decisions.Count);
         foreach (PendingDecision item in decisions)
         {
-            if (existing.Contains(item.RequestId) || !seen.Add(item.RequestId))
+            bool duplicate = false;
+            if (item.IdSuppliedByCaller)
+            {
+                lock (_reservedIds)
+                {
+                    // In flight in an earlier batch not yet committed, in the store, or twice here.
+                    duplicate = existing.Contains(item.RequestId) || !seen.Add(item.RequestId) || !_reservedIds.Add(item.RequestId);
+                }
+            }
+
+            if (duplicate)
             {
                 _metrics.Reject("duplicate_request_id");
                 RecorderLog.DuplicateRejected(_logger, item.RequestId);
@@ -374,115 +629,6 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         }
     }
 
-    private async Task AppendWithRetryAsync(List<PendingDecision> decisions, bool tick)
-    {
-        Exception? failure = null;
-        for (int attempt = 1; attempt <= _options.MaxAppendAttempts; attempt++)
-        {
-            try
-            {
-                _tree ??= await LedgerTreeLoader.LoadAsync(_store, DurableSize, CancellationToken.None).ConfigureAwait(false);
-                List<(PendingDecision Item, RecordReceipt Receipt)> done = await AppendOnceAsync(decisions, _tree, tick).ConfigureAwait(false);
-                foreach ((PendingDecision item, RecordReceipt receipt) in done)
-                {
-                    item.Completion?.TrySetResult(receipt);
-                }
-
-                return;
-            }
-            catch (Exception ex)
-            {
-                // The tree holds leaves the store did not take; rebuild it from the store before retrying.
-                _tree = null;
-                failure = ex;
-                if (attempt < _options.MaxAppendAttempts)
-                {
-                    RecorderLog.AppendRetrying(_logger, ex, decisions.Count, attempt, _options.MaxAppendAttempts);
-                    await Task.Delay(_options.AppendRetryDelay * Math.Pow(2, attempt - 1), _time).ConfigureAwait(false);
-                }
-            }
-        }
-
-        RecorderLog.AppendFailed(_logger, failure!, decisions.Count, _options.MaxAppendAttempts, decisions[0].RequestId);
-        _metrics.Reject("store_failure", decisions.Count);
-        var error = failure as LedgerStoreException
-            ?? new LedgerStoreException($"The ledger store failed to append {decisions.Count} decisions: {failure!.Message}", failure);
-        foreach (PendingDecision item in decisions)
-        {
-            item.Completion?.TrySetException(error);
-        }
-    }
-
-    private async Task<List<(PendingDecision, RecordReceipt)>> AppendOnceAsync(List<PendingDecision> decisions, MerkleTree tree, bool tick)
-    {
-        long start = tree.Size;
-        var entries = new List<StoredEntry>(decisions.Count);
-        var inputs = new List<StoredInput>(decisions.Count);
-        var done = new List<(PendingDecision, RecordReceipt)>(decisions.Count);
-        foreach (PendingDecision item in decisions)
-        {
-            (StoredEntry entry, StoredInput input) built;
-            try
-            {
-                built = _entries.Build(start + entries.Count, item.Decision!, item.RequestId, item.Timestamp);
-            }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
-            {
-                RecorderLog.BuildFailed(_logger, ex, item.RequestId);
-                _metrics.Reject("invalid");
-                item.Completion?.TrySetException(ex);
-                continue;
-            }
-
-            tree.Append(built.entry.LeafHash);
-            entries.Add(built.entry);
-            inputs.Add(built.input);
-            done.Add((item, new RecordReceipt(built.entry.Seq, item.RequestId, built.entry.LeafHash)));
-        }
-
-        if (entries.Count == 0)
-        {
-            return done;
-        }
-
-        bool checkpointDue = tree.Size - _lastCheckpointSize >= _options.CheckpointEveryEntries || tick;
-        StoredCheckpoint? checkpoint = checkpointDue ? SignCheckpoint(tree.Size, tree.Root) : null;
-        var batch = new AppendBatch(entries, inputs, tree.TakeCompletedTiles(), checkpoint);
-
-        long started = Stopwatch.GetTimestamp();
-        await _store.AppendAsync(batch, CancellationToken.None).ConfigureAwait(false);
-        _metrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-        _metrics.BatchSize.Record(entries.Count);
-        _metrics.EntriesAppended.Add(entries.Count);
-        Interlocked.Exchange(ref _durableSize, tree.Size);
-        if (checkpoint is not null)
-        {
-            NoteCheckpoint(checkpoint);
-        }
-
-        return done;
-    }
-
-    private async Task CheckpointAloneAsync()
-    {
-        if (_tree is null || DurableSize == _lastCheckpointSize || _tree.Size != DurableSize)
-        {
-            return;
-        }
-
-        StoredCheckpoint checkpoint = SignCheckpoint(_tree.Size, _tree.Root);
-        try
-        {
-            await _store.AppendCheckpointAsync(checkpoint, CancellationToken.None).ConfigureAwait(false);
-            NoteCheckpoint(checkpoint);
-        }
-        catch (Exception ex)
-        {
-            // Entries are durable; a missed checkpoint is retried on the next tick.
-            RecorderLog.AppendRetrying(_logger, ex, 0, 1, 1);
-        }
-    }
-
     private StoredCheckpoint SignCheckpoint(long size, Sha256Hash root)
     {
         string note = CheckpointNote.Sign(new Checkpoint(_options.Origin, size, root), _signer);
@@ -491,7 +637,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
 
     private void NoteCheckpoint(StoredCheckpoint checkpoint)
     {
-        _lastCheckpointSize = checkpoint.TreeSize;
+        Volatile.Write(ref _committedCheckpointSize, checkpoint.TreeSize);
         _metrics.Checkpoints.Add(1);
         RecorderLog.CheckpointSigned(_logger, checkpoint.TreeSize, checkpoint.RootHash.ToBase64());
     }

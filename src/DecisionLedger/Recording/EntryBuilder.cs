@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using DecisionLedger.Canonicalization;
 using DecisionLedger.Entries;
 using DecisionLedger.Hashing;
@@ -10,17 +11,31 @@ namespace DecisionLedger.Recording;
 /// <summary>
 /// Turns a decision into the stored entry, its input row and its leaf hash. The input is
 /// canonicalized once and that one byte string feeds the fingerprint, the salted digest
-/// and the stored copy.
+/// and the stored copy. Not thread-safe: one instance per batcher.
 /// </summary>
-internal sealed class EntryBuilder(InputFingerprinter fingerprinter, IRandomSource random)
+internal sealed class EntryBuilder : IDisposable
 {
+    // Salts are drawn from the random source in blocks: one system call per 256 decisions
+    // instead of one per decision.
+    private const int SaltBlock = 256 * InputCommitment.SaltSize;
+
+    private readonly IRandomSource _random;
+    private readonly IncrementalHash _fingerprint;
+    private readonly byte[] _salts = new byte[SaltBlock];
+    private int _nextSalt = SaltBlock;
+
+    public EntryBuilder(InputFingerprinter fingerprinter, IRandomSource random)
+    {
+        _random = random;
+        _fingerprint = fingerprinter.CreateHmac();
+    }
+
     public (StoredEntry Entry, StoredInput Input) Build(long seq, Decision decision, string requestId, DateTimeOffset timestamp)
     {
         byte[] canonicalInput = JsonCanonicalizer.Canonicalize(decision.Input);
-        byte[] salt = new byte[InputCommitment.SaltSize];
-        random.Fill(salt);
+        byte[] salt = NextSalt();
         Sha256Hash inputDigest = InputCommitment.ComputeDigest(salt, canonicalInput);
-        Sha256Hash fingerprint = fingerprinter.Fingerprint(canonicalInput);
+        Sha256Hash fingerprint = Fingerprint(canonicalInput);
 
         var entry = new LedgerEntry
         {
@@ -58,5 +73,31 @@ internal sealed class EntryBuilder(InputFingerprinter fingerprinter, IRandomSour
     {
         DateTimeOffset utc = value.ToUniversalTime();
         return new DateTimeOffset(utc.Ticks - (utc.Ticks % 10), TimeSpan.Zero);
+    }
+
+    public void Dispose() => _fingerprint.Dispose();
+
+    private byte[] NextSalt()
+    {
+        if (_nextSalt == SaltBlock)
+        {
+            _random.Fill(_salts);
+            _nextSalt = 0;
+        }
+
+        byte[] salt = _salts.AsSpan(_nextSalt, InputCommitment.SaltSize).ToArray();
+
+        // Each salt is used once; clear it from the block so it does not linger in memory.
+        _salts.AsSpan(_nextSalt, InputCommitment.SaltSize).Clear();
+        _nextSalt += InputCommitment.SaltSize;
+        return salt;
+    }
+
+    private Sha256Hash Fingerprint(ReadOnlySpan<byte> canonicalInput)
+    {
+        _fingerprint.AppendData(canonicalInput);
+        Span<byte> mac = stackalloc byte[Sha256Hash.Size];
+        _fingerprint.GetHashAndReset(mac);
+        return Sha256Hash.FromBytes(mac);
     }
 }

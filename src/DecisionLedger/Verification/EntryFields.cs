@@ -175,34 +175,9 @@ internal readonly struct EntryFields
         return found == expected;
     }
 
-    /// <summary>
-    /// The leaf hash <c>SHA-256(0x00 ‖ bytes)</c> with one-shot hashing: <see cref="MerkleHasher.HashLeaf"/>
-    /// creates an incremental hash object per call, which dominates a verification pass.
-    /// </summary>
-    public static Sha256Hash HashLeaf(ReadOnlySpan<byte> bytes)
-    {
-        int length = bytes.Length + 1;
-        byte[]? rented = length > 1024 ? System.Buffers.ArrayPool<byte>.Shared.Rent(length) : null;
-        Span<byte> buffer = rented is null ? stackalloc byte[1024] : rented;
-        buffer[0] = MerkleHasher.LeafPrefix;
-        bytes.CopyTo(buffer[1..]);
-        Sha256Hash leaf = Sha256Hash.Compute(buffer[..length]);
-        if (rented is not null)
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
-        }
-
-        return leaf;
-    }
-
     private static Sha256Hash SaltedDigest(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> input)
     {
-        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        sha.AppendData(salt);
-        sha.AppendData(input);
-        Span<byte> digest = stackalloc byte[Sha256Hash.Size];
-        sha.GetHashAndReset(digest);
-        return Sha256Hash.FromBytes(digest);
+        return InputCommitment.ComputeDigest(salt, input);
     }
 
     private static ulong Fnv1a(ReadOnlySpan<byte> bytes)

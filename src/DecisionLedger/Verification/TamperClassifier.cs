@@ -134,7 +134,7 @@ public sealed class TamperClassifier
             return Stop(position, TamperKind.DuplicateRequestId, $"The requestId '{EntryFields.ReadRequestId(canonicalBytes)}' of seq {position} was already used by an earlier entry; request ids are unique per ledger.");
         }
 
-        Sha256Hash leaf = EntryFields.HashLeaf(canonicalBytes);
+        Sha256Hash leaf = MerkleHasher.HashLeaf(canonicalBytes);
         if (storedLeafHash is { } stored && stored != leaf)
         {
             return Stop(position, TamperKind.ContentChanged, $"The content of seq {position} hashes to leaf {leaf.ToBase64()} but the store recorded leaf {stored.ToBase64()} when it was appended: the entry was changed.");

@@ -252,6 +252,54 @@ public sealed class DecisionRecorderTests : IDisposable
     }
 
     [Fact]
+    public async Task Recorder_FailedBatchAmongPipelinedBatches_ReceiptsMatchStoreAndLedgerVerifies()
+    {
+        var store = new FailingStore(_fixture.OpenStore());
+        await using (store)
+        {
+            var receipts = new List<RecordReceipt>();
+            int failed = 0;
+            await using (DecisionRecorder recorder = await _fixture.StartAsync(store, new LedgerOptions { Origin = Origin, MaxBatchSize = 64, MaxAppendAttempts = 2, AppendRetryDelay = TimeSpan.Zero }))
+            {
+                var pending = new List<Task<RecordReceipt>>();
+                for (int i = 0; i < 3000; i++)
+                {
+                    if (i == 1000)
+                    {
+                        store.FailNextAppends = 2;
+                    }
+
+                    pending.Add(recorder.RecordAsync(RecorderFixture.Decision(i)).AsTask());
+                }
+
+                foreach (Task<RecordReceipt> task in pending)
+                {
+                    try
+                    {
+                        receipts.Add(await task);
+                    }
+                    catch (LedgerStoreException)
+                    {
+                        failed++;
+                    }
+                }
+            }
+
+            Assert.True(failed > 0, "the injected failure should fail at least one batch");
+            Assert.Equal(receipts.Count, await store.GetSizeAsync());
+            Assert.Equal(Enumerable.Range(0, receipts.Count).Select(i => (long)i), receipts.Select(r => r.Seq).Order());
+            foreach (RecordReceipt receipt in receipts)
+            {
+                StoredEntry? entry = await store.GetEntryAsync(receipt.Seq);
+                Assert.Equal(receipt.LeafHash, MerkleHasher.HashLeaf(entry!.CanonicalBytes));
+            }
+
+            VerificationReport report = await new LedgerVerifier().VerifyAsync(store, _fixture.Signer.Verifier, Origin);
+            Assert.True(report.Passed, report.FirstFinding?.Detail);
+        }
+    }
+
+    [Fact]
     public async Task Record_QueueFullWithRejectPolicy_ThrowsAndCountsRejection()
     {
         long rejections = 0;
