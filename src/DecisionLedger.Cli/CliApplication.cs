@@ -65,6 +65,7 @@ internal static class CliApplication
         root.Subcommands.Add(new KeyCommand(context).Build());
         root.Subcommands.Add(new ProofCommand(context).Build());
         root.Subcommands.Add(new VerifyCommand(context).Build());
+        root.Subcommands.Add(new ExportCommand(context).Build());
         return root;
     }
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
+using DecisionLedger.Bundles;
 using DecisionLedger.Checkpoints;
 using DecisionLedger.Cli.Output;
 using DecisionLedger.Verification;
@@ -31,6 +33,11 @@ internal sealed class VerifyCommand(CommandContext context)
         {
             string key = parsed.GetValue(_key)
                 ?? throw new CliException(ExitCodes.BadInput, "--key: required with --bundle; pass the ledger's verifier key string (from 'dledger key'), obtained from a source you trust, not from the bundle.");
+            if (parsed.GetValue(_fromCheckpoint) is not null)
+            {
+                throw new CliException(ExitCodes.BadInput, "--from-checkpoint: only used when verifying a ledger; a bundle is always verified whole.");
+            }
+
             string full = Path.GetFullPath(bundle);
             if (!Directory.Exists(full))
             {
@@ -38,11 +45,7 @@ internal sealed class VerifyCommand(CommandContext context)
             }
 
             subject = full;
-            NoteVerifier verifier = NoteVerifier.Parse(ReadKey(key));
-            _ = verifier;
-
-            // The bundle reader (DecisionLedger.Bundles) has not landed in the core yet.
-            throw new CliException(ExitCodes.BadInput, $"--bundle: offline verification of {full} is not available in this build yet; verify the ledger itself with 'dledger verify --ledger DIR'.");
+            report = await VerifyBundleAsync(full, ReadKey(key), cancellationToken);
         }
         else
         {
@@ -141,12 +144,46 @@ internal sealed class VerifyCommand(CommandContext context)
         return builder.ToString();
     }
 
+    private async Task<VerificationReport> VerifyBundleAsync(string bundle, string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Parsed here so a malformed key is bad usage (exit 2), never a verification failure.
+            _ = NoteVerifier.Parse(key);
+        }
+        catch (FormatException e)
+        {
+            throw new CliException(ExitCodes.BadInput, $"--key: not a verifier key string ({e.Message}); pass the output of 'dledger key' (name+keyid+base64key) or a file holding it.", e);
+        }
+
+        try
+        {
+            return await new EvidenceBundleVerifier(context.Environment.Time).VerifyAsync(bundle, key, cancellationToken);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new CliException(ExitCodes.StoreFailure, $"{bundle}: the bundle is incomplete, {Path.GetFileName(e.FileName) ?? "a file"} is missing; export it again with 'dledger export --out DIR'.", e);
+        }
+        catch (JsonException e)
+        {
+            // A bundle whose manifest cannot be read cannot be verified: report it as a failed verification.
+            throw new CliException(ExitCodes.VerificationFailed, $"{bundle}: manifest.json is not valid JSON ({e.Message}); the bundle is damaged or was altered.", e);
+        }
+    }
+
     private static string ReadKey(string key)
     {
         // A verifier key string always contains '+'; anything else is taken as a file holding one.
         if (!key.Contains('+', StringComparison.Ordinal) && File.Exists(key))
         {
-            return File.ReadAllText(key).Trim();
+            try
+            {
+                return File.ReadAllText(key).Trim();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CliException(ExitCodes.BadInput, $"--key: the key file {Path.GetFullPath(key)} cannot be read ({e.Message}); pass the verifier key string itself or a readable file.", e);
+            }
         }
 
         return key.Trim();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using DecisionLedger.Checkpoints;
 using DecisionLedger.Ledger;
@@ -22,6 +23,9 @@ public sealed class EvidenceBundleWriter
 {
     private const int ChunkSize = 4096;
     private static readonly byte[] s_newline = "\n"u8.ToArray();
+
+    // Files, never HTML: base64 '+' and '/' stay literal, as in 'dledger proof inclusion', so auditors' text tools see the same strings.
+    private static readonly JsonWriterOptions s_lineOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly TimeProvider _time;
 
     /// <summary>Creates a writer.</summary>
@@ -158,7 +162,7 @@ public sealed class EvidenceBundleWriter
     private static byte[] InputLine(StoredInput input)
     {
         var buffer = new ArrayBufferWriter<byte>(input.Input.Length + 64);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, s_lineOptions))
         {
             writer.WriteStartObject();
             writer.WriteNumber("seq"u8, input.Seq);
@@ -175,7 +179,7 @@ public sealed class EvidenceBundleWriter
     private static byte[] ProofLine(InclusionProof proof)
     {
         var buffer = new ArrayBufferWriter<byte>(128 + (48 * proof.Hashes.Count));
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, s_lineOptions))
         {
             writer.WriteStartObject();
             writer.WriteNumber("leafIndex"u8, proof.LeafIndex);
@@ -198,7 +202,7 @@ public sealed class EvidenceBundleWriter
     private static byte[] ManifestJson(BundleManifest manifest)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var writer = new Utf8JsonWriter(buffer, s_lineOptions with { Indented = true }))
         {
             writer.WriteStartObject();
             writer.WriteString("origin"u8, manifest.Origin);

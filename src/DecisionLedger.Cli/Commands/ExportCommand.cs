@@ -1,0 +1,130 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using DecisionLedger.Bundles;
+using DecisionLedger.Cli.Output;
+using DecisionLedger.Storage;
+
+namespace DecisionLedger.Cli.Commands;
+
+/// <summary><c>export --out DIR [filters]</c>: writes an evidence bundle against the newest checkpoint.</summary>
+internal sealed class ExportCommand(CommandContext context)
+{
+    /// <summary>The files of an evidence bundle (DESIGN.md, "CLI and evidence bundle"); any of them in <c>--out</c> refuses the export.</summary>
+    internal static readonly string[] BundleFileNames = ["checkpoint", "key.vkey", "entries.jsonl", "inputs.jsonl", "proofs.jsonl", "manifest.json"];
+
+    private readonly FilterOptions _filters = new();
+    private readonly Option<string> _out = new("--out") { Description = "The bundle directory; created if missing, and must not already hold a bundle.", HelpName = "DIR", Required = true };
+
+    /// <summary>The version written into bundle manifests, e.g. <c>dledger 0.1.0</c>.</summary>
+    internal static string ToolVersion =>
+        "dledger " + (typeof(ExportCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+
+    /// <summary>Defines the command.</summary>
+    public Command Build()
+    {
+        var command = new Command("export", "Write an evidence bundle (checkpoint, key, entries, inputs, proofs, manifest) for offline verification.") { _out };
+        _filters.AddTo(command);
+        command.SetAction(ExecuteAsync);
+        return command;
+    }
+
+    private async Task<int> ExecuteAsync(ParseResult parsed, CancellationToken cancellationToken)
+    {
+        bool json = context.Json(parsed);
+        EntryFilter filter = _filters.Read(parsed);
+        string output = Path.GetFullPath(parsed.GetValue(_out)!);
+        bool created = CheckOutput(output);
+
+        await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: false, cancellationToken);
+        StoredCheckpoint latest = await session.Store.GetLatestCheckpointAsync(cancellationToken)
+            ?? throw new CliException(ExitCodes.BadInput, $"{session.Directory.Path}: the ledger has no checkpoint yet, so there is nothing to export against; run 'dledger checkpoint --new --ledger {session.Directory.Path}' first.");
+
+        BundleManifest manifest;
+        try
+        {
+            manifest = await HumanConsole.RunWithProgressAsync<long, BundleManifest>(
+                context.Environment, json, "Exporting", scanned => (scanned, latest.TreeSize),
+                progress => new EvidenceBundleWriter(context.Environment.Time).WriteAsync(
+                    session.Store,
+                    output,
+                    session.Directory.VerifierKey,
+                    session.Origin,
+                    FilterOptions.IsFiltered(filter) ? filter : null,
+                    ToolVersion,
+                    progress,
+                    cancellationToken).AsTask());
+        }
+        catch (Exception e)
+        {
+            // A half-written bundle would block the retry (and could be mistaken for a bundle); this run made every bundle file there.
+            RemovePartialBundle(output, created);
+            if (e is InvalidOperationException)
+            {
+                // The writer refuses a newest checkpoint that does not verify with the ledger's own key: that is tampering.
+                throw new CliException(ExitCodes.VerificationFailed, $"{session.Directory.Path}: {e.Message}", e);
+            }
+
+            throw;
+        }
+
+        if (json)
+        {
+            // The manifest exactly as written, as one compact document.
+            using JsonDocument document = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(output, "manifest.json"), cancellationToken));
+            await JsonOutput.WriteAsync(context.Environment.Out, document.WriteTo, cancellationToken);
+        }
+        else
+        {
+            TextWriter o = context.Environment.Out;
+            await o.WriteLineAsync($"Wrote evidence bundle {output}");
+            await o.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"  {manifest.EntryCount} of {manifest.TreeSize} entries ({(manifest.Full ? "full export" : "filtered, with inclusion proofs")}), checkpoint root {manifest.RootHash.ToBase64()}"));
+            await o.WriteLineAsync($"Verify it offline: dledger verify --bundle {output} --key '{session.Directory.VerifierKey}'");
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Refuses an output that is a file or already holds a bundle; returns whether the directory is missing (so this run creates it).</summary>
+    private static bool CheckOutput(string output)
+    {
+        if (File.Exists(output))
+        {
+            throw new CliException(ExitCodes.BadInput, $"--out: {output} is a file; pass a directory (it is created if missing).");
+        }
+
+        if (!Directory.Exists(output))
+        {
+            return true;
+        }
+
+        string? existing = BundleFileNames.FirstOrDefault(name => Path.Exists(Path.Combine(output, name)));
+        if (existing is not null)
+        {
+            throw new CliException(ExitCodes.BadInput, $"--out: {output} already holds an evidence bundle ({existing}); pass a new or empty directory so an old bundle is never mixed with a new one.");
+        }
+
+        return false;
+    }
+
+    private static void RemovePartialBundle(string output, bool created)
+    {
+        try
+        {
+            foreach (string name in BundleFileNames)
+            {
+                File.Delete(Path.Combine(output, name));
+            }
+
+            if (created && Directory.Exists(output) && !Directory.EnumerateFileSystemEntries(output).Any())
+            {
+                Directory.Delete(output);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The original failure is what the user needs to see; leftovers are named by the next export's refusal.
+        }
+    }
+}
