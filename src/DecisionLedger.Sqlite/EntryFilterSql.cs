@@ -17,7 +17,12 @@ internal static class EntryFilterSql
         Equal(command, sql, "user_id", filter.UserId);
         Equal(command, sql, "tenant", filter.Tenant);
         Equal(command, sql, "subject_id", filter.SubjectId);
-        Equal(command, sql, "fingerprint", filter.InputFingerprint);
+        if (filter.InputFingerprint is not null)
+        {
+            sql.Append(" AND fingerprint_key = @fingerprint_key");
+            command.Parameters.AddWithValue("@fingerprint_key", (object?)SqliteSchema.FingerprintKey(filter.InputFingerprint) ?? DBNull.Value);
+            Equal(command, sql, "fingerprint", filter.InputFingerprint);
+        }
         if (filter.Kind is not null)
         {
             Equal(command, sql, "kind", filter.Kind);

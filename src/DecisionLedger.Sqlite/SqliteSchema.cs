@@ -18,6 +18,10 @@ internal static class SqliteSchema
     // LIMIT n" walks the index backwards and stops after n rows (seq is the rowid, so a
     // single-column index already ends in it; it is spelled out for the reader). Kind is indexed
     // only for non-decision entries: they are rare, and the hot path pays nothing for them.
+    // Fingerprints are uniformly random, so their index takes a random insert per entry: it
+    // indexes the first 8 bytes as an integer (fingerprint_key) instead of the 64-character hex,
+    // a quarter of the size, and lookups confirm the full fingerprint column (measured: 29k →
+    // 41k entries/s on 2 cores with 16 KiB pages).
     private const string Ddl = """
         CREATE TABLE IF NOT EXISTS entries(
             seq INTEGER PRIMARY KEY,
@@ -29,6 +33,7 @@ internal static class SqliteSchema
             tenant TEXT,
             subject_id TEXT,
             fingerprint TEXT,
+            fingerprint_key INTEGER,
             kind TEXT,
             leaf_hash BLOB NOT NULL,
             body BLOB NOT NULL);
@@ -36,7 +41,7 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS ix_entries_user ON entries(user_id, seq);
         CREATE INDEX IF NOT EXISTS ix_entries_tenant ON entries(tenant, seq);
         CREATE INDEX IF NOT EXISTS ix_entries_subject ON entries(subject_id, seq);
-        CREATE INDEX IF NOT EXISTS ix_entries_fingerprint ON entries(fingerprint, seq);
+        CREATE INDEX IF NOT EXISTS ix_entries_fingerprint ON entries(fingerprint_key);
         CREATE INDEX IF NOT EXISTS ix_entries_ts ON entries(ts);
         CREATE INDEX IF NOT EXISTS ix_entries_event_kind ON entries(kind, seq) WHERE kind <> 'decision';
         CREATE TABLE IF NOT EXISTS inputs(
@@ -67,6 +72,15 @@ internal static class SqliteSchema
         CREATE TRIGGER IF NOT EXISTS checkpoints_no_delete BEFORE DELETE ON checkpoints
             BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
         """;
+
+    /// <summary>
+    /// The indexed integer of a fingerprint: its first 16 hex digits (8 bytes), or null when
+    /// absent or not hex. Collisions only widen a lookup; the full column decides.
+    /// </summary>
+    public static long? FingerprintKey(string? fingerprint) =>
+        fingerprint is { Length: >= 16 } && long.TryParse(fingerprint.AsSpan(0, 16), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out long key)
+            ? key
+            : null;
 
     /// <summary>Creates or completes the schema on a writable connection.</summary>
     /// <exception cref="LedgerStoreException">The file was written by a newer version.</exception>

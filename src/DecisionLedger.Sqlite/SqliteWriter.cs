@@ -27,6 +27,7 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteParameter _tenant;
     private readonly SqliteParameter _subjectId;
     private readonly SqliteParameter _fingerprint;
+    private readonly SqliteParameter _fingerprintKey;
     private readonly SqliteParameter _kind;
     private readonly SqliteParameter _leafHash;
     private readonly SqliteParameter _body;
@@ -66,8 +67,8 @@ internal sealed class SqliteWriter : IDisposable
         _nextSeq = Command("SELECT coalesce(max(seq) + 1, 0) FROM entries;");
 
         _insertEntry = Command(
-            "INSERT INTO entries(" + SqliteSchema.EntryColumns + ") VALUES " +
-            "(@seq, @request_id, @ts, @model, @version, @user_id, @tenant, @subject_id, @fingerprint, @kind, @leaf_hash, @body);");
+            "INSERT INTO entries(" + SqliteSchema.EntryColumns + ", fingerprint_key) VALUES " +
+            "(@seq, @request_id, @ts, @model, @version, @user_id, @tenant, @subject_id, @fingerprint, @kind, @leaf_hash, @body, @fingerprint_key);");
         _seq = Parameter(_insertEntry, "@seq", SqliteType.Integer);
         _requestId = Parameter(_insertEntry, "@request_id", SqliteType.Text);
         _ts = Parameter(_insertEntry, "@ts", SqliteType.Integer);
@@ -77,6 +78,7 @@ internal sealed class SqliteWriter : IDisposable
         _tenant = Parameter(_insertEntry, "@tenant", SqliteType.Text);
         _subjectId = Parameter(_insertEntry, "@subject_id", SqliteType.Text);
         _fingerprint = Parameter(_insertEntry, "@fingerprint", SqliteType.Text);
+        _fingerprintKey = Parameter(_insertEntry, "@fingerprint_key", SqliteType.Integer);
         _kind = Parameter(_insertEntry, "@kind", SqliteType.Text);
         _leafHash = Parameter(_insertEntry, "@leaf_hash", SqliteType.Blob);
         _leafHash.Value = _leafHashBuffer;
@@ -247,6 +249,7 @@ internal sealed class SqliteWriter : IDisposable
         _tenant.Value = (object?)columns.Tenant ?? DBNull.Value;
         _subjectId.Value = (object?)columns.SubjectId ?? DBNull.Value;
         _fingerprint.Value = (object?)columns.InputFingerprint ?? DBNull.Value;
+        _fingerprintKey.Value = SqliteSchema.FingerprintKey(columns.InputFingerprint) is { } key ? key : DBNull.Value;
         _kind.Value = columns.Kind;
         entry.LeafHash.CopyTo(_leafHashBuffer);
         _body.Value = entry.CanonicalBytes;
