@@ -3,7 +3,7 @@ using System.Globalization;
 namespace DecisionLedger.LoadTest;
 
 /// <summary>Command-line settings of the load tool.</summary>
-internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity, string WorkDirectory, bool Keep)
+internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity, string WorkDirectory, bool Keep, int Rate)
 {
     public static LoadSettings Parse(string[] args)
     {
@@ -12,6 +12,7 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
         int queue = 65_536;
         string dir = Path.Combine(Path.GetTempPath(), "dledger-load-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         bool keep = false;
+        int rate = 0;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -21,11 +22,12 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
                 case "--queue": queue = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--dir": dir = args[++i]; break;
                 case "--keep": keep = true; break;
+                case "--rate": rate = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--count N] [--producers K] [--queue N] [--dir DIR] [--keep]");
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--count N] [--producers K] [--queue N] [--dir DIR] [--keep] [--rate DECISIONS_PER_SECOND]");
             }
         }
 
-        return new LoadSettings(count, producers, queue, dir, keep);
+        return new LoadSettings(count, producers, queue, dir, keep, rate);
     }
 }

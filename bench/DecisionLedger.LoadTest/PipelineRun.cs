@@ -71,8 +71,17 @@ internal static class PipelineRun
                 producers[p] = Task.Run(() =>
                 {
                     long[] own = latencies[producer];
+                    double perProducerRate = settings.Rate / (double)settings.Producers;
+                    long started = Stopwatch.GetTimestamp();
                     for (int i = 0; i < perProducer; i++)
                     {
+                        // Paced mode: offer load below capacity, in 1 ms bursts, so Record() latency
+                        // measures the enqueue path rather than back-pressure waits.
+                        while (perProducerRate > 0 && i > Stopwatch.GetElapsedTime(started).TotalSeconds * perProducerRate)
+                        {
+                            Thread.Sleep(1);
+                        }
+
                         Decision decision = pool[(producer * perProducer + i) % pool.Length];
                         long start = Stopwatch.GetTimestamp();
                         recorder.Record(decision);

@@ -6,7 +6,8 @@ using System.Globalization;
 using DecisionLedger.LoadTest;
 
 var settings = LoadSettings.Parse(args);
-Console.WriteLine($"DecisionLedger load test: {settings.Count:N0} decisions, {settings.Producers} producers, queue {settings.QueueCapacity:N0}, work dir {settings.WorkDirectory}");
+Console.WriteLine($"DecisionLedger load test: {settings.Count:N0} decisions, {settings.Producers} producers, queue {settings.QueueCapacity:N0}, " +
+    (settings.Rate > 0 ? $"paced at {settings.Rate:N0}/s" : "unpaced (as fast as the producers can go)") + $", work dir {settings.WorkDirectory}");
 Directory.CreateDirectory(settings.WorkDirectory);
 
 PipelineResult pipeline = await PipelineRun.RunAsync(settings);

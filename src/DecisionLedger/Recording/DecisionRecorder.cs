@@ -25,7 +25,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
     private readonly ICheckpointSigner _signer;
     private readonly LedgerOptions _options;
     private readonly TimeProvider _time;
-    private readonly IRandomSource _random;
+    private readonly BufferedRandomSource _idRandom;
     private readonly ILogger _logger;
     private readonly EntryBuilder _entries;
     private readonly Channel<PendingDecision> _queue;
@@ -64,7 +64,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         _signer = signer;
         _options = options;
         _time = time;
-        _random = random;
+        _idRandom = new BufferedRandomSource(random);
         _logger = logger;
         _entries = new EntryBuilder(fingerprinter, random);
         _queue = Channel.CreateBounded<PendingDecision>(new BoundedChannelOptions(options.QueueCapacity)
@@ -194,6 +194,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         await _builder.ConfigureAwait(false);
         await _committer.ConfigureAwait(false);
         _entries.Dispose();
+        _idRandom.Dispose();
         _metrics.Dispose();
         RecorderLog.Stopped(_logger, DurableSize);
     }
@@ -203,7 +204,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(decision);
         EnsureRecordable(decision);
         bool supplied = decision.RequestId is not null;
-        string requestId = decision.RequestId ?? Uuid7.Create(_time.GetUtcNow(), _random);
+        string requestId = decision.RequestId ?? Uuid7.Create(_time.GetUtcNow(), _idRandom);
         DateTimeOffset timestamp = EntryBuilder.ToMicroseconds(decision.Timestamp ?? _time.GetUtcNow());
         return new PendingDecision(decision, requestId, supplied, timestamp, awaited);
     }
