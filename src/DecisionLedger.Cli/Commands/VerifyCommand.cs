@@ -13,12 +13,13 @@ internal sealed class VerifyCommand(CommandContext context)
 {
     private readonly Option<string?> _bundle = new("--bundle") { Description = "Verify this evidence bundle offline instead of the ledger.", HelpName = "DIR" };
     private readonly Option<string?> _key = new("--key") { Description = "The trusted verifier key string (or a file holding it); required with --bundle.", HelpName = "VKEY" };
+    private readonly Option<bool> _strict = new("--strict") { Description = "Also check every entry is in RFC 8785 canonical form (slower; audits the writer itself)." };
     private readonly Option<long?> _fromCheckpoint = new("--from-checkpoint") { Description = "Verify incrementally from a checkpoint of this size verified earlier.", HelpName = "SIZE" };
 
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command("verify", "Verify every leaf, checkpoint, signature and stored input of the ledger, or of an evidence bundle.") { _bundle, _key, _fromCheckpoint };
+        var command = new Command("verify", "Verify every leaf, checkpoint, signature and stored input of the ledger, or of an evidence bundle.") { _bundle, _key, _fromCheckpoint, _strict };
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -56,7 +57,7 @@ internal sealed class VerifyCommand(CommandContext context)
 
             await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: false, cancellationToken, openStore: false);
             subject = session.Directory.Path;
-            var options = new VerificationOptions { FromCheckpoint = parsed.GetValue(_fromCheckpoint), TimeProvider = context.Environment.Time };
+            var options = new VerificationOptions { FromCheckpoint = parsed.GetValue(_fromCheckpoint), CheckCanonicalForm = parsed.GetValue(_strict), TimeProvider = context.Environment.Time };
             report = await HumanConsole.RunWithProgressAsync<VerificationProgress, VerificationReport>(
                 context.Environment, json, "Verifying ledger", p => (p.Done, p.Total),
                 progress => new LedgerVerifier().VerifyAsync(session.Store, session.Verifier, session.Origin, options, progress, cancellationToken).AsTask());

@@ -10,8 +10,13 @@ public sealed record VerificationOptions
     /// </summary>
     public long? FromCheckpoint { get; init; }
 
-    /// <summary>Whether to check that each entry's bytes are in RFC 8785 canonical form. Default true.</summary>
-    public bool CheckCanonicalForm { get; init; } = true;
+    /// <summary>
+    /// Whether to also check that each entry's bytes are in RFC 8785 canonical form. Default false:
+    /// tamper evidence does not need it (the leaf hash commits to the bytes as stored, so any edit
+    /// changes a root), and re-canonicalizing every entry costs more than the rest of verification.
+    /// Turn it on (<c>dledger verify --strict</c>) to audit the writer itself.
+    /// </summary>
+    public bool CheckCanonicalForm { get; init; }
 
     /// <summary>Whether to check stored inputs against their entries' <c>inputDigest</c>. Default true.</summary>
     public bool CheckInputs { get; init; } = true;
