@@ -575,6 +575,8 @@ public sealed class SqliteLedgerStore : ILedgerStore
                     "PRAGMA journal_mode = WAL; " +
                     $"PRAGMA synchronous = {(int)_options.Synchronous}; " +
                     "PRAGMA foreign_keys = OFF; " +
+                    // Erasure: deleted inputs are overwritten with zeros in the file, not just unlinked.
+                    "PRAGMA secure_delete = ON; " +
                     // 64 MiB of page cache: the random-keyed indexes (request id, fingerprint) outgrow
                     // the 2 MiB default within a few hundred thousand entries, and every miss is a read.
                     "PRAGMA cache_size = -65536;";

@@ -196,19 +196,44 @@ internal sealed class SqliteWriter : IDisposable
         transaction.Commit();
     }
 
-    /// <summary>Deletes stored inputs in one transaction; returns how many rows went.</summary>
+    /// <summary>
+    /// Deletes stored inputs in one transaction (secure_delete zeroes their bytes in the pages),
+    /// then checkpoints and truncates the WAL so no earlier frame keeps a copy; returns how many rows went.
+    /// </summary>
+    /// <exception cref="LedgerStoreException">The WAL could not be truncated because another connection is reading.</exception>
     public int DeleteInputs(IReadOnlyCollection<long> seqs)
     {
-        using SqliteTransaction transaction = Begin();
         int deleted = 0;
-        foreach (long seq in seqs)
+        using (SqliteTransaction transaction = Begin())
         {
-            _deleteSeq.Value = seq;
-            deleted += _deleteInput.ExecuteNonQuery();
+            foreach (long seq in seqs)
+            {
+                _deleteSeq.Value = seq;
+                deleted += _deleteInput.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
         }
 
-        transaction.Commit();
+        if (deleted > 0)
+        {
+            TruncateWal(deleted);
+        }
+
         return deleted;
+    }
+
+    private void TruncateWal(int deleted)
+    {
+        using SqliteCommand command = _connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+        using SqliteDataReader reader = command.ExecuteReader();
+        if (reader.Read() && reader.GetInt64(0) != 0)
+        {
+            throw new LedgerStoreException(
+                $"Deleted {deleted} stored inputs from '{_path}', but could not truncate its write-ahead log ('{_path}-wal') because another connection is reading: " +
+                "copies of the deleted bytes may remain there until the next checkpoint. Stop other readers of the ledger and run the erasure again.");
+        }
     }
 
     public void Dispose()

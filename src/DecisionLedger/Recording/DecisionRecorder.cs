@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Threading.Channels;
 using DecisionLedger.Checkpoints;
+using DecisionLedger.Entries;
 using DecisionLedger.Hashing;
 using DecisionLedger.Ledger;
 using DecisionLedger.Merkle;
@@ -164,6 +165,35 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         return await item.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Appends a ledger event (e.g. an erasure) through the same queue and single writer as
+    /// decisions, so its <c>seq</c> is contiguous with theirs; completes once it is durable.
+    /// The event gets a UUIDv7 request id and the clock's UTC now.
+    /// </summary>
+    /// <param name="ledgerEvent">The event to record.</param>
+    /// <param name="cancellationToken">Stops waiting (the event may still be recorded).</param>
+    /// <returns>The receipt: seq, request id and leaf hash of the event entry.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="ledgerEvent"/> is null.</exception>
+    /// <exception cref="ObjectDisposedException">The recorder is shutting down.</exception>
+    /// <exception cref="LedgerStoreException">The store failed to append the event.</exception>
+    public async ValueTask<RecordReceipt> RecordEventAsync(LedgerEvent ledgerEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ledgerEvent);
+        DateTimeOffset now = _time.GetUtcNow();
+        var item = new PendingDecision(ledgerEvent, Uuid7.Create(now, _idRandom), EntryBuilder.ToMicroseconds(now));
+        try
+        {
+            // Events are rare and must not be dropped: always wait for room, whatever the policy.
+            await _queue.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException ex)
+        {
+            throw new ObjectDisposedException("The recorder is shutting down; the event was not recorded.", ex);
+        }
+
+        return await item.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <inheritdoc />
     public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
@@ -316,7 +346,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         bool tick = false;
         foreach (PendingDecision item in batch)
         {
-            if (item.Decision is not null)
+            if (item.IsEntry)
             {
                 decisions.Add(item);
             }
@@ -368,6 +398,15 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
             (StoredEntry entry, StoredInput input) built;
             try
             {
+                if (item.Event is not null)
+                {
+                    StoredEntry eventEntry = EntryBuilder.BuildEvent(start + entries.Count, item.Event, item.RequestId, item.Timestamp);
+                    tree.Append(eventEntry.LeafHash);
+                    entries.Add(eventEntry);
+                    receipts.Add((item, new RecordReceipt(eventEntry.Seq, item.RequestId, eventEntry.LeafHash)));
+                    continue;
+                }
+
                 built = _entries.Build(start + entries.Count, item.Decision!, item.RequestId, item.Timestamp);
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)

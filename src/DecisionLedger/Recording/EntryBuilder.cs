@@ -68,6 +68,23 @@ internal sealed class EntryBuilder : IDisposable
         return (new StoredEntry(seq, canonical, leafHash, columns), new StoredInput(seq, salt, canonicalInput));
     }
 
+    /// <summary>Builds the entry of a ledger event: no input, no fingerprint.</summary>
+    public static StoredEntry BuildEvent(long seq, LedgerEvent ledgerEvent, string requestId, DateTimeOffset timestamp)
+    {
+        byte[] canonical = EventCanonicalizer.ToCanonicalBytes(new EventEntry(seq, requestId, timestamp, ledgerEvent));
+        var columns = new EntryColumns(
+            requestId,
+            timestamp,
+            ModelName: string.Empty,
+            ModelVersion: string.Empty,
+            UserId: null,
+            Tenant: null,
+            SubjectId: ledgerEvent.Erasure.SubjectId,
+            InputFingerprint: null,
+            Kind: ledgerEvent.Kind);
+        return new StoredEntry(seq, canonical, MerkleHasher.HashLeaf(canonical), columns);
+    }
+
     /// <summary>Truncates to whole microseconds, the precision of entry timestamps.</summary>
     public static DateTimeOffset ToMicroseconds(DateTimeOffset value)
     {

@@ -1,10 +1,12 @@
+using DecisionLedger.Entries;
 using DecisionLedger.Records;
 
 namespace DecisionLedger.Recording;
 
 /// <summary>
 /// One queued item: a decision with its assigned id and time, and the receipt's completion
-/// when a caller awaits durability. A null decision is a control item (tick or flush).
+/// when a caller awaits durability; or a ledger event (always awaited). With neither, it is a
+/// control item (tick or flush).
 /// </summary>
 internal sealed class PendingDecision
 {
@@ -17,6 +19,14 @@ internal sealed class PendingDecision
         Completion = awaited ? new TaskCompletionSource<RecordReceipt>(TaskCreationOptions.RunContinuationsAsynchronously) : null;
     }
 
+    public PendingDecision(LedgerEvent ledgerEvent, string requestId, DateTimeOffset timestamp)
+    {
+        Event = ledgerEvent;
+        RequestId = requestId;
+        Timestamp = timestamp;
+        Completion = new TaskCompletionSource<RecordReceipt>(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
     private PendingDecision(TaskCompletionSource<RecordReceipt>? completion)
     {
         RequestId = string.Empty;
@@ -24,6 +34,11 @@ internal sealed class PendingDecision
     }
 
     public Decision? Decision { get; }
+
+    public LedgerEvent? Event { get; }
+
+    /// <summary>True for a decision or an event: something that becomes an entry.</summary>
+    public bool IsEntry => Decision is not null || Event is not null;
 
     public string RequestId { get; }
 

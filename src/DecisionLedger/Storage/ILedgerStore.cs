@@ -55,6 +55,10 @@ public interface ILedgerStore : ITileStore, IAsyncDisposable
     /// <summary>Streams entries matching <paramref name="filter"/>, newest first, at most <see cref="EntryFilter.Limit"/>.</summary>
     IAsyncEnumerable<StoredEntry> QueryAsync(EntryFilter filter, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes the stored inputs of the given entries (erasure); returns how many were deleted.</summary>
+    /// <summary>
+    /// Deletes the stored inputs (input and salt) of the given entries (erasure); returns how many
+    /// were deleted. When it returns, the deleted bytes must be unrecoverable from the store's files
+    /// as far as the store can ensure it (SQLite: secure_delete and a truncated WAL).
+    /// </summary>
     ValueTask<int> DeleteInputsAsync(IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default);
 }

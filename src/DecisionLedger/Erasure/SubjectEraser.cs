@@ -1,0 +1,105 @@
+using DecisionLedger.Entries;
+using DecisionLedger.Recording;
+using DecisionLedger.Storage;
+
+namespace DecisionLedger.Erasure;
+
+/// <summary>
+/// Erases a data subject: deletes the stored input and salt of every decision about it, then
+/// appends an <c>erasure</c> event entry saying how many, why and at whose request. Entries are
+/// never changed, so every leaf, root, checkpoint and proof still verifies; the erased inputs'
+/// digests stay in their entries but can no longer be checked or reversed.
+/// </summary>
+public static class SubjectEraser
+{
+    private const int PageSize = 1_000;
+
+    /// <summary>Erases <paramref name="subjectId"/>'s stored inputs and records the erasure in the ledger.</summary>
+    /// <param name="store">The opened, writable store the recorder appends to.</param>
+    /// <param name="recorder">The ledger's recorder; the erasure entry goes through its single writer.</param>
+    /// <param name="subjectId">The data subject (the decisions' <c>subject.id</c>).</param>
+    /// <param name="reason">Why, e.g. <c>GDPR Art. 17 request</c>.</param>
+    /// <param name="requestedBy">Who asked for the erasure.</param>
+    /// <param name="cancellationToken">Cancels the search; once deletion starts the erasure runs to the end.</param>
+    /// <returns>How many inputs were deleted and the erasure entry's seq.</returns>
+    /// <exception cref="ArgumentException">An argument is empty; the message names it.</exception>
+    /// <exception cref="UnknownSubjectException">No decision is about <paramref name="subjectId"/>, or its inputs were already erased.</exception>
+    /// <exception cref="LedgerStoreException">The store failed.</exception>
+    /// <remarks>
+    /// Inputs are deleted before the event is appended: a crash in between leaves inputs erased
+    /// without an event, and running the erasure again appends the event (with a count of 0).
+    /// </remarks>
+    public static async ValueTask<ErasureResult> EraseAsync(
+        ILedgerStore store,
+        DecisionRecorder recorder,
+        string subjectId,
+        string reason,
+        string requestedBy,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(recorder);
+
+        // Validates subject, reason and requester before anything is deleted.
+        LedgerEvent probe = LedgerEvent.ForErasure(new ErasureEvent(subjectId, 0, reason, requestedBy));
+
+        List<long> seqs = await FindDecisionsAsync(store, subjectId, cancellationToken).ConfigureAwait(false);
+        if (seqs.Count == 0)
+        {
+            throw new UnknownSubjectException(
+                $"--subject: no decision in the ledger is about subject '{subjectId}'; check the id (it must equal the decisions' subject.id exactly), e.g. with 'dledger query --subject ID'.");
+        }
+
+        int deleted = await store.DeleteInputsAsync(seqs, CancellationToken.None).ConfigureAwait(false);
+        if (deleted == 0 && await FindErasureAsync(store, subjectId, cancellationToken).ConfigureAwait(false) is { } earlier)
+        {
+            throw new UnknownSubjectException(
+                $"--subject: nothing to erase for subject '{subjectId}': the inputs of its {seqs.Count} decisions were already erased (erasure entry seq {earlier}). No new erasure entry was written.");
+        }
+
+        LedgerEvent erasure = LedgerEvent.ForErasure(probe.Erasure with { DecisionsErased = deleted });
+        RecordReceipt receipt = await recorder.RecordEventAsync(erasure, CancellationToken.None).ConfigureAwait(false);
+        return new ErasureResult(subjectId, deleted, receipt.Seq, receipt.RequestId);
+    }
+
+    /// <summary>Returns the seq of the newest erasure entry of <paramref name="subjectId"/>, or null when it was never erased.</summary>
+    /// <param name="store">The store.</param>
+    /// <param name="subjectId">The data subject.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>The erasure entry's seq, or null.</returns>
+    /// <exception cref="LedgerStoreException">The store failed.</exception>
+    public static async ValueTask<long?> FindErasureAsync(ILedgerStore store, string subjectId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(subjectId);
+        var filter = new EntryFilter { SubjectId = subjectId, Kind = LedgerEvent.ErasureKind, Limit = 1 };
+        await foreach (StoredEntry entry in store.QueryAsync(filter, cancellationToken).ConfigureAwait(false))
+        {
+            return entry.Seq;
+        }
+
+        return null;
+    }
+
+    private static async Task<List<long>> FindDecisionsAsync(ILedgerStore store, string subjectId, CancellationToken cancellationToken)
+    {
+        var seqs = new List<long>();
+        long? before = null;
+        while (true)
+        {
+            var filter = new EntryFilter { SubjectId = subjectId, Kind = EntryColumns.DecisionKind, BeforeSeq = before, Limit = PageSize };
+            int page = 0;
+            await foreach (StoredEntry entry in store.QueryAsync(filter, cancellationToken).ConfigureAwait(false))
+            {
+                seqs.Add(entry.Seq);
+                before = entry.Seq;
+                page++;
+            }
+
+            if (page < PageSize)
+            {
+                return seqs;
+            }
+        }
+    }
+}
