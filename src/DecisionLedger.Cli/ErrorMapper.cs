@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DecisionLedger.Checkpoints;
+using DecisionLedger.Erasure;
 using DecisionLedger.Recording;
 using DecisionLedger.Records;
 using DecisionLedger.Storage;
@@ -24,7 +25,7 @@ internal static class ErrorMapper
         return exception switch
         {
             CliException cli => (cli.ExitCode, cli.Message),
-            DecisionValidationException or DuplicateRequestIdException or FormatException or JsonException or ArgumentException
+            DecisionValidationException or DuplicateRequestIdException or UnknownSubjectException or FormatException or JsonException or ArgumentException
                 => (ExitCodes.BadInput, exception.Message),
             NoteVerificationException => (ExitCodes.VerificationFailed, exception.Message),
             LedgerStoreException or SqliteException => (ExitCodes.StoreFailure, WithPath(exception.Message, ledgerPath)),

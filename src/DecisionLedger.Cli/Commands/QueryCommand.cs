@@ -95,7 +95,7 @@ internal sealed class QueryCommand(CommandContext context)
             table.AddRow(
                 entry.Seq.ToString(CultureInfo.InvariantCulture),
                 c.Timestamp.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                Markup.Escape($"{c.ModelName} {c.ModelVersion}"),
+                Markup.Escape(string.Equals(c.Kind, EntryColumns.DecisionKind, StringComparison.Ordinal) ? $"{c.ModelName} {c.ModelVersion}" : $"({c.Kind})"),
                 Markup.Escape(c.UserId ?? "-"),
                 Markup.Escape(c.Tenant ?? "-"),
                 Markup.Escape(c.SubjectId ?? "-"),

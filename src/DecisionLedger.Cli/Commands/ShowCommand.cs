@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using DecisionLedger.Checkpoints;
+using DecisionLedger.Erasure;
 using DecisionLedger.Cli.Output;
 using DecisionLedger.Hashing;
 using DecisionLedger.Ledger;
@@ -48,15 +49,20 @@ internal sealed class ShowCommand(CommandContext context)
                 : $"ID: no decision with requestId '{id}' in {session.Directory.Path}; check the id, or use 'dledger query' to find it.");
 
         StoredInput? input = await session.Store.GetInputAsync(entry.Seq, cancellationToken);
+        bool isDecision = string.Equals(entry.Columns.Kind, EntryColumns.DecisionKind, StringComparison.Ordinal);
+        long? erasedAt = input is null && isDecision && entry.Columns.SubjectId is { } subject
+            ? await SubjectEraser.FindErasureAsync(session.Store, subject, entry.Seq, cancellationToken)
+            : null;
+
         ProofStatus proof = await CheckProofAsync(session, entry, cancellationToken);
 
         if (context.Json(parsed))
         {
-            await JsonOutput.WriteAsync(context.Environment.Out, json => WriteJson(json, entry, input, proof), cancellationToken);
+            await JsonOutput.WriteAsync(context.Environment.Out, json => WriteJson(json, entry, input, erasedAt, proof), cancellationToken);
         }
         else
         {
-            WriteHuman(HumanConsole.Create(context.Environment), entry, input, proof);
+            WriteHuman(HumanConsole.Create(context.Environment), entry, input, erasedAt, proof);
         }
 
         return proof.State == ProofState.Failed ? ExitCodes.VerificationFailed : ExitCodes.Ok;
@@ -94,7 +100,7 @@ internal sealed class ShowCommand(CommandContext context)
             : new ProofStatus(ProofState.Failed, checkpoint.Size, checkpoint.RootHash, proof, $"the inclusion proof does not reach the signed root of checkpoint {checkpoint.Size}");
     }
 
-    private static void WriteJson(Utf8JsonWriter json, StoredEntry entry, StoredInput? input, ProofStatus proof)
+    private static void WriteJson(Utf8JsonWriter json, StoredEntry entry, StoredInput? input, long? erasedAt, ProofStatus proof)
     {
         json.WriteStartObject();
         json.WriteNumber("seq", entry.Seq);
@@ -102,7 +108,13 @@ internal sealed class ShowCommand(CommandContext context)
         json.WriteString("leafHash", entry.LeafHash.ToBase64());
         json.WritePropertyName("entry");
         json.WriteRawValue(entry.CanonicalBytes, skipInputValidation: false);
+        json.WriteString("kind", entry.Columns.Kind);
         json.WriteBoolean("inputHeld", input is not null);
+        if (erasedAt is { } erasureSeq)
+        {
+            json.WriteNumber("inputErasedAt", erasureSeq);
+        }
+
         if (input is not null)
         {
             json.WriteString("salt", Convert.ToBase64String(input.Salt));
@@ -142,10 +154,23 @@ internal sealed class ShowCommand(CommandContext context)
         json.WriteEndObject();
     }
 
-    private static void WriteHuman(IAnsiConsole console, StoredEntry entry, StoredInput? input, ProofStatus proof)
+    private static void WriteHuman(IAnsiConsole console, StoredEntry entry, StoredInput? input, long? erasedAt, ProofStatus proof)
     {
         using JsonDocument document = JsonDocument.Parse(entry.CanonicalBytes);
         JsonElement root = document.RootElement;
+        if (!string.Equals(entry.Columns.Kind, EntryColumns.DecisionKind, StringComparison.Ordinal))
+        {
+            console.WriteLine($"Ledger event seq {entry.Seq} ({entry.Columns.Kind})  requestId {entry.Columns.RequestId}");
+            console.WriteLine($"  subject    {entry.Columns.SubjectId ?? "-"}");
+            console.WriteLine($"  leaf hash  {entry.LeafHash.ToBase64()}");
+            console.WriteLine();
+            console.WriteLine("Entry (canonical JSON, as stored):");
+            console.WriteLine(JsonOutput.Pretty(entry.CanonicalBytes));
+            console.WriteLine();
+            console.WriteLine($"Proof: {proof.Detail}");
+            return;
+        }
+
         console.WriteLine($"Decision seq {entry.Seq}  requestId {entry.Columns.RequestId}");
         console.WriteLine($"  model      {entry.Columns.ModelName} {entry.Columns.ModelVersion}");
         console.WriteLine($"  timestamp  {entry.Columns.Timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)}");
@@ -189,9 +214,13 @@ internal sealed class ShowCommand(CommandContext context)
         }
 
         console.WriteLine();
-        if (input is null)
+        if (input is null && erasedAt is { } erasureSeq)
         {
-            console.WriteLine("Stored input: erased/not held (the entry keeps only its salted digest)");
+            console.WriteLine($"Stored input: input erased (seq {erasureSeq}); the entry keeps only its salted digest, which can no longer be checked");
+        }
+        else if (input is null)
+        {
+            console.WriteLine("Stored input: not held (the entry keeps only its salted digest)");
         }
         else
         {

@@ -51,7 +51,7 @@ public static class SubjectEraser
         }
 
         int deleted = await store.DeleteInputsAsync(seqs, CancellationToken.None).ConfigureAwait(false);
-        if (deleted == 0 && await FindErasureAsync(store, subjectId, cancellationToken).ConfigureAwait(false) is { } earlier)
+        if (deleted == 0 && await FindErasureAsync(store, subjectId, cancellationToken: cancellationToken).ConfigureAwait(false) is { } earlier)
         {
             throw new UnknownSubjectException(
                 $"--subject: nothing to erase for subject '{subjectId}': the inputs of its {seqs.Count} decisions were already erased (erasure entry seq {earlier}). No new erasure entry was written.");
@@ -62,23 +62,35 @@ public static class SubjectEraser
         return new ErasureResult(subjectId, deleted, receipt.Seq, receipt.RequestId);
     }
 
-    /// <summary>Returns the seq of the newest erasure entry of <paramref name="subjectId"/>, or null when it was never erased.</summary>
+    /// <summary>
+    /// Returns the seq of the first erasure entry of <paramref name="subjectId"/> after
+    /// <paramref name="afterSeq"/> (the erasure that removed the input of a decision at that seq),
+    /// or null when there is none.
+    /// </summary>
     /// <param name="store">The store.</param>
     /// <param name="subjectId">The data subject.</param>
+    /// <param name="afterSeq">Only erasures with a greater seq count; default -1 (any).</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>The erasure entry's seq, or null.</returns>
     /// <exception cref="LedgerStoreException">The store failed.</exception>
-    public static async ValueTask<long?> FindErasureAsync(ILedgerStore store, string subjectId, CancellationToken cancellationToken = default)
+    public static async ValueTask<long?> FindErasureAsync(ILedgerStore store, string subjectId, long afterSeq = -1, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(subjectId);
-        var filter = new EntryFilter { SubjectId = subjectId, Kind = LedgerEvent.ErasureKind, Limit = 1 };
+        long? found = null;
+        var filter = new EntryFilter { SubjectId = subjectId, Kind = LedgerEvent.ErasureKind, Limit = int.MaxValue };
         await foreach (StoredEntry entry in store.QueryAsync(filter, cancellationToken).ConfigureAwait(false))
         {
-            return entry.Seq;
+            // Newest first: the last one seen after afterSeq is the earliest.
+            if (entry.Seq <= afterSeq)
+            {
+                break;
+            }
+
+            found = entry.Seq;
         }
 
-        return null;
+        return found;
     }
 
     private static async Task<List<long>> FindDecisionsAsync(ILedgerStore store, string subjectId, CancellationToken cancellationToken)
