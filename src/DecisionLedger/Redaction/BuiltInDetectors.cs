@@ -141,7 +141,7 @@ internal static partial class BuiltInDetectors
     private static partial Regex Email();
 
     // E.164, or a North American number with separators: (555) 123-4567, 555-123-4567, +1 555 123 4567.
-    [GeneratedRegex(@"(?<![\w+])(?:\+[1-9][0-9]{7,14}(?![0-9])|(?:\+1[ .-]?)?(?:\([2-9][0-9]{2}\) ?|[2-9][0-9]{2}[ .-])[2-9][0-9]{2}[ .-][0-9]{4}(?![\w-]))", Options, TimeoutMs)]
+    [GeneratedRegex(@"(?<![\w+])(?:\+[1-9][0-9]{7,14}(?![0-9])|(?:\+1[ .-]?)?(?:\([2-9][0-9]{2}\) ?|[2-9][0-9]{2}[ .-])[0-9]{3}[ .-][0-9]{4}(?![\w-]))", Options, TimeoutMs)]
     private static partial Regex Phone();
 
     [GeneratedRegex(@"(?<![\w-])(?!000|666|9)[0-9]{3}-(?!00)[0-9]{2}-(?!0000)[0-9]{4}(?![\w-])", Options, TimeoutMs)]

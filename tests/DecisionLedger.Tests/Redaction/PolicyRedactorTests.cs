@@ -29,6 +29,18 @@ public sealed class PolicyRedactorTests
         Assert.Equal([new AppliedRedaction("input.v", "detector:phone", "tag")], result.Applied);
     }
 
+    [Theory]
+    [InlineData("(555) 123-4567")]
+    [InlineData("555-123-4567")]
+    [InlineData("+1 555 123 4567")]
+    [InlineData("+4915123456789")]
+    public void Redact_FindsDocumentedPhoneForms(string phone)
+    {
+        RedactionResult result = SomeRedaction.Redactor().Redact(SomeRedaction.Decision($$"""{"v":"call {{phone}} now"}"""));
+
+        Assert.Equal("call [PHONE] now", SomeRedaction.InputString(result.Redacted));
+    }
+
     [Fact]
     public void Redact_LeavesOtherSectionsAndFieldsIntact_WhenOneValueRedacted()
     {
