@@ -25,7 +25,7 @@ internal static class ErrorMapper
         return exception switch
         {
             CliException cli => (cli.ExitCode, cli.Message),
-            DecisionValidationException or DuplicateRequestIdException or UnknownSubjectException or FormatException or JsonException or ArgumentException
+            DecisionValidationException or DuplicateRequestIdException or UnknownSubjectException or DecisionLedger.Encryption.MasterKeyMismatchException or FormatException or JsonException or ArgumentException
                 or DecisionLedger.Redaction.RedactionPolicyException or DecisionLedger.Redaction.RedactionException
                 => (ExitCodes.BadInput, exception.Message),
             NoteVerificationException => (ExitCodes.VerificationFailed, exception.Message),

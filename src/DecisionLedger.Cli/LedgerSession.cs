@@ -106,7 +106,7 @@ internal sealed class LedgerSession : IAsyncDisposable
             Store,
             Directory.Signer,
             Directory.CreateFingerprinter(),
-            new LedgerOptions { Origin = Origin },
+            new LedgerOptions { Origin = Origin, EncryptInputs = Directory.Config.EncryptInputs },
             time,
             cancellationToken: cancellationToken,
             redactor: Directory.CreateRedactor());

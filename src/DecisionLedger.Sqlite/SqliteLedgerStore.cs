@@ -296,6 +296,64 @@ public sealed class SqliteLedgerStore : ILedgerStore
     }
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyDictionary<string, byte[]>> GetSubjectKeysAsync(IReadOnlyCollection<string> subjectIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subjectIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        if (subjectIds.Count == 0)
+        {
+            return new ValueTask<IReadOnlyDictionary<string, byte[]>>(keys);
+        }
+
+        Read("read subject keys", connection =>
+        {
+            using (SqliteCommand exists = connection.CreateCommand())
+            {
+                // A ledger last opened writable by an older version has no key table: it has no keys.
+                exists.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'subject_keys';";
+                if ((long)exists.ExecuteScalar()! == 0)
+                {
+                    return;
+                }
+            }
+
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "SELECT wrapped_key FROM subject_keys WHERE subject_id = @subject;";
+            SqliteParameter subject = command.Parameters.Add("@subject", SqliteType.Text);
+            foreach (string subjectId in subjectIds)
+            {
+                subject.Value = subjectId;
+                if (command.ExecuteScalar() is byte[] wrapped)
+                {
+                    keys[subjectId] = wrapped;
+                }
+            }
+        });
+        return new ValueTask<IReadOnlyDictionary<string, byte[]>>(keys);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyDictionary<string, byte[]>> GetOrCreateSubjectKeysAsync(IReadOnlyDictionary<string, byte[]> candidates, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        cancellationToken.ThrowIfCancellationRequested();
+        Dictionary<string, byte[]>? stored = null;
+        Write($"store keys of {candidates.Count} subjects", writer => stored = writer.GetOrCreateSubjectKeys(candidates));
+        return new ValueTask<IReadOnlyDictionary<string, byte[]>>(stored!);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> DeleteSubjectKeyAsync(string subjectId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subjectId);
+        cancellationToken.ThrowIfCancellationRequested();
+        bool deleted = false;
+        Write("delete a subject key", writer => deleted = writer.DeleteSubjectKey(subjectId));
+        return new ValueTask<bool>(deleted);
+    }
+
+    /// <inheritdoc />
     public ValueTask<Tile?> ReadTileAsync(TileId id, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

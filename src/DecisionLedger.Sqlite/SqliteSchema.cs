@@ -48,6 +48,10 @@ internal static class SqliteSchema
             seq INTEGER PRIMARY KEY,
             salt BLOB,
             input BLOB);
+        CREATE TABLE IF NOT EXISTS subject_keys(
+            subject_id TEXT PRIMARY KEY,
+            wrapped_key BLOB NOT NULL,
+            created_at INTEGER NOT NULL DEFAULT (strftime('%s', 'now')));
         CREATE TABLE IF NOT EXISTS tiles(
             level INTEGER NOT NULL,
             idx INTEGER NOT NULL,

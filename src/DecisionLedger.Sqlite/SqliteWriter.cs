@@ -223,6 +223,55 @@ internal sealed class SqliteWriter : IDisposable
         return deleted;
     }
 
+    /// <summary>Inserts the candidate keys of subjects without one and returns every given subject's stored key, in one transaction.</summary>
+    public Dictionary<string, byte[]> GetOrCreateSubjectKeys(IReadOnlyDictionary<string, byte[]> candidates)
+    {
+        var stored = new Dictionary<string, byte[]>(candidates.Count, StringComparer.Ordinal);
+        using SqliteTransaction transaction = Begin();
+        using SqliteCommand insert = _connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT OR IGNORE INTO subject_keys(subject_id, wrapped_key) VALUES (@subject, @key);";
+        SqliteParameter subject = insert.Parameters.Add("@subject", SqliteType.Text);
+        SqliteParameter key = insert.Parameters.Add("@key", SqliteType.Blob);
+        using SqliteCommand select = _connection.CreateCommand();
+        select.Transaction = transaction;
+        select.CommandText = "SELECT wrapped_key FROM subject_keys WHERE subject_id = @subject;";
+        SqliteParameter selectSubject = select.Parameters.Add("@subject", SqliteType.Text);
+        foreach ((string subjectId, byte[] wrapped) in candidates)
+        {
+            subject.Value = subjectId;
+            key.Value = wrapped;
+            insert.ExecuteNonQuery();
+            selectSubject.Value = subjectId;
+            stored[subjectId] = (byte[])select.ExecuteScalar()!;
+        }
+
+        transaction.Commit();
+        return stored;
+    }
+
+    /// <summary>Deletes a subject's wrapped key, then truncates the WAL; returns whether a key was deleted.</summary>
+    public bool DeleteSubjectKey(string subjectId)
+    {
+        int deleted;
+        using (SqliteTransaction transaction = Begin())
+        {
+            using SqliteCommand delete = _connection.CreateCommand();
+            delete.Transaction = transaction;
+            delete.CommandText = "DELETE FROM subject_keys WHERE subject_id = @subject;";
+            delete.Parameters.AddWithValue("@subject", subjectId);
+            deleted = delete.ExecuteNonQuery();
+            transaction.Commit();
+        }
+
+        if (deleted > 0)
+        {
+            TruncateWal(deleted);
+        }
+
+        return deleted > 0;
+    }
+
     private void TruncateWal(int deleted)
     {
         using SqliteCommand command = _connection.CreateCommand();

@@ -416,6 +416,27 @@ public abstract class LedgerStoreContract
         Assert.Equal(0, await store.DeleteInputsAsync([1]));
     }
 
+    /// <summary>Subject keys: the first stored key wins, lookups return only subjects with a key, deletion removes it.</summary>
+    [Fact]
+    public async Task SubjectKeys_CreateGetDelete_FirstKeyWinsAndDeleteRemoves()
+    {
+        await using ILedgerStore store = await OpenEmptyAsync();
+        byte[] first = [.. Enumerable.Repeat((byte)1, 60)];
+        byte[] second = [.. Enumerable.Repeat((byte)2, 60)];
+
+        IReadOnlyDictionary<string, byte[]> created = await store.GetOrCreateSubjectKeysAsync(new Dictionary<string, byte[]> { ["a"] = first });
+        IReadOnlyDictionary<string, byte[]> again = await store.GetOrCreateSubjectKeysAsync(new Dictionary<string, byte[]> { ["a"] = second, ["b"] = second });
+
+        Assert.Equal(first, created["a"]);
+        Assert.Equal(first, again["a"]);
+        Assert.Equal(second, again["b"]);
+        IReadOnlyDictionary<string, byte[]> found = await store.GetSubjectKeysAsync(["a", "b", "c"]);
+        Assert.Equal(["a", "b"], found.Keys.Order(StringComparer.Ordinal));
+        Assert.True(await store.DeleteSubjectKeyAsync("a"));
+        Assert.False(await store.DeleteSubjectKeyAsync("a"));
+        Assert.Equal(["b"], (await store.GetSubjectKeysAsync(["a", "b"])).Keys);
+    }
+
     /// <summary>The shared fingerprint of the query data set.</summary>
     protected static readonly string SharedFingerprint = new('a', 64);
 

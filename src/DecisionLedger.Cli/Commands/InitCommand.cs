@@ -8,6 +8,11 @@ namespace DecisionLedger.Cli.Commands;
 /// <summary><c>init --origin NAME</c>: creates a ledger with a fresh Ed25519 key (mode 0600).</summary>
 internal sealed class InitCommand(CommandContext context)
 {
+    private readonly Option<bool> _encrypt = new("--encrypt-inputs")
+    {
+        Description = "Store inputs encrypted (AES-256-GCM) under a key per data subject, wrapped by the master key in $DLEDGER_MASTER_KEY (base64 of 32 bytes).",
+    };
+
     private readonly Option<string> _origin = new("--origin")
     {
         Description = "The checkpoint origin, e.g. decisionledger.example/fraud.",
@@ -18,7 +23,7 @@ internal sealed class InitCommand(CommandContext context)
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command("init", "Create a ledger with a fresh Ed25519 signing key (file mode 0600).") { _origin };
+        var command = new Command("init", "Create a ledger with a fresh Ed25519 signing key (file mode 0600).") { _origin, _encrypt };
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -27,7 +32,13 @@ internal sealed class InitCommand(CommandContext context)
     {
         string path = context.LedgerPath(parsed);
         string origin = parsed.GetValue(_origin)!;
-        LedgerDirectory directory = await CreateAsync(path, origin, context.Environment.StoreFactory, cancellationToken);
+        bool encrypt = parsed.GetValue(_encrypt);
+        if (encrypt && Encryption.MasterKey.FromEnvironment() is null)
+        {
+            throw new CliException(ExitCodes.BadInput, $"--encrypt-inputs: {Encryption.MasterKey.EnvironmentVariable} is not set; set it to base64 of 32 random bytes (e.g. export {Encryption.MasterKey.EnvironmentVariable}=$(openssl rand -base64 32)) and keep it outside the ledger directory.");
+        }
+
+        LedgerDirectory directory = await CreateAsync(path, origin, context.Environment.StoreFactory, cancellationToken, encrypt);
 
         TextWriter output = context.Environment.Out;
         if (context.Json(parsed))
@@ -38,6 +49,7 @@ internal sealed class InitCommand(CommandContext context)
                 json.WriteString("ledger", directory.Path);
                 json.WriteString("origin", directory.Config.Origin);
                 json.WriteString("verifierKey", directory.VerifierKey);
+                json.WriteBoolean("encryptInputs", directory.Config.EncryptInputs);
                 json.WriteEndObject();
             }, cancellationToken);
         }
@@ -53,9 +65,9 @@ internal sealed class InitCommand(CommandContext context)
     }
 
     /// <summary>Creates the directory, its keys and an empty database.</summary>
-    internal static async Task<LedgerDirectory> CreateAsync(string path, string origin, Func<string, bool, ILedgerStore> storeFactory, CancellationToken cancellationToken)
+    internal static async Task<LedgerDirectory> CreateAsync(string path, string origin, Func<string, bool, ILedgerStore> storeFactory, CancellationToken cancellationToken, bool encryptInputs = false)
     {
-        LedgerDirectory directory = LedgerDirectory.Create(path, origin);
+        LedgerDirectory directory = LedgerDirectory.Create(path, origin, encryptInputs: encryptInputs);
         await using ILedgerStore store = storeFactory(directory.DatabasePath, false);
         await store.OpenAsync(cancellationToken);
         return directory;

@@ -49,6 +49,12 @@ internal sealed class ShowCommand(CommandContext context)
                 : $"ID: no decision with requestId '{id}' in {session.Directory.Path}; check the id, or use 'dledger query' to find it.");
 
         StoredInput? input = await session.Store.GetInputAsync(entry.Seq, cancellationToken);
+        bool encrypted = false;
+        if (input is not null && Encryption.InputEncryption.IsEncrypted(input.Input))
+        {
+            input = await DecryptAsync(session, entry, input, cancellationToken);
+            encrypted = input is null;
+        }
         bool isDecision = string.Equals(entry.Columns.Kind, EntryColumns.DecisionKind, StringComparison.Ordinal);
         long? erasedAt = input is null && isDecision && entry.Columns.SubjectId is { } subject
             ? await SubjectEraser.FindErasureAsync(session.Store, subject, entry.Seq, cancellationToken)
@@ -58,14 +64,33 @@ internal sealed class ShowCommand(CommandContext context)
 
         if (context.Json(parsed))
         {
-            await JsonOutput.WriteAsync(context.Environment.Out, json => WriteJson(json, entry, input, erasedAt, proof), cancellationToken);
+            await JsonOutput.WriteAsync(context.Environment.Out, json => WriteJson(json, entry, input, encrypted, erasedAt, proof), cancellationToken);
         }
         else
         {
-            WriteHuman(HumanConsole.Create(context.Environment), entry, input, erasedAt, proof);
+            WriteHuman(HumanConsole.Create(context.Environment), entry, input, encrypted, erasedAt, proof);
         }
 
         return proof.State == ProofState.Failed ? ExitCodes.VerificationFailed : ExitCodes.Ok;
+    }
+
+    // Null when no master key is set or the subject's key is gone: the input stays encrypted.
+    private static async Task<StoredInput?> DecryptAsync(LedgerSession session, StoredEntry entry, StoredInput input, CancellationToken cancellationToken)
+    {
+        if (Encryption.MasterKey.FromEnvironment() is not { } master || entry.Columns.SubjectId is not { } subject)
+        {
+            return null;
+        }
+
+        IReadOnlyDictionary<string, byte[]> keys = await session.Store.GetSubjectKeysAsync([subject], cancellationToken);
+        if (!keys.TryGetValue(subject, out byte[]? wrapped))
+        {
+            return null;
+        }
+
+        return Encryption.InputEncryption.TryDecrypt(master.Unwrap(subject, wrapped), input, out StoredInput? plain)
+            ? plain
+            : throw new CliException(ExitCodes.VerificationFailed, $"--seq {entry.Seq}: the encrypted stored input does not decrypt under the key of subject '{subject}': it was altered or moved from another entry.");
     }
 
     private static async Task<ProofStatus> CheckProofAsync(LedgerSession session, StoredEntry entry, CancellationToken cancellationToken)
@@ -100,7 +125,7 @@ internal sealed class ShowCommand(CommandContext context)
             : new ProofStatus(ProofState.Failed, checkpoint.Size, checkpoint.RootHash, proof, $"the inclusion proof does not reach the signed root of checkpoint {checkpoint.Size}");
     }
 
-    private static void WriteJson(Utf8JsonWriter json, StoredEntry entry, StoredInput? input, long? erasedAt, ProofStatus proof)
+    private static void WriteJson(Utf8JsonWriter json, StoredEntry entry, StoredInput? input, bool encrypted, long? erasedAt, ProofStatus proof)
     {
         json.WriteStartObject();
         json.WriteNumber("seq", entry.Seq);
@@ -109,7 +134,8 @@ internal sealed class ShowCommand(CommandContext context)
         json.WritePropertyName("entry");
         json.WriteRawValue(entry.CanonicalBytes, skipInputValidation: false);
         json.WriteString("kind", entry.Columns.Kind);
-        json.WriteBoolean("inputHeld", input is not null);
+        json.WriteBoolean("inputHeld", input is not null || encrypted);
+        json.WriteBoolean("inputEncrypted", encrypted);
         if (erasedAt is { } erasureSeq)
         {
             json.WriteNumber("inputErasedAt", erasureSeq);
@@ -154,7 +180,7 @@ internal sealed class ShowCommand(CommandContext context)
         json.WriteEndObject();
     }
 
-    private static void WriteHuman(IAnsiConsole console, StoredEntry entry, StoredInput? input, long? erasedAt, ProofStatus proof)
+    private static void WriteHuman(IAnsiConsole console, StoredEntry entry, StoredInput? input, bool encrypted, long? erasedAt, ProofStatus proof)
     {
         using JsonDocument document = JsonDocument.Parse(entry.CanonicalBytes);
         JsonElement root = document.RootElement;
@@ -214,7 +240,11 @@ internal sealed class ShowCommand(CommandContext context)
         }
 
         console.WriteLine();
-        if (input is null && erasedAt is { } erasureSeq)
+        if (encrypted)
+        {
+            console.WriteLine($"Stored input: encrypted; set {Encryption.MasterKey.EnvironmentVariable} to show it");
+        }
+        else if (input is null && erasedAt is { } erasureSeq)
         {
             console.WriteLine($"Stored input: input erased (seq {erasureSeq}); the entry keeps only its salted digest, which can no longer be checked");
         }

@@ -57,7 +57,13 @@ internal sealed class VerifyCommand(CommandContext context)
 
             await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: false, cancellationToken, openStore: false);
             subject = session.Directory.Path;
-            var options = new VerificationOptions { FromCheckpoint = parsed.GetValue(_fromCheckpoint), CheckCanonicalForm = parsed.GetValue(_strict), TimeProvider = context.Environment.Time };
+            var options = new VerificationOptions
+            {
+                FromCheckpoint = parsed.GetValue(_fromCheckpoint),
+                CheckCanonicalForm = parsed.GetValue(_strict),
+                TimeProvider = context.Environment.Time,
+                MasterKey = Encryption.MasterKey.FromEnvironment(),
+            };
             report = await HumanConsole.RunWithProgressAsync<VerificationProgress, VerificationReport>(
                 context.Environment, json, "Verifying ledger", p => (p.Done, p.Total),
                 progress => new LedgerVerifier().VerifyAsync(session.Store, session.Verifier, session.Origin, options, progress, cancellationToken).AsTask());
@@ -90,6 +96,7 @@ internal sealed class VerifyCommand(CommandContext context)
                 w.WriteNumber("entriesVerified", report.EntriesVerified);
                 w.WriteNumber("checkpointsVerified", report.CheckpointsVerified);
                 w.WriteNumber("inputsVerified", report.InputsVerified);
+                w.WriteNumber("inputsNotChecked", report.InputsNotChecked);
                 if (report.FirstFinding is { } finding)
                 {
                     w.WriteStartObject("firstFinding");
@@ -115,6 +122,11 @@ internal sealed class VerifyCommand(CommandContext context)
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"  {report.EntriesVerified} entries, {report.CheckpointsVerified} checkpoints, {report.InputsVerified} stored inputs verified in {report.Elapsed.TotalSeconds:0.###} s"));
             await output.WriteLineAsync($"  tree size {report.TreeSize}, root {report.Root?.ToBase64() ?? "-"}");
+            if (report.InputsNotChecked > 0)
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"  {report.InputsNotChecked} stored inputs not checked (encrypted); set {Encryption.MasterKey.EnvironmentVariable} to check them"));
+            }
         }
         else
         {

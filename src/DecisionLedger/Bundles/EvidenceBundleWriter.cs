@@ -152,7 +152,8 @@ public sealed class EvidenceBundleWriter
                 next++;
             }
 
-            if (next < selected.Count && selected[next] == input.Seq)
+            // An encrypted input is not JSON and an auditor could not check it: it is left out like an erased one.
+            if (next < selected.Count && selected[next] == input.Seq && !Encryption.InputEncryption.IsEncrypted(input.Input))
             {
                 await inputs.WriteAsync(InputLine(input), cancellationToken).ConfigureAwait(false);
             }

@@ -5,7 +5,8 @@ using DecisionLedger.Storage;
 namespace DecisionLedger.Erasure;
 
 /// <summary>
-/// Erases a data subject: deletes the stored input and salt of every decision about it, then
+/// Erases a data subject: deletes the stored input and salt of every decision about it and the
+/// subject's input key (when inputs are encrypted), then
 /// appends an <c>erasure</c> event entry saying how many, why and at whose request. Entries are
 /// never changed, so every leaf, root, checkpoint and proof still verifies; the erased inputs'
 /// digests stay in their entries but can no longer be checked or reversed.
@@ -51,6 +52,9 @@ public static class SubjectEraser
         }
 
         int deleted = await store.DeleteInputsAsync(seqs, CancellationToken.None).ConfigureAwait(false);
+
+        // With encrypted inputs, any copy that escaped (a backup, an export) becomes unreadable too.
+        await store.DeleteSubjectKeyAsync(subjectId, CancellationToken.None).ConfigureAwait(false);
         if (deleted == 0 && await FindErasureAsync(store, subjectId, cancellationToken: cancellationToken).ConfigureAwait(false) is { } earlier)
         {
             throw new UnknownSubjectException(

@@ -9,6 +9,12 @@ public sealed record LedgerConfig
     /// <summary>The checkpoint origin line.</summary>
     public required string Origin { get; init; }
 
+    /// <summary>
+    /// Whether recorders opened on this directory encrypt stored inputs under per-subject keys
+    /// (<c>LedgerOptions.EncryptInputs</c>; the master key comes from <c>DLEDGER_MASTER_KEY</c>). Default false.
+    /// </summary>
+    public bool EncryptInputs { get; init; }
+
     /// <summary>The directory layout version.</summary>
     public int FormatVersion { get; init; } = CurrentFormatVersion;
 }

@@ -71,9 +71,10 @@ public sealed class LedgerDirectory
     /// <param name="path">The directory; created if missing, must not already hold a ledger.</param>
     /// <param name="origin">The checkpoint origin, e.g. <c>decisionledger.example/fraud</c>.</param>
     /// <param name="random">Key material; default the OS CSPRNG.</param>
+    /// <param name="encryptInputs">Whether recorders on this ledger encrypt stored inputs (<see cref="LedgerConfig.EncryptInputs"/>); default false.</param>
     /// <exception cref="ArgumentException">The origin is empty or not a single line.</exception>
     /// <exception cref="IOException">The path already holds a ledger, or cannot be written.</exception>
-    public static LedgerDirectory Create(string path, string origin, IRandomSource? random = null)
+    public static LedgerDirectory Create(string path, string origin, IRandomSource? random = null, bool encryptInputs = false)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (string.IsNullOrWhiteSpace(origin) || origin.Any(char.IsControl) || origin.Contains(' ', StringComparison.Ordinal))
@@ -92,7 +93,7 @@ public sealed class LedgerDirectory
         var signer = Ed25519NoteSigner.Generate(KeyNameFor(origin), random);
         byte[] fingerprintKey = new byte[32];
         random.Fill(fingerprintKey);
-        var config = new LedgerConfig { Origin = origin, FormatVersion = LedgerConfig.CurrentFormatVersion };
+        var config = new LedgerConfig { Origin = origin, FormatVersion = LedgerConfig.CurrentFormatVersion, EncryptInputs = encryptInputs };
 
         WriteSecret(System.IO.Path.Combine(full, SigningKeyFileName), signer.SignerKey + "\n");
         WriteSecret(System.IO.Path.Combine(full, FingerprintKeyFileName), Convert.ToBase64String(fingerprintKey) + "\n");

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Threading.Channels;
+using System.Security.Cryptography;
 using DecisionLedger.Checkpoints;
+using DecisionLedger.Encryption;
 using DecisionLedger.Entries;
 using DecisionLedger.Hashing;
 using DecisionLedger.Ledger;
@@ -30,6 +32,8 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
     private readonly BufferedRandomSource _idRandom;
     private readonly ILogger _logger;
     private readonly EntryBuilder _entries;
+    private readonly IRandomSource _random;
+    private readonly MasterKey? _masterKey;
     private readonly Channel<PendingDecision> _queue;
     private readonly RecorderMetrics _metrics;
     private readonly ITimer _checkpointTimer;
@@ -70,6 +74,8 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         _idRandom = new BufferedRandomSource(random);
         _logger = logger;
         _entries = new EntryBuilder(fingerprinter, random, redactor);
+        _random = random;
+        _masterKey = options.EncryptInputs ? options.MasterKey ?? MasterKey.FromEnvironment() : null;
         _queue = Channel.CreateBounded<PendingDecision>(new BoundedChannelOptions(options.QueueCapacity)
         {
             SingleReader = true,
@@ -124,6 +130,10 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(fingerprinter);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (options.EncryptInputs && options.MasterKey is null && MasterKey.FromEnvironment() is null)
+        {
+            throw new ArgumentException($"LedgerOptions.MasterKey: required when EncryptInputs is on; set it, or the environment variable {MasterKey.EnvironmentVariable} (base64 of 32 random bytes).");
+        }
 
         (LedgerHead head, MerkleTree tree) = await LedgerTreeLoader.OpenAsync(store, cancellationToken).ConfigureAwait(false);
         ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<DecisionRecorder>();
@@ -403,6 +413,91 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
     private async Task<CommitJob?> BuildBatchAsync(List<PendingDecision> decisions, bool tick)
     {
         decisions = await RejectDuplicatesAsync(decisions).ConfigureAwait(false);
+
+        // Keys are fetched (or created) once per batch, before any leaf is added to the tree.
+        Dictionary<string, AesGcm>? ciphers = _masterKey is null ? null : await LoadSubjectCiphersAsync(decisions).ConfigureAwait(false);
+        try
+        {
+            return BuildEntries(decisions, tick, ciphers);
+        }
+        finally
+        {
+            if (ciphers is not null)
+            {
+                foreach (AesGcm cipher in ciphers.Values)
+                {
+                    cipher.Dispose();
+                }
+            }
+        }
+    }
+
+    private async Task<Dictionary<string, AesGcm>> LoadSubjectCiphersAsync(List<PendingDecision> decisions)
+    {
+        var subjects = new HashSet<string>(StringComparer.Ordinal);
+        foreach (PendingDecision item in decisions)
+        {
+            if (item.Decision?.Subject?.Id is { } subject)
+            {
+                subjects.Add(subject);
+            }
+        }
+
+        var ciphers = new Dictionary<string, AesGcm>(subjects.Count, StringComparer.Ordinal);
+        if (subjects.Count == 0)
+        {
+            return ciphers;
+        }
+
+        IReadOnlyDictionary<string, byte[]> wrapped = await RetryStoreAsync(ct => _store.GetSubjectKeysAsync(subjects, ct)).ConfigureAwait(false);
+        if (wrapped.Count < subjects.Count)
+        {
+            var candidates = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            byte[] fresh = new byte[MasterKey.KeySize];
+            foreach (string subject in subjects)
+            {
+                if (!wrapped.ContainsKey(subject))
+                {
+                    _random.Fill(fresh);
+                    candidates[subject] = _masterKey!.Wrap(subject, fresh, _random);
+                }
+            }
+
+            CryptographicOperations.ZeroMemory(fresh);
+            IReadOnlyDictionary<string, byte[]> created = await RetryStoreAsync(ct => _store.GetOrCreateSubjectKeysAsync(candidates, ct)).ConfigureAwait(false);
+            var all = new Dictionary<string, byte[]>(wrapped, StringComparer.Ordinal);
+            foreach ((string subject, byte[] key) in created)
+            {
+                all[subject] = key;
+            }
+
+            wrapped = all;
+        }
+
+        try
+        {
+            foreach ((string subject, byte[] key) in wrapped)
+            {
+                byte[] plain = _masterKey!.Unwrap(subject, key);
+                ciphers[subject] = new AesGcm(plain, 16);
+                CryptographicOperations.ZeroMemory(plain);
+            }
+        }
+        catch
+        {
+            foreach (AesGcm cipher in ciphers.Values)
+            {
+                cipher.Dispose();
+            }
+
+            throw;
+        }
+
+        return ciphers;
+    }
+
+    private CommitJob? BuildEntries(List<PendingDecision> decisions, bool tick, Dictionary<string, AesGcm>? ciphers)
+    {
         MerkleTree tree = _tree!;
         long start = tree.Size;
         var entries = new List<StoredEntry>(decisions.Count);
@@ -423,7 +518,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
                     continue;
                 }
 
-                built = _entries.Build(start + entries.Count, item.Decision!, item.RequestId, item.Timestamp);
+                built = _entries.Build(start + entries.Count, item.Decision!, item.RequestId, item.Timestamp, ciphers);
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
             {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using DecisionLedger.Canonicalization;
+using DecisionLedger.Encryption;
 using DecisionLedger.Entries;
 using DecisionLedger.Hashing;
 using DecisionLedger.Randomness;
@@ -34,7 +35,8 @@ internal sealed class EntryBuilder : IDisposable
         _fingerprint = fingerprinter.CreateHmac();
     }
 
-    public (StoredEntry Entry, StoredInput Input) Build(long seq, Decision decision, string requestId, DateTimeOffset timestamp)
+    /// <summary>Builds a decision's entry and stored input; with <paramref name="ciphers"/>, a subject's input is stored encrypted under its key.</summary>
+    public (StoredEntry Entry, StoredInput Input) Build(long seq, Decision decision, string requestId, DateTimeOffset timestamp, IReadOnlyDictionary<string, AesGcm>? ciphers = null)
     {
         byte[] originalInput = JsonCanonicalizer.Canonicalize(decision.Input);
         Sha256Hash fingerprint = Fingerprint(originalInput);
@@ -73,7 +75,19 @@ internal sealed class EntryBuilder : IDisposable
             decision.Actor?.Tenant,
             decision.Subject?.Id,
             fingerprint.ToHex());
-        return (new StoredEntry(seq, canonical, leafHash, columns), new StoredInput(seq, salt, canonicalInput));
+        var input = new StoredInput(seq, salt, canonicalInput);
+        if (ciphers is not null && decision.Subject?.Id is { } subjectId)
+        {
+            // The commitment above is over the plaintext; only the stored copy is encrypted.
+            AesGcm cipher = ciphers.TryGetValue(subjectId, out AesGcm? found)
+                ? found
+                : throw new InvalidOperationException($"subject.id: no input key was loaded for subject '{subjectId}'; the decision was not recorded.");
+            Span<byte> nonce = stackalloc byte[12];
+            _random.Fill(nonce);
+            input = InputEncryption.Encrypt(cipher, input, nonce);
+        }
+
+        return (new StoredEntry(seq, canonical, leafHash, columns), input);
     }
 
     /// <summary>Builds the entry of a ledger event: no input, no fingerprint.</summary>

@@ -1,3 +1,5 @@
+using DecisionLedger.Encryption;
+
 namespace DecisionLedger.Recording;
 
 /// <summary>Options of a ledger and its recorder. Every default is stated here and in code.</summary>
@@ -29,6 +31,20 @@ public sealed class LedgerOptions
 
     /// <summary>The pause before retrying a failed group commit; doubles each attempt. Default 100 ms.</summary>
     public TimeSpan AppendRetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Whether stored inputs are encrypted (AES-256-GCM) under a key per data subject, so erasing
+    /// the subject's key makes every copy of its inputs unreadable. Default false. Decisions without
+    /// a <c>subject.id</c> are stored unencrypted (they cannot be erased by subject either). Entries
+    /// still commit to the plaintext input, so verifying inputs needs the master key.
+    /// </summary>
+    public bool EncryptInputs { get; set; }
+
+    /// <summary>
+    /// The key that wraps every subject key when <see cref="EncryptInputs"/> is on. Default null:
+    /// read from the environment variable <c>DLEDGER_MASTER_KEY</c> (base64 of 32 bytes) at start.
+    /// </summary>
+    public MasterKey? MasterKey { get; set; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()

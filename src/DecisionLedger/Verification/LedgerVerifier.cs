@@ -1,4 +1,5 @@
 using DecisionLedger.Checkpoints;
+using DecisionLedger.Encryption;
 using DecisionLedger.Hashing;
 using DecisionLedger.Ledger;
 using DecisionLedger.Merkle;
@@ -74,6 +75,9 @@ public sealed class LedgerVerifier
 
         var classifier = new TamperClassifier(verifier, origin, checkpoints, tree, options.CheckCanonicalForm);
         var digests = new Sha256Hash?[ChunkSize];
+        var subjects = new string?[ChunkSize];
+        var subjectKeys = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
+        long inputsNotChecked = 0;
         TamperFinding? inputFinding = null;
         long inputsVerified = 0;
         bool stopped = false;
@@ -99,6 +103,7 @@ public sealed class LedgerVerifier
                 if (classifier.TreeSize > position)
                 {
                     digests[position - firstPosition] = classifier.LastInputDigest;
+                    subjects[position - firstPosition] = entry.Columns.SubjectId;
                 }
 
                 if (!more)
@@ -108,6 +113,7 @@ public sealed class LedgerVerifier
                 }
             }
 
+            List<(StoredInput Input, string Subject)>? deferred = null;
             if (options.CheckInputs && inputFinding is null)
             {
                 long acceptedEnd = classifier.TreeSize;
@@ -118,12 +124,80 @@ public sealed class LedgerVerifier
                         continue;
                     }
 
+                    StoredInput checkable = input;
+                    if (InputEncryption.IsEncrypted(input.Input))
+                    {
+                        string? subject = subjects[input.Seq - firstPosition];
+                        if (options.MasterKey is null || subject is null)
+                        {
+                            inputsNotChecked++;
+                            continue;
+                        }
+
+                        if (!subjectKeys.TryGetValue(subject, out byte[]? key))
+                        {
+                            // Keys are fetched after this reader closes: never two readers at once.
+                            (deferred ??= []).Add((input, subject));
+                            continue;
+                        }
+
+                        if (key is null)
+                        {
+                            inputsNotChecked++;
+                            continue;
+                        }
+
+                        if (!InputEncryption.TryDecrypt(key, input, out StoredInput? plain))
+                        {
+                            inputFinding = Undecryptable(input.Seq, subject);
+                            break;
+                        }
+
+                        checkable = plain!;
+                    }
+
                     inputsVerified++;
-                    inputFinding = CheckInput(input, digests[input.Seq - firstPosition]);
+                    inputFinding = CheckInput(checkable, digests[input.Seq - firstPosition]);
                     if (inputFinding is not null)
                     {
                         break;
                     }
+                }
+
+                if (deferred is not null)
+                {
+                    await LoadKeysAsync(store, options.MasterKey!, deferred.Select(d => d.Subject), subjectKeys, cancellationToken).ConfigureAwait(false);
+                    foreach ((StoredInput encrypted, string subject) in deferred)
+                    {
+                        if (inputFinding is not null && inputFinding.Seq < encrypted.Seq)
+                        {
+                            break;
+                        }
+
+                        TamperFinding? finding;
+                        if (subjectKeys[subject] is not { } key)
+                        {
+                            inputsNotChecked++;
+                            continue;
+                        }
+                        else if (!InputEncryption.TryDecrypt(key, encrypted, out StoredInput? plain))
+                        {
+                            finding = Undecryptable(encrypted.Seq, subject);
+                        }
+                        else
+                        {
+                            inputsVerified++;
+                            finding = CheckInput(plain!, digests[encrypted.Seq - firstPosition]);
+                        }
+
+                        if (finding is not null)
+                        {
+                            inputFinding = inputFinding is null || finding.Seq < inputFinding.Seq ? finding : inputFinding;
+                            break;
+                        }
+                    }
+
+                    deferred = null;
                 }
 
                 stopped |= inputFinding is not null;
@@ -146,8 +220,25 @@ public sealed class LedgerVerifier
             classifier.TreeSize,
             classifier.Root,
             first,
-            options.TimeProvider.GetElapsedTime(started));
+            options.TimeProvider.GetElapsedTime(started))
+        {
+            InputsNotChecked = inputsNotChecked,
+        };
     }
+
+    private static async ValueTask LoadKeysAsync(ILedgerStore store, MasterKey masterKey, IEnumerable<string> subjects, Dictionary<string, byte[]?> cache, CancellationToken cancellationToken)
+    {
+        List<string> missing = [.. subjects.Where(s => !cache.ContainsKey(s)).Distinct(StringComparer.Ordinal)];
+        IReadOnlyDictionary<string, byte[]> wrapped = await store.GetSubjectKeysAsync(missing, cancellationToken).ConfigureAwait(false);
+        foreach (string subject in missing)
+        {
+            // A subject without a key was erased: its remaining encrypted inputs cannot be checked.
+            cache[subject] = wrapped.TryGetValue(subject, out byte[]? key) ? masterKey.Unwrap(subject, key) : null;
+        }
+    }
+
+    private static TamperFinding Undecryptable(long seq, string subject) =>
+        new(seq, TamperKind.InputAltered, $"The encrypted stored input of seq {seq} does not decrypt under the key of subject '{subject}': the ciphertext was altered or moved from another entry.");
 
     private static TamperFinding? CheckInput(StoredInput input, Sha256Hash? inputDigest)
     {

@@ -21,6 +21,13 @@ public sealed record VerificationOptions
     /// <summary>Whether to check stored inputs against their entries' <c>inputDigest</c>. Default true.</summary>
     public bool CheckInputs { get; init; } = true;
 
+    /// <summary>
+    /// The master key that opens subject keys, so encrypted stored inputs are decrypted and checked
+    /// against their <c>inputDigest</c>. Default null: encrypted inputs are counted in
+    /// <see cref="VerificationReport.InputsNotChecked"/> instead of checked, which is not a failure.
+    /// </summary>
+    public Encryption.MasterKey? MasterKey { get; init; }
+
     /// <summary>The clock that measures <see cref="VerificationReport.Elapsed"/>. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

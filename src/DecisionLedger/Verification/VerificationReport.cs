@@ -19,4 +19,8 @@ public sealed record VerificationReport(
     long TreeSize,
     Sha256Hash? Root,
     TamperFinding? FirstFinding,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>Stored inputs not checked because they are encrypted and no master key was given (or their subject key is gone).</summary>
+    public long InputsNotChecked { get; init; }
+}

@@ -59,6 +59,12 @@ internal sealed class FailingStore(ILedgerStore inner) : ILedgerStore
 
     public ValueTask<int> DeleteInputsAsync(IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default) => inner.DeleteInputsAsync(seqs, cancellationToken);
 
+    public ValueTask<IReadOnlyDictionary<string, byte[]>> GetSubjectKeysAsync(IReadOnlyCollection<string> subjectIds, CancellationToken cancellationToken = default) => inner.GetSubjectKeysAsync(subjectIds, cancellationToken);
+
+    public ValueTask<IReadOnlyDictionary<string, byte[]>> GetOrCreateSubjectKeysAsync(IReadOnlyDictionary<string, byte[]> candidates, CancellationToken cancellationToken = default) => inner.GetOrCreateSubjectKeysAsync(candidates, cancellationToken);
+
+    public ValueTask<bool> DeleteSubjectKeyAsync(string subjectId, CancellationToken cancellationToken = default) => inner.DeleteSubjectKeyAsync(subjectId, cancellationToken);
+
     public ValueTask<Tile?> ReadTileAsync(TileId id, CancellationToken cancellationToken = default) => inner.ReadTileAsync(id, cancellationToken);
 
     public ValueTask WriteTilesAsync(IReadOnlyList<(TileId Id, Tile Tile)> tiles, CancellationToken cancellationToken = default) => inner.WriteTilesAsync(tiles, cancellationToken);

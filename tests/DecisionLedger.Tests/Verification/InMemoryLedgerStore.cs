@@ -108,6 +108,24 @@ internal sealed class InMemoryLedgerStore : ILedgerStore
     public ValueTask<int> DeleteInputsAsync(IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Inputs.RemoveAll(i => seqs.Contains(i.Seq)));
 
+    public Dictionary<string, byte[]> SubjectKeys { get; } = new(StringComparer.Ordinal);
+
+    public ValueTask<IReadOnlyDictionary<string, byte[]>> GetSubjectKeysAsync(IReadOnlyCollection<string> subjectIds, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyDictionary<string, byte[]>>(subjectIds.Where(SubjectKeys.ContainsKey).ToDictionary(s => s, s => SubjectKeys[s], StringComparer.Ordinal));
+
+    public ValueTask<IReadOnlyDictionary<string, byte[]>> GetOrCreateSubjectKeysAsync(IReadOnlyDictionary<string, byte[]> candidates, CancellationToken cancellationToken = default)
+    {
+        foreach ((string subject, byte[] key) in candidates)
+        {
+            SubjectKeys.TryAdd(subject, key);
+        }
+
+        return GetSubjectKeysAsync(candidates.Keys.ToList(), cancellationToken);
+    }
+
+    public ValueTask<bool> DeleteSubjectKeyAsync(string subjectId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(SubjectKeys.Remove(subjectId));
+
     public ValueTask<Tile?> ReadTileAsync(TileId id, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Tiles.TryGetValue(id, out Tile? tile) ? tile : null);
 
