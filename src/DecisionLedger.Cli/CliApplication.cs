@@ -66,6 +66,7 @@ internal static class CliApplication
         root.Subcommands.Add(new ProofCommand(context).Build());
         root.Subcommands.Add(new VerifyCommand(context).Build());
         root.Subcommands.Add(new ExportCommand(context).Build());
+        root.Subcommands.Add(new SubjectReportCommand(context).Build());
         return root;
     }
 }
