@@ -35,7 +35,7 @@ public class PipelineBenchmarks
         var random = new SeededRandomSource(1);
         byte[] key = new byte[32];
         random.Fill(key);
-        _builder = new EntryBuilder(new InputFingerprinter(key), CryptographicRandomSource.Instance);
+        _builder = new EntryBuilder(new InputFingerprinter(key), CryptographicRandomSource.Instance, new DecisionLedger.Redaction.PolicyRedactor(DecisionLedger.Redaction.RedactionPolicy.PrivacyByDefault, key));
     }
 
     [Benchmark(Baseline = true)]

@@ -18,7 +18,9 @@ await using var store = new SqliteLedgerStore(ledger.DatabasePath);
 var options = new LedgerOptions { Origin = ledger.Config.Origin };
 
 // 2. The recorder: Record() enqueues and returns at once; RecordAsync() returns once durable.
-await using (DecisionRecorder recorder = await DecisionRecorder.StartAsync(store, ledger.Signer, ledger.CreateFingerprinter(), options))
+// Redaction runs before hashing: redaction.json in the ledger directory, else privacy by default.
+await using (DecisionRecorder recorder = await DecisionRecorder.StartAsync(
+    store, ledger.Signer, ledger.CreateFingerprinter(), options, redactor: ledger.CreateRedactor()))
 {
     Decision decision = DecisionParser.Default.Parse(Encoding.UTF8.GetBytes("""
         {"model": {"name": "fraud_detector", "version": "3.2.1"},

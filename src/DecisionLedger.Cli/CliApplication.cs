@@ -63,6 +63,7 @@ internal static class CliApplication
         root.Subcommands.Add(new QueryCommand(context).Build());
         root.Subcommands.Add(new CheckpointCommand(context).Build());
         root.Subcommands.Add(new KeyCommand(context).Build());
+        root.Subcommands.Add(new RedactCommand(context).Build());
         root.Subcommands.Add(new ProofCommand(context).Build());
         root.Subcommands.Add(new VerifyCommand(context).Build());
         root.Subcommands.Add(new ExportCommand(context).Build());

@@ -25,6 +25,7 @@ internal static class ErrorMapper
         {
             CliException cli => (cli.ExitCode, cli.Message),
             DecisionValidationException or DuplicateRequestIdException or FormatException or JsonException or ArgumentException
+                or DecisionLedger.Redaction.RedactionPolicyException or DecisionLedger.Redaction.RedactionException
                 => (ExitCodes.BadInput, exception.Message),
             NoteVerificationException => (ExitCodes.VerificationFailed, exception.Message),
             LedgerStoreException or SqliteException => (ExitCodes.StoreFailure, WithPath(exception.Message, ledgerPath)),

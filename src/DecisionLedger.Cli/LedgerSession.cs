@@ -108,7 +108,8 @@ internal sealed class LedgerSession : IAsyncDisposable
             Directory.CreateFingerprinter(),
             new LedgerOptions { Origin = Origin },
             time,
-            cancellationToken: cancellationToken);
+            cancellationToken: cancellationToken,
+            redactor: Directory.CreateRedactor());
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => Store.DisposeAsync();

@@ -2,6 +2,8 @@ using System.Text.Json;
 using DecisionLedger.Checkpoints;
 using DecisionLedger.Hashing;
 using DecisionLedger.Randomness;
+using DecisionLedger.Redaction;
+using Microsoft.Extensions.Logging;
 
 namespace DecisionLedger.Ledger;
 
@@ -20,15 +22,22 @@ public sealed class LedgerDirectory
     /// <summary>The fingerprint key file's name (base64 of 32 random bytes).</summary>
     public const string FingerprintKeyFileName = "fingerprint.key";
 
+    /// <summary>The redaction key file's name (base64 of 32 random bytes; keys the hash operator).</summary>
+    public const string RedactionKeyFileName = "redaction.key";
+
+    /// <summary>The optional redaction policy file's name; without it, privacy by default applies.</summary>
+    public const string RedactionPolicyFileName = "redaction.json";
+
     /// <summary>The embedded SQLite database's file name.</summary>
     public const string DatabaseFileName = "ledger.db";
 
-    private LedgerDirectory(string path, LedgerConfig config, Ed25519NoteSigner signer, byte[] fingerprintKey)
+    private LedgerDirectory(string path, LedgerConfig config, Ed25519NoteSigner signer, byte[] fingerprintKey, byte[] redactionKey)
     {
         Path = path;
         Config = config;
         Signer = signer;
         FingerprintKey = fingerprintKey;
+        RedactionKey = redactionKey;
     }
 
     /// <summary>The directory's full path.</summary>
@@ -45,6 +54,12 @@ public sealed class LedgerDirectory
 
     /// <summary>The HMAC key of input fingerprints.</summary>
     public byte[] FingerprintKey { get; }
+
+    /// <summary>The HMAC key of the redaction hash operator (equal values stay joinable within this ledger).</summary>
+    public byte[] RedactionKey { get; }
+
+    /// <summary>The path of the redaction policy file (which may not exist).</summary>
+    public string RedactionPolicyPath => System.IO.Path.Combine(Path, RedactionPolicyFileName);
 
     /// <summary>The path of the embedded database file.</summary>
     public string DatabasePath => System.IO.Path.Combine(Path, DatabaseFileName);
@@ -81,8 +96,9 @@ public sealed class LedgerDirectory
 
         WriteSecret(System.IO.Path.Combine(full, SigningKeyFileName), signer.SignerKey + "\n");
         WriteSecret(System.IO.Path.Combine(full, FingerprintKeyFileName), Convert.ToBase64String(fingerprintKey) + "\n");
+        byte[] redactionKey = NewRedactionKey(full, random);
         File.WriteAllText(System.IO.Path.Combine(full, ConfigFileName), JsonSerializer.Serialize(config, LedgerConfigJsonContext.Default.LedgerConfig) + "\n");
-        return new LedgerDirectory(full, config, signer, fingerprintKey);
+        return new LedgerDirectory(full, config, signer, fingerprintKey, redactionKey);
     }
 
     /// <summary>Opens an existing ledger directory.</summary>
@@ -128,11 +144,45 @@ public sealed class LedgerDirectory
             throw new InvalidDataException($"{System.IO.Path.Combine(full, FingerprintKeyFileName)}: not base64 ({ex.Message}).", ex);
         }
 
-        return new LedgerDirectory(full, config, signer, fingerprintKey);
+        string redactionKeyPath = System.IO.Path.Combine(full, RedactionKeyFileName);
+        byte[] redactionKey;
+        try
+        {
+            // Ledgers made before redaction existed get their key on first open.
+            redactionKey = File.Exists(redactionKeyPath)
+                ? Convert.FromBase64String(File.ReadAllText(redactionKeyPath).Trim())
+                : NewRedactionKey(full, CryptographicRandomSource.Instance);
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidDataException($"{redactionKeyPath}: not base64 ({ex.Message}).", ex);
+        }
+
+        return new LedgerDirectory(full, config, signer, fingerprintKey, redactionKey);
     }
 
     /// <summary>Creates the fingerprinter for this ledger's key.</summary>
     public InputFingerprinter CreateFingerprinter() => new(FingerprintKey);
+
+    /// <summary>
+    /// Creates the ledger's redactor: the policy in <c>redaction.json</c> when present, otherwise
+    /// privacy by default (every built-in detector, replace with a tag).
+    /// </summary>
+    /// <param name="logger">Where an explicit opt-out is logged.</param>
+    /// <exception cref="RedactionPolicyException">The policy file is invalid (the message names the rule).</exception>
+    public IRedactor CreateRedactor(ILogger? logger = null) =>
+        RedactorFactory.Create(
+            new RedactionOptions { PolicyFile = File.Exists(RedactionPolicyPath) ? RedactionPolicyPath : null },
+            RedactionKey,
+            logger);
+
+    private static byte[] NewRedactionKey(string directory, IRandomSource random)
+    {
+        byte[] key = new byte[32];
+        random.Fill(key);
+        WriteSecret(System.IO.Path.Combine(directory, RedactionKeyFileName), Convert.ToBase64String(key) + "\n");
+        return key;
+    }
 
     // Note key names may not contain '+' or spaces; the origin usually qualifies.
     private static string KeyNameFor(string origin) => origin.Replace('+', '-');

@@ -8,6 +8,7 @@ using DecisionLedger.Ledger;
 using DecisionLedger.Merkle;
 using DecisionLedger.Randomness;
 using DecisionLedger.Records;
+using DecisionLedger.Redaction;
 using DecisionLedger.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -50,6 +51,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         LedgerHead head,
         ICheckpointSigner signer,
         InputFingerprinter fingerprinter,
+        IRedactor redactor,
         LedgerOptions options,
         TimeProvider time,
         IRandomSource random,
@@ -66,7 +68,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         _time = time;
         _idRandom = new BufferedRandomSource(random);
         _logger = logger;
-        _entries = new EntryBuilder(fingerprinter, random);
+        _entries = new EntryBuilder(fingerprinter, random, redactor);
         _queue = Channel.CreateBounded<PendingDecision>(new BoundedChannelOptions(options.QueueCapacity)
         {
             SingleReader = true,
@@ -98,6 +100,10 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
     /// <param name="loggerFactory">Logging; default none.</param>
     /// <param name="meterFactory">Metrics; default a standalone <c>DecisionLedger</c> meter.</param>
     /// <param name="cancellationToken">Cancels opening.</param>
+    /// <param name="redactor">
+    /// Runs before anything is hashed or stored. Default: <see cref="RedactionPolicy.PrivacyByDefault"/>
+    /// (every built-in PII detector, replaced by a tag). Pass <see cref="NoRedaction.Instance"/> to opt out.
+    /// </param>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     /// <exception cref="LedgerStoreException">The store cannot be opened or its tail is damaged.</exception>
     public static async ValueTask<DecisionRecorder> StartAsync(
@@ -109,7 +115,8 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         IRandomSource? random = null,
         ILoggerFactory? loggerFactory = null,
         IMeterFactory? meterFactory = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        IRedactor? redactor = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(signer);
@@ -120,10 +127,19 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         (LedgerHead head, MerkleTree tree) = await LedgerTreeLoader.OpenAsync(store, cancellationToken).ConfigureAwait(false);
         ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<DecisionRecorder>();
         RecorderLog.Opened(logger, options.Origin, head.Size);
+        random ??= CryptographicRandomSource.Instance;
+        if (redactor is null)
+        {
+            // The default policy only tags; the hash operator's key is never used, so a fresh one is fine.
+            byte[] unusedKey = new byte[PolicyRedactor.MinimumKeyLength];
+            random.Fill(unusedKey);
+            redactor = new PolicyRedactor(RedactionPolicy.PrivacyByDefault, unusedKey);
+        }
+
         return new DecisionRecorder(
-            store, tree, head, signer, fingerprinter, options,
+            store, tree, head, signer, fingerprinter, redactor, options,
             timeProvider ?? TimeProvider.System,
-            random ?? CryptographicRandomSource.Instance,
+            random,
             logger,
             meterFactory);
     }

@@ -4,14 +4,16 @@ using DecisionLedger.Entries;
 using DecisionLedger.Hashing;
 using DecisionLedger.Randomness;
 using DecisionLedger.Records;
+using DecisionLedger.Redaction;
 using DecisionLedger.Storage;
 
 namespace DecisionLedger.Recording;
 
 /// <summary>
-/// Turns a decision into the stored entry, its input row and its leaf hash. The input is
-/// canonicalized once and that one byte string feeds the fingerprint, the salted digest
-/// and the stored copy. Not thread-safe: one instance per batcher.
+/// Turns a decision into the stored entry, its input row and its leaf hash. The fingerprint is
+/// taken over the original input (so "same input as before" works across redaction); then the
+/// redactor runs, and only the redacted decision is hashed and stored. Not thread-safe: one
+/// instance per batcher.
 /// </summary>
 internal sealed class EntryBuilder : IDisposable
 {
@@ -20,22 +22,28 @@ internal sealed class EntryBuilder : IDisposable
     private const int SaltBlock = 256 * InputCommitment.SaltSize;
 
     private readonly IRandomSource _random;
+    private readonly IRedactor _redactor;
     private readonly IncrementalHash _fingerprint;
     private readonly byte[] _salts = new byte[SaltBlock];
     private int _nextSalt = SaltBlock;
 
-    public EntryBuilder(InputFingerprinter fingerprinter, IRandomSource random)
+    public EntryBuilder(InputFingerprinter fingerprinter, IRandomSource random, IRedactor redactor)
     {
         _random = random;
+        _redactor = redactor;
         _fingerprint = fingerprinter.CreateHmac();
     }
 
     public (StoredEntry Entry, StoredInput Input) Build(long seq, Decision decision, string requestId, DateTimeOffset timestamp)
     {
-        byte[] canonicalInput = JsonCanonicalizer.Canonicalize(decision.Input);
+        byte[] originalInput = JsonCanonicalizer.Canonicalize(decision.Input);
+        Sha256Hash fingerprint = Fingerprint(originalInput);
+
+        RedactionResult redaction = _redactor.Redact(decision);
+        decision = redaction.Redacted;
+        byte[] canonicalInput = redaction.Applied.Count == 0 ? originalInput : JsonCanonicalizer.Canonicalize(decision.Input);
         byte[] salt = NextSalt();
         Sha256Hash inputDigest = InputCommitment.ComputeDigest(salt, canonicalInput);
-        Sha256Hash fingerprint = Fingerprint(canonicalInput);
 
         var entry = new LedgerEntry
         {
@@ -51,7 +59,7 @@ internal sealed class EntryBuilder : IDisposable
             LatencyMs = decision.LatencyMs,
             Metadata = decision.Metadata,
             InputDigest = inputDigest,
-            Redactions = [],
+            Redactions = redaction.Applied,
         };
 
         byte[] canonical = EntryCanonicalizer.ToCanonicalBytes(entry);

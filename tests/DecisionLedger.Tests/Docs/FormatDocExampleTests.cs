@@ -142,7 +142,7 @@ public sealed class FormatDocExampleTests : IDisposable
     private static async Task<Example> BuildAsync()
     {
         Ed25519NoteSigner signer = Ed25519NoteSigner.Generate(Origin, new SeededRandomSource(2026));
-        var builder = new EntryBuilder(new InputFingerprinter(FingerprintKey()), new CountingSalts());
+        var builder = new EntryBuilder(new InputFingerprinter(FingerprintKey()), new CountingSalts(), DecisionLedger.Redaction.NoRedaction.Instance);
         var store = new InMemoryLedgerStore();
         MerkleTree tree = MerkleTree.CreateEmpty(new InMemoryTileStore());
         for (int seq = 0; seq < s_decisions.Length; seq++)
