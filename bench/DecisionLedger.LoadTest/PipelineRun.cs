@@ -21,6 +21,9 @@ internal sealed record PipelineResult(
     long Batches,
     double MeanEntryBytes,
     double CommitSeconds,
+    string DatabasePath,
+    NoteVerifier Verifier,
+    string Origin,
     List<byte[]> Bodies);
 
 /// <summary>Runs the real recorder against a fresh SQLite ledger.</summary>
@@ -120,6 +123,9 @@ internal static class PipelineRun
             batches,
             bodies.Count == 0 ? 0 : (double)bodyBytes / bodies.Count,
             commitSeconds,
+            dbPath,
+            signer.Verifier,
+            options.Origin,
             bodies);
     }
 }

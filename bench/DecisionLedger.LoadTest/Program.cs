@@ -20,6 +20,13 @@ Console.WriteLine($"  store commits     {pipeline.CommitSeconds:F2} s of {pipeli
 Console.WriteLine($"  canonical bytes   mean {pipeline.MeanEntryBytes:F0} B per entry");
 Console.WriteLine($"  peak RSS          {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0):F0} MiB");
 
+ReadPathResult read = await ReadPathRun.RunAsync(pipeline.DatabasePath, pipeline.Verifier, pipeline.Origin);
+Console.WriteLine();
+Console.WriteLine("Read path on the same ledger");
+Console.WriteLine($"  full verify       {read.Entries / read.VerifyElapsed.TotalSeconds,12:N0} entries/s ({read.Entries:N0} entries and their inputs in {read.VerifyElapsed.TotalSeconds:F2} s)");
+Console.WriteLine($"  inclusion proof   {read.InclusionMicros,12:F0} µs mean at tree size {read.Entries:N0} (first proof, restoring the right edge: {read.FirstProofMillis:F1} ms)");
+Console.WriteLine($"  consistency proof {read.ConsistencyMicros,12:F0} µs mean");
+
 BaselineResult raw = BaselineRun.RawBatched(settings, pipeline.Bodies);
 Console.WriteLine();
 Console.WriteLine("Baseline: raw batched SQLite insert of the same bytes (same pragmas, one transaction per 8,192 rows)");

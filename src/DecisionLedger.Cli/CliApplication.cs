@@ -68,6 +68,7 @@ internal static class CliApplication
         root.Subcommands.Add(new VerifyCommand(context).Build());
         root.Subcommands.Add(new ExportCommand(context).Build());
         root.Subcommands.Add(new EraseCommand(context).Build());
+        root.Subcommands.Add(new SubjectReportCommand(context).Build());
         return root;
     }
 }

@@ -21,6 +21,8 @@ public sealed class SqliteLedgerStore : ILedgerStore
     private const int RequestIdChunk = 500;
     private static readonly string s_fullChunkSql = ExistingRequestIdsSql(RequestIdChunk);
 
+    private const int TileCacheCapacity = 1024;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<TileId, Tile> _tileCache = new();
     private readonly SqliteLedgerStoreOptions _options;
     private readonly string _writeConnectionString;
     private readonly string _readConnectionString;
@@ -357,7 +359,32 @@ public sealed class SqliteLedgerStore : ILedgerStore
     public ValueTask<Tile?> ReadTileAsync(TileId id, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return new ValueTask<Tile?>(Read($"read tile {id}", connection =>
+
+        // Tiles never change once stored, so a cached one is always right; rebuilding a tile's
+        // interior costs 255 hashes, which dominates a proof without the cache.
+        if (_tileCache.TryGetValue(id, out Tile? cached))
+        {
+            return new ValueTask<Tile?>(cached);
+        }
+
+        Tile? tile = ReadTileFromDatabase(id);
+        if (tile is not null)
+        {
+            if (_tileCache.Count >= TileCacheCapacity)
+            {
+                // Crude but bounded (~16 MiB): hot upper-level tiles come back on the next proofs.
+                _tileCache.Clear();
+            }
+
+            _tileCache[id] = tile;
+        }
+
+        return new ValueTask<Tile?>(tile);
+    }
+
+    private Tile? ReadTileFromDatabase(TileId id)
+    {
+        return Read($"read tile {id}", connection =>
         {
             using SqliteCommand command = connection.CreateCommand();
             command.CommandText = "SELECT data FROM tiles WHERE level = @level AND idx = @idx;";
@@ -375,7 +402,7 @@ public sealed class SqliteLedgerStore : ILedgerStore
             }
 
             return Tile.FromBaseBytes(data);
-        }));
+        });
     }
 
     /// <inheritdoc />

@@ -7,17 +7,18 @@ using Spectre.Console;
 
 namespace DecisionLedger.Cli.Commands;
 
-/// <summary><c>query [filters] [--limit N] [--before-seq S]</c>: matching decisions, newest first, with a keyset cursor.</summary>
+/// <summary><c>query [filters] [--same-input FILE] [--limit N] [--before-seq S]</c>: matching decisions, newest first, with a keyset cursor.</summary>
 internal sealed class QueryCommand(CommandContext context)
 {
     private readonly FilterOptions _filters = new();
     private readonly Option<int> _limit = new("--limit") { Description = "The most decisions to print.", HelpName = "N", DefaultValueFactory = _ => 20 };
     private readonly Option<long?> _beforeSeq = new("--before-seq") { Description = "Only entries with seq below this (the previous page's nextCursor).", HelpName = "SEQ" };
+    private readonly Option<string?> _sameInput = new("--same-input") { Description = "Only decisions made for exactly this input: a JSON file holding the input object, or a whole decision whose 'input' is used.", HelpName = "FILE" };
 
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command("query", "List decisions matching filters, newest first.") { _limit, _beforeSeq };
+        var command = new Command("query", "List decisions matching filters, newest first.") { _limit, _beforeSeq, _sameInput };
         _filters.AddTo(command);
         command.SetAction(ExecuteAsync);
         return command;
@@ -33,7 +34,15 @@ internal sealed class QueryCommand(CommandContext context)
 
         // One extra row tells whether another page exists.
         EntryFilter filter = _filters.Read(parsed) with { BeforeSeq = parsed.GetValue(_beforeSeq), Limit = limit + 1 };
+
+        // Read the file before opening the ledger, so a bad file is reported as such (exit 2) first.
+        using JsonDocument? sameInput = parsed.GetValue(_sameInput) is { } file ? await SameInputFile.ReadAsync(file, cancellationToken) : null;
         await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: false, cancellationToken);
+        if (sameInput is not null)
+        {
+            filter = filter with { InputFingerprint = SameInputFile.Fingerprint(sameInput, parsed.GetValue(_sameInput)!, session.Directory.CreateFingerprinter()) };
+        }
+
         var entries = new List<StoredEntry>(Math.Min(limit + 1, 1024));
         await foreach (StoredEntry entry in session.Store.QueryAsync(filter, cancellationToken))
         {

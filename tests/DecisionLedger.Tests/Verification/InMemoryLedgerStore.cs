@@ -99,7 +99,12 @@ internal sealed class InMemoryLedgerStore : ILedgerStore
     public async IAsyncEnumerable<StoredEntry> QueryAsync(EntryFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await Task.Yield();
-        foreach (StoredEntry entry in Entries.Where(e => filter.ModelName is null || e.Columns.ModelName == filter.ModelName).OrderByDescending(e => e.Seq).Take(filter.Limit).ToArray())
+        foreach (StoredEntry entry in Entries
+            .Where(e => filter.ModelName is null || e.Columns.ModelName == filter.ModelName)
+            .Where(e => filter.SubjectId is null || e.Columns.SubjectId == filter.SubjectId)
+            .Where(e => filter.Kind is null || e.Columns.Kind == filter.Kind)
+            .Where(e => filter.BeforeSeq is null || e.Seq < filter.BeforeSeq)
+            .OrderByDescending(e => e.Seq).Take(filter.Limit).ToArray())
         {
             yield return entry;
         }
