@@ -520,7 +520,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
 
                 built = _entries.Build(start + entries.Count, item.Decision!, item.RequestId, item.Timestamp, ciphers);
             }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or RedactionException)
             {
                 RecorderLog.BuildFailed(_logger, ex, item.RequestId);
                 _metrics.Reject("invalid");

@@ -96,6 +96,29 @@ public sealed class RedactionBeforeStorageTests : IDisposable
         Assert.Single(found);
     }
 
+    [Fact]
+    public async Task Record_RegexTimesOutForOneDecision_FailsOnlyThatDecisionNamingTheRule()
+    {
+        var policy = DecisionLedger.Redaction.RedactionPolicyLoader.Parse(
+            """{"default":{"detectors":"none","rules":[{"name":"slow-notes","detect":"regex","pattern":"(a+)+$"}]}}""");
+        var redactor = new DecisionLedger.Redaction.PolicyRedactor(policy, new byte[32], TimeSpan.FromMilliseconds(10));
+        await using SqliteLedgerStore store = _fixture.OpenStore();
+        await using DecisionRecorder recorder = await DecisionRecorder.StartAsync(
+            store, _fixture.Signer, _fixture.Fingerprinter, new LedgerOptions { Origin = Origin }, redactor: redactor);
+
+        Decision slow = DecisionParser.Default.Parse(Encoding.UTF8.GetBytes(
+            "{\"model\":{\"name\":\"m\",\"version\":\"1\"},\"input\":{\"note\":\"" + new string('a', 40) + "!\"},\"output\":{}}"));
+        Task<RecordReceipt> failing = recorder.RecordAsync(slow).AsTask();
+        Task<RecordReceipt> fine = recorder.RecordAsync(RecorderFixture.Decision(1)).AsTask();
+
+        var error = await Assert.ThrowsAsync<DecisionLedger.Redaction.RedactionException>(() => failing);
+        RecordReceipt receipt = await fine;
+
+        Assert.Contains("slow-notes", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, receipt.Seq);
+        Assert.Equal(1, await store.GetSizeAsync());
+    }
+
     private static Decision PiiDecision(int i) => DecisionParser.Default.Parse(Encoding.UTF8.GetBytes(
         "{\"model\":{\"name\":\"fraud_detector\",\"version\":\"3.2.1\"}," +
         "\"input\":{\"amount\":" + i + ",\"contact\":{\"email\":\"jane.doe@example.com\",\"phone\":\"+4915123456789\"}," +
