@@ -1,0 +1,60 @@
+using DecisionLedger.Server.Endpoints;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Net.Http.Headers;
+
+namespace DecisionLedger.Server.Auth;
+
+/// <summary>Requires an API key whose role grants a permission; 401 without a valid key, 403 without the right.</summary>
+internal static class ApiKeyEndpointFilter
+{
+    /// <summary>The header that carries a key when <c>Authorization</c> is not used.</summary>
+    public const string ApiKeyHeader = "X-Api-Key";
+
+    /// <summary>Adds the check to <paramref name="builder"/>; the handler finds the caller with <see cref="Caller"/>.</summary>
+    public static TBuilder RequirePermission<TBuilder>(this TBuilder builder, ApiPermission permission)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            HttpContext http = context.HttpContext;
+            ApiKeyStore keys = http.RequestServices.GetRequiredService<ApiKeyStore>();
+            ApiCaller? caller = keys.Authenticate(ReadKey(http.Request));
+            if (caller is null)
+            {
+                http.Response.Headers.WWWAuthenticate = "Bearer";
+                return Problems.Unauthorized();
+            }
+
+            if (!ApiKeyRoles.Allows(caller.Role, permission))
+            {
+                return Problems.Forbidden(ApiKeyRoles.Name(caller.Role), Describe(permission));
+            }
+
+            http.Items[typeof(ApiCaller)] = caller;
+            return await next(context).ConfigureAwait(false);
+        });
+
+    /// <summary>The caller the filter authenticated.</summary>
+    public static ApiCaller Caller(HttpContext context) =>
+        context.Items[typeof(ApiCaller)] as ApiCaller ?? throw new InvalidOperationException("The route has no API key check.");
+
+    private static string? ReadKey(HttpRequest request)
+    {
+        string? authorization = request.Headers[HeaderNames.Authorization];
+        if (authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return authorization["Bearer ".Length..].Trim();
+        }
+
+        string? header = request.Headers[ApiKeyHeader];
+        return string.IsNullOrWhiteSpace(header) ? null : header.Trim();
+    }
+
+    private static string Describe(ApiPermission permission) => permission switch
+    {
+        ApiPermission.Ingest => "record decisions (needs ingest or admin)",
+        ApiPermission.Read => "read decisions (needs reader, auditor or admin)",
+        _ => "read checkpoints, proofs or the access log (needs auditor or admin)",
+    };
+}

@@ -1,0 +1,14 @@
+namespace DecisionLedger.Server.Auth;
+
+/// <summary>What a route needs from the caller's role.</summary>
+public enum ApiPermission
+{
+    /// <summary>Write decisions: ingest and admin.</summary>
+    Ingest,
+
+    /// <summary>Read decisions: reader, auditor and admin.</summary>
+    Read,
+
+    /// <summary>Checkpoints, proofs and the access log: auditor and admin.</summary>
+    Audit,
+}

@@ -1,0 +1,53 @@
+using DecisionLedger.Ledger;
+using DecisionLedger.Server.Access;
+using DecisionLedger.Server.Auth;
+using DecisionLedger.Server.Endpoints;
+using DecisionLedger.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DecisionLedger.Server;
+
+/// <summary>Builds the collector: the HTTP API of <c>dledger serve</c> over one ledger directory.</summary>
+public static class CollectorApp
+{
+    /// <summary>
+    /// Builds the collector over <paramref name="ledgerDirectory"/>, listening on <paramref name="urls"/>.
+    /// Running the app opens the store and starts the recorder before the first request; stopping it
+    /// (Ctrl-C, SIGTERM, <c>StopAsync</c>) lets in-flight requests finish, then drains the recorder and
+    /// signs a final checkpoint.
+    /// </summary>
+    /// <param name="ledgerDirectory">A ledger directory made by <c>dledger init</c>; API keys and the access log live there too.</param>
+    /// <param name="urls">Where to listen, e.g. <c>http://127.0.0.1:8080</c>; port 0 picks a free port.</param>
+    /// <param name="options">Body limits and clock; null for the defaults (1 MiB per decision, 64 MiB per batch).</param>
+    /// <param name="configure">Adjusts the builder (logging, Kestrel) before the app is built; optional.</param>
+    /// <returns>The app; run it with <c>RunAsync</c> or <c>StartAsync</c>.</returns>
+    /// <exception cref="DirectoryNotFoundException">No ledger is at <paramref name="ledgerDirectory"/>.</exception>
+    public static WebApplication Build(string ledgerDirectory, string[] urls, CollectorOptions? options = null, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(ledgerDirectory);
+        ArgumentNullException.ThrowIfNull(urls);
+        options ??= new CollectorOptions();
+        LedgerDirectory directory = LedgerDirectory.Open(ledgerDirectory);
+
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls(urls);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxBatchBytes, options.MaxDecisionBytes));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(directory);
+        builder.Services.AddSingleton(new ApiKeyStore(directory.Path, options.TimeProvider));
+        builder.Services.AddSingleton(new AccessLog(directory.Path));
+        builder.Services.AddSingleton<CollectorLedger>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<CollectorLedger>());
+        configure?.Invoke(builder);
+
+        WebApplication app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        DecisionEndpoints.Map(app);
+        AuditEndpoints.Map(app);
+        return app;
+    }
+}

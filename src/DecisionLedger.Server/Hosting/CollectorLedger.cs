@@ -1,0 +1,78 @@
+using DecisionLedger.Ledger;
+using DecisionLedger.Recording;
+using DecisionLedger.Sqlite;
+using DecisionLedger.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace DecisionLedger.Server.Hosting;
+
+/// <summary>
+/// The ledger behind the collector: opens the store and starts the recorder before the server
+/// takes requests, and drains the recorder (final checkpoint) after the server stopped taking them.
+/// </summary>
+internal sealed class CollectorLedger(LedgerDirectory directory, CollectorOptions options, ILoggerFactory loggerFactory) : IHostedLifecycleService
+{
+    private SqliteLedgerStore? _store;
+    private DecisionRecorder? _recorder;
+    private LedgerProver? _prover;
+
+    /// <summary>The ledger directory.</summary>
+    public LedgerDirectory Directory { get; } = directory;
+
+    /// <summary>The store; readable once started.</summary>
+    public ILedgerStore Store => _store ?? throw new InvalidOperationException("The ledger is not open yet.");
+
+    /// <summary>The prover over the store; it keeps one tree and catches it up, so proofs stay O(log n).</summary>
+    public LedgerProver Prover => _prover ?? throw new InvalidOperationException("The ledger is not open yet.");
+
+    /// <summary>The recorder, or null before start and after stop.</summary>
+    public IDecisionRecorder? Recorder => Volatile.Read(ref _recorder);
+
+    /// <inheritdoc />
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        _store = new SqliteLedgerStore(Directory.DatabasePath);
+        await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        _prover = new LedgerProver(_store);
+        DecisionRecorder recorder = await DecisionRecorder.StartAsync(
+            _store,
+            Directory.Signer,
+            Directory.CreateFingerprinter(),
+            new LedgerOptions { Origin = Directory.Config.Origin, EncryptInputs = Directory.Config.EncryptInputs },
+            options.TimeProvider,
+            loggerFactory: loggerFactory,
+            cancellationToken: cancellationToken,
+            redactor: Directory.CreateRedactor(loggerFactory.CreateLogger("DecisionLedger.Redaction"))).ConfigureAwait(false);
+        Volatile.Write(ref _recorder, recorder);
+    }
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public async Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        // Runs after Kestrel drained its requests: every accepted decision is committed and a final checkpoint signed.
+        DecisionRecorder? recorder = Interlocked.Exchange(ref _recorder, null);
+        if (recorder is not null)
+        {
+            await recorder.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _prover?.Dispose();
+        if (_store is not null)
+        {
+            await _store.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
