@@ -9,6 +9,7 @@ public static class ApiKeyRoles
     public static bool Allows(ApiKeyRole role, ApiPermission permission) => role switch
     {
         ApiKeyRole.Admin => true,
+        _ when permission is ApiPermission.Status => Enum.IsDefined(role),
         ApiKeyRole.Auditor => permission is ApiPermission.Read or ApiPermission.Audit,
         ApiKeyRole.Reader => permission is ApiPermission.Read,
         ApiKeyRole.Ingest => permission is ApiPermission.Ingest,

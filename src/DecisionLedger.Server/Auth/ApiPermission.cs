@@ -9,6 +9,9 @@ public enum ApiPermission
     /// <summary>Read decisions: reader, auditor and admin.</summary>
     Read,
 
+    /// <summary>Any valid key: <c>/readyz</c>.</summary>
+    Status,
+
     /// <summary>Checkpoints, proofs and the access log: auditor and admin.</summary>
     Audit,
 }

@@ -23,7 +23,7 @@ internal static class AuditEndpoints
         routes.MapGet("/healthz", () => Results.Text("ok\n", "text/plain"));
         routes.MapGet("/readyz", (CollectorLedger ledger) => ledger.Recorder is null
             ? Problems.Unavailable("recorder: not started or shutting down.")
-            : Results.Text("ready\n", "text/plain"));
+            : Results.Text("ready\n", "text/plain")).RequirePermission(ApiPermission.Status);
     }
 
     private static async Task<IResult> CheckpointAsync(HttpContext context, CollectorLedger ledger)

@@ -1,0 +1,97 @@
+using System.Net;
+using DecisionLedger.Server.Auth;
+
+namespace DecisionLedger.Server.Tests;
+
+public sealed class AuthorizationTests(CollectorFixture fixture) : IClassFixture<CollectorFixture>
+{
+    private static readonly (string Name, HttpMethod Method, string Path, ApiPermission? Permission)[] Routes =
+    [
+        ("post", HttpMethod.Post, "/v1/decisions", ApiPermission.Ingest),
+        ("query", HttpMethod.Get, "/v1/decisions?limit=2", ApiPermission.Read),
+        ("show", HttpMethod.Get, "/v1/decisions/seed-0", ApiPermission.Read),
+        ("checkpoint", HttpMethod.Get, "/v1/checkpoint", ApiPermission.Audit),
+        ("inclusion", HttpMethod.Get, "/v1/proof/inclusion?seq=0", ApiPermission.Audit),
+        ("consistency", HttpMethod.Get, "/v1/proof/consistency?from=1&to=2", ApiPermission.Audit),
+        ("access-log", HttpMethod.Get, "/v1/access-log", ApiPermission.Audit),
+        ("readyz", HttpMethod.Get, "/readyz", ApiPermission.Status),
+        ("healthz", HttpMethod.Get, "/healthz", null),
+    ];
+
+    private static readonly string[] Callers = ["ingest", "reader", "auditor", "admin", "admin-x-api-key", "none", "wrong", "malformed", "revoked"];
+
+    private static int _counter;
+
+    public static TheoryData<string, string> Matrix()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var route in Routes)
+        {
+            foreach (string caller in Callers)
+            {
+                data.Add(route.Name, caller);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task Route_Caller_GetsStatusOfRoleTable(string routeName, string caller)
+    {
+        var route = Routes.Single(r => r.Name == routeName);
+        RunningCollector collector = fixture.Collector;
+        HttpContent? content = route.Method == HttpMethod.Post
+            ? RunningCollector.Json(Some.Decision(1000 + Interlocked.Increment(ref _counter)))
+            : null;
+        using var request = new HttpRequestMessage(route.Method, route.Path) { Content = content };
+        string id = collector.KeyStore.List().First(k => k.Role == "admin" && k.Revoked is null).Id;
+        switch (caller)
+        {
+            case "none":
+                break;
+            case "wrong":
+                request.Headers.Add("Authorization", $"Bearer dl_{id}_0000000000000000000000000000000000000000000000");
+                break;
+            case "malformed":
+                request.Headers.Add("X-Api-Key", "not-a-key");
+                break;
+            case "revoked":
+                request.Headers.Add("Authorization", "Bearer " + collector.RevokedKey);
+                break;
+            case "admin-x-api-key":
+                request.Headers.Add("X-Api-Key", collector.Keys[ApiKeyRole.Admin]);
+                break;
+            default:
+                request.Headers.Add("Authorization", "Bearer " + collector.Keys[ApiKeyRoles.Parse(caller)]);
+                break;
+        }
+
+        using HttpResponseMessage response = await collector.Client.SendAsync(request);
+
+        HttpStatusCode expected = Expected(route.Permission, caller);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, $"{routeName} as {caller}: expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        if (expected is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    private static HttpStatusCode Expected(ApiPermission? permission, string caller)
+    {
+        if (permission is not { } need)
+        {
+            return HttpStatusCode.OK;
+        }
+
+        if (caller is "none" or "wrong" or "malformed" or "revoked")
+        {
+            return HttpStatusCode.Unauthorized;
+        }
+
+        ApiKeyRole role = caller == "admin-x-api-key" ? ApiKeyRole.Admin : ApiKeyRoles.Parse(caller);
+        return ApiKeyRoles.Allows(role, need) ? HttpStatusCode.OK : HttpStatusCode.Forbidden;
+    }
+}
