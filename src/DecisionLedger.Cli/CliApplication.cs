@@ -35,6 +35,12 @@ internal static class CliApplication
                 Output = environment.Out,
                 Error = environment.Error,
                 EnableDefaultExceptionHandler = false,
+
+                // The collector's web host handles Ctrl-C/SIGTERM itself and drains the recorder;
+                // System.CommandLine's handler would end the process after its timeout, mid-drain.
+                ProcessTerminationTimeout = string.Equals(parsed.CommandResult.Command.Name, ServeCommand.Name, StringComparison.Ordinal)
+                    ? null
+                    : new InvocationConfiguration().ProcessTerminationTimeout,
             };
             return await parsed.InvokeAsync(invocation, cancellationToken);
         }
@@ -69,6 +75,9 @@ internal static class CliApplication
         root.Subcommands.Add(new ExportCommand(context).Build());
         root.Subcommands.Add(new EraseCommand(context).Build());
         root.Subcommands.Add(new SubjectReportCommand(context).Build());
+        root.Subcommands.Add(new ServeCommand(context).Build());
+        root.Subcommands.Add(new KeysCommand(context).Build());
+        root.Subcommands.Add(new AccessLogCommand(context).Build());
         return root;
     }
 }

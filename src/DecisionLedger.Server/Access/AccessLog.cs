@@ -24,6 +24,9 @@ public sealed class AccessLog
         FilePath = Path.Combine(ledgerDirectory, FileName);
     }
 
+    /// <summary>The JSON contract of one line (camelCase), for callers that print records.</summary>
+    public static System.Text.Json.Serialization.Metadata.JsonTypeInfo<AccessRecord> JsonTypeInfo => AccessLogJsonContext.Default.AccessRecord;
+
     /// <summary>The log file's full path.</summary>
     public string FilePath { get; }
 
