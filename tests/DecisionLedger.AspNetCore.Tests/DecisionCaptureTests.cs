@@ -9,6 +9,7 @@ using DecisionLedger.Records;
 using DecisionLedger.Recording;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -174,6 +175,27 @@ public sealed class DecisionCaptureTests
         Assert.Equal("/predict", report.Output.GetProperty("endpoint").GetString());
         Assert.Equal(3, report.Output.GetProperty("sampledOut").GetInt64());
         Assert.True(report.Output.GetProperty("since").GetDateTimeOffset() <= report.Output.GetProperty("until").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task RecordDecisions_OnGroupAndEndpoint_RecordsOnceWithEndpointModel()
+    {
+        await using LedgerApp app = await LedgerApp.StartAsync(web =>
+        {
+            RouteGroupBuilder models = web.MapGroup("/models").RecordDecisions("group_model", "1.0");
+            models.MapPost("/fraud", (FraudRequest request) => Results.Ok(new FraudScore(0.3, true))).RecordDecisions("fraud_detector", "3.2.1");
+            models.MapPost("/churn", (FraudRequest request) => Results.Ok(new FraudScore(0.6, false)));
+        });
+
+        using HttpResponseMessage fraud = await app.Client.PostAsJsonAsync("/models/fraud", s_request);
+        using HttpResponseMessage churn = await app.Client.PostAsJsonAsync("/models/churn", s_request);
+
+        IReadOnlyList<RecordedEntry> entries = await app.StopAndReadAsync();
+        Assert.Equal(2, entries.Count);
+        Assert.Equal("fraud_detector", entries.Single(e => e.Metadata.GetProperty("endpoint").GetString() == "/models/fraud").ModelName);
+        RecordedEntry group = entries.Single(e => e.Metadata.GetProperty("endpoint").GetString() == "/models/churn");
+        Assert.Equal("group_model", group.ModelName);
+        Assert.Equal("acme", group.Input.GetProperty("merchant").GetString());
     }
 
     [Fact]
