@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DecisionLedger.AspNetCore.Tests;
 
@@ -196,6 +197,34 @@ public sealed class DecisionCaptureTests
         RecordedEntry group = entries.Single(e => e.Metadata.GetProperty("endpoint").GetString() == "/models/churn");
         Assert.Equal("group_model", group.ModelName);
         Assert.Equal("acme", group.Input.GetProperty("merchant").GetString());
+    }
+
+    [Fact]
+    public async Task SamplingReport_IntervalElapses_WritesContiguousWindowsWithCounts()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+        await using LedgerApp app = await LedgerApp.StartAsync(
+            web => web.MapPost("/rank", (FraudRequest request) => Results.Ok(new FraudScore(0.1, true)))
+                .RecordDecisions("ranker", "7.0", o => o.SampleRate = 0),
+            o => o.SamplingReportInterval = TimeSpan.FromMinutes(1),
+            builder => builder.Services.AddSingleton<TimeProvider>(time));
+
+        for (int i = 0; i < 2; i++)
+        {
+            using HttpResponseMessage response = await app.Client.PostAsJsonAsync("/rank", s_request);
+        }
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        using HttpResponseMessage last = await app.Client.PostAsJsonAsync("/rank", s_request);
+
+        IReadOnlyList<RecordedEntry> reports = await app.StopAndReadAsync();
+        Assert.Equal(2, reports.Count);
+        Assert.All(reports, r => Assert.Equal("decisionledger.sampling", r.ModelName));
+        Assert.Equal([2L, 1L], reports.Select(r => r.Output.GetProperty("sampledOut").GetInt64()));
+        Assert.Equal("ranker", reports[0].Input.GetProperty("model").GetString());
+        Assert.Equal(0, reports[0].Input.GetProperty("sampleRate").GetDouble());
+        Assert.Equal(reports[0].Output.GetProperty("until").GetString(), reports[1].Output.GetProperty("since").GetString());
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 12, 1, 0, TimeSpan.Zero), reports[0].Output.GetProperty("until").GetDateTimeOffset());
     }
 
     [Fact]
