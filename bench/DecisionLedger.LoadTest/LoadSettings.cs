@@ -3,7 +3,7 @@ using System.Globalization;
 namespace DecisionLedger.LoadTest;
 
 /// <summary>Command-line settings of the load tool.</summary>
-internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity, string WorkDirectory, bool Keep, int Rate)
+internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity, string WorkDirectory, bool Keep, int Rate, int MaxBatch)
 {
     public static LoadSettings Parse(string[] args)
     {
@@ -13,6 +13,7 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
         string dir = Path.Combine(Path.GetTempPath(), "dledger-load-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         bool keep = false;
         int rate = 0;
+        int batch = new DecisionLedger.Recording.LedgerOptions().MaxBatchSize;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -22,12 +23,13 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
                 case "--queue": queue = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--dir": dir = args[++i]; break;
                 case "--keep": keep = true; break;
+                case "--batch": batch = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--rate": rate = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--count N] [--producers K] [--queue N] [--dir DIR] [--keep] [--rate DECISIONS_PER_SECOND]");
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--count N] [--producers K] [--queue N] [--dir DIR] [--keep] [--rate DECISIONS_PER_SECOND] [--batch MAX_BATCH_SIZE]");
             }
         }
 
-        return new LoadSettings(count, producers, queue, dir, keep, rate);
+        return new LoadSettings(count, producers, queue, dir, keep, rate, batch);
     }
 }

@@ -59,7 +59,7 @@ internal static class PipelineRun
         listener.Start();
 
         await using var store = new SqliteLedgerStore(dbPath);
-        var options = new LedgerOptions { Origin = "loadtest.local/fraud", QueueCapacity = settings.QueueCapacity };
+        var options = new LedgerOptions { Origin = "loadtest.local/fraud", QueueCapacity = settings.QueueCapacity, MaxBatchSize = settings.MaxBatch };
         long[][] latencies = new long[settings.Producers][];
         Stopwatch elapsed;
         await using (DecisionRecorder recorder = await DecisionRecorder.StartAsync(store, signer, new InputFingerprinter(fingerprintKey), options))

@@ -15,7 +15,7 @@ internal sealed class EraseCommand(CommandContext context)
 
     private readonly Option<string> _reason = new("--reason") { Description = "Why, recorded in the erasure entry, e.g. \"GDPR Art. 17 request\".", HelpName = "TEXT", Required = true };
 
-    private readonly Option<string?> _by = new("--by") { Description = "Who requested the erasure, recorded in the entry. Default: $USER.", HelpName = "NAME" };
+    private readonly Option<string?> _by = new("--by") { Description = "Who requested the erasure, recorded in the entry. Default: $USER, else the operating-system account name.", HelpName = "NAME" };
 
     /// <summary>Defines the command.</summary>
     public Command Build()
@@ -32,7 +32,8 @@ internal sealed class EraseCommand(CommandContext context)
     {
         string subject = parsed.GetValue(_subject) ?? string.Empty;
         string reason = parsed.GetValue(_reason) ?? string.Empty;
-        string? by = parsed.GetValue(_by) ?? Environment.GetEnvironmentVariable("USER");
+        // Containers and CI often run without $USER; the account name is always there.
+        string? by = parsed.GetValue(_by) ?? Environment.GetEnvironmentVariable("USER") ?? Environment.UserName;
         if (string.IsNullOrWhiteSpace(subject))
         {
             throw new CliException(ExitCodes.BadInput, "--subject: empty; pass the data subject's id, e.g. --subject customer-1842.");

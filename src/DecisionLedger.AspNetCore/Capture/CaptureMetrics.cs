@@ -1,0 +1,27 @@
+using System.Diagnostics.Metrics;
+
+namespace DecisionLedger.AspNetCore.Capture;
+
+/// <summary>Instruments of decision capture, on the <c>DecisionLedger</c> meter.</summary>
+internal sealed class CaptureMetrics : IDisposable
+{
+    public const string MeterName = "DecisionLedger";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _failures;
+    private readonly Counter<long> _sampledOut;
+
+    public CaptureMetrics(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(MeterName);
+        _failures = _meter.CreateCounter<long>("decisionledger.capture.failures", "{decision}", "Decisions served or withheld because they could not be recorded.");
+        _sampledOut = _meter.CreateCounter<long>("decisionledger.capture.sampled_out", "{decision}", "Decisions left out by sampling.");
+    }
+
+    public void Failure(string endpoint, LedgerFailureMode mode) =>
+        _failures.Add(1, new KeyValuePair<string, object?>("endpoint", endpoint), new KeyValuePair<string, object?>("mode", mode == LedgerFailureMode.FailClosed ? "fail_closed" : "proceed_and_alarm"));
+
+    public void SampledOut(string endpoint) => _sampledOut.Add(1, new KeyValuePair<string, object?>("endpoint", endpoint));
+
+    public void Dispose() => _meter.Dispose();
+}
