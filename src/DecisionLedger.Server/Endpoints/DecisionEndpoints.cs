@@ -143,6 +143,10 @@ internal static class DecisionEndpoints
             {
                 errors.Add(new LineError(line, "$", exception.Message, "fix the redaction policy or the decision"));
             }
+            catch (LedgerQueueFullException exception)
+            {
+                errors.Add(new LineError(line, "$", exception.Message, "resend this line later"));
+            }
         }
 
         errors.Sort((a, b) => a.Line.CompareTo(b.Line));
