@@ -58,6 +58,7 @@ internal sealed class ServeCommand(CommandContext context)
             throw new CliException(ExitCodes.BadInput, "--max-decision-bytes, --max-batch-bytes: must be positive; pass a size in bytes.");
         }
 
+        LedgerSession.EnsureWritable(DecisionLedger.Ledger.LedgerDirectory.Open(path).DatabasePath);
         var options = new CollectorOptions { MaxDecisionBytes = maxDecision, MaxBatchBytes = maxBatch, TimeProvider = context.Environment.Time };
         await using WebApplication app = CollectorApp.Build(path, urls, options);
         await app.StartAsync(cancellationToken);

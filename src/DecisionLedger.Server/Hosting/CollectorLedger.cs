@@ -33,18 +33,30 @@ internal sealed class CollectorLedger(LedgerDirectory directory, CollectorOption
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         _store = new SqliteLedgerStore(Directory.DatabasePath);
-        await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
-        _prover = new LedgerProver(_store);
-        DecisionRecorder recorder = await DecisionRecorder.StartAsync(
-            _store,
-            Directory.Signer,
-            Directory.CreateFingerprinter(),
-            new LedgerOptions { Origin = Directory.Config.Origin, EncryptInputs = Directory.Config.EncryptInputs },
-            options.TimeProvider,
-            loggerFactory: loggerFactory,
-            cancellationToken: cancellationToken,
-            redactor: Directory.CreateRedactor(loggerFactory.CreateLogger("DecisionLedger.Redaction"))).ConfigureAwait(false);
-        Volatile.Write(ref _recorder, recorder);
+        try
+        {
+            await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+            _prover = new LedgerProver(_store);
+            DecisionRecorder recorder = await DecisionRecorder.StartAsync(
+                _store,
+                Directory.Signer,
+                Directory.CreateFingerprinter(),
+                new LedgerOptions { Origin = Directory.Config.Origin, EncryptInputs = Directory.Config.EncryptInputs },
+                options.TimeProvider,
+                loggerFactory: loggerFactory,
+                cancellationToken: cancellationToken,
+                redactor: Directory.CreateRedactor(loggerFactory.CreateLogger("DecisionLedger.Redaction"))).ConfigureAwait(false);
+            Volatile.Write(ref _recorder, recorder);
+        }
+        catch
+        {
+            // The host does not call StoppedAsync when starting fails: release the database here.
+            _prover?.Dispose();
+            _prover = null;
+            await _store.DisposeAsync().ConfigureAwait(false);
+            _store = null;
+            throw;
+        }
     }
 
     /// <inheritdoc />
@@ -73,6 +85,7 @@ internal sealed class CollectorLedger(LedgerDirectory directory, CollectorOption
         if (_store is not null)
         {
             await _store.DisposeAsync().ConfigureAwait(false);
+            _store = null;
         }
     }
 }
