@@ -104,4 +104,20 @@ public sealed class ReadTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await collector.SendAsync(HttpMethod.Get, "/v1/decisions", ApiKeyRole.Reader)).StatusCode);
     }
+
+    [Fact]
+    public async Task WrongSecret_IsLoggedWithKeyIdButNeverTheSecret()
+    {
+        await using RunningCollector collector = await RunningCollector.StartAsync();
+        string id = collector.KeyStore.Authenticate(collector.Keys[ApiKeyRole.Reader])!.KeyId;
+        const string Secret = "f00dfeedf00dfeedf00dfeedf00dfeedf00dfeedf00dfeed";
+
+        using HttpRequestMessage request = collector.Request(HttpMethod.Get, "/v1/decisions", $"dl_{id}_{Secret}");
+        using HttpResponseMessage response = await collector.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        (int _, string message) = Assert.Single(collector.Logs.Messages, m => m.EventId == 3001);
+        Assert.Contains(id, message, StringComparison.Ordinal);
+        Assert.DoesNotContain(collector.Logs.Messages, m => m.Message.Contains(Secret, StringComparison.Ordinal));
+    }
 }

@@ -38,6 +38,8 @@ public sealed class RunningCollector : IAsyncDisposable
 
     public HttpClient Client { get; private set; } = new();
 
+    public ListLoggerProvider Logs { get; } = new();
+
     public ApiKeyStore KeyStore => new(LedgerPath);
 
     public static async Task<RunningCollector> StartAsync(CollectorOptions? options = null)
@@ -70,7 +72,11 @@ public sealed class RunningCollector : IAsyncDisposable
 
     public async Task StartServerAsync(CollectorOptions? options = null)
     {
-        _app = CollectorApp.Build(LedgerPath, ["http://127.0.0.1:0"], options, builder => builder.Logging.ClearProviders());
+        _app = CollectorApp.Build(LedgerPath, ["http://127.0.0.1:0"], options, builder =>
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(Logs);
+        });
         await _app.StartAsync();
         string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Client.Dispose();

@@ -1,7 +1,9 @@
 using DecisionLedger.Server.Endpoints;
+using DecisionLedger.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 
 namespace DecisionLedger.Server.Auth;
@@ -19,15 +21,18 @@ internal static class ApiKeyEndpointFilter
         {
             HttpContext http = context.HttpContext;
             ApiKeyStore keys = http.RequestServices.GetRequiredService<ApiKeyStore>();
-            ApiCaller? caller = keys.Authenticate(ReadKey(http.Request));
+            string? key = ReadKey(http.Request);
+            ApiCaller? caller = keys.Authenticate(key);
             if (caller is null)
             {
+                CollectorLog.Unauthorized(Logger(http), http.Request.Method, http.Request.Path, ApiKeyStore.IdOf(key));
                 http.Response.Headers.WWWAuthenticate = "Bearer";
                 return Problems.Unauthorized();
             }
 
             if (!ApiKeyRoles.Allows(caller.Role, permission))
             {
+                CollectorLog.Forbidden(Logger(http), http.Request.Method, http.Request.Path, caller.KeyId, ApiKeyRoles.Name(caller.Role));
                 return Problems.Forbidden(ApiKeyRoles.Name(caller.Role), Describe(permission));
             }
 
@@ -38,6 +43,10 @@ internal static class ApiKeyEndpointFilter
     /// <summary>The caller the filter authenticated.</summary>
     public static ApiCaller Caller(HttpContext context) =>
         context.Items[typeof(ApiCaller)] as ApiCaller ?? throw new InvalidOperationException("The route has no API key check.");
+
+    /// <summary>The collector's logger.</summary>
+    public static ILogger Logger(HttpContext context) =>
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(CollectorLog.Category);
 
     private static string? ReadKey(HttpRequest request)
     {

@@ -124,6 +124,10 @@ public sealed class ApiKeyStore
         return new ApiCaller(record.Id, record.Name, ApiKeyRoles.Parse(record.Role));
     }
 
+    /// <summary>The id part of a presented key, for logs; null when it has no <c>dl_&lt;id&gt;_</c> shape.</summary>
+    /// <param name="key">The presented key; may be null.</param>
+    public static string? IdOf(string? key) => key is not null && TrySplit(key, out string id, out _) ? id : null;
+
     private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     private static bool TrySplit(string key, out string id, out string secret)

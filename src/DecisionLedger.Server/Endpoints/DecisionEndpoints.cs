@@ -49,6 +49,7 @@ internal static class DecisionEndpoints
         byte[]? body = await BodyReader.ReadAsync(context.Request, limit, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
+            CollectorLog.TooLarge(ApiKeyEndpointFilter.Logger(context), limit, ApiKeyEndpointFilter.Caller(context).KeyId);
             return Problems.TooLarge(limit);
         }
 
@@ -57,7 +58,7 @@ internal static class DecisionEndpoints
             return Problems.Unavailable("recorder: not started or shutting down; retry shortly (see /readyz).");
         }
 
-        return batch ? await RecordBatchAsync(recorder, body).ConfigureAwait(false) : await RecordOneAsync(recorder, body).ConfigureAwait(false);
+        return batch ? await RecordBatchAsync(context, recorder, body).ConfigureAwait(false) : await RecordOneAsync(recorder, body).ConfigureAwait(false);
     }
 
     private static async Task<IResult> RecordOneAsync(IDecisionRecorder recorder, byte[] body)
@@ -92,7 +93,7 @@ internal static class DecisionEndpoints
     /// Records every valid line and reports every invalid one: 200 with receipts and errors when at
     /// least one line was recorded, 400 (problem details with the errors) when none was.
     /// </summary>
-    private static async Task<IResult> RecordBatchAsync(IDecisionRecorder recorder, byte[] body)
+    private static async Task<IResult> RecordBatchAsync(HttpContext context, IDecisionRecorder recorder, byte[] body)
     {
         var errors = new List<LineError>();
         var pending = new List<(long Line, Task<RecordReceipt> Receipt)>();
@@ -150,6 +151,11 @@ internal static class DecisionEndpoints
         }
 
         errors.Sort((a, b) => a.Line.CompareTo(b.Line));
+        if (errors.Count > 0)
+        {
+            CollectorLog.BatchErrors(ApiKeyEndpointFilter.Logger(context), ApiKeyEndpointFilter.Caller(context).KeyId, receipts.Count, errors.Count, errors[0].Line, errors[0].Path, errors[0].Problem);
+        }
+
         if (receipts.Count == 0)
         {
             string detail = errors.Count == 0

@@ -1,0 +1,27 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace DecisionLedger.Server.Tests;
+
+/// <summary>Collects every log message with its event id.</summary>
+public sealed class ListLoggerProvider : ILoggerProvider
+{
+    public ConcurrentQueue<(int EventId, string Message)> Messages { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new ListLogger(this);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class ListLogger(ListLoggerProvider provider) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            provider.Messages.Enqueue((eventId.Id, formatter(state, exception)));
+    }
+}
