@@ -3,7 +3,14 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Text.Json.Nodes;
+using DecisionLedger.Server;
 using DecisionLedger.Server.Access;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace DecisionLedger.Cli.Tests;
 
@@ -100,6 +107,30 @@ public sealed class ServeAndKeysTests
         Assert.Equal(0, verify.ExitCode);
         using JsonDocument report = JsonDocument.Parse(verify.Out);
         Assert.Equal(5, report.RootElement.GetProperty("treeSize").GetInt64());
+    }
+
+    [Fact]
+    public async Task ProofRoutes_SameLedger_AnswerExactlyWhatProofCommandPrints()
+    {
+        using var temp = new TempLedger();
+        await CliRun.RunAsync("init", "--ledger", temp.Ledger, "--origin", "proof.example/x");
+        Assert.Equal(0, (await CliRun.RunWithInputAsync(Some.Lines(7), null, "record", "-", "--ledger", temp.Ledger)).ExitCode);
+        string key = (await CliRun.RunAsync("keys", "create", "--role", "auditor", "--ledger", temp.Ledger)).Out.Trim();
+        string cliInclusion = (await CliRun.RunAsync("proof", "inclusion", "--seq", "3", "--ledger", temp.Ledger, "--json")).Out;
+        string cliConsistency = (await CliRun.RunAsync("proof", "consistency", "--from", "2", "--to", "7", "--ledger", temp.Ledger, "--json")).Out;
+
+        await using WebApplication app = CollectorApp.Build(temp.Ledger, ["http://127.0.0.1:0"], configure: b => b.Logging.ClearProviders());
+        await app.StartAsync();
+        ICollection<string> addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        using var client = new HttpClient { BaseAddress = new Uri(addresses.First()) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        string apiInclusion = await client.GetStringAsync("/v1/proof/inclusion?seq=3");
+        string apiConsistency = await client.GetStringAsync("/v1/proof/consistency?from=2&to=7");
+        await app.StopAsync();
+
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(cliInclusion), JsonNode.Parse(apiInclusion)), $"{cliInclusion} vs {apiInclusion}");
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(cliConsistency), JsonNode.Parse(apiConsistency)), $"{cliConsistency} vs {apiConsistency}");
+        Assert.Contains("\"treeSize\":7", apiInclusion, StringComparison.Ordinal);
     }
 
     private static async Task<string> WaitForAddressAsync(SyncWriter stderr, Task<int> serve)

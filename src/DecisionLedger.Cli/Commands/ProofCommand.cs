@@ -1,8 +1,8 @@
 using System.CommandLine;
 using DecisionLedger.Cli.Output;
-using DecisionLedger.Hashing;
 using DecisionLedger.Ledger;
 using DecisionLedger.Merkle;
+using DecisionLedger.Server;
 
 namespace DecisionLedger.Cli.Commands;
 
@@ -25,26 +25,7 @@ internal sealed class ProofCommand(CommandContext context)
     }
 
     /// <summary>Writes an inclusion proof in the shape of DESIGN.md (also one line of a bundle's proofs.jsonl).</summary>
-    internal static void WriteInclusion(System.Text.Json.Utf8JsonWriter json, InclusionProof proof)
-    {
-        json.WriteStartObject();
-        json.WriteNumber("leafIndex", proof.LeafIndex);
-        json.WriteNumber("treeSize", proof.TreeSize);
-        json.WriteString("leafHash", proof.LeafHash.ToBase64());
-        WriteHashes(json, proof.Hashes);
-        json.WriteEndObject();
-    }
-
-    private static void WriteHashes(System.Text.Json.Utf8JsonWriter json, IReadOnlyList<Sha256Hash> hashes)
-    {
-        json.WriteStartArray("hashes");
-        foreach (Sha256Hash hash in hashes)
-        {
-            json.WriteStringValue(hash.ToBase64());
-        }
-
-        json.WriteEndArray();
-    }
+    internal static void WriteInclusion(System.Text.Json.Utf8JsonWriter json, InclusionProof proof) => ProofJson.WriteInclusion(json, proof);
 
     private async Task<int> InclusionAsync(ParseResult parsed, CancellationToken cancellationToken)
     {
@@ -69,14 +50,7 @@ internal sealed class ProofCommand(CommandContext context)
         await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: false, cancellationToken);
         using var prover = new LedgerProver(session.Store);
         ConsistencyProof proof = await prover.ProveConsistencyAsync(from, to, cancellationToken);
-        await JsonOutput.WriteAsync(context.Environment.Out, json =>
-        {
-            json.WriteStartObject();
-            json.WriteNumber("from", proof.FromSize);
-            json.WriteNumber("to", proof.ToSize);
-            WriteHashes(json, proof.Hashes);
-            json.WriteEndObject();
-        }, cancellationToken);
+        await JsonOutput.WriteAsync(context.Environment.Out, json => ProofJson.WriteConsistency(json, proof), cancellationToken);
         return ExitCodes.Ok;
     }
 }

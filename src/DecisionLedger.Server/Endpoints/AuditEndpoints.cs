@@ -1,5 +1,4 @@
 using System.Text.Json;
-using DecisionLedger.Hashing;
 using DecisionLedger.Merkle;
 using DecisionLedger.Server.Access;
 using DecisionLedger.Server.Auth;
@@ -48,15 +47,7 @@ internal static class AuditEndpoints
             return Problems.BadRequest(exception.Message);
         }
 
-        return JsonBody.Create(json =>
-        {
-            json.WriteStartObject();
-            json.WriteNumber("leafIndex", proof.LeafIndex);
-            json.WriteNumber("treeSize", proof.TreeSize);
-            json.WriteString("leafHash", proof.LeafHash.ToBase64());
-            WriteHashes(json, proof.Hashes);
-            json.WriteEndObject();
-        });
+        return JsonBody.Create(json => ProofJson.WriteInclusion(json, proof));
     }
 
     private static async Task<IResult> ConsistencyAsync(HttpContext context, CollectorLedger ledger)
@@ -78,14 +69,7 @@ internal static class AuditEndpoints
             return Problems.BadRequest(exception.Message);
         }
 
-        return JsonBody.Create(json =>
-        {
-            json.WriteStartObject();
-            json.WriteNumber("from", proof.FromSize);
-            json.WriteNumber("to", proof.ToSize);
-            WriteHashes(json, proof.Hashes);
-            json.WriteEndObject();
-        });
+        return JsonBody.Create(json => ProofJson.WriteConsistency(json, proof));
     }
 
     private static async Task<IResult> AccessLogAsync(HttpContext context, AccessLog accessLog)
@@ -109,16 +93,5 @@ internal static class AuditEndpoints
             json.WriteEndArray();
             json.WriteEndObject();
         });
-    }
-
-    private static void WriteHashes(Utf8JsonWriter json, IReadOnlyList<Sha256Hash> hashes)
-    {
-        json.WriteStartArray("hashes");
-        foreach (Sha256Hash hash in hashes)
-        {
-            json.WriteStringValue(hash.ToBase64());
-        }
-
-        json.WriteEndArray();
     }
 }

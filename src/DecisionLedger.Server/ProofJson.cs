@@ -1,0 +1,49 @@
+using System.Text.Json;
+using DecisionLedger.Hashing;
+using DecisionLedger.Merkle;
+
+namespace DecisionLedger.Server;
+
+/// <summary>The JSON shapes of proofs (DESIGN.md), shared by <c>dledger proof</c>, evidence bundles and the collector.</summary>
+public static class ProofJson
+{
+    /// <summary>Writes <c>{"leafIndex","treeSize","leafHash","hashes":[base64…]}</c>.</summary>
+    /// <param name="json">The writer.</param>
+    /// <param name="proof">The inclusion proof.</param>
+    public static void WriteInclusion(Utf8JsonWriter json, InclusionProof proof)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(proof);
+        json.WriteStartObject();
+        json.WriteNumber("leafIndex", proof.LeafIndex);
+        json.WriteNumber("treeSize", proof.TreeSize);
+        json.WriteString("leafHash", proof.LeafHash.ToBase64());
+        WriteHashes(json, proof.Hashes);
+        json.WriteEndObject();
+    }
+
+    /// <summary>Writes <c>{"from","to","hashes":[base64…]}</c>.</summary>
+    /// <param name="json">The writer.</param>
+    /// <param name="proof">The consistency proof.</param>
+    public static void WriteConsistency(Utf8JsonWriter json, ConsistencyProof proof)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(proof);
+        json.WriteStartObject();
+        json.WriteNumber("from", proof.FromSize);
+        json.WriteNumber("to", proof.ToSize);
+        WriteHashes(json, proof.Hashes);
+        json.WriteEndObject();
+    }
+
+    private static void WriteHashes(Utf8JsonWriter json, IReadOnlyList<Sha256Hash> hashes)
+    {
+        json.WriteStartArray("hashes");
+        foreach (Sha256Hash hash in hashes)
+        {
+            json.WriteStringValue(hash.ToBase64());
+        }
+
+        json.WriteEndArray();
+    }
+}
