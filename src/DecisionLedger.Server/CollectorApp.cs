@@ -1,4 +1,5 @@
 using DecisionLedger.Ledger;
+using DecisionLedger.Records;
 using DecisionLedger.Server.Access;
 using DecisionLedger.Server.Auth;
 using DecisionLedger.Server.Endpoints;
@@ -37,6 +38,9 @@ public static class CollectorApp
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(directory);
+
+        // One limit for a decision, whether it is a whole body or one line of a batch.
+        builder.Services.AddSingleton(new DecisionParser(new DecisionLimits { MaxPayloadBytes = (int)Math.Min(options.MaxDecisionBytes, int.MaxValue) }));
         builder.Services.AddSingleton(new ApiKeyStore(directory.Path, options.TimeProvider));
         builder.Services.AddSingleton(new AccessLog(directory.Path));
         builder.Services.AddSingleton<CollectorLedger>();

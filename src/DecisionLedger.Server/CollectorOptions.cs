@@ -9,7 +9,10 @@ public sealed class CollectorOptions
     /// <summary>The default largest <c>application/x-ndjson</c> body: 64 MiB (one batch).</summary>
     public const long DefaultMaxBatchBytes = 64L << 20;
 
-    /// <summary>The largest body of one decision; a larger one gets 413 and records nothing. Default 1 MiB.</summary>
+    /// <summary>
+    /// The largest decision: an <c>application/json</c> body over it gets 413 and records nothing; an NDJSON
+    /// line over it is refused as that line's error. Default 1 MiB.
+    /// </summary>
     public long MaxDecisionBytes { get; set; } = DefaultMaxDecisionBytes;
 
     /// <summary>The largest body of an NDJSON batch; a larger one gets 413 and records nothing. Default 64 MiB.</summary>

@@ -144,6 +144,51 @@ public sealed class IngestTests
     }
 
     [Fact]
+    public async Task PostNdjson_LineOverDecisionLimit_RefusesThatLineOnly()
+    {
+        await using RunningCollector collector = await RunningCollector.StartAsync();
+        await collector.StopServerAsync();
+        await collector.StartServerAsync(new CollectorOptions { MaxDecisionBytes = 400 });
+        string big = "{\"model\":{\"name\":\"m\",\"version\":\"1\"},\"input\":{\"blob\":\"" + new string('x', 500) + "\"},\"output\":{}}";
+
+        using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Ndjson(Some.Decision(1) + "\n" + big + "\n"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using JsonDocument result = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Single(result.RootElement.GetProperty("receipts").EnumerateArray());
+        Assert.Equal(2, Assert.Single(result.RootElement.GetProperty("errors").EnumerateArray()).GetProperty("line").GetInt64());
+    }
+
+    [Fact]
+    public async Task PostJson_ManyConcurrentClients_EveryReceiptDistinctAndVerified()
+    {
+        await using RunningCollector collector = await RunningCollector.StartAsync();
+        var tasks = Enumerable.Range(0, 8).Select(async client =>
+        {
+            var seqs = new List<long>();
+            for (int i = 0; i < 20; i++)
+            {
+                using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.Decision((client * 100) + i)));
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                using JsonDocument receipt = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                seqs.Add(receipt.RootElement.GetProperty("seq").GetInt64());
+            }
+
+            return seqs;
+        });
+        long[] all = [.. (await Task.WhenAll(tasks)).SelectMany(s => s).Order()];
+        await collector.StopServerAsync();
+
+        Assert.Equal(Enumerable.Range(RunningCollector.SeedCount, 160).Select(i => (long)i), all);
+        LedgerDirectory ledger = LedgerDirectory.Open(collector.LedgerPath);
+        await using var store = new SqliteLedgerStore(ledger.DatabasePath);
+        await store.OpenAsync();
+        VerificationReport report = await new LedgerVerifier().VerifyAsync(store, ledger.Signer.Verifier, ledger.Config.Origin);
+        Assert.True(report.Passed, report.FirstFinding?.Detail);
+        Assert.Equal(RunningCollector.SeedCount + 160, report.TreeSize);
+    }
+
+    [Fact]
     public async Task Receipts_AfterShutdown_MatchVerifiedLedger()
     {
         await using RunningCollector collector = await RunningCollector.StartAsync();

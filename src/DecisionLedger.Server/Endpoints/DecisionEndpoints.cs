@@ -27,7 +27,7 @@ internal static class DecisionEndpoints
         routes.MapGet("/v1/decisions/{requestId}", ShowAsync).RequirePermission(ApiPermission.Read);
     }
 
-    private static async Task<IResult> PostAsync(HttpContext context, CollectorLedger ledger, CollectorOptions options)
+    private static async Task<IResult> PostAsync(HttpContext context, CollectorLedger ledger, CollectorOptions options, DecisionParser parser)
     {
         string? contentType = context.Request.ContentType;
         string? mediaType = MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? parsed) ? parsed.MediaType.Value : null;
@@ -58,16 +58,16 @@ internal static class DecisionEndpoints
             return Problems.Unavailable("recorder: not started or shutting down; retry shortly (see /readyz).");
         }
 
-        return batch ? await RecordBatchAsync(context, recorder, body).ConfigureAwait(false) : await RecordOneAsync(recorder, body).ConfigureAwait(false);
+        return batch ? await RecordBatchAsync(context, recorder, parser, body).ConfigureAwait(false) : await RecordOneAsync(recorder, parser, body).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> RecordOneAsync(IDecisionRecorder recorder, byte[] body)
+    private static async Task<IResult> RecordOneAsync(IDecisionRecorder recorder, DecisionParser parser, byte[] body)
     {
         RecordReceipt receipt;
         try
         {
             // Once accepted, the decision is recorded even if the client goes away.
-            receipt = await recorder.RecordAsync(DecisionParser.Default.Parse(body), CancellationToken.None).ConfigureAwait(false);
+            receipt = await recorder.RecordAsync(parser.Parse(body), CancellationToken.None).ConfigureAwait(false);
         }
         catch (DecisionValidationException exception)
         {
@@ -93,7 +93,7 @@ internal static class DecisionEndpoints
     /// Records every valid line and reports every invalid one: 200 with receipts and errors when at
     /// least one line was recorded, 400 (problem details with the errors) when none was.
     /// </summary>
-    private static async Task<IResult> RecordBatchAsync(HttpContext context, IDecisionRecorder recorder, byte[] body)
+    private static async Task<IResult> RecordBatchAsync(HttpContext context, IDecisionRecorder recorder, DecisionParser parser, byte[] body)
     {
         var errors = new List<LineError>();
         var pending = new List<(long Line, Task<RecordReceipt> Receipt)>();
@@ -118,7 +118,7 @@ internal static class DecisionEndpoints
             Decision decision;
             try
             {
-                decision = DecisionParser.Default.Parse(line);
+                decision = parser.Parse(line);
             }
             catch (DecisionValidationException exception)
             {
