@@ -4,7 +4,7 @@ using DecisionLedger.Merkle;
 
 namespace DecisionLedger.Server;
 
-/// <summary>The JSON shapes of proofs (DESIGN.md), shared by <c>dledger proof</c>, evidence bundles and the collector.</summary>
+/// <summary>The JSON shapes of proofs (DESIGN.md) and query pages, shared by <c>dledger</c>, evidence bundles and the collector.</summary>
 public static class ProofJson
 {
     /// <summary>Writes <c>{"leafIndex","treeSize","leafHash","hashes":[base64…]}</c>.</summary>
@@ -33,6 +33,35 @@ public static class ProofJson
         json.WriteNumber("from", proof.FromSize);
         json.WriteNumber("to", proof.ToSize);
         WriteHashes(json, proof.Hashes);
+        json.WriteEndObject();
+    }
+
+    /// <summary>Writes a page of query results: <c>{"entries":[canonical entry…],"nextCursor":seq|null}</c>.</summary>
+    /// <param name="json">The writer.</param>
+    /// <param name="entries">The entries, newest first; their canonical bytes are written as they are.</param>
+    /// <param name="nextCursor">The <c>beforeSeq</c> of the next page, or null on the last page.</param>
+    public static void WriteQueryPage(Utf8JsonWriter json, IEnumerable<Storage.StoredEntry> entries, long? nextCursor)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(entries);
+        json.WriteStartObject();
+        json.WriteStartArray("entries");
+        foreach (Storage.StoredEntry entry in entries)
+        {
+            // Stored bytes are canonical JSON already; validating them again would double the cost.
+            json.WriteRawValue(entry.CanonicalBytes, skipInputValidation: true);
+        }
+
+        json.WriteEndArray();
+        if (nextCursor is { } cursor)
+        {
+            json.WriteNumber("nextCursor", cursor);
+        }
+        else
+        {
+            json.WriteNull("nextCursor");
+        }
+
         json.WriteEndObject();
     }
 

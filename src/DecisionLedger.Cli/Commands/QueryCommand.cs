@@ -58,27 +58,7 @@ internal sealed class QueryCommand(CommandContext context)
 
         if (context.Json(parsed))
         {
-            await JsonOutput.WriteAsync(context.Environment.Out, json =>
-            {
-                json.WriteStartObject();
-                json.WriteStartArray("entries");
-                foreach (StoredEntry entry in entries)
-                {
-                    json.WriteRawValue(entry.CanonicalBytes, skipInputValidation: false);
-                }
-
-                json.WriteEndArray();
-                if (nextCursor is { } cursor)
-                {
-                    json.WriteNumber("nextCursor", cursor);
-                }
-                else
-                {
-                    json.WriteNull("nextCursor");
-                }
-
-                json.WriteEndObject();
-            }, cancellationToken);
+            await JsonOutput.WriteAsync(context.Environment.Out, json => DecisionLedger.Server.ProofJson.WriteQueryPage(json, entries, nextCursor), cancellationToken);
             return ExitCodes.Ok;
         }
 

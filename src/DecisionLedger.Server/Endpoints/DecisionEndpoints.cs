@@ -242,27 +242,7 @@ internal static class DecisionEndpoints
             await LogAsync(context, accessLog, options, QueryRoute, entries).ConfigureAwait(false);
         }
 
-        return JsonBody.Create(json =>
-        {
-            json.WriteStartObject();
-            json.WriteStartArray("entries");
-            foreach (StoredEntry entry in entries)
-            {
-                json.WriteRawValue(entry.CanonicalBytes, skipInputValidation: true);
-            }
-
-            json.WriteEndArray();
-            if (nextCursor is { } cursor)
-            {
-                json.WriteNumber("nextCursor", cursor);
-            }
-            else
-            {
-                json.WriteNull("nextCursor");
-            }
-
-            json.WriteEndObject();
-        });
+        return JsonBody.Create(json => ProofJson.WriteQueryPage(json, entries, nextCursor));
     }
 
     private static async Task<IResult> ShowAsync(string requestId, HttpContext context, CollectorLedger ledger, CollectorOptions options, AccessLog accessLog)

@@ -600,7 +600,16 @@ internal sealed class RedactionWalker
         return best;
     }
 
-    private int StepMember(int start, int count, JsonProperty property)
+    private int StepMember(int start, int count, JsonProperty property) => Step(start, count, new MemberMatcher(property));
+
+    private int StepName(int start, int count, string name) => Step(start, count, new NameMatcher(name));
+
+    private int StepIndex(int start, int count, int index) => Step(start, count, new IndexMatcher(index));
+
+    // Advances every live selector state by one step of the document; a struct matcher keeps
+    // the per-member walk free of delegate allocations.
+    private int Step<TMatcher>(int start, int count, TMatcher matcher)
+        where TMatcher : struct, ISegmentMatcher
     {
         int from = _top;
         for (int i = start; i < start + count; i++)
@@ -614,7 +623,7 @@ internal sealed class RedactionWalker
             }
 
             PathSegment segment = segments[next];
-            if (segment.MatchesMember(property))
+            if (matcher.Matches(segment))
             {
                 PushUnique((rule << 8) | (next + 1), from);
             }
@@ -628,59 +637,23 @@ internal sealed class RedactionWalker
         return _top - from;
     }
 
-    private int StepName(int start, int count, string name)
+    private interface ISegmentMatcher
     {
-        int from = _top;
-        for (int i = start; i < start + count; i++)
-        {
-            int rule = _states[i] >> 8;
-            int next = _states[i] & 0xFF;
-            PathSegment[] segments = _profile.Selectors[rule].Segments;
-            if (next == segments.Length)
-            {
-                continue;
-            }
-
-            PathSegment segment = segments[next];
-            if (segment.MatchesMember(name))
-            {
-                PushUnique((rule << 8) | (next + 1), from);
-            }
-
-            if (segment.Recursive)
-            {
-                PushUnique(_states[i], from);
-            }
-        }
-
-        return _top - from;
+        bool Matches(PathSegment segment);
     }
 
-    private int StepIndex(int start, int count, int index)
+    private readonly struct MemberMatcher(JsonProperty property) : ISegmentMatcher
     {
-        int from = _top;
-        for (int i = start; i < start + count; i++)
-        {
-            int rule = _states[i] >> 8;
-            int next = _states[i] & 0xFF;
-            PathSegment[] segments = _profile.Selectors[rule].Segments;
-            if (next == segments.Length)
-            {
-                continue;
-            }
+        public bool Matches(PathSegment segment) => segment.MatchesMember(property);
+    }
 
-            PathSegment segment = segments[next];
-            if (segment.MatchesIndex(index))
-            {
-                PushUnique((rule << 8) | (next + 1), from);
-            }
+    private readonly struct NameMatcher(string name) : ISegmentMatcher
+    {
+        public bool Matches(PathSegment segment) => segment.MatchesMember(name);
+    }
 
-            if (segment.Recursive)
-            {
-                PushUnique(_states[i], from);
-            }
-        }
-
-        return _top - from;
+    private readonly struct IndexMatcher(int index) : ISegmentMatcher
+    {
+        public bool Matches(PathSegment segment) => segment.MatchesIndex(index);
     }
 }
