@@ -66,20 +66,9 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
             CaptureLog.LedgerCreated(_logger, ledger.Path, ledger.Config.Origin);
         }
 
-        LedgerOptions configured = options.Recorder;
-        var recorderOptions = new LedgerOptions
-        {
-            Origin = ledger.Config.Origin,
-            QueueCapacity = configured.QueueCapacity,
-            QueueFullPolicy = configured.QueueFullPolicy,
-            MaxBatchSize = configured.MaxBatchSize,
-            CheckpointEveryEntries = configured.CheckpointEveryEntries,
-            CheckpointInterval = configured.CheckpointInterval,
-            MaxAppendAttempts = configured.MaxAppendAttempts,
-            AppendRetryDelay = configured.AppendRetryDelay,
-            EncryptInputs = configured.EncryptInputs || ledger.Config.EncryptInputs,
-            MasterKey = configured.MasterKey,
-        };
+        LedgerOptions recorderOptions = options.Recorder.Clone();
+        recorderOptions.Origin = ledger.Config.Origin;
+        recorderOptions.EncryptInputs |= ledger.Config.EncryptInputs;
 
         var store = new SqliteLedgerStore(ledger.DatabasePath);
         try

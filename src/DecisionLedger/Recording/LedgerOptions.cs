@@ -46,6 +46,9 @@ public sealed class LedgerOptions
     /// </summary>
     public MasterKey? MasterKey { get; set; }
 
+    /// <summary>Returns a copy, so a host can adjust one ledger's options without touching shared configuration.</summary>
+    public LedgerOptions Clone() => (LedgerOptions)MemberwiseClone();
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
