@@ -25,7 +25,7 @@ public sealed class TamperTests
     }
 
     [Fact]
-    public async Task Verify_BodiesSwapped_ExitsOneNamingFirstSeq()
+    public async Task Verify_BodiesSwapped_ExitsOneNamingFirstSeqAndReordered()
     {
         CliResult result = await TamperAsync("""
             CREATE TEMP TABLE b AS SELECT seq, body, leaf_hash FROM entries WHERE seq IN (4, 5);
@@ -33,7 +33,7 @@ public sealed class TamperTests
             UPDATE entries SET body = (SELECT body FROM b WHERE seq = 4), leaf_hash = (SELECT leaf_hash FROM b WHERE seq = 4) WHERE seq = 5;
             """);
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Contains("first bad seq 4", result.Out, StringComparison.Ordinal);
+        Assert.Contains("first bad seq 4: entries-reordered", result.Out, StringComparison.Ordinal);
     }
 
     [Fact]
