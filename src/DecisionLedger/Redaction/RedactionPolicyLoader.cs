@@ -28,17 +28,10 @@ public static class RedactionPolicyLoader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new RedactionPolicyException(path, "cannot read the policy file: " + e.Message, e);
+            throw CannotRead(path, e);
         }
 
-        try
-        {
-            return Parse(json);
-        }
-        catch (RedactionPolicyException e)
-        {
-            throw new RedactionPolicyException($"{path}: {e.Location}", e.Reason, e);
-        }
+        return ParseFile(path, json);
     }
 
     /// <summary>Reads and validates the policy file at <paramref name="path"/>, asynchronously.</summary>
@@ -56,9 +49,18 @@ public static class RedactionPolicyLoader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new RedactionPolicyException(path, "cannot read the policy file: " + e.Message, e);
+            throw CannotRead(path, e);
         }
 
+        return ParseFile(path, json);
+    }
+
+    private static RedactionPolicyException CannotRead(string path, Exception e) =>
+        new(path, "cannot read the policy file: " + e.Message, e);
+
+    // Errors from Parse name the rule; prefix the file so the message says where to look.
+    private static RedactionPolicy ParseFile(string path, string json)
+    {
         try
         {
             return Parse(json);
