@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs and starts the real servers the test suite uses, on loopback, and exports where they are.
+# Source it (`. .ci/services.sh`) so the DLEDGER_TEST_* variables reach `dotnet test`; CI does.
+# Idempotent: a second run finds everything installed and running.
+#
+#   DLEDGER_TEST_POSTGRES        owner connection string (CREATEDB, CREATEROLE; tests make their own databases)
+#   DLEDGER_TEST_PG_BINDIR       PostgreSQL's server binaries (initdb, pg_ctl) for tests that run a private cluster
+#   DLEDGER_TEST_REDIS           host:port of a Redis with appendonly yes, appendfsync always
+#   DLEDGER_TEST_REDIS_SERVER    redis-server binary, for tests that run (and kill) their own Redis
+#   DLEDGER_TEST_CHROMIUM        Debian's chromium, for the dashboard's browser test
+
+_dl_need=()
+command -v pg_ctlcluster >/dev/null || _dl_need+=(postgresql)
+command -v redis-server >/dev/null || _dl_need+=(redis-server)
+command -v chromium >/dev/null || _dl_need+=(chromium)
+command -v node >/dev/null || _dl_need+=(nodejs npm)
+if [ ${#_dl_need[@]} -gt 0 ]; then
+  echo "services: installing ${_dl_need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2 && apt-get install -y -qq "${_dl_need[@]}" >&2
+fi
+
+# PostgreSQL: Debian's cluster, started without systemd.
+_dl_pgver=$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -1)
+if [ -n "$_dl_pgver" ]; then
+  pg_lsclusters -h 2>/dev/null | grep -q . || pg_createcluster "$_dl_pgver" main >&2
+  _dl_cluster=$(pg_lsclusters -h | awk 'NR==1 {print $1" "$2}')
+  pg_lsclusters -h | awk 'NR==1 {print $4}' | grep -q online || pg_ctlcluster $_dl_cluster start >&2
+  _dl_port=$(pg_lsclusters -h | awk 'NR==1 {print $3}')
+  for _ in $(seq 1 30); do runuser -u postgres -- psql -p "$_dl_port" -Atqc 'select 1' >/dev/null 2>&1 && break; sleep 1; done
+  runuser -u postgres -- psql -p "$_dl_port" -v ON_ERROR_STOP=1 -qc "
+    DO \$\$ BEGIN
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'dledger_owner') THEN
+        CREATE ROLE dledger_owner LOGIN CREATEDB CREATEROLE PASSWORD 'dledger_owner';
+      END IF;
+    END \$\$;" >&2
+  export DLEDGER_TEST_POSTGRES="Host=127.0.0.1;Port=$_dl_port;Username=dledger_owner;Password=dledger_owner;Database=postgres"
+  export DLEDGER_TEST_PG_BINDIR="/usr/lib/postgresql/$_dl_pgver/bin"
+fi
+
+# Redis: every write fsynced before it is acknowledged (appendfsync always): a 202 from a
+# collector means the decision is on disk in Redis, not only in its memory.
+if command -v redis-server >/dev/null; then
+  _dl_redis_dir=/var/lib/dledger-test-redis
+  mkdir -p "$_dl_redis_dir"
+  if ! redis-cli -p 6390 ping >/dev/null 2>&1; then
+    redis-server --port 6390 --bind 127.0.0.1 --dir "$_dl_redis_dir" --appendonly yes --appendfsync always \
+      --save '' --daemonize yes --logfile "$_dl_redis_dir/redis.log" >&2
+    for _ in $(seq 1 30); do redis-cli -p 6390 ping >/dev/null 2>&1 && break; sleep 0.2; done
+  fi
+  export DLEDGER_TEST_REDIS="127.0.0.1:6390"
+  export DLEDGER_TEST_REDIS_SERVER="$(command -v redis-server)"
+fi
+
+command -v chromium >/dev/null && export DLEDGER_TEST_CHROMIUM="$(command -v chromium)"
+unset _dl_need _dl_pgver _dl_cluster _dl_port _dl_redis_dir
