@@ -45,6 +45,7 @@ public static class CollectorApp
         builder.Services.AddSingleton(new AccessLog(directory.Path));
         builder.Services.AddSingleton<CollectorLedger>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CollectorLedger>());
+        CaptureSetup.AddServices(builder.Services, options);
         configure?.Invoke(builder);
 
         WebApplication app = builder.Build();
@@ -52,6 +53,7 @@ public static class CollectorApp
         app.UseStatusCodePages();
         DecisionEndpoints.Map(app);
         AuditEndpoints.Map(app);
+        CaptureSetup.Map(app);
         return app;
     }
 }

@@ -21,6 +21,21 @@ public sealed class CollectorOptions
     /// <summary>The largest page of <c>GET /v1/decisions</c>. Default 1,000.</summary>
     public int MaxQueryLimit { get; set; } = 1000;
 
+    /// <summary>
+    /// How long a KServe CloudEvent half waits for its partner (same <c>ce-id</c>) before it is recorded
+    /// alone, with <c>metadata.missingHalf</c>. Default 30 seconds.
+    /// </summary>
+    public TimeSpan CloudEventPairTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most CloudEvent halves held waiting for their partner; one more gets 503. Default 10,000.</summary>
+    public int MaxPendingCloudEvents { get; set; } = 10_000;
+
+    /// <summary>
+    /// The model version of a CloudEvents decision whose response does not name one (<c>model_version</c> of the
+    /// Open Inference Protocol); KServe's logger sends no version attribute. Default <c>unknown</c>.
+    /// </summary>
+    public string CloudEventModelVersion { get; set; } = "unknown";
+
     /// <summary>The clock of timestamps, checkpoints and the access log. Default the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -14,31 +14,44 @@ internal static class ApiKeyEndpointFilter
     /// <summary>The header that carries a key when <c>Authorization</c> is not used.</summary>
     public const string ApiKeyHeader = "X-Api-Key";
 
-    /// <summary>Adds the check to <paramref name="builder"/>; the handler finds the caller with <see cref="Caller"/>.</summary>
+    /// <summary>
+    /// Adds the check to <paramref name="builder"/>, and <see cref="RequiredPermission"/> metadata for the
+    /// OpenAPI document; the handler finds the caller with <see cref="Caller"/>.
+    /// </summary>
     public static TBuilder RequirePermission<TBuilder>(this TBuilder builder, ApiPermission permission)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.WithMetadata(new RequiredPermission(permission)).AddEndpointFilter(async (context, next) =>
+            Authorize(context.HttpContext, permission) ?? await next(context).ConfigureAwait(false));
+
+    /// <summary>
+    /// Middleware doing the same check, for endpoints that are not route handlers (endpoint filters do not
+    /// run on them), such as the Prometheus scraping endpoint.
+    /// </summary>
+    public static Func<HttpContext, RequestDelegate, Task> Middleware(ApiPermission permission) =>
+        (context, next) => Authorize(context, permission) is { } refusal ? refusal.ExecuteAsync(context) : next(context);
+
+    /// <summary>Null when the request's key grants <paramref name="permission"/> (the caller is then stored for <see cref="Caller"/>); otherwise the 401 or 403 to answer.</summary>
+    public static IResult? Authorize(HttpContext http, ApiPermission permission)
+    {
+        ApiKeyStore keys = http.RequestServices.GetRequiredService<ApiKeyStore>();
+        string? key = ReadKey(http.Request);
+        ApiCaller? caller = keys.Authenticate(key);
+        if (caller is null)
         {
-            HttpContext http = context.HttpContext;
-            ApiKeyStore keys = http.RequestServices.GetRequiredService<ApiKeyStore>();
-            string? key = ReadKey(http.Request);
-            ApiCaller? caller = keys.Authenticate(key);
-            if (caller is null)
-            {
-                CollectorLog.Unauthorized(Logger(http), http.Request.Method, http.Request.Path, ApiKeyStore.IdOf(key));
-                http.Response.Headers.WWWAuthenticate = "Bearer";
-                return Problems.Unauthorized();
-            }
+            CollectorLog.Unauthorized(Logger(http), http.Request.Method, http.Request.Path, ApiKeyStore.IdOf(key));
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return Problems.Unauthorized();
+        }
 
-            if (!ApiKeyRoles.Allows(caller.Role, permission))
-            {
-                CollectorLog.Forbidden(Logger(http), http.Request.Method, http.Request.Path, caller.KeyId, ApiKeyRoles.Name(caller.Role));
-                return Problems.Forbidden(ApiKeyRoles.Name(caller.Role), Describe(permission));
-            }
+        if (!ApiKeyRoles.Allows(caller.Role, permission))
+        {
+            CollectorLog.Forbidden(Logger(http), http.Request.Method, http.Request.Path, caller.KeyId, ApiKeyRoles.Name(caller.Role));
+            return Problems.Forbidden(ApiKeyRoles.Name(caller.Role), Describe(permission));
+        }
 
-            http.Items[typeof(ApiCaller)] = caller;
-            return await next(context).ConfigureAwait(false);
-        });
+        http.Items[typeof(ApiCaller)] = caller;
+        return null;
+    }
 
     /// <summary>The caller the filter authenticated.</summary>
     public static ApiCaller Caller(HttpContext context) =>
@@ -64,6 +77,7 @@ internal static class ApiKeyEndpointFilter
     {
         ApiPermission.Ingest => "record decisions (needs ingest or admin)",
         ApiPermission.Read => "read decisions (needs reader, auditor or admin)",
+        ApiPermission.Status => "read the collector's status (needs any role)",
         _ => "read checkpoints, proofs or the access log (needs auditor or admin)",
     };
 }

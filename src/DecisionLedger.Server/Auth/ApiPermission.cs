@@ -9,7 +9,7 @@ public enum ApiPermission
     /// <summary>Read decisions: reader, auditor and admin.</summary>
     Read,
 
-    /// <summary>Any valid key: <c>/readyz</c>.</summary>
+    /// <summary>Any valid key: <c>/readyz</c>, <c>/metrics</c>, <c>/openapi/v1.json</c>.</summary>
     Status,
 
     /// <summary>Checkpoints, proofs and the access log: auditor and admin.</summary>

@@ -27,6 +27,15 @@ internal static class Problems
             statusCode: StatusCodes.Status415UnsupportedMediaType,
             title: "Unsupported media type.");
 
+    public static IResult UnsupportedCloudEventBatch() =>
+        Results.Problem(
+            "Content-Type: 'application/cloudevents-batch+json' (batched mode) is not accepted; send one event per request, binary mode (ce-* headers, the inference body as the body) as KServe's logger does, or structured mode (application/cloudevents+json).",
+            statusCode: StatusCodes.Status415UnsupportedMediaType,
+            title: "Unsupported media type.");
+
+    public static IResult Conflict(string title, string detail, IDictionary<string, object?>? extensions) =>
+        Results.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: title, extensions: extensions);
+
     public static IResult Unavailable(string detail) =>
         Results.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The collector cannot record right now.");
 

@@ -19,4 +19,16 @@ internal static partial class CollectorLog
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Batch from key {KeyId}: {Recorded} line(s) recorded, {Failed} refused; first refused line {Line}: {Path}: {Problem}")]
     public static partial void BatchErrors(ILogger logger, string keyId, int recorded, int failed, long line, string path, string problem);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "CloudEvent {CeId}: recorded alone as seq {Seq}; its {Missing} did not arrive ({Reason})")]
+    public static partial void HalfRecordedAlone(ILogger logger, string ceId, string missing, string reason, long seq);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "CloudEvent {CeId}: not recorded alone, the ledger already holds this request id")]
+    public static partial void HalfAlreadyRecorded(ILogger logger, string ceId);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Error, Message = "CloudEvent {CeId}: could not be recorded alone (its {Missing} never arrived)")]
+    public static partial void HalfNotRecorded(ILogger logger, Exception exception, string ceId, string missing);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "CloudEvent refused from key {KeyId}: {Field}: {Problem}")]
+    public static partial void CloudEventRefused(ILogger logger, string keyId, string field, string problem);
 }

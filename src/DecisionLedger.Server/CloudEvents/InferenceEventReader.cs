@@ -1,0 +1,278 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace DecisionLedger.Server.CloudEvents;
+
+/// <summary>
+/// Reads a KServe inference logger event from an HTTP request: binary mode (attributes in <c>ce-*</c>
+/// headers, the inference body as the request body), or structured mode (<c>application/cloudevents+json</c>).
+/// </summary>
+internal static class InferenceEventReader
+{
+    private const string TypeFix = "send '" + KServeCloudEvents.RequestType + "' or '" + KServeCloudEvents.ResponseType + "'";
+
+    /// <summary>True when the request is a structured-mode event (<c>application/cloudevents+json</c>).</summary>
+    /// <exception cref="CloudEventFormatException">The request is a batch (<c>application/cloudevents-batch+json</c>), which is not supported.</exception>
+    public static bool IsStructured(HttpRequest request)
+    {
+        string? mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out MediaTypeHeaderValue? parsed) ? parsed.MediaType.Value : null;
+        return string.Equals(mediaType, KServeCloudEvents.StructuredMediaType, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>True when the request is a batch of events, which the collector refuses with 415.</summary>
+    public static bool IsBatch(HttpRequest request) =>
+        MediaTypeHeaderValue.TryParse(request.ContentType, out MediaTypeHeaderValue? parsed)
+        && string.Equals(parsed.MediaType.Value, KServeCloudEvents.BatchMediaType, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Reads a binary-mode event: attributes from the headers, <paramref name="body"/> as its data.</summary>
+    /// <exception cref="CloudEventFormatException">A header is missing or invalid, or the body is not what its Content-Type says.</exception>
+    public static InferenceEvent ReadBinary(IHeaderDictionary headers, string? contentType, byte[] body)
+    {
+        string Required(string attribute, string fix) =>
+            Optional(attribute) is { Length: > 0 } value
+                ? value
+                : throw new CloudEventFormatException(KServeCloudEvents.Header(attribute), "missing or empty", fix);
+
+        string? Optional(string attribute)
+        {
+            string? value = headers[KServeCloudEvents.Header(attribute)];
+            return value is null ? null : Unescape(KServeCloudEvents.Header(attribute), value.Trim());
+        }
+
+        string? traceparent = Optional(KServeCloudEvents.TraceparentAttribute) ?? NullIfEmpty(headers[KServeCloudEvents.TraceparentAttribute]);
+        return Build(
+            header: KServeCloudEvents.Header,
+            Required(KServeCloudEvents.SpecVersionAttribute, "send 'ce-specversion: 1.0' (binary-mode CloudEvents)"),
+            Required(KServeCloudEvents.IdAttribute, "send the event id; KServe sends the inference's id, the same for request and response"),
+            Required(KServeCloudEvents.SourceAttribute, "send the event source, e.g. http://localhost:9081/"),
+            Required(KServeCloudEvents.TypeAttribute, TypeFix),
+            Optional(KServeCloudEvents.TimeAttribute),
+            Required(KServeCloudEvents.ServiceAttribute, "send the InferenceService name; it is the model name of the decision"),
+            Optional(KServeCloudEvents.NamespaceAttribute),
+            Optional(KServeCloudEvents.ComponentAttribute),
+            Optional(KServeCloudEvents.EndpointAttribute),
+            traceparent,
+            Optional(KServeCloudEvents.MetadataAttribute),
+            Optional(KServeCloudEvents.AnnotationsAttribute),
+            contentType,
+            body);
+    }
+
+    /// <summary>Reads a structured-mode event: one JSON object with the attributes as members and the data in <c>data</c> or <c>data_base64</c>.</summary>
+    /// <exception cref="CloudEventFormatException">A member is missing or invalid, or the body is not a JSON object.</exception>
+    public static InferenceEvent ReadStructured(byte[] body)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException exception)
+        {
+            throw new CloudEventFormatException("body", "not valid JSON (" + exception.Message + ")", "send one CloudEvent as a JSON object (application/cloudevents+json)");
+        }
+
+        using (document)
+        {
+            JsonElement root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new CloudEventFormatException("body", "not a JSON object", "send one CloudEvent as a JSON object (application/cloudevents+json)");
+            }
+
+            string? Member(string name)
+            {
+                if (!root.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+                {
+                    return null;
+                }
+
+                return value.ValueKind == JsonValueKind.String
+                    ? value.GetString()
+                    : throw new CloudEventFormatException(name, "not a string", "send the attribute as a JSON string");
+            }
+
+            string Required(string name, string fix) =>
+                Member(name) is { Length: > 0 } value ? value : throw new CloudEventFormatException(name, "missing or empty", fix);
+
+            byte[] data;
+            string? contentType = Member("datacontenttype");
+            if (root.TryGetProperty("data_base64", out JsonElement base64) && base64.ValueKind != JsonValueKind.Null)
+            {
+                data = base64.ValueKind == JsonValueKind.String && base64.TryGetBytesFromBase64(out byte[]? bytes)
+                    ? bytes
+                    : throw new CloudEventFormatException("data_base64", "not a base64 string", "send the data as standard base64, or as JSON in 'data'");
+            }
+            else if (root.TryGetProperty("data", out JsonElement json) && json.ValueKind != JsonValueKind.Null)
+            {
+                // JSON data is the inference body itself; a string is text data.
+                data = json.ValueKind == JsonValueKind.String ? Encoding.UTF8.GetBytes(json.GetString()!) : Encoding.UTF8.GetBytes(json.GetRawText());
+                contentType ??= json.ValueKind == JsonValueKind.String ? "text/plain" : "application/json";
+            }
+            else
+            {
+                data = [];
+            }
+
+            return Build(
+                header: name => name,
+                Required(KServeCloudEvents.SpecVersionAttribute, "send \"specversion\": \"1.0\""),
+                Required(KServeCloudEvents.IdAttribute, "send the event id; KServe sends the inference's id, the same for request and response"),
+                Required(KServeCloudEvents.SourceAttribute, "send the event source, e.g. http://localhost:9081/"),
+                Required(KServeCloudEvents.TypeAttribute, TypeFix),
+                Member(KServeCloudEvents.TimeAttribute),
+                Required(KServeCloudEvents.ServiceAttribute, "send the InferenceService name; it is the model name of the decision"),
+                Member(KServeCloudEvents.NamespaceAttribute),
+                Member(KServeCloudEvents.ComponentAttribute),
+                Member(KServeCloudEvents.EndpointAttribute),
+                Member(KServeCloudEvents.TraceparentAttribute),
+                Member(KServeCloudEvents.MetadataAttribute),
+                Member(KServeCloudEvents.AnnotationsAttribute),
+                contentType,
+                data);
+        }
+    }
+
+    private static InferenceEvent Build(
+        Func<string, string> header,
+        string specVersion,
+        string id,
+        string source,
+        string type,
+        string? time,
+        string service,
+        string? ns,
+        string? component,
+        string? endpoint,
+        string? traceparent,
+        string? metadata,
+        string? annotations,
+        string? contentType,
+        byte[] data)
+    {
+        if (!string.Equals(specVersion, KServeCloudEvents.SpecVersion, StringComparison.Ordinal))
+        {
+            throw new CloudEventFormatException(header(KServeCloudEvents.SpecVersionAttribute), $"'{specVersion}' is not supported", "send CloudEvents 1.0");
+        }
+
+        InferenceEventKind kind = type switch
+        {
+            KServeCloudEvents.RequestType => InferenceEventKind.Request,
+            KServeCloudEvents.ResponseType => InferenceEventKind.Response,
+            _ => throw new CloudEventFormatException(header(KServeCloudEvents.TypeAttribute), $"'{type}' is not a KServe inference event", TypeFix),
+        };
+
+        if (id.Length > Records.DecisionLimits.DefaultMaxRequestIdLength || id.Any(char.IsControl))
+        {
+            throw new CloudEventFormatException(header(KServeCloudEvents.IdAttribute), $"longer than {Records.DecisionLimits.DefaultMaxRequestIdLength} characters or holds control characters", "send a shorter printable id (it becomes the decision's requestId)");
+        }
+
+        DateTimeOffset? parsedTime = null;
+        if (!string.IsNullOrEmpty(time))
+        {
+            parsedTime = DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset value) && time.Contains('T', StringComparison.OrdinalIgnoreCase)
+                ? value
+                : throw new CloudEventFormatException(header(KServeCloudEvents.TimeAttribute), $"'{time}' is not an RFC 3339 timestamp", "send e.g. 2026-11-23T12:00:00.123456789Z");
+        }
+
+        return new InferenceEvent(
+            id,
+            kind,
+            source,
+            parsedTime,
+            service,
+            NullIfEmpty(ns),
+            NullIfEmpty(component),
+            NullIfEmpty(endpoint),
+            NullIfEmpty(traceparent),
+            JsonObjectOrNull(header(KServeCloudEvents.MetadataAttribute), metadata),
+            JsonObjectOrNull(header(KServeCloudEvents.AnnotationsAttribute), annotations),
+            Body(contentType, data),
+            data);
+    }
+
+    /// <summary>The inference body as a JSON object; anything else is kept whole as <c>{"datacontenttype","data_base64"}</c>.</summary>
+    private static JsonElement Body(string? contentType, byte[] data)
+    {
+        string? mediaType = MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? parsed) ? parsed.MediaType.Value : null;
+        bool declaredJson = mediaType is not null
+            && (string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(data);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                return document.RootElement.Clone();
+            }
+        }
+        catch (JsonException exception) when (declaredJson)
+        {
+            throw new CloudEventFormatException("body", $"not valid JSON although Content-Type is '{contentType}' ({exception.Message})", "send the inference body as JSON, or the Content-Type it really has");
+        }
+        catch (JsonException)
+        {
+            // Not JSON and not declared JSON (KServe forwards the model request's own Content-Type): kept as bytes below.
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(data.Length + 64);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            if (contentType is not null)
+            {
+                writer.WriteString("datacontenttype", contentType);
+            }
+
+            writer.WriteBase64String("data_base64", data);
+            writer.WriteEndObject();
+        }
+
+        using JsonDocument wrapped = JsonDocument.Parse(buffer.WrittenMemory);
+        return wrapped.RootElement.Clone();
+    }
+
+    private static JsonElement? JsonObjectOrNull(string field, string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text is "null" or "{}")
+        {
+            return null;
+        }
+
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(text);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                return document.RootElement.Clone();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        throw new CloudEventFormatException(field, "not a JSON object", "send a JSON object (KServe sends the logged request headers as {\"Name\":[\"value\"]}), or omit it");
+    }
+
+    /// <summary>Binary-mode header values are percent-encoded (CloudEvents HTTP binding 3.1.3.2).</summary>
+    private static string Unescape(string header, string value)
+    {
+        if (!value.Contains('%', StringComparison.Ordinal))
+        {
+            return value;
+        }
+
+        try
+        {
+            return Uri.UnescapeDataString(value);
+        }
+        catch (UriFormatException)
+        {
+            throw new CloudEventFormatException(header, "bad percent-encoding", "percent-encode as UTF-8 (%XX)");
+        }
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}
