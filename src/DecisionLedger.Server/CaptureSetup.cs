@@ -1,4 +1,6 @@
 using DecisionLedger.Server.CloudEvents;
+using DecisionLedger.Server.Metrics;
+using DecisionLedger.Server.OpenApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,11 +13,15 @@ internal static class CaptureSetup
     public static void AddServices(IServiceCollection services, CollectorOptions options)
     {
         CloudEventEndpoints.AddServices(services, options);
+        MetricsEndpoint.AddServices(services);
+        CollectorOpenApi.AddServices(services);
     }
 
     /// <summary>Maps <c>POST /v1/cloudevents</c>, <c>GET /metrics</c> and <c>GET /openapi/v1.json</c>.</summary>
     public static void Map(WebApplication app)
     {
         CloudEventEndpoints.Map(app);
+        MetricsEndpoint.Map(app);
+        CollectorOpenApi.Map(app);
     }
 }

@@ -24,7 +24,7 @@ internal static class KServe
 
     /// <summary>One event; <paramref name="omit"/> leaves a header out, <paramref name="replace"/> overrides one.</summary>
     public static HttpRequestMessage Event(
-        string key,
+        string? key,
         string type,
         string id,
         string body,
@@ -38,7 +38,11 @@ internal static class KServe
             Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)),
         };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
+        if (key is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
+        }
+
         var headers = new List<(string, string)>
         {
             ("Ce-Specversion", "1.0"),

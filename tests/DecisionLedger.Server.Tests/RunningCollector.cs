@@ -40,6 +40,9 @@ public sealed class RunningCollector : IAsyncDisposable
 
     public ListLoggerProvider Logs { get; } = new();
 
+    /// <summary>The running app's services.</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The server is not running.");
+
     public ApiKeyStore KeyStore => new(LedgerPath);
 
     public static async Task<RunningCollector> StartAsync(CollectorOptions? options = null)

@@ -20,7 +20,11 @@ internal static class ApiKeyEndpointFilter
     /// </summary>
     public static TBuilder RequirePermission<TBuilder>(this TBuilder builder, ApiPermission permission)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new RequiredPermission(permission)).AddEndpointFilter(async (context, next) =>
+        builder.WithMetadata(
+                new RequiredPermission(permission),
+                new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]),
+                new ProducesResponseTypeMetadata(StatusCodes.Status403Forbidden, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]))
+            .AddEndpointFilter(async (context, next) =>
             Authorize(context.HttpContext, permission) ?? await next(context).ConfigureAwait(false));
 
     /// <summary>

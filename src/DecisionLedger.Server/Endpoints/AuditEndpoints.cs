@@ -3,10 +3,12 @@ using DecisionLedger.Merkle;
 using DecisionLedger.Server.Access;
 using DecisionLedger.Server.Auth;
 using DecisionLedger.Server.Hosting;
+using DecisionLedger.Server.OpenApi;
 using DecisionLedger.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.OpenApi;
 
 namespace DecisionLedger.Server.Endpoints;
 
@@ -15,14 +17,41 @@ internal static class AuditEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/v1/checkpoint", CheckpointAsync).RequirePermission(ApiPermission.Audit);
-        routes.MapGet("/v1/proof/inclusion", InclusionAsync).RequirePermission(ApiPermission.Audit);
-        routes.MapGet("/v1/proof/consistency", ConsistencyAsync).RequirePermission(ApiPermission.Audit);
-        routes.MapGet("/v1/access-log", AccessLogAsync).RequirePermission(ApiPermission.Audit);
-        routes.MapGet("/healthz", () => Results.Text("ok\n", "text/plain"));
+        routes.MapGet("/v1/checkpoint", CheckpointAsync).RequirePermission(ApiPermission.Audit)
+            .WithSummary("The newest signed checkpoint (C2SP signed note)")
+            .WithTags("Proving")
+            .Produces(StatusCodes.Status200OK, contentType: "text/plain")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        routes.MapGet("/v1/proof/inclusion", InclusionAsync).RequirePermission(ApiPermission.Audit)
+            .WithSummary("RFC 9162 inclusion proof of one entry (the JSON of 'dledger proof inclusion')")
+            .WithTags("Proving")
+            .WithQueryParameter("seq", JsonSchemaType.Integer, "The entry's seq.", required: true)
+            .WithQueryParameter("treeSize", JsonSchemaType.Integer, "The tree size to prove against; default the newest checkpoint's.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        routes.MapGet("/v1/proof/consistency", ConsistencyAsync).RequirePermission(ApiPermission.Audit)
+            .WithSummary("RFC 9162 consistency proof between two tree sizes (the JSON of 'dledger proof consistency')")
+            .WithTags("Proving")
+            .WithQueryParameter("from", JsonSchemaType.Integer, "The older tree size (> 0).", required: true)
+            .WithQueryParameter("to", JsonSchemaType.Integer, "The newer tree size.", required: true)
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        routes.MapGet("/v1/access-log", AccessLogAsync).RequirePermission(ApiPermission.Audit)
+            .WithSummary("Who read decisions through the API")
+            .WithTags("Proving")
+            .WithQueryParameter("requestId", JsonSchemaType.String, "Only the reads of this decision.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json");
+        routes.MapGet("/healthz", () => Results.Text("ok\n", "text/plain"))
+            .WithSummary("Liveness; needs no key")
+            .WithTags("Status")
+            .Produces(StatusCodes.Status200OK, contentType: "text/plain");
         routes.MapGet("/readyz", (CollectorLedger ledger) => ledger.Recorder is null
             ? Problems.Unavailable("recorder: not started or shutting down.")
-            : Results.Text("ready\n", "text/plain")).RequirePermission(ApiPermission.Status);
+            : Results.Text("ready\n", "text/plain")).RequirePermission(ApiPermission.Status)
+            .WithSummary("Readiness: 200 once the recorder runs")
+            .WithTags("Status")
+            .Produces(StatusCodes.Status200OK, contentType: "text/plain")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<IResult> CheckpointAsync(HttpContext context, CollectorLedger ledger)

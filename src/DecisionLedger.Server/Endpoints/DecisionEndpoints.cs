@@ -6,11 +6,13 @@ using DecisionLedger.Redaction;
 using DecisionLedger.Server.Access;
 using DecisionLedger.Server.Auth;
 using DecisionLedger.Server.Hosting;
+using DecisionLedger.Server.OpenApi;
 using DecisionLedger.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Net.Http.Headers;
+using Microsoft.OpenApi;
 
 namespace DecisionLedger.Server.Endpoints;
 
@@ -22,9 +24,37 @@ internal static class DecisionEndpoints
 
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/decisions", PostAsync).RequirePermission(ApiPermission.Ingest);
-        routes.MapGet("/v1/decisions", QueryAsync).RequirePermission(ApiPermission.Read);
-        routes.MapGet("/v1/decisions/{requestId}", ShowAsync).RequirePermission(ApiPermission.Read);
+        routes.MapPost("/v1/decisions", PostAsync).RequirePermission(ApiPermission.Ingest)
+            .WithSummary("Record one decision (application/json) or a batch (application/x-ndjson)")
+            .WithDescription("Answers once the decisions are durable: a receipt {seq, requestId, leafHash}, or {receipts, errors} for a batch (every good line recorded, every bad line reported).")
+            .WithTags("Recording")
+            .Accepts<JsonElement>("application/json", "application/x-ndjson")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        routes.MapGet("/v1/decisions", QueryAsync).RequirePermission(ApiPermission.Read)
+            .WithSummary("Query decisions, newest first; each returned entry is written to the access log")
+            .WithTags("Reading")
+            .WithQueryParameter("model", JsonSchemaType.String, "Model name.")
+            .WithQueryParameter("version", JsonSchemaType.String, "Model version.")
+            .WithQueryParameter("user", JsonSchemaType.String, "actor.userId.")
+            .WithQueryParameter("tenant", JsonSchemaType.String, "actor.tenant.")
+            .WithQueryParameter("subject", JsonSchemaType.String, "subject.id.")
+            .WithQueryParameter("requestId", JsonSchemaType.String, "One request id.")
+            .WithQueryParameter("from", JsonSchemaType.String, "Earliest timestamp (RFC 3339).", format: "date-time")
+            .WithQueryParameter("to", JsonSchemaType.String, "Latest timestamp (RFC 3339).", format: "date-time")
+            .WithQueryParameter("limit", JsonSchemaType.Integer, "Page size, 1 to MaxQueryLimit (1000); default 20.")
+            .WithQueryParameter("beforeSeq", JsonSchemaType.Integer, "The previous page's nextCursor.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        routes.MapGet("/v1/decisions/{requestId}", ShowAsync).RequirePermission(ApiPermission.Read)
+            .WithSummary("One decision's canonical entry; the read is written to the access log")
+            .WithTags("Reading")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> PostAsync(HttpContext context, CollectorLedger ledger, CollectorOptions options, DecisionParser parser)

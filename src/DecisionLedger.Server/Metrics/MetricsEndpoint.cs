@@ -1,0 +1,50 @@
+using DecisionLedger.Server.Auth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+
+namespace DecisionLedger.Server.Metrics;
+
+/// <summary>
+/// <c>GET /metrics</c>: the Prometheus text exposition, by OpenTelemetry's Prometheus exporter, of the
+/// <c>DecisionLedger</c> meter (recorder and CloudEvents pairing) and of ASP.NET Core's own meters.
+/// </summary>
+internal static class MetricsEndpoint
+{
+    /// <summary>The route.</summary>
+    public const string Route = "/metrics";
+
+    /// <summary>The meters exported: ours, then ASP.NET Core's (requests, Kestrel connections, routing, errors).</summary>
+    public static readonly string[] Meters =
+    [
+        "DecisionLedger",
+        "Microsoft.AspNetCore.Hosting",
+        "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Routing",
+        "Microsoft.AspNetCore.Diagnostics",
+    ];
+
+    public static void AddServices(IServiceCollection services) =>
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(Meters)
+            .AddPrometheusExporter(prometheus =>
+            {
+                // Every scrape reads the instruments now: a cached answer would hide the request that just ended.
+                prometheus.ScrapeResponseCacheDurationMilliseconds = 0;
+                prometheus.ScrapeEndpointPath = Route;
+            }));
+
+    /// <summary>
+    /// Maps the scraping endpoint behind an API key of any role (issue 5: keys on every route but health). The
+    /// exporter's endpoint is a plain request delegate, where endpoint filters do not run, so the key is checked
+    /// by middleware in its branch.
+    /// </summary>
+    public static void Map(IEndpointRouteBuilder routes) =>
+        routes.MapPrometheusScrapingEndpoint(
+                Route,
+                meterProvider: null,
+                configureBranchedPipeline: branch => branch.Use(ApiKeyEndpointFilter.Middleware(ApiPermission.Status)),
+                optionsName: null)
+            .WithMetadata(new RequiredPermission(ApiPermission.Status));
+}
