@@ -28,7 +28,7 @@ public sealed class MetricsAndOpenApiTests(CollectorFixture fixture) : IClassFix
         Assert.True(Value(text, "decisionledger_cloudevents_paired_total") >= 1, text);
         Assert.True(Value(text, "decisionledger_entries_appended_total") >= 1, text);
         Assert.Contains("decisionledger_cloudevents_pending", text, StringComparison.Ordinal);
-        Assert.Contains("decisionledger_commit_duration_seconds_bucket", text, StringComparison.Ordinal);
+        Assert.Contains("decisionledger_commit_duration_seconds_bucket{otel_scope_name=\"DecisionLedger\",le=\"0.001\"}", text, StringComparison.Ordinal);
         Assert.Contains("decisionledger_batch_size_bucket", text, StringComparison.Ordinal);
         Assert.Contains("http_server_request_duration_seconds_bucket", text, StringComparison.Ordinal);
         Assert.Contains("kestrel_active_connections", text, StringComparison.Ordinal);

@@ -54,12 +54,12 @@ internal sealed class InferenceDecisionBuilder(DecisionParser parser, string def
             WriteIfPresent(json, "traceparent", first.Traceparent);
             if (request?.Time is { } requestTime)
             {
-                json.WriteString("requestTime", requestTime);
+                json.WriteString("requestTime", requestTime.UtcDateTime);
             }
 
             if (response?.Time is { } responseTime)
             {
-                json.WriteString("responseTime", responseTime);
+                json.WriteString("responseTime", responseTime.UtcDateTime);
             }
 
             if (first.Metadata is { } headers)
