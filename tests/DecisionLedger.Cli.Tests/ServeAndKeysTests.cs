@@ -109,6 +109,21 @@ public sealed class ServeAndKeysTests
         Assert.Equal(5, report.RootElement.GetProperty("treeSize").GetInt64());
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("90000")]
+    public async Task Serve_BadCloudEventTimeout_Exits2NamingTheOption(string seconds)
+    {
+        using var temp = new TempLedger();
+        await CliRun.RunAsync("init", "--ledger", temp.Ledger, "--origin", "serve.example/x");
+
+        CliResult result = await CliRun.RunAsync("serve", "--urls", "http://127.0.0.1:0", "--cloudevent-timeout", seconds, "--ledger", temp.Ledger);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--cloudevent-timeout", result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ProofRoutes_SameLedger_AnswerExactlyWhatProofCommandPrints()
     {

@@ -39,10 +39,17 @@ internal sealed class ServeCommand(CommandContext context)
         DefaultValueFactory = _ => CollectorOptions.DefaultMaxBatchBytes,
     };
 
+    private readonly Option<double> _cloudEventTimeout = new("--cloudevent-timeout")
+    {
+        Description = "Seconds a KServe CloudEvent half waits for its partner before it is recorded alone.",
+        HelpName = "SECONDS",
+        DefaultValueFactory = _ => new CollectorOptions().CloudEventPairTimeout.TotalSeconds,
+    };
+
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command(Name, "Run the collector: the HTTP API to record, query and prove decisions (API keys: 'dledger keys').") { _urls, _maxDecisionBytes, _maxBatchBytes };
+        var command = new Command(Name, "Run the collector: the HTTP API to record, query and prove decisions (API keys: 'dledger keys').") { _urls, _maxDecisionBytes, _maxBatchBytes, _cloudEventTimeout };
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -58,8 +65,14 @@ internal sealed class ServeCommand(CommandContext context)
             throw new CliException(ExitCodes.BadInput, "--max-decision-bytes, --max-batch-bytes: must be positive; pass a size in bytes.");
         }
 
+        double timeout = parsed.GetValue(_cloudEventTimeout);
+        if (!(timeout > 0 && timeout <= TimeSpan.FromDays(1).TotalSeconds))
+        {
+            throw new CliException(ExitCodes.BadInput, "--cloudevent-timeout: must be more than 0 and at most 86400 seconds; pass e.g. 30.");
+        }
+
         LedgerSession.EnsureWritable(DecisionLedger.Ledger.LedgerDirectory.Open(path).DatabasePath);
-        var options = new CollectorOptions { MaxDecisionBytes = maxDecision, MaxBatchBytes = maxBatch, TimeProvider = context.Environment.Time };
+        var options = new CollectorOptions { MaxDecisionBytes = maxDecision, MaxBatchBytes = maxBatch, CloudEventPairTimeout = TimeSpan.FromSeconds(timeout), TimeProvider = context.Environment.Time };
         await using WebApplication app = CollectorApp.Build(path, urls, options);
         await app.StartAsync(cancellationToken);
         ICollection<string> addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? urls;
