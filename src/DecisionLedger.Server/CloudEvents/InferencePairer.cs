@@ -101,7 +101,11 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
         catch (DecisionValidationException)
         {
             // Each half was valid alone but the pair is not (e.g. too large together): keep the partner, refuse this half.
-            Track(RecordAloneAsync(partner.Event, "partner-refused"));
+            lock (_gate)
+            {
+                StartRecordingAlone(partner.Event, "partner-refused");
+            }
+
             throw;
         }
 
@@ -166,23 +170,21 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
             }
 
             _pending.Remove(half.Event.Id);
+            StartRecordingAlone(half.Event, "timeout");
         }
 
         half.Timer?.Dispose();
-        Track(RecordAloneAsync(half.Event, "timeout"));
     }
 
-    private void Track(Task task)
+    /// <summary>
+    /// Starts recording <paramref name="half"/> alone and tracks it until done; called while holding the gate, so
+    /// <see cref="StoppedAsync"/> either sees the half pending or sees its recording in flight, never neither.
+    /// </summary>
+    private void StartRecordingAlone(InferenceEvent half, string reason)
     {
-        lock (_gate)
-        {
-            if (!task.IsCompleted)
-            {
-                _recordingAlone.Add(task);
-            }
-        }
-
-        task.ContinueWith(
+        Task recording = Task.Run(() => RecordAloneAsync(half, reason));
+        _recordingAlone.Add(recording);
+        recording.ContinueWith(
             done =>
             {
                 lock (_gate)
@@ -191,7 +193,7 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
                 }
             },
             CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
+            TaskContinuationOptions.None,
             TaskScheduler.Default);
     }
 
