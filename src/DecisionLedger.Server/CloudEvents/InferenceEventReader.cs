@@ -31,34 +31,19 @@ internal static class InferenceEventReader
     /// <exception cref="CloudEventFormatException">A header is missing or invalid, or the body is not what its Content-Type says.</exception>
     public static InferenceEvent ReadBinary(IHeaderDictionary headers, string? contentType, byte[] body)
     {
-        string Required(string attribute, string fix) =>
-            Optional(attribute) is { Length: > 0 } value
-                ? value
-                : throw new CloudEventFormatException(KServeCloudEvents.Header(attribute), "missing or empty", fix);
-
-        string? Optional(string attribute)
+        string? Attribute(string attribute)
         {
             string? value = headers[KServeCloudEvents.Header(attribute)];
+            if (value is null && attribute == KServeCloudEvents.TraceparentAttribute)
+            {
+                // The HTTP binding of the distributed-tracing extension is the plain W3C header.
+                value = headers[KServeCloudEvents.TraceparentAttribute];
+            }
+
             return value is null ? null : Unescape(KServeCloudEvents.Header(attribute), value.Trim());
         }
 
-        string? traceparent = Optional(KServeCloudEvents.TraceparentAttribute) ?? NullIfEmpty(headers[KServeCloudEvents.TraceparentAttribute]);
-        return Build(
-            header: KServeCloudEvents.Header,
-            Required(KServeCloudEvents.SpecVersionAttribute, "send 'ce-specversion: 1.0' (binary-mode CloudEvents)"),
-            Required(KServeCloudEvents.IdAttribute, "send the event id; KServe sends the inference's id, the same for request and response"),
-            Required(KServeCloudEvents.SourceAttribute, "send the event source, e.g. http://localhost:9081/"),
-            Required(KServeCloudEvents.TypeAttribute, TypeFix),
-            Optional(KServeCloudEvents.TimeAttribute),
-            Required(KServeCloudEvents.ServiceAttribute, "send the InferenceService name; it is the model name of the decision"),
-            Optional(KServeCloudEvents.NamespaceAttribute),
-            Optional(KServeCloudEvents.ComponentAttribute),
-            Optional(KServeCloudEvents.EndpointAttribute),
-            traceparent,
-            Optional(KServeCloudEvents.MetadataAttribute),
-            Optional(KServeCloudEvents.AnnotationsAttribute),
-            contentType,
-            body);
+        return Build(Attribute, KServeCloudEvents.Header, contentType, body);
     }
 
     /// <summary>Reads a structured-mode event: one JSON object with the attributes as members and the data in <c>data</c> or <c>data_base64</c>.</summary>
@@ -95,9 +80,6 @@ internal static class InferenceEventReader
                     : throw new CloudEventFormatException(name, "not a string", "send the attribute as a JSON string");
             }
 
-            string Required(string name, string fix) =>
-                Member(name) is { Length: > 0 } value ? value : throw new CloudEventFormatException(name, "missing or empty", fix);
-
             byte[] data;
             string? contentType = Member("datacontenttype");
             if (root.TryGetProperty("data_base64", out JsonElement base64) && base64.ValueKind != JsonValueKind.Null)
@@ -117,42 +99,22 @@ internal static class InferenceEventReader
                 data = [];
             }
 
-            return Build(
-                header: name => name,
-                Required(KServeCloudEvents.SpecVersionAttribute, "send \"specversion\": \"1.0\""),
-                Required(KServeCloudEvents.IdAttribute, "send the event id; KServe sends the inference's id, the same for request and response"),
-                Required(KServeCloudEvents.SourceAttribute, "send the event source, e.g. http://localhost:9081/"),
-                Required(KServeCloudEvents.TypeAttribute, TypeFix),
-                Member(KServeCloudEvents.TimeAttribute),
-                Required(KServeCloudEvents.ServiceAttribute, "send the InferenceService name; it is the model name of the decision"),
-                Member(KServeCloudEvents.NamespaceAttribute),
-                Member(KServeCloudEvents.ComponentAttribute),
-                Member(KServeCloudEvents.EndpointAttribute),
-                Member(KServeCloudEvents.TraceparentAttribute),
-                Member(KServeCloudEvents.MetadataAttribute),
-                Member(KServeCloudEvents.AnnotationsAttribute),
-                contentType,
-                data);
+            return Build(Member, name => name, contentType, data);
         }
     }
 
-    private static InferenceEvent Build(
-        Func<string, string> header,
-        string specVersion,
-        string id,
-        string source,
-        string type,
-        string? time,
-        string service,
-        string? ns,
-        string? component,
-        string? endpoint,
-        string? traceparent,
-        string? metadata,
-        string? annotations,
-        string? contentType,
-        byte[] data)
+    /// <summary>Validates the attributes <paramref name="read"/> returns (by attribute name); <paramref name="header"/> names them in errors.</summary>
+    private static InferenceEvent Build(Func<string, string?> read, Func<string, string> header, string? contentType, byte[] data)
     {
+        string Required(string attribute, string fix) =>
+            read(attribute) is { Length: > 0 } value ? value : throw new CloudEventFormatException(header(attribute), "missing or empty", fix);
+
+        string specVersion = Required(KServeCloudEvents.SpecVersionAttribute, "send specversion 1.0 (ce-specversion in binary mode)");
+        string id = Required(KServeCloudEvents.IdAttribute, "send the event id; KServe sends the inference's id, the same for request and response");
+        string source = Required(KServeCloudEvents.SourceAttribute, "send the event source, e.g. http://localhost:9081/");
+        string type = Required(KServeCloudEvents.TypeAttribute, TypeFix);
+        string service = Required(KServeCloudEvents.ServiceAttribute, "send the InferenceService name; it is the model name of the decision");
+        string? time = read(KServeCloudEvents.TimeAttribute);
         if (!string.Equals(specVersion, KServeCloudEvents.SpecVersion, StringComparison.Ordinal))
         {
             throw new CloudEventFormatException(header(KServeCloudEvents.SpecVersionAttribute), $"'{specVersion}' is not supported", "send CloudEvents 1.0");
@@ -184,12 +146,12 @@ internal static class InferenceEventReader
             source,
             parsedTime,
             service,
-            NullIfEmpty(ns),
-            NullIfEmpty(component),
-            NullIfEmpty(endpoint),
-            NullIfEmpty(traceparent),
-            JsonObjectOrNull(header(KServeCloudEvents.MetadataAttribute), metadata),
-            JsonObjectOrNull(header(KServeCloudEvents.AnnotationsAttribute), annotations),
+            NullIfEmpty(read(KServeCloudEvents.NamespaceAttribute)),
+            NullIfEmpty(read(KServeCloudEvents.ComponentAttribute)),
+            NullIfEmpty(read(KServeCloudEvents.EndpointAttribute)),
+            NullIfEmpty(read(KServeCloudEvents.TraceparentAttribute)),
+            JsonObjectOrNull(header(KServeCloudEvents.MetadataAttribute), read(KServeCloudEvents.MetadataAttribute)),
+            JsonObjectOrNull(header(KServeCloudEvents.AnnotationsAttribute), read(KServeCloudEvents.AnnotationsAttribute)),
             Body(contentType, data),
             data);
     }
