@@ -1,6 +1,6 @@
+using DecisionLedger.Access;
 using DecisionLedger.Ledger;
 using DecisionLedger.Records;
-using DecisionLedger.Server.Access;
 using DecisionLedger.Server.Auth;
 using DecisionLedger.Server.Endpoints;
 using DecisionLedger.Server.Hosting;
