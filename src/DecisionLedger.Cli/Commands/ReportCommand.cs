@@ -33,7 +33,7 @@ internal sealed class ReportCommand(CommandContext context)
         Option<string?> from = Time("--from", "Decisions at or after this RFC 3339 time.");
         Option<string?> to = Time("--to", "Decisions before this RFC 3339 time.");
         Option<string?> bucket = new("--bucket") { Description = "Width of the over-time buckets: day (default) or hour, UTC.", HelpName = "WIDTH" };
-        bucket.AcceptOnlyFromAmong("day", "hour");
+        OneOf(bucket, "day", "hour");
         Option<string?> outcome = new("--outcome") { Description = $"The field whose values are counted; default {OutcomeField.DefaultPath}.", HelpName = "PATH" };
         var output = new ReportOutput();
         var command = new Command("usage", "How one model was used: totals, failures, versions, unique users, outcome distribution, latency percentiles, decisions over time.") { model, version, from, to, bucket, outcome };
@@ -197,6 +197,17 @@ internal sealed class ReportCommand(CommandContext context)
         return ExitCodes.Ok;
     }
 
+    // System.CommandLine's own message for a value outside a list does not name the option.
+    private static void OneOf(Option<string?> option, params string[] values) =>
+        option.Validators.Add(result =>
+        {
+            string? value = result.GetValueOrDefault<string?>();
+            if (value is not null && !values.Contains(value, StringComparer.Ordinal))
+            {
+                result.AddError($"{option.Name}: '{value}' is not one of {string.Join(", ", values)}.");
+            }
+        });
+
     private static string NonEmpty(string value, string option) =>
         value.Length > 0 ? value : throw new CliException(ExitCodes.BadInput, $"{option}: the value is empty; pass the exact name as recorded, e.g. fraud_detector.");
 
@@ -216,7 +227,7 @@ internal sealed class ReportCommand(CommandContext context)
 
         public void AddTo(Command command)
         {
-            _format.AcceptOnlyFromAmong("json", "csv", "html");
+            OneOf(_format, "json", "csv", "html");
             command.Options.Add(_format);
             command.Options.Add(_out);
         }
