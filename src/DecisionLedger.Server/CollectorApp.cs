@@ -52,6 +52,7 @@ public static class CollectorApp
         app.UseStatusCodePages();
         DecisionEndpoints.Map(app);
         AuditEndpoints.Map(app);
+        ReportEndpoints.Map(app);
         return app;
     }
 }

@@ -20,6 +20,10 @@ public sealed class AuthorizationTests(CollectorFixture fixture) : IClassFixture
         ("inclusion", HttpMethod.Get, "/v1/proof/inclusion?seq=0", AuditRoles),
         ("consistency", HttpMethod.Get, "/v1/proof/consistency?from=1&to=2", AuditRoles),
         ("access-log", HttpMethod.Get, "/v1/access-log", AuditRoles),
+        ("report-usage", HttpMethod.Get, "/v1/reports/usage?model=fraud_detector", AuditRoles),
+        ("report-version-timeline", HttpMethod.Get, "/v1/reports/version-timeline?model=fraud_detector", AuditRoles),
+        ("report-data-access", HttpMethod.Get, "/v1/reports/data-access", AuditRoles),
+        ("report-access-log", HttpMethod.Get, "/v1/reports/access-log?format=csv", AuditRoles),
         ("readyz", HttpMethod.Get, "/readyz", AnyRole),
         ("healthz", HttpMethod.Get, "/healthz", null),
     ];
