@@ -163,7 +163,7 @@ public sealed class ReportCommandTests
         Assert.Contains("Wrote the version-timeline report (csv", csv.Error, StringComparison.Ordinal);
         string[] lines = File.ReadAllText(csvFile).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(4, lines.Length);
-        Assert.StartsWith("fraud_detector,2.0,2026-03-02T00:00:00.000000Z,2026-03-02T09:00:00.000000Z,10,13,22,test.example/reports,31,", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith("fraud_detector,2.0,2026-03-02T00:00:00.000000Z,2026-03-02T09:00:00.000000Z,10,13,22,test.example/reports,28,", lines[2], StringComparison.Ordinal);
         Assert.True(html.ExitCode == 0, html.ToString());
         string page = File.ReadAllText(htmlFile);
         Assert.Contains("<svg class=\"chart\"", page, StringComparison.Ordinal);
@@ -188,7 +188,7 @@ public sealed class ReportCommandTests
         Assert.True(html.ExitCode == 0, html.ToString());
         Assert.DoesNotContain("<script>", html.Out, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html.Out, StringComparison.Ordinal);
-        Assert.Contains("version,count,'=HYPERLINK(\"\"http://x\"\"),,1,", csv.Out, StringComparison.Ordinal);
+        Assert.Contains("\r\nversion,count,\"'=HYPERLINK(\"\"http://x\"\")\",,1,", csv.Out, StringComparison.Ordinal);
         Assert.Contains("outcome,\"'+cmd|' /C calc'!A0,\"\"quoted\"\"\nnext\",,,1,", csv.Out, StringComparison.Ordinal);
         Assert.Contains("\r\n'@evil,1,0,", access.Out, StringComparison.Ordinal);
     }
@@ -251,7 +251,9 @@ public sealed class ReportCommandTests
 
         string entries = Path.Combine(bundle, "entries.jsonl");
         string[] lines = File.ReadAllLines(entries);
-        lines[4] = lines[4].Replace("\"legit\"", "\"fraud\"", StringComparison.Ordinal);
+        string original = lines[5];
+        lines[5] = lines[5].Replace("\"legit\"", "\"fraud\"", StringComparison.Ordinal);
+        Assert.NotEqual(original, lines[5]);
         File.WriteAllText(entries, string.Join('\n', lines) + "\n");
         CliResult tampered = await CliRun.RunAsync("verify", "--bundle", bundle, "--key", key);
         Assert.Equal(1, tampered.ExitCode);
