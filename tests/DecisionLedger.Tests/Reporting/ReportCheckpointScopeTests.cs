@@ -14,7 +14,7 @@ public sealed class ReportCheckpointScopeTests
 
         UsageReport usage = await new UsageReportBuilder(new UsageFilters("fraud_detector", null, null, null)).CreateAsync(ledger.Store, checkpoint);
         VersionTimelineReport timeline = await new VersionTimelineBuilder("fraud_detector").CreateAsync(ledger.Store, checkpoint);
-        DataAccessReport access = await new DataAccessReportBuilder().CreateAsync(ledger.Store, new Access.AccessLog(Path.GetTempPath()), checkpoint);
+        DataAccessReport access = await new DataAccessReportBuilder().CreateAsync(ledger.Store, new Access.AccessLog(Path.Combine(Path.GetTempPath(), "dledger-no-access-log-" + Path.GetRandomFileName())), checkpoint);
 
         Assert.Equal(12, checkpoint.TreeSize);
         Assert.Equal(ledger.LatestNote, checkpoint.Note);
