@@ -40,7 +40,7 @@ internal sealed class ReportCommand(CommandContext context)
         output.AddTo(command);
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            string format = output.Format(parsed, context);
+            ReportFormat format = output.Format(parsed, context);
             OutcomeField field;
             try
             {
@@ -62,12 +62,7 @@ internal sealed class ReportCommand(CommandContext context)
             {
                 UsageReport report = await HumanConsole.RunWithErrorProgressAsync(context.Environment, context.Json(parsed), "Usage report", checkpoint.TreeSize,
                     progress => new UsageReportBuilder(filters, width, field).CreateAsync(session.Store, checkpoint, progress, cancel));
-                return writer => format switch
-                {
-                    "csv" => ReportCsvWriter.WriteAsync(report, writer, cancel),
-                    "html" => ReportHtmlWriter.WriteAsync(report, writer, cancel),
-                    _ => ReportJsonWriter.WriteAsync(report, writer, cancel),
-                };
+                return writer => ReportWriter.WriteAsync(report, format, writer, cancel);
             }, cancellationToken);
         });
         return command;
@@ -82,19 +77,14 @@ internal sealed class ReportCommand(CommandContext context)
         output.AddTo(command);
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            string format = output.Format(parsed, context);
+            ReportFormat format = output.Format(parsed, context);
             string name = NonEmpty(parsed.GetValue(model)!, "--model");
             DateTimeOffset? when = FilterOptions.ParseTime(parsed.GetValue(at), "--at");
             return await RunAsync(parsed, output, format, "version-timeline", async (session, checkpoint, cancel) =>
             {
                 VersionTimelineReport report = await HumanConsole.RunWithErrorProgressAsync(context.Environment, context.Json(parsed), "Version timeline", checkpoint.TreeSize,
                     progress => new VersionTimelineBuilder(name, when).CreateAsync(session.Store, checkpoint, progress, cancel));
-                return writer => format switch
-                {
-                    "csv" => ReportCsvWriter.WriteAsync(report, writer, cancel),
-                    "html" => ReportHtmlWriter.WriteAsync(report, writer, cancel),
-                    _ => ReportJsonWriter.WriteAsync(report, writer, cancel),
-                };
+                return writer => ReportWriter.WriteAsync(report, format, writer, cancel);
             }, cancellationToken);
         });
         return command;
@@ -110,7 +100,7 @@ internal sealed class ReportCommand(CommandContext context)
         output.AddTo(command);
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            string format = output.Format(parsed, context);
+            ReportFormat format = output.Format(parsed, context);
             var filters = new DataAccessFilters(parsed.GetValue(user), FilterOptions.ParseTime(parsed.GetValue(from), "--from"), FilterOptions.ParseTime(parsed.GetValue(to), "--to"));
             CheckRange(filters.From, filters.To);
             return await RunAsync(parsed, output, format, "data-access", async (session, checkpoint, cancel) =>
@@ -118,12 +108,7 @@ internal sealed class ReportCommand(CommandContext context)
                 var log = new AccessLog(session.Directory.Path);
                 DataAccessReport report = await HumanConsole.RunWithErrorProgressAsync(context.Environment, context.Json(parsed), "Data-access report", checkpoint.TreeSize,
                     progress => new DataAccessReportBuilder(filters).CreateAsync(session.Store, log, checkpoint, progress, cancel));
-                return writer => format switch
-                {
-                    "csv" => ReportCsvWriter.WriteAsync(report, writer, cancel),
-                    "html" => ReportHtmlWriter.WriteAsync(report, writer, cancel),
-                    _ => ReportJsonWriter.WriteAsync(report, writer, cancel),
-                };
+                return writer => ReportWriter.WriteAsync(report, format, writer, cancel);
             }, cancellationToken);
         });
         return command;
@@ -138,17 +123,12 @@ internal sealed class ReportCommand(CommandContext context)
         output.AddTo(command);
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            string format = output.Format(parsed, context);
+            ReportFormat format = output.Format(parsed, context);
             return await RunAsync(parsed, output, format, "access-log", (session, checkpoint, cancel) =>
             {
                 var report = new Reporting.AccessLogReport(checkpoint, parsed.GetValue(requestId), parsed.GetValue(user));
                 var log = new AccessLog(session.Directory.Path);
-                Func<TextWriter, Task> write = writer => format switch
-                {
-                    "csv" => ReportCsvWriter.WriteAsync(report, report.ReadRecordsAsync(log, cancel), writer, cancel),
-                    "html" => ReportHtmlWriter.WriteAsync(report, report.ReadRecordsAsync(log, cancel), writer, cancel),
-                    _ => ReportJsonWriter.WriteAsync(report, report.ReadRecordsAsync(log, cancel), writer, cancel),
-                };
+                Func<TextWriter, Task> write = writer => ReportWriter.WriteAsync(report, log, format, writer, cancel);
                 return Task.FromResult(write);
             }, cancellationToken);
         });
@@ -158,7 +138,7 @@ internal sealed class ReportCommand(CommandContext context)
     private async Task<int> RunAsync(
         ParseResult parsed,
         ReportOutput output,
-        string format,
+        ReportFormat format,
         string name,
         Func<LedgerSession, ReportCheckpoint, CancellationToken, Task<Func<TextWriter, Task>>> build,
         CancellationToken cancellationToken)
@@ -193,7 +173,7 @@ internal sealed class ReportCommand(CommandContext context)
         }
 
         await SubjectReportCommand.WriteFileAsync(outFile, write, cancellationToken);
-        await context.Environment.Error.WriteLineAsync($"Wrote the {name} report ({format}, checkpoint of tree size {checkpoint.TreeSize}) to {outFile}.");
+        await context.Environment.Error.WriteLineAsync($"Wrote the {name} report ({format.ToString().ToLowerInvariant()}, checkpoint of tree size {checkpoint.TreeSize}) to {outFile}.");
         return ExitCodes.Ok;
     }
 
@@ -227,28 +207,39 @@ internal sealed class ReportCommand(CommandContext context)
 
         public void AddTo(Command command)
         {
-            OneOf(_format, "json", "csv", "html");
+            _format.Validators.Add(result =>
+            {
+                try
+                {
+                    ReportWriter.ParseFormat(result.GetValueOrDefault<string?>(), _format.Name);
+                }
+                catch (FormatException e)
+                {
+                    result.AddError(e.Message);
+                }
+            });
             command.Options.Add(_format);
             command.Options.Add(_out);
         }
 
-        public string Format(ParseResult parsed, CommandContext context)
+        public ReportFormat Format(ParseResult parsed, CommandContext context)
         {
-            string format = parsed.GetValue(_format) ?? "json";
-            if (context.Json(parsed) && !string.Equals(format, "json", StringComparison.Ordinal))
+            string? name = parsed.GetValue(_format);
+            ReportFormat format = ReportWriter.ParseFormat(name, _format.Name);
+            if (context.Json(parsed) && format != ReportFormat.Json)
             {
-                throw new CliException(ExitCodes.BadInput, $"--format {format} conflicts with --json; drop one of them.");
+                throw new CliException(ExitCodes.BadInput, $"--format {name} conflicts with --json; drop one of them.");
             }
 
             return format;
         }
 
-        public string? OutFile(ParseResult parsed, string format)
+        public string? OutFile(ParseResult parsed, ReportFormat format)
         {
             string? outFile = parsed.GetValue(_out) is { } o ? Path.GetFullPath(o) : null;
             if (outFile is not null && Directory.Exists(outFile))
             {
-                throw new CliException(ExitCodes.BadInput, $"--out: {outFile} is a directory; pass a file name such as report.{format}.");
+                throw new CliException(ExitCodes.BadInput, $"--out: {outFile} is a directory; pass a file name such as report.{format.ToString().ToLowerInvariant()}.");
             }
 
             return outFile;

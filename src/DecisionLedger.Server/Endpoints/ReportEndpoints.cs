@@ -17,8 +17,6 @@ namespace DecisionLedger.Server.Endpoints;
 /// </summary>
 internal static class ReportEndpoints
 {
-    private static readonly string[] s_formats = ["json", "csv", "html"];
-
     public static void Map(IEndpointRouteBuilder routes)
     {
         RouteGroupBuilder reports = routes.MapGroup("/v1/reports");
@@ -42,12 +40,7 @@ internal static class ReportEndpoints
             OutcomeField outcome = OutcomeField.Parse(QueryValues.Text(query, "outcome") ?? OutcomeField.DefaultPath);
             var filters = new UsageFilters(model, QueryValues.Text(query, "version"), QueryValues.Time(query, "from"), QueryValues.Time(query, "to"));
             UsageReport report = await new UsageReportBuilder(filters, bucket, outcome).CreateAsync(ledger.Store, checkpoint, null, cancellationToken).ConfigureAwait(false);
-            return writer => format switch
-            {
-                "csv" => ReportCsvWriter.WriteAsync(report, writer, cancellationToken),
-                "html" => ReportHtmlWriter.WriteAsync(report, writer, cancellationToken),
-                _ => ReportJsonWriter.WriteAsync(report, writer, cancellationToken),
-            };
+            return writer => ReportWriter.WriteAsync(report, format, writer, cancellationToken);
         });
 
     private static Task<IResult> VersionTimelineAsync(HttpContext context, CollectorLedger ledger) =>
@@ -56,12 +49,7 @@ internal static class ReportEndpoints
             string model = QueryValues.Text(query, "model") ?? throw new FormatException("model: required; pass ?model=NAME, the exact model name.");
             DateTimeOffset? at = QueryValues.Time(query, "at");
             VersionTimelineReport report = await new VersionTimelineBuilder(model, at).CreateAsync(ledger.Store, checkpoint, null, cancellationToken).ConfigureAwait(false);
-            return writer => format switch
-            {
-                "csv" => ReportCsvWriter.WriteAsync(report, writer, cancellationToken),
-                "html" => ReportHtmlWriter.WriteAsync(report, writer, cancellationToken),
-                _ => ReportJsonWriter.WriteAsync(report, writer, cancellationToken),
-            };
+            return writer => ReportWriter.WriteAsync(report, format, writer, cancellationToken);
         });
 
     private static Task<IResult> DataAccessAsync(HttpContext context, CollectorLedger ledger, AccessLog accessLog) =>
@@ -69,24 +57,14 @@ internal static class ReportEndpoints
         {
             var filters = new DataAccessFilters(QueryValues.Text(query, "user"), QueryValues.Time(query, "from"), QueryValues.Time(query, "to"));
             DataAccessReport report = await new DataAccessReportBuilder(filters).CreateAsync(ledger.Store, accessLog, checkpoint, null, cancellationToken).ConfigureAwait(false);
-            return writer => format switch
-            {
-                "csv" => ReportCsvWriter.WriteAsync(report, writer, cancellationToken),
-                "html" => ReportHtmlWriter.WriteAsync(report, writer, cancellationToken),
-                _ => ReportJsonWriter.WriteAsync(report, writer, cancellationToken),
-            };
+            return writer => ReportWriter.WriteAsync(report, format, writer, cancellationToken);
         });
 
     private static Task<IResult> AccessLogAsync(HttpContext context, CollectorLedger ledger, AccessLog accessLog) =>
         RunAsync(context, ledger, (query, format, checkpoint, cancellationToken) =>
         {
             var report = new AccessLogReport(checkpoint, QueryValues.Text(query, "requestId"), QueryValues.Text(query, "user"));
-            Func<TextWriter, Task> write = writer => format switch
-            {
-                "csv" => ReportCsvWriter.WriteAsync(report, report.ReadRecordsAsync(accessLog, cancellationToken), writer, cancellationToken),
-                "html" => ReportHtmlWriter.WriteAsync(report, report.ReadRecordsAsync(accessLog, cancellationToken), writer, cancellationToken),
-                _ => ReportJsonWriter.WriteAsync(report, report.ReadRecordsAsync(accessLog, cancellationToken), writer, cancellationToken),
-            };
+            Func<TextWriter, Task> write = writer => ReportWriter.WriteAsync(report, accessLog, format, writer, cancellationToken);
             return Task.FromResult(write);
         });
 
@@ -97,19 +75,15 @@ internal static class ReportEndpoints
     private static async Task<IResult> RunAsync(
         HttpContext context,
         CollectorLedger ledger,
-        Func<IQueryCollection, string, ReportCheckpoint, CancellationToken, Task<Func<TextWriter, Task>>> build)
+        Func<IQueryCollection, ReportFormat, ReportCheckpoint, CancellationToken, Task<Func<TextWriter, Task>>> build)
     {
         IQueryCollection query = context.Request.Query;
         CancellationToken cancellationToken = context.RequestAborted;
         Func<TextWriter, Task> write;
-        string format;
+        ReportFormat format;
         try
         {
-            format = QueryValues.Text(query, "format") ?? "json";
-            if (!s_formats.Contains(format, StringComparer.Ordinal))
-            {
-                throw new FormatException($"format: '{format}' is not one of json, csv, html.");
-            }
+            format = ReportWriter.ParseFormat(QueryValues.Text(query, "format"), "format");
 
             ReportCheckpoint checkpoint;
             try
@@ -133,12 +107,6 @@ internal static class ReportEndpoints
             return Problems.Conflict(exception.Message);
         }
 
-        string contentType = format switch
-        {
-            "csv" => "text/csv; charset=utf-8",
-            "html" => "text/html; charset=utf-8",
-            _ => "application/json; charset=utf-8",
-        };
         return Results.Stream(async body =>
         {
             var writer = new StreamWriter(body, new UTF8Encoding(false), 1 << 16);
@@ -147,6 +115,6 @@ internal static class ReportEndpoints
                 await write(writer).ConfigureAwait(false);
                 await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
-        }, contentType);
+        }, ReportWriter.ContentType(format));
     }
 }
