@@ -73,7 +73,7 @@ public static class BundleReportWriter
 
     // Model names are free text: anything but letters, digits, '.', '_' and '-' becomes '_', and a
     // name that then collides with another (case-insensitively, for case-insensitive file systems) gets a suffix.
-    private static string FolderFor(string model, HashSet<string> used)
+    internal static string FolderFor(string model, HashSet<string> used)
     {
         var safe = new StringBuilder(model.Length);
         foreach (char ch in model)
