@@ -1,6 +1,6 @@
+using DecisionLedger.Access;
 using DecisionLedger.Ledger;
 using DecisionLedger.Records;
-using DecisionLedger.Server.Access;
 using DecisionLedger.Server.Auth;
 using DecisionLedger.Server.Endpoints;
 using DecisionLedger.Server.Hosting;
@@ -54,6 +54,7 @@ public static class CollectorApp
         DecisionEndpoints.Map(app);
         AuditEndpoints.Map(app);
         CaptureSetup.Map(app);
+        ReportEndpoints.Map(app);
         return app;
     }
 }
