@@ -24,9 +24,9 @@ trap 'kill -INT $APP 2>/dev/null || true; wait $APP 2>/dev/null || true; rm -rf 
 for _ in $(seq 1 120); do curl -sf "$URL/model" >/dev/null && break; sleep 0.5; done
 curl -sf "$URL/model"; echo
 
-# Warm-up: JIT, engine pool, the ledger's first checkpoints.
-wrk -t1 -c"$CONNECTIONS" -d5s -s "$LUA" "$URL/predict-uncaptured" >/dev/null
-wrk -t1 -c"$CONNECTIONS" -d5s -s "$LUA" "$URL/predict" >/dev/null
+# Warm-up (10 s each): tiered JIT, the engine pool, the ledger's first checkpoints; 5 s was not enough on a busy machine.
+wrk -t1 -c"$CONNECTIONS" -d10s -s "$LUA" "$URL/predict-uncaptured" >/dev/null
+wrk -t1 -c"$CONNECTIONS" -d10s -s "$LUA" "$URL/predict" >/dev/null
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$APP/stat"; }   # the sample's user+system CPU, in clock ticks
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
