@@ -19,7 +19,8 @@ DLEDGER_KEY="$("$DLEDGER" --ledger "$WORK/ledger" keys create --role ingest --na
 export DLEDGER_KEY
 "$DLEDGER" --ledger "$WORK/ledger" serve --urls "$URL" >"$WORK/serve.log" 2>&1 &
 APP=$!
-trap 'kill -INT $APP 2>/dev/null || true; wait $APP 2>/dev/null || true; rm -rf "$WORK"' EXIT
+# SIGTERM, not SIGINT: a background job of a non-interactive shell starts with SIGINT ignored.
+trap 'kill -TERM $APP 2>/dev/null || true; wait $APP 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 120); do curl -sf "$URL/healthz" >/dev/null && break; sleep 0.5; done
 
 # A short warm-up (JIT, first checkpoint), then the measured run with the collector's CPU time around it.
@@ -32,5 +33,5 @@ echo "$OUT"
 awk -v t="$((AFTER - BEFORE))" -v hz="$(getconf CLK_TCK)" -v batch="$BATCH" '/requests in/ { n = $1 * batch }
   END { cpu = t / hz; printf "collector CPU %.2f s for %d decisions: %.1f µs/decision (%.0f decisions per CPU-second)\n", cpu, n, cpu * 1e6 / n, n / cpu }' <<<"$OUT"
 
-kill -INT $APP; wait $APP || true
+kill -TERM $APP; wait $APP || true
 "$DLEDGER" --ledger "$WORK/ledger" verify

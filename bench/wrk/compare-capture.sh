@@ -16,11 +16,13 @@ WORK="$(mktemp -d)"
 URL="http://127.0.0.1:$PORT"
 
 dotnet build -c Release "$ROOT/samples/FraudDetection/FraudDetection.csproj" -v q -nologo >/dev/null
+dotnet build -c Release "$ROOT/src/DecisionLedger.Cli/DecisionLedger.Cli.csproj" -v q -nologo >/dev/null   # for the final verify
 "$ROOT/samples/FraudDetection/bin/Release/net10.0/FraudDetection" \
   --urls "$URL" --Ledger "$WORK/ledger" --ModelPath "$WORK/model/fraud_detector.zip" \
   --OnLedgerFailure "$MODE" --Logging:LogLevel:Default Warning >"$WORK/sample.log" 2>&1 &
 APP=$!
-trap 'kill -INT $APP 2>/dev/null || true; wait $APP 2>/dev/null || true; rm -rf "$WORK"' EXIT
+# SIGTERM, not SIGINT: a background job of a non-interactive shell starts with SIGINT ignored.
+trap 'kill -TERM $APP 2>/dev/null || true; wait $APP 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 120); do curl -sf "$URL/model" >/dev/null && break; sleep 0.5; done
 curl -sf "$URL/model"; echo
 
@@ -60,6 +62,5 @@ awk -v u="$sum_u" -v c="$sum_c" -v pu="$p99_u" -v pc="$p99_c" -v n="$ROUNDS" -v 
   printf "throughput ratio %.3f (goal >= 0.95); p99 delta %+.2f ms (goal <= +1 ms); CPU per request x%.2f\n", c/u, (pc-pu)/n, cc/cu }'
 grep -h "non-2xx" "$WORK/wrk.log" | sort | uniq -c
 
-kill -INT $APP; wait $APP || true
-dotnet build -c Release "$ROOT/src/DecisionLedger.Cli/DecisionLedger.Cli.csproj" -v q -nologo >/dev/null
+kill -TERM $APP; wait $APP || true
 "$ROOT/src/DecisionLedger.Cli/bin/Release/net10.0/dledger" verify --ledger "$WORK/ledger"

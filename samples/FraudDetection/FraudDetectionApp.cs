@@ -10,11 +10,13 @@ internal static class FraudDetectionApp
     /// <summary>Trains the model and builds the web app (not started).</summary>
     /// <param name="args">Command-line arguments (<c>--urls</c>, <c>--Ledger</c>, <c>--TrainingRows</c>, …).</param>
     /// <returns>The app, ready to start.</returns>
+    /// <exception cref="ArgumentException">A setting is invalid (the message names it).</exception>
     public static WebApplication Build(string[] args)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(args);
         var options = new FraudDetectionOptions();
         builder.Configuration.Bind(options);
+        options.Validate();
 
         // Train before the server starts: the first request is scored by the finished model.
         TrainedModel model = FraudModelTrainer.Train(options.ModelPath, options.TrainingRows, options.Seed);

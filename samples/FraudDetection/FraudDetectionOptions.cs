@@ -22,4 +22,29 @@ internal sealed class FraudDetectionOptions
 
     /// <summary>What <c>/predict</c> does when the ledger cannot record. Default <see cref="LedgerFailureMode.FailClosed"/>.</summary>
     public LedgerFailureMode OnLedgerFailure { get; set; } = LedgerFailureMode.FailClosed;
+
+    /// <summary>Checks the settings before anything is trained.</summary>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it and the fix.</exception>
+    public void Validate()
+    {
+        if (TrainingRows < 100)
+        {
+            throw new ArgumentException($"TrainingRows: {TrainingRows} is too few to train on; pass --TrainingRows 100 or more (default 20000).", nameof(TrainingRows));
+        }
+
+        if (string.IsNullOrWhiteSpace(Ledger))
+        {
+            throw new ArgumentException("Ledger: required; pass --Ledger path/to/ledger-directory.", nameof(Ledger));
+        }
+
+        if (string.IsNullOrWhiteSpace(ModelPath))
+        {
+            throw new ArgumentException("ModelPath: required; pass --ModelPath path/to/model.zip.", nameof(ModelPath));
+        }
+
+        if (string.IsNullOrWhiteSpace(ModelVersion))
+        {
+            throw new ArgumentException("ModelVersion: required; pass --ModelVersion 1.0.0 (or leave it out for the default).", nameof(ModelVersion));
+        }
+    }
 }

@@ -108,6 +108,20 @@ public sealed class FraudDetectionSampleTests
             errors.EnumerateObject().Select(static p => p.Name).Order());
     }
 
+    [Theory]
+    [InlineData("--TrainingRows", "50", "TrainingRows: 50 is too few")]
+    [InlineData("--ModelVersion", " ", "ModelVersion: required")]
+    public void Build_InvalidSetting_ThrowsNamingTheSetting_BeforeTraining(string option, string value, string expected)
+    {
+        string modelPath = Path.Combine(Path.GetTempPath(), "dledger-fraud-" + Path.GetRandomFileName(), "model.zip");
+
+        ArgumentException error = Assert.Throws<ArgumentException>(() =>
+            FraudDetectionApp.Build(["--ModelPath", modelPath, "--Ledger", Path.GetTempPath(), option, value]));
+
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(modelPath), "nothing is trained when a setting is invalid");
+    }
+
     /// <summary>The feature names of a saved model, read from its Features slot names (one-hot slots folded into their column).</summary>
     private static string[] FeaturesOfSavedModel(string path)
     {
