@@ -1,0 +1,50 @@
+using DecisionLedger.AspNetCore.Capture;
+
+namespace FraudDetection;
+
+/// <summary>The sample's settings, from configuration (command line: <c>--Ledger ./fraud-ledger --TrainingRows 2000</c>).</summary>
+internal sealed class FraudDetectionOptions
+{
+    /// <summary>The ledger directory (created on first start). Default <c>./fraud-ledger</c>.</summary>
+    public string Ledger { get; set; } = "./fraud-ledger";
+
+    /// <summary>Where the trained model .zip is written. Default <c>./fraud-model/fraud_detector.zip</c>.</summary>
+    public string ModelPath { get; set; } = "./fraud-model/fraud_detector.zip";
+
+    /// <summary>Generated rows to train and test on. Default 20,000 (a few seconds); tests use 2,000.</summary>
+    public int TrainingRows { get; set; } = 20_000;
+
+    /// <summary>Seed of the generated dataset and of ML.NET. Default 20261123.</summary>
+    public int Seed { get; set; } = 20261123;
+
+    /// <summary>The model version recorded with every decision. Default <c>1.0.0</c>.</summary>
+    public string ModelVersion { get; set; } = "1.0.0";
+
+    /// <summary>What <c>/predict</c> does when the ledger cannot record. Default <see cref="LedgerFailureMode.FailClosed"/>.</summary>
+    public LedgerFailureMode OnLedgerFailure { get; set; } = LedgerFailureMode.FailClosed;
+
+    /// <summary>Checks the settings before anything is trained.</summary>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it and the fix.</exception>
+    public void Validate()
+    {
+        if (TrainingRows < 100)
+        {
+            throw new ArgumentException($"TrainingRows: {TrainingRows} is too few to train on; pass --TrainingRows 100 or more (default 20000).", nameof(TrainingRows));
+        }
+
+        if (string.IsNullOrWhiteSpace(Ledger))
+        {
+            throw new ArgumentException("Ledger: required; pass --Ledger path/to/ledger-directory.", nameof(Ledger));
+        }
+
+        if (string.IsNullOrWhiteSpace(ModelPath))
+        {
+            throw new ArgumentException("ModelPath: required; pass --ModelPath path/to/model.zip.", nameof(ModelPath));
+        }
+
+        if (string.IsNullOrWhiteSpace(ModelVersion))
+        {
+            throw new ArgumentException("ModelVersion: required; pass --ModelVersion 1.0.0 (or leave it out for the default).", nameof(ModelVersion));
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using FraudDetection;
+
+await FraudDetectionApp.Build(args).RunAsync();
