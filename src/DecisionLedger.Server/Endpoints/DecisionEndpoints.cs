@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using DecisionLedger.Querying;
 using DecisionLedger.Recording;
 using DecisionLedger.Records;
 using DecisionLedger.Redaction;
@@ -19,6 +20,14 @@ internal static class DecisionEndpoints
 {
     private const string QueryRoute = "GET /v1/decisions";
     private const string ShowRoute = "GET /v1/decisions/{requestId}";
+
+    private static readonly LedgerQueryOptions s_queryOptions = new()
+    {
+        WhereParameter = "where",
+        CursorParameter = "cursor",
+        AllowScanParameter = "allowScan=true",
+        IndexedFilterExample = "model=NAME, or from= and to=",
+    };
 
     public static void Map(IEndpointRouteBuilder routes)
     {
@@ -193,17 +202,17 @@ internal static class DecisionEndpoints
     private static async Task<IResult> QueryAsync(HttpContext context, CollectorLedger ledger, CollectorOptions options, AccessLog accessLog)
     {
         IQueryCollection query = context.Request.Query;
-        EntryFilter filter;
-        int limit;
+        QueryPage page;
         try
         {
-            limit = QueryValues.Int(query, "limit") ?? 20;
+            int limit = QueryValues.Int(query, "limit") ?? 20;
             if (limit <= 0 || limit > options.MaxQueryLimit)
             {
                 throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"limit: {limit} is out of range; pass 1 to {options.MaxQueryLimit}."));
             }
 
-            filter = new EntryFilter
+            string[] where = [.. query["where"].Where(w => !string.IsNullOrWhiteSpace(w)).Select(w => w!)];
+            var filter = new EntryFilter
             {
                 ModelName = QueryValues.Text(query, "model"),
                 ModelVersion = QueryValues.Text(query, "version"),
@@ -214,35 +223,26 @@ internal static class DecisionEndpoints
                 From = QueryValues.Time(query, "from"),
                 To = QueryValues.Time(query, "to"),
                 BeforeSeq = QueryValues.Long(query, "beforeSeq"),
-
-                // One extra row tells whether another page exists.
-                Limit = limit + 1,
+                Where = WhereParser.ParseAll(where, "where"),
+                Limit = limit,
             };
+            bool allowScan = QueryValues.Text(query, "allowScan") is { } scan
+                && (bool.TryParse(scan, out bool parsed) ? parsed : throw new FormatException($"allowScan: '{scan}' is not true or false."));
+            page = await new LedgerQuery(ledger.Store, s_queryOptions)
+                .RunAsync(filter, QueryValues.Text(query, "cursor"), allowScan, context.RequestAborted).ConfigureAwait(false);
         }
         catch (FormatException exception)
         {
+            // QueryException is a FormatException: malformed or unknown where, foreign cursor, refused scan.
             return Problems.BadRequest(exception.Message);
         }
 
-        var entries = new List<StoredEntry>(Math.Min(limit + 1, 1024));
-        await foreach (StoredEntry entry in ledger.Store.QueryAsync(filter, context.RequestAborted).ConfigureAwait(false))
+        if (page.Entries.Count > 0)
         {
-            entries.Add(entry);
+            await LogAsync(context, accessLog, options, QueryRoute, page.Entries).ConfigureAwait(false);
         }
 
-        long? nextCursor = null;
-        if (entries.Count > limit)
-        {
-            entries.RemoveAt(entries.Count - 1);
-            nextCursor = entries[^1].Seq;
-        }
-
-        if (entries.Count > 0)
-        {
-            await LogAsync(context, accessLog, options, QueryRoute, entries).ConfigureAwait(false);
-        }
-
-        return JsonBody.Create(json => ProofJson.WriteQueryPage(json, entries, nextCursor));
+        return JsonBody.Create(json => ProofJson.WriteQueryPage(json, page.Entries, page.NextCursor));
     }
 
     private static async Task<IResult> ShowAsync(string requestId, HttpContext context, CollectorLedger ledger, CollectorOptions options, AccessLog accessLog)

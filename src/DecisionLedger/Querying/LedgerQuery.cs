@@ -64,7 +64,7 @@ public sealed class LedgerQuery(ILedgerStore store, LedgerQueryOptions? options 
                 throw new QueryException(_options.WhereParameter,
                     $"{_options.WhereParameter}: no indexed filter narrows this query, and the ledger holds {size:N0} entries " +
                     $"(the limit for an unindexed scan is {_options.ScanThreshold:N0}): add a model, user, tenant, subject, request id or time range filter " +
-                    $"(e.g. --model NAME, or --from and --to), or pass {_options.AllowScanParameter} to scan anyway.");
+                    $"(e.g. {_options.IndexedFilterExample}), or pass {_options.AllowScanParameter} to scan anyway.");
             }
         }
 

@@ -17,4 +17,7 @@ public sealed record LedgerQueryOptions
 
     /// <summary>How messages name the allow-scan switch. Default <c>--allow-scan</c>.</summary>
     public string AllowScanParameter { get; init; } = "--allow-scan";
+
+    /// <summary>The example of an indexed filter messages suggest. Default <c>--model NAME, or --from and --to</c>.</summary>
+    public string IndexedFilterExample { get; init; } = "--model NAME, or --from and --to";
 }
