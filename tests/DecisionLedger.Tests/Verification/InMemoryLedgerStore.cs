@@ -60,11 +60,6 @@ internal sealed class InMemoryLedgerStore : ILedgerStore
     public async IAsyncEnumerable<StoredEntry> ReadEntriesAsync(long fromSeq, long toSeq, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await Task.Yield();
-        if (filter.Where.Count > 0)
-        {
-            throw new NotSupportedException("This fake does not evaluate where predicates; the store contract suite covers them against real stores.");
-        }
-
         foreach (StoredEntry entry in Entries.ToArray())
         {
             if (entry.Seq >= fromSeq && entry.Seq < toSeq)
@@ -125,10 +120,10 @@ internal sealed class InMemoryLedgerStore : ILedgerStore
         var paths = new HashSet<string>(StringComparer.Ordinal);
         foreach (StoredEntry entry in Entries.Where(e => modelName is null || e.Columns.ModelName == modelName))
         {
-            Querying.FieldPathCollector.CollectEntry(entry.CanonicalBytes, paths);
+            DecisionLedger.Querying.FieldPathCollector.CollectEntry(entry.CanonicalBytes, paths);
             foreach (StoredInput input in Inputs.Where(i => i.Seq == entry.Seq))
             {
-                Querying.FieldPathCollector.CollectInput(input.Input, paths);
+                DecisionLedger.Querying.FieldPathCollector.CollectInput(input.Input, paths);
             }
         }
 
