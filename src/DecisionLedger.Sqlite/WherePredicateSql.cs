@@ -80,7 +80,7 @@ internal static class WherePredicateSql
         WhereLiteralKind.String => literal.String!,
 
         // An integral literal binds as an integer so ids beyond 2^53 compare exactly.
-        WhereLiteralKind.Number => literal.Integer is { } integer ? integer : literal.Number,
+        WhereLiteralKind.Number => literal.Integer is { } integer ? (object)integer : literal.Number,
         _ => throw new ArgumentOutOfRangeException(nameof(literal), literal.Kind, "Only strings and numbers are bound."),
     };
 }
