@@ -14,14 +14,18 @@ namespace DecisionLedger.Querying;
 /// <see cref="FieldPath"/> grammar are skipped with their subtree, since no query can name them.
 /// </summary>
 /// <remarks>
-/// Cheap enough for the append path: one forward-only <see cref="Utf8JsonReader"/> pass over bytes
-/// the store writes anyway (one short string per property). Encrypted inputs are skipped (they are
-/// ciphertext), so <c>input.</c> paths come from plaintext inputs only.
+/// Cheap enough for the append path: <see cref="Collect"/> hashes each document's shape (member
+/// names and depths) in one allocation-free <see cref="Utf8JsonReader"/> pass and collects paths
+/// (one short string per property) only for a shape not yet seen in the batch. Encrypted inputs
+/// are skipped (they are ciphertext), so <c>input.</c> paths come from plaintext inputs only.
 /// </remarks>
 public static class FieldPathCollector
 {
     /// <summary>The most paths taken from one entry or one input.</summary>
     public const int MaxPathsPerDocument = 256;
+
+    private const ulong EntryShapeSeed = 14695981039346656037;
+    private const ulong InputShapeSeed = 14695981039346656037 ^ 0x5A5A5A5A5A5A5A5A;
 
     private static readonly string[] s_entryRoots = ["explanation", "latencyMs", "metadata", "model", "output"];
 
@@ -33,15 +37,25 @@ public static class FieldPathCollector
         ArgumentNullException.ThrowIfNull(batch);
         var byModel = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         var modelOfSeq = new Dictionary<long, string>();
+
+        // Decisions of one model almost always share a shape: its paths are collected (one string
+        // per property) once per batch; every other entry costs one allocation-free reader pass.
+        var seen = new HashSet<(string Model, ulong Shape)>();
         foreach (StoredEntry entry in batch.Entries)
         {
-            modelOfSeq[entry.Seq] = entry.Columns.ModelName;
-            CollectEntry(entry.CanonicalBytes, PathsOf(byModel, entry.Columns.ModelName));
+            string model = entry.Columns.ModelName;
+            modelOfSeq[entry.Seq] = model;
+            if (seen.Add((model, Shape(entry.CanonicalBytes, EntryShapeSeed))))
+            {
+                CollectEntry(entry.CanonicalBytes, PathsOf(byModel, model));
+            }
         }
 
         foreach (StoredInput input in batch.Inputs)
         {
-            if (modelOfSeq.TryGetValue(input.Seq, out string? model))
+            if (modelOfSeq.TryGetValue(input.Seq, out string? model)
+                && !InputEncryption.IsEncrypted(input.Input)
+                && seen.Add((model, Shape(input.Input, InputShapeSeed))))
             {
                 CollectInput(input.Input, PathsOf(byModel, model));
             }
@@ -53,6 +67,40 @@ public static class FieldPathCollector
         }
 
         return byModel;
+    }
+
+    /// <summary>
+    /// A 64-bit FNV-1a hash of a document's structure: every member name with its depth, in order
+    /// (values are ignored). Two documents with the same shape yield the same paths.
+    /// </summary>
+    private static ulong Shape(ReadOnlySpan<byte> json, ulong seed)
+    {
+        const ulong Prime = 1099511628211;
+        ulong hash = seed;
+        if (json.IsEmpty)
+        {
+            return hash;
+        }
+
+        var reader = new Utf8JsonReader(json);
+        while (reader.Read())
+        {
+            if (reader.TokenType != JsonTokenType.PropertyName)
+            {
+                continue;
+            }
+
+            hash = (hash ^ (ulong)reader.CurrentDepth) * Prime;
+            foreach (byte b in reader.ValueSpan)
+            {
+                hash = (hash ^ b) * Prime;
+            }
+
+            // A separator no UTF-8 name byte can produce, so "ab" + "c" differs from "a" + "bc".
+            hash = (hash ^ 0xFF) * Prime;
+        }
+
+        return hash;
     }
 
     /// <summary>Adds the paths under the queryable roots of one canonical entry.</summary>
