@@ -5,6 +5,12 @@ using System.Diagnostics;
 using System.Globalization;
 using DecisionLedger.LoadTest;
 
+if (args is ["query", ..])
+{
+    await QueryBench.RunAsync(args[1..]);
+    return;
+}
+
 var settings = LoadSettings.Parse(args);
 Console.WriteLine($"DecisionLedger load test: {settings.Count:N0} decisions, {settings.Producers} producers, queue {settings.QueueCapacity:N0}, " +
     (settings.Rate > 0 ? $"paced at {settings.Rate:N0}/s" : "unpaced (as fast as the producers can go)") + $", work dir {settings.WorkDirectory}");

@@ -36,11 +36,11 @@ public static class ProofJson
         json.WriteEndObject();
     }
 
-    /// <summary>Writes a page of query results: <c>{"entries":[canonical entry…],"nextCursor":seq|null}</c>.</summary>
+    /// <summary>Writes a page of query results: <c>{"entries":[canonical entry…],"nextCursor":"opaque"|null}</c>.</summary>
     /// <param name="json">The writer.</param>
     /// <param name="entries">The entries, newest first; their canonical bytes are written as they are.</param>
-    /// <param name="nextCursor">The <c>beforeSeq</c> of the next page, or null on the last page.</param>
-    public static void WriteQueryPage(Utf8JsonWriter json, IEnumerable<Storage.StoredEntry> entries, long? nextCursor)
+    /// <param name="nextCursor">The opaque cursor of the next page (<see cref="Querying.QueryCursor"/>), or null on the last page.</param>
+    public static void WriteQueryPage(Utf8JsonWriter json, IEnumerable<Storage.StoredEntry> entries, string? nextCursor)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(entries);
@@ -53,14 +53,7 @@ public static class ProofJson
         }
 
         json.WriteEndArray();
-        if (nextCursor is { } cursor)
-        {
-            json.WriteNumber("nextCursor", cursor);
-        }
-        else
-        {
-            json.WriteNull("nextCursor");
-        }
+        json.WriteString("nextCursor", nextCursor);
 
         json.WriteEndObject();
     }

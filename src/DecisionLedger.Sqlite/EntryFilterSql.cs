@@ -45,6 +45,8 @@ internal static class EntryFilterSql
             command.Parameters.AddWithValue("@to", SqliteRows.ToUnixMicroseconds(to));
         }
 
+        WherePredicateSql.Append(command, sql, filter.Where);
+
         if (filter.BeforeSeq is { } beforeSeq)
         {
             sql.Append(" AND seq < @before_seq");

@@ -288,6 +288,35 @@ public sealed class SqliteLedgerStore : ILedgerStore
     }
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> GetFieldPathsAsync(string? modelName, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new ValueTask<IReadOnlyList<string>>(Read("read the field catalog", IReadOnlyList<string> (connection) =>
+        {
+            // A ledger only ever opened read-only since before the catalog existed has none yet.
+            if (!SqliteSchema.HasTable(connection, null, "field_paths"))
+            {
+                return [];
+            }
+
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = modelName is null
+                ? "SELECT DISTINCT path FROM field_paths ORDER BY path;"
+                : "SELECT path FROM field_paths WHERE model = @model ORDER BY path;";
+            command.Parameters.AddWithValue("@model", (object?)modelName ?? DBNull.Value);
+            var paths = new List<string>();
+            using SqliteDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                paths.Add(reader.GetString(0));
+            }
+
+            paths.Sort(StringComparer.Ordinal);
+            return paths;
+        }));
+    }
+
+    /// <inheritdoc />
     public ValueTask<int> DeleteInputsAsync(IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(seqs);
@@ -668,8 +697,14 @@ public sealed class SqliteLedgerStore : ILedgerStore
                 pragmas.ExecuteNonQuery();
             }
 
-            SqliteSchema.Ensure(connection, DatabasePath);
-            return new SqliteWriter(connection, DatabasePath);
+            bool backfill = SqliteSchema.Ensure(connection, DatabasePath);
+            var writer = new SqliteWriter(connection, DatabasePath);
+            if (backfill)
+            {
+                writer.BackfillFieldPaths();
+            }
+
+            return writer;
         }
         catch (SqliteException exception)
         {

@@ -21,7 +21,9 @@ internal static class SqliteSchema
     // Fingerprints are uniformly random, so their index takes a random insert per entry: it
     // indexes the first 8 bytes as an integer (fingerprint_key) instead of the 64-character hex,
     // a quarter of the size, and lookups confirm the full fingerprint column (measured: 29k →
-    // 41k entries/s on 2 cores with 16 KiB pages).
+    // 41k entries/s on 2 cores with 16 KiB pages). A model without a version needs its own
+    // (model, seq) index: through (model, version, seq) SQLite must collect and sort every entry of
+    // the model before the first row, and with a where predicate parse every one of them.
     private const string Ddl = """
         CREATE TABLE IF NOT EXISTS entries(
             seq INTEGER PRIMARY KEY,
@@ -38,6 +40,7 @@ internal static class SqliteSchema
             leaf_hash BLOB NOT NULL,
             body BLOB NOT NULL);
         CREATE INDEX IF NOT EXISTS ix_entries_model ON entries(model, version, seq);
+        CREATE INDEX IF NOT EXISTS ix_entries_model_seq ON entries(model, seq);
         CREATE INDEX IF NOT EXISTS ix_entries_user ON entries(user_id, seq);
         CREATE INDEX IF NOT EXISTS ix_entries_tenant ON entries(tenant, seq);
         CREATE INDEX IF NOT EXISTS ix_entries_subject ON entries(subject_id, seq);
@@ -52,6 +55,10 @@ internal static class SqliteSchema
             subject_id TEXT PRIMARY KEY,
             wrapped_key BLOB NOT NULL,
             created_at INTEGER NOT NULL DEFAULT (strftime('%s', 'now')));
+        CREATE TABLE IF NOT EXISTS field_paths(
+            model TEXT NOT NULL,
+            path TEXT NOT NULL,
+            PRIMARY KEY(model, path)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS tiles(
             level INTEGER NOT NULL,
             idx INTEGER NOT NULL,
@@ -87,12 +94,17 @@ internal static class SqliteSchema
             : null;
 
     /// <summary>Creates or completes the schema on a writable connection.</summary>
+    /// <returns>True when the field catalog was just created beside existing entries, so it must be backfilled.</returns>
     /// <exception cref="LedgerStoreException">The file was written by a newer version.</exception>
-    public static void Ensure(SqliteConnection connection, string path)
+    public static bool Ensure(SqliteConnection connection, string path)
     {
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
         long version = ReadVersion(connection, transaction);
         ThrowIfNewer(version, path);
+
+        // The field catalog came after schema version 1 without changing it (the table is additive):
+        // a ledger that has entries but no catalog was written by an older DecisionLedger.
+        bool backfill = HasTable(connection, transaction, "entries") && !HasTable(connection, transaction, "field_paths");
         using (SqliteCommand create = connection.CreateCommand())
         {
             create.Transaction = transaction;
@@ -101,6 +113,17 @@ internal static class SqliteSchema
         }
 
         transaction.Commit();
+        return backfill;
+    }
+
+    /// <summary>True when the database holds a table named <paramref name="table"/>.</summary>
+    public static bool HasTable(SqliteConnection connection, SqliteTransaction? transaction, string table)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = @name;";
+        command.Parameters.AddWithValue("@name", table);
+        return (long)command.ExecuteScalar()! > 0;
     }
 
     /// <summary>Checks a read-only connection sees a ledger this code can read.</summary>

@@ -1,5 +1,6 @@
 using DecisionLedger.Hashing;
 using DecisionLedger.Merkle;
+using DecisionLedger.Querying;
 using DecisionLedger.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -53,6 +54,13 @@ internal sealed class SqliteWriter : IDisposable
 
     private readonly SqliteCommand _deleteInput;
     private readonly SqliteParameter _deleteSeq;
+
+    private readonly SqliteCommand _insertPath;
+    private readonly SqliteParameter _pathModel;
+    private readonly SqliteParameter _pathText;
+
+    // The field catalog as stored, so an append only writes paths it has not seen (usually none).
+    private readonly Dictionary<string, HashSet<string>> _knownPaths = new(StringComparer.Ordinal);
 
     // SQLite copies a bound blob when the statement runs, so one buffer serves every row.
     private readonly byte[] _leafHashBuffer = new byte[Sha256Hash.Size];
@@ -109,7 +117,15 @@ internal sealed class SqliteWriter : IDisposable
 
         _deleteInput = Command("DELETE FROM inputs WHERE seq = @seq;");
         _deleteSeq = Parameter(_deleteInput, "@seq", SqliteType.Integer);
+
+        _insertPath = Command("INSERT OR IGNORE INTO field_paths(model, path) VALUES (@model, @path);");
+        _pathModel = Parameter(_insertPath, "@model", SqliteType.Text);
+        _pathText = Parameter(_insertPath, "@path", SqliteType.Text);
+        LoadKnownPaths();
     }
+
+    /// <summary>The most catalog paths kept per model; beyond it new paths are not recorded (a query on one is then refused as unknown).</summary>
+    public const int MaxPathsPerModel = 10_000;
 
     /// <summary>Writes a batch in one IMMEDIATE transaction; rolls back everything on any failure.</summary>
     /// <exception cref="LedgerStoreException">The batch is not contiguous, repeats a request id, conflicts with a stored tile, or the write failed.</exception>
@@ -166,7 +182,43 @@ internal sealed class SqliteWriter : IDisposable
             InsertCheckpoint(checkpoint, newSize);
         }
 
+        List<(string Model, string Path)> newPaths = InsertNewPaths(FieldPathCollector.Collect(batch));
         transaction.Commit();
+        Remember(newPaths);
+    }
+
+    /// <summary>
+    /// Fills the field catalog from every stored entry and input, in one transaction: run once when
+    /// a ledger written before the catalog existed is first opened writable.
+    /// </summary>
+    public void BackfillFieldPaths()
+    {
+        var byModel = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        using (SqliteCommand read = Command(
+            "SELECT e.model, e.body, i.input FROM entries e LEFT JOIN inputs i ON i.seq = e.seq ORDER BY e.seq;"))
+        using (SqliteDataReader reader = read.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                string model = reader.IsDBNull(0) ? "" : reader.GetString(0);
+                if (!byModel.TryGetValue(model, out HashSet<string>? paths))
+                {
+                    paths = new HashSet<string>(StringComparer.Ordinal);
+                    byModel[model] = paths;
+                }
+
+                FieldPathCollector.CollectEntry(reader.GetFieldValue<byte[]>(1), paths);
+                if (!reader.IsDBNull(2))
+                {
+                    FieldPathCollector.CollectInput(reader.GetFieldValue<byte[]>(2), paths);
+                }
+            }
+        }
+
+        using SqliteTransaction transaction = Begin();
+        List<(string Model, string Path)> newPaths = InsertNewPaths(byModel);
+        transaction.Commit();
+        Remember(newPaths);
     }
 
     /// <summary>Stores one checkpoint in its own transaction.</summary>
@@ -272,6 +324,64 @@ internal sealed class SqliteWriter : IDisposable
         return deleted > 0;
     }
 
+    private List<(string Model, string Path)> InsertNewPaths(Dictionary<string, HashSet<string>> byModel)
+    {
+        var inserted = new List<(string, string)>();
+        foreach ((string model, HashSet<string> paths) in byModel)
+        {
+            _knownPaths.TryGetValue(model, out HashSet<string>? known);
+            int room = MaxPathsPerModel - (known?.Count ?? 0);
+            foreach (string path in paths)
+            {
+                if (room <= 0)
+                {
+                    break;
+                }
+
+                if (known is not null && known.Contains(path))
+                {
+                    continue;
+                }
+
+                _pathModel.Value = model;
+                _pathText.Value = path;
+                _insertPath.ExecuteNonQuery();
+                inserted.Add((model, path));
+                room--;
+            }
+        }
+
+        return inserted;
+    }
+
+    // Only after commit: a rolled-back batch must not leave paths the file does not hold.
+    private void Remember(List<(string Model, string Path)> paths)
+    {
+        foreach ((string model, string path) in paths)
+        {
+            if (!_knownPaths.TryGetValue(model, out HashSet<string>? known))
+            {
+                known = new HashSet<string>(StringComparer.Ordinal);
+                _knownPaths[model] = known;
+            }
+
+            known.Add(path);
+        }
+    }
+
+    private void LoadKnownPaths()
+    {
+        using SqliteCommand read = Command("SELECT model, path FROM field_paths;");
+        using SqliteDataReader reader = read.ExecuteReader();
+        var paths = new List<(string, string)>();
+        while (reader.Read())
+        {
+            paths.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        Remember(paths);
+    }
+
     private void TruncateWal(int deleted)
     {
         using SqliteCommand command = _connection.CreateCommand();
@@ -294,6 +404,7 @@ internal sealed class SqliteWriter : IDisposable
         _readTile.Dispose();
         _insertCheckpoint.Dispose();
         _deleteInput.Dispose();
+        _insertPath.Dispose();
         _connection.Dispose();
     }
 
@@ -308,6 +419,7 @@ internal sealed class SqliteWriter : IDisposable
         _readTile.Transaction = transaction;
         _insertCheckpoint.Transaction = transaction;
         _deleteInput.Transaction = transaction;
+        _insertPath.Transaction = transaction;
         return transaction;
     }
 

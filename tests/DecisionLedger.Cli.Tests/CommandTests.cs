@@ -96,7 +96,8 @@ public sealed class CommandTests
         using JsonDocument page = JsonDocument.Parse(query.Out);
         Assert.Equal(5, page.RootElement.GetProperty("entries").GetArrayLength());
         Assert.Equal(59, page.RootElement.GetProperty("entries")[0].GetProperty("seq").GetInt64());
-        Assert.Equal(55, page.RootElement.GetProperty("nextCursor").GetInt64());
+        string cursor = page.RootElement.GetProperty("nextCursor").GetString()!;
+        Assert.Equal(55, DecisionLedger.Querying.QueryCursor.Decode(cursor, new DecisionLedger.Storage.EntryFilter { ModelName = "fraud_detector" }));
         string requestId = page.RootElement.GetProperty("entries")[0].GetProperty("requestId").GetString()!;
 
         CliResult show = await CliRun.RunAsync("show", requestId, "--ledger", temp.Ledger, "--json");

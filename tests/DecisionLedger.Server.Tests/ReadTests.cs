@@ -15,12 +15,65 @@ public sealed class ReadTests
         using HttpResponseMessage first = await collector.SendAsync(HttpMethod.Get, "/v1/decisions?model=fraud_detector&limit=2", ApiKeyRole.Reader);
         using JsonDocument page = JsonDocument.Parse(await first.Content.ReadAsStringAsync());
         Assert.Equal(["seed-2", "seed-1"], page.RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("requestId").GetString()));
-        long cursor = page.RootElement.GetProperty("nextCursor").GetInt64();
+        string cursor = page.RootElement.GetProperty("nextCursor").GetString()!;
 
-        using HttpResponseMessage second = await collector.SendAsync(HttpMethod.Get, $"/v1/decisions?limit=2&beforeSeq={cursor}", ApiKeyRole.Reader);
+        using HttpResponseMessage second = await collector.SendAsync(HttpMethod.Get, $"/v1/decisions?model=fraud_detector&limit=2&cursor={cursor}", ApiKeyRole.Reader);
         using JsonDocument rest = JsonDocument.Parse(await second.Content.ReadAsStringAsync());
         Assert.Equal(["seed-0"], rest.RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("requestId").GetString()));
         Assert.Equal(JsonValueKind.Null, rest.RootElement.GetProperty("nextCursor").ValueKind);
+
+        // The numeric keyset parameter of earlier versions still works.
+        using HttpResponseMessage legacy = await collector.SendAsync(HttpMethod.Get, "/v1/decisions?limit=2&beforeSeq=1", ApiKeyRole.Reader);
+        using JsonDocument old = JsonDocument.Parse(await legacy.Content.ReadAsStringAsync());
+        Assert.Equal(["seed-0"], old.RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("requestId").GetString()));
+    }
+
+    [Fact]
+    public async Task Query_RepeatedWhere_MatchesInputAndOutputPredicates()
+    {
+        await using RunningCollector collector = await RunningCollector.StartAsync();
+        string url = "/v1/decisions?where=" + Uri.EscapeDataString("input.amount > 1") + "&where=" + Uri.EscapeDataString("output.label = \"legit\" and output.score < 0.5");
+
+        using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Get, url, ApiKeyRole.Reader);
+        using HttpResponseMessage none = await collector.SendAsync(HttpMethod.Get, "/v1/decisions?where=" + Uri.EscapeDataString("output.label = \"fraud\""), ApiKeyRole.Reader);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using JsonDocument page = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(["seed-2", "seed-1"], page.RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("requestId").GetString()));
+        using JsonDocument empty = JsonDocument.Parse(await none.Content.ReadAsStringAsync());
+        Assert.Equal(0, empty.RootElement.GetProperty("entries").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("where=output.score%20%3D%3E%200.9", "where: at column 14, expected an operator (=, !=, <, <=, >, >=, contains, exists) but found \"=>\"; did you mean >=?")]
+    [InlineData("where=output.lable%20%3D%20%22x%22", "where: unknown field \"output.lable\"; output fields seen: label, score.")]
+    [InlineData("where=output.label%20%3D%20%22x%22&where=output.score", "where #2: at column 13, expected an operator (=, !=, <, <=, >, >=, contains, exists) but found end of input")]
+    [InlineData("cursor=garbage", "cursor: \"garbage\" is not a query cursor; pass the nextCursor of a previous page unchanged, or drop cursor to start from the newest decision.")]
+    [InlineData("allowScan=maybe", "allowScan: 'maybe' is not true or false.")]
+    public async Task Query_BadWhereOrCursor_Returns400ProblemNamingIt(string queryString, string detail)
+    {
+        await using RunningCollector collector = await RunningCollector.StartAsync();
+
+        using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Get, "/v1/decisions?" + queryString, ApiKeyRole.Reader);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(detail, problem.RootElement.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Query_CursorOfOtherQuery_Returns400()
+    {
+        await using RunningCollector collector = await RunningCollector.StartAsync();
+        using HttpResponseMessage first = await collector.SendAsync(HttpMethod.Get, "/v1/decisions?limit=1", ApiKeyRole.Reader);
+        using JsonDocument page = JsonDocument.Parse(await first.Content.ReadAsStringAsync());
+        string cursor = page.RootElement.GetProperty("nextCursor").GetString()!;
+
+        using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Get, $"/v1/decisions?limit=1&user=analyst_jane&cursor={cursor}", ApiKeyRole.Reader);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("cursor: this cursor belongs to a query with other filters", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace DecisionLedger.Store.ContractTests;
 /// from this class, says how to create a fresh empty store and how to reopen it, and inherits
 /// every [Fact]. xUnit creates one instance per test, so each test gets its own store.
 /// </summary>
-public abstract class LedgerStoreContract
+public abstract partial class LedgerStoreContract
 {
     /// <summary>Creates a new, empty, not yet opened store; each call in a test instance may return the same storage.</summary>
     protected abstract Task<ILedgerStore> CreateStoreAsync();

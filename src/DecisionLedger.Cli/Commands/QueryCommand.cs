@@ -2,23 +2,30 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using DecisionLedger.Cli.Output;
+using DecisionLedger.Querying;
 using DecisionLedger.Storage;
 using Spectre.Console;
 
 namespace DecisionLedger.Cli.Commands;
 
-/// <summary><c>query [filters] [--same-input FILE] [--limit N] [--before-seq S]</c>: matching decisions, newest first, with a keyset cursor.</summary>
+/// <summary>
+/// <c>query [filters] [--where EXPR]… [--same-input FILE] [--limit N] [--cursor C] [--allow-scan]</c>:
+/// matching decisions, newest first, one page at a time with an opaque cursor (the <see cref="LedgerQuery"/> engine).
+/// </summary>
 internal sealed class QueryCommand(CommandContext context)
 {
     private readonly FilterOptions _filters = new();
     private readonly Option<int> _limit = new("--limit") { Description = "The most decisions to print.", HelpName = "N", DefaultValueFactory = _ => 20 };
-    private readonly Option<long?> _beforeSeq = new("--before-seq") { Description = "Only entries with seq below this (the previous page's nextCursor).", HelpName = "SEQ" };
+    private readonly Option<long?> _beforeSeq = new("--before-seq") { Description = "Only entries with seq below this.", HelpName = "SEQ" };
+    private readonly Option<string[]> _where = new("--where") { Description = "A condition on a field, e.g. 'output.label = \"fraud\"', 'output.score >= 0.9 and input.amount > 1000'; repeat to AND several.", HelpName = "EXPR", AllowMultipleArgumentsPerToken = false };
+    private readonly Option<string?> _cursor = new("--cursor") { Description = "Continue after the page that printed this cursor (same filters and --where).", HelpName = "CURSOR" };
+    private readonly Option<bool> _allowScan = new("--allow-scan") { Description = "Run --where conditions on a large ledger even when no indexed filter (--model, --user, --tenant, --subject, --request-id, --from/--to) narrows them." };
     private readonly Option<string?> _sameInput = new("--same-input") { Description = "Only decisions made for exactly this input: a JSON file holding the input object, or a whole decision whose 'input' is used.", HelpName = "FILE" };
 
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command("query", "List decisions matching filters, newest first.") { _limit, _beforeSeq, _sameInput };
+        var command = new Command("query", "List decisions matching filters, newest first.") { _limit, _beforeSeq, _where, _cursor, _allowScan, _sameInput };
         _filters.AddTo(command);
         command.SetAction(ExecuteAsync);
         return command;
@@ -32,8 +39,13 @@ internal sealed class QueryCommand(CommandContext context)
             throw new CliException(ExitCodes.BadInput, $"--limit: {limit} is out of range; pass 1 to 10000.");
         }
 
-        // One extra row tells whether another page exists.
-        EntryFilter filter = _filters.Read(parsed) with { BeforeSeq = parsed.GetValue(_beforeSeq), Limit = limit + 1 };
+        // Parse --where before opening the ledger, so a typo is reported as such (exit 2) first.
+        EntryFilter filter = _filters.Read(parsed) with
+        {
+            BeforeSeq = parsed.GetValue(_beforeSeq),
+            Where = WhereParser.ParseAll(parsed.GetValue(_where) ?? [], "--where"),
+            Limit = limit,
+        };
 
         // Read the file before opening the ledger, so a bad file is reported as such (exit 2) first.
         using JsonDocument? sameInput = parsed.GetValue(_sameInput) is { } file ? await SameInputFile.ReadAsync(file, cancellationToken) : null;
@@ -43,18 +55,9 @@ internal sealed class QueryCommand(CommandContext context)
             filter = filter with { InputFingerprint = SameInputFile.Fingerprint(sameInput, parsed.GetValue(_sameInput)!, session.Directory.CreateFingerprinter()) };
         }
 
-        var entries = new List<StoredEntry>(Math.Min(limit + 1, 1024));
-        await foreach (StoredEntry entry in session.Store.QueryAsync(filter, cancellationToken))
-        {
-            entries.Add(entry);
-        }
-
-        long? nextCursor = null;
-        if (entries.Count > limit)
-        {
-            entries.RemoveAt(entries.Count - 1);
-            nextCursor = entries[^1].Seq;
-        }
+        QueryPage page = await new LedgerQuery(session.Store).RunAsync(filter, parsed.GetValue(_cursor), parsed.GetValue(_allowScan), cancellationToken);
+        IReadOnlyList<StoredEntry> entries = page.Entries;
+        string? nextCursor = page.NextCursor;
 
         if (context.Json(parsed))
         {
@@ -94,7 +97,7 @@ internal sealed class QueryCommand(CommandContext context)
 
         console.Write(table);
         console.WriteLine(nextCursor is { } next
-            ? $"{entries.Count} shown; more with --before-seq {next}"
+            ? $"{entries.Count} shown; more with --cursor {next}"
             : $"{entries.Count} shown; no more.");
         return ExitCodes.Ok;
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using DecisionLedger.Access;
+using DecisionLedger.Querying;
 using DecisionLedger.Recording;
 using DecisionLedger.Records;
 using DecisionLedger.Redaction;
@@ -21,6 +22,14 @@ internal static class DecisionEndpoints
 {
     private const string QueryRoute = "GET /v1/decisions";
     private const string ShowRoute = "GET /v1/decisions/{requestId}";
+
+    private static readonly LedgerQueryOptions s_queryOptions = new()
+    {
+        WhereParameter = "where",
+        CursorParameter = "cursor",
+        AllowScanParameter = "allowScan=true",
+        IndexedFilterExample = "model=NAME, or from= and to=",
+    };
 
     public static void Map(IEndpointRouteBuilder routes)
     {
@@ -47,7 +56,10 @@ internal static class DecisionEndpoints
             .WithQueryParameter("from", JsonSchemaType.String, "Earliest timestamp (RFC 3339).", format: "date-time")
             .WithQueryParameter("to", JsonSchemaType.String, "Latest timestamp (RFC 3339).", format: "date-time")
             .WithQueryParameter("limit", JsonSchemaType.Integer, "Page size, 1 to MaxQueryLimit (1000); default 20.")
-            .WithQueryParameter("beforeSeq", JsonSchemaType.Integer, "The previous page's nextCursor.")
+            .WithQueryParameter("where", JsonSchemaType.String, "A condition on a field, e.g. output.score >= 0.9; repeatable (AND). See docs/auditing.md.")
+            .WithQueryParameter("cursor", JsonSchemaType.String, "The previous page's nextCursor (opaque).")
+            .WithQueryParameter("allowScan", JsonSchemaType.Boolean, "true to run a where condition without an indexed filter on a large ledger.")
+            .WithQueryParameter("beforeSeq", JsonSchemaType.Integer, "Keyset position: only entries below this seq (older form of cursor).")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         routes.MapGet("/v1/decisions/{requestId}", ShowAsync).RequirePermission(ApiPermission.Read)
@@ -223,17 +235,17 @@ internal static class DecisionEndpoints
     private static async Task<IResult> QueryAsync(HttpContext context, CollectorLedger ledger, CollectorOptions options, AccessLog accessLog)
     {
         IQueryCollection query = context.Request.Query;
-        EntryFilter filter;
-        int limit;
+        QueryPage page;
         try
         {
-            limit = QueryValues.Int(query, "limit") ?? 20;
+            int limit = QueryValues.Int(query, "limit") ?? 20;
             if (limit <= 0 || limit > options.MaxQueryLimit)
             {
                 throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"limit: {limit} is out of range; pass 1 to {options.MaxQueryLimit}."));
             }
 
-            filter = new EntryFilter
+            string[] where = [.. query["where"].Where(w => !string.IsNullOrWhiteSpace(w)).Select(w => w!)];
+            var filter = new EntryFilter
             {
                 ModelName = QueryValues.Text(query, "model"),
                 ModelVersion = QueryValues.Text(query, "version"),
@@ -244,35 +256,26 @@ internal static class DecisionEndpoints
                 From = QueryValues.Time(query, "from"),
                 To = QueryValues.Time(query, "to"),
                 BeforeSeq = QueryValues.Long(query, "beforeSeq"),
-
-                // One extra row tells whether another page exists.
-                Limit = limit + 1,
+                Where = WhereParser.ParseAll(where, "where"),
+                Limit = limit,
             };
+            bool allowScan = QueryValues.Text(query, "allowScan") is { } scan
+                && (bool.TryParse(scan, out bool parsed) ? parsed : throw new FormatException($"allowScan: '{scan}' is not true or false."));
+            page = await new LedgerQuery(ledger.Store, s_queryOptions)
+                .RunAsync(filter, QueryValues.Text(query, "cursor"), allowScan, context.RequestAborted).ConfigureAwait(false);
         }
         catch (FormatException exception)
         {
+            // QueryException is a FormatException: malformed or unknown where, foreign cursor, refused scan.
             return Problems.BadRequest(exception.Message);
         }
 
-        var entries = new List<StoredEntry>(Math.Min(limit + 1, 1024));
-        await foreach (StoredEntry entry in ledger.Store.QueryAsync(filter, context.RequestAborted).ConfigureAwait(false))
+        if (page.Entries.Count > 0)
         {
-            entries.Add(entry);
+            await LogAsync(context, accessLog, options, QueryRoute, page.Entries).ConfigureAwait(false);
         }
 
-        long? nextCursor = null;
-        if (entries.Count > limit)
-        {
-            entries.RemoveAt(entries.Count - 1);
-            nextCursor = entries[^1].Seq;
-        }
-
-        if (entries.Count > 0)
-        {
-            await LogAsync(context, accessLog, options, QueryRoute, entries).ConfigureAwait(false);
-        }
-
-        return JsonBody.Create(json => ProofJson.WriteQueryPage(json, entries, nextCursor));
+        return JsonBody.Create(json => ProofJson.WriteQueryPage(json, page.Entries, page.NextCursor));
     }
 
     private static async Task<IResult> ShowAsync(string requestId, HttpContext context, CollectorLedger ledger, CollectorOptions options, AccessLog accessLog)

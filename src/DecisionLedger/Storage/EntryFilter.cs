@@ -1,7 +1,10 @@
+using DecisionLedger.Querying;
+
 namespace DecisionLedger.Storage;
 
 /// <summary>
-/// Column filters a store can answer from its indexes. All set filters must match (AND).
+/// Filters of a ledger query. All set filters must match (AND). The column filters are answered
+/// from indexes; <see cref="Where"/> predicates are evaluated on the rows those select.
 /// Results come newest first (descending <c>seq</c>).
 /// </summary>
 public sealed record EntryFilter
@@ -35,6 +38,15 @@ public sealed record EntryFilter
 
     /// <summary>Exclusive upper bound on the decision timestamp.</summary>
     public DateTimeOffset? To { get; init; }
+
+    /// <summary>
+    /// Conditions on fields of the entry or of its stored input (<c>output.label = "fraud"</c>), all of
+    /// which must hold. Empty by default. Stores evaluate them on their side with bound parameters:
+    /// an <c>input.</c> predicate only matches entries whose input is held in plaintext (an erased
+    /// or encrypted input matches nothing, not even <c>!=</c>). Stores may assume every path passed
+    /// <see cref="FieldPath"/> validation.
+    /// </summary>
+    public IReadOnlyList<FieldPredicate> Where { get; init; } = [];
 
     /// <summary>Keyset cursor: only entries with <c>seq</c> below this value.</summary>
     public long? BeforeSeq { get; init; }

@@ -52,8 +52,22 @@ public interface ILedgerStore : ITileStore, IAsyncDisposable
     /// <summary>Returns the newest checkpoint, or null.</summary>
     ValueTask<StoredCheckpoint?> GetLatestCheckpointAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Streams entries matching <paramref name="filter"/>, newest first, at most <see cref="EntryFilter.Limit"/>.</summary>
+    /// <summary>
+    /// Streams entries matching <paramref name="filter"/>, newest first, at most <see cref="EntryFilter.Limit"/>,
+    /// <see cref="EntryFilter.Where"/> predicates included (evaluated with bound parameters, never spliced SQL).
+    /// </summary>
     IAsyncEnumerable<StoredEntry> QueryAsync(EntryFilter filter, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Returns the field catalog: the distinct field paths (e.g. <c>output.label</c>,
+    /// <c>input.amount</c>, <c>explanation.attributions.amount</c>) seen in the entries of
+    /// <paramref name="modelName"/>, or of every model when null, sorted ordinally. A store fills
+    /// it on append, in the same transaction, from <see cref="Querying.FieldPathCollector.Collect"/>
+    /// of each batch (bounded depth and count); <c>input.</c> paths come from plaintext inputs only.
+    /// Queries use it to reject an unknown <c>--where</c> path with the known ones as a hint.
+    /// </summary>
+    /// <exception cref="LedgerStoreException">The store failed.</exception>
+    ValueTask<IReadOnlyList<string>> GetFieldPathsAsync(string? modelName, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Deletes the stored inputs (input and salt) of the given entries (erasure); returns how many

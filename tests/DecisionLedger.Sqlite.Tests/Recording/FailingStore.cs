@@ -57,6 +57,8 @@ internal sealed class FailingStore(ILedgerStore inner) : ILedgerStore
 
     public IAsyncEnumerable<StoredEntry> QueryAsync(EntryFilter filter, CancellationToken cancellationToken = default) => inner.QueryAsync(filter, cancellationToken);
 
+    public ValueTask<IReadOnlyList<string>> GetFieldPathsAsync(string? modelName, CancellationToken cancellationToken = default) => inner.GetFieldPathsAsync(modelName, cancellationToken);
+
     public ValueTask<int> DeleteInputsAsync(IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default) => inner.DeleteInputsAsync(seqs, cancellationToken);
 
     public ValueTask<IReadOnlyDictionary<string, byte[]>> GetSubjectKeysAsync(IReadOnlyCollection<string> subjectIds, CancellationToken cancellationToken = default) => inner.GetSubjectKeysAsync(subjectIds, cancellationToken);

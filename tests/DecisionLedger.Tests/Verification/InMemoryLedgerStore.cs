@@ -99,6 +99,11 @@ internal sealed class InMemoryLedgerStore : ILedgerStore
     public async IAsyncEnumerable<StoredEntry> QueryAsync(EntryFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await Task.Yield();
+        if (filter.Where.Count > 0)
+        {
+            throw new NotSupportedException("This fake does not evaluate where predicates; the store contract suite covers them against real stores.");
+        }
+
         foreach (StoredEntry entry in Entries
             .Where(e => filter.ModelName is null || e.Columns.ModelName == filter.ModelName)
             .Where(e => filter.SubjectId is null || e.Columns.SubjectId == filter.SubjectId)
@@ -108,6 +113,21 @@ internal sealed class InMemoryLedgerStore : ILedgerStore
         {
             yield return entry;
         }
+    }
+
+    public ValueTask<IReadOnlyList<string>> GetFieldPathsAsync(string? modelName, CancellationToken cancellationToken = default)
+    {
+        var paths = new HashSet<string>(StringComparer.Ordinal);
+        foreach (StoredEntry entry in Entries.Where(e => modelName is null || e.Columns.ModelName == modelName))
+        {
+            DecisionLedger.Querying.FieldPathCollector.CollectEntry(entry.CanonicalBytes, paths);
+            foreach (StoredInput input in Inputs.Where(i => i.Seq == entry.Seq))
+            {
+                DecisionLedger.Querying.FieldPathCollector.CollectInput(input.Input, paths);
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<string>>(paths.Order(StringComparer.Ordinal).ToList());
     }
 
     public ValueTask<int> DeleteInputsAsync(IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default) =>
