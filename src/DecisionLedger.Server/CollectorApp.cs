@@ -2,6 +2,7 @@ using DecisionLedger.Ledger;
 using DecisionLedger.Records;
 using DecisionLedger.Server.Access;
 using DecisionLedger.Server.Auth;
+using DecisionLedger.Server.Dashboard;
 using DecisionLedger.Server.Endpoints;
 using DecisionLedger.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -45,6 +46,7 @@ public static class CollectorApp
         builder.Services.AddSingleton(new AccessLog(directory.Path));
         builder.Services.AddSingleton<CollectorLedger>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CollectorLedger>());
+        DashboardEndpoints.AddServices(builder.Services);
         configure?.Invoke(builder);
 
         WebApplication app = builder.Build();
@@ -52,6 +54,7 @@ public static class CollectorApp
         app.UseStatusCodePages();
         DecisionEndpoints.Map(app);
         AuditEndpoints.Map(app);
+        DashboardEndpoints.Map(app);
         return app;
     }
 }
