@@ -30,7 +30,6 @@ internal static class DashboardEndpoints
     /// <summary>Maps the dashboard's files and routes.</summary>
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/dashboard", () => Results.Redirect("/dashboard/"));
         routes.MapGet("/dashboard/{**path}", (string? path, HttpContext context) => Serve(DashboardAssets.Embedded, path, context));
         VerificationEndpoints.Map(routes);
         InputEndpoints.Map(routes);
@@ -38,6 +37,12 @@ internal static class DashboardEndpoints
 
     private static IResult Serve(DashboardAssets assets, string? path, HttpContext context)
     {
+        // Routing ignores a trailing slash; the page's relative links need it.
+        if (string.IsNullOrEmpty(path) && !context.Request.Path.Value!.EndsWith('/'))
+        {
+            return Results.Redirect("/dashboard/");
+        }
+
         IHeaderDictionary headers = context.Response.Headers;
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
         headers.XContentTypeOptions = "nosniff";

@@ -1,4 +1,4 @@
-// Inline SVG charts built with DOM calls (no innerHTML): labels are text nodes, so ledger data cannot inject markup.
+// Inline SVG charts built with DOM calls, never by parsing markup: labels are text nodes, so ledger data cannot inject markup.
 import { h, s, num, time } from './dom.js';
 
 const PALETTE = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2', '#dc2626', '#4b5563'];
