@@ -47,9 +47,9 @@ internal static class DashboardDecisions
                 ["deviceTrustScore"] = Math.Round(-0.15 * (deviceTrust - 0.5), 4),
                 ["hourOfDay"] = Math.Round(timestamp.Hour is < 6 ? 0.04 : -0.01, 4),
             };
-            const double baseValue = 0.08;
+            const double baseValue = 0.2;
             double score = Math.Clamp(Math.Round(baseValue + attributions.Values.Sum() + (version == NewVersion ? 0.03 : 0), 4), 0, 1);
-            string label = score >= 0.3 ? "fraud" : score >= 0.2 ? "review" : "legit";
+            string label = score >= 0.4 ? "fraud" : score >= 0.3 ? "review" : "legit";
             string user = Users[random.Next(Users.Length)];
             double latency = Math.Round(8 + (random.NextDouble() * 20) + (random.NextDouble() < 0.05 ? 120 : 0), 2);
 

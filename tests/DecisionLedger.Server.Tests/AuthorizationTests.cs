@@ -22,6 +22,10 @@ public sealed class AuthorizationTests(CollectorFixture fixture) : IClassFixture
         ("access-log", HttpMethod.Get, "/v1/access-log", AuditRoles),
         ("readyz", HttpMethod.Get, "/readyz", AnyRole),
         ("healthz", HttpMethod.Get, "/healthz", null),
+        ("verification", HttpMethod.Get, "/v1/verification", AuditRoles),
+        ("input", HttpMethod.Get, "/v1/decisions/seed-0/input", ReadRoles),
+        ("dashboard", HttpMethod.Get, "/dashboard/", null),
+        ("dashboard-asset", HttpMethod.Get, "/dashboard/js/app.js", null),
     ];
 
     private static readonly string[] Callers = ["ingest", "reader", "auditor", "admin", "admin-x-api-key", "none", "wrong", "malformed", "revoked"];

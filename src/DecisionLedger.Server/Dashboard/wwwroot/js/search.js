@@ -2,10 +2,10 @@ import { h, card, field, notice, mount, time, num } from './dom.js';
 import { getJson, query, explain } from './api.js';
 
 const FILTERS = [
-  ['model', 'Model', 'fraud_detector'],
-  ['version', 'Version', '3.2.1'],
-  ['user', 'User', 'analyst_jane'],
-  ['subject', 'Subject', 'customer-1842'],
+  ['model', 'Model', 'e.g. fraud_detector'],
+  ['version', 'Version', 'e.g. 3.2.1'],
+  ['user', 'User', 'e.g. analyst_jane'],
+  ['subject', 'Subject', 'e.g. customer-1842'],
   ['requestId', 'Request id', ''],
   ['fingerprint', 'Input fingerprint', '64 hex characters'],
 ];
