@@ -2,7 +2,7 @@
 // Usage: node dashboard.mjs <baseUrl> <apiKey> <screenshotDir> [full|wrong-key]
 // Prints one line per step; exits 1 on the first failed step or on any console error / page error.
 import { chromium } from 'playwright-core';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,6 +15,8 @@ if (!baseUrl || !key || !screenshotDir) {
 const executablePath = process.env.DLEDGER_TEST_CHROMIUM || '/usr/bin/chromium';
 const userDataDir = mkdtempSync(join(tmpdir(), 'dledger-chromium-'));
 mkdirSync(screenshotDir, { recursive: true });
+// A failure screenshot from an earlier run would mislead whoever reads the artifacts.
+for (const name of readdirSync(screenshotDir)) if (name.startsWith('failed-')) rmSync(join(screenshotDir, name));
 const problems = [];
 const timeout = 20_000;
 

@@ -12,8 +12,9 @@ export function colours(names) {
  * Horizontal bars, one row per item {label, value}. With signed: true the axis is at zero and
  * negative values extend left (used for attributions). Rows keep the given order.
  */
-export function horizontalBars(items, { signed = false, unit = '', digits = 3, id, label } = {}) {
-  const width = 720, row = 26, labelWidth = 200, valueWidth = 90, pad = 8;
+export function horizontalBars(items, { signed = false, unit = '', digits = 3, id, label, width = 720 } = {}) {
+  // width is the viewBox width: pick about the rendered width so text stays near 12px.
+  const row = 26, labelWidth = Math.min(200, width * 0.28), valueWidth = 90, pad = 8;
   const height = Math.max(1, items.length) * row + pad * 2;
   const plot = width - labelWidth - valueWidth;
   const max = Math.max(1e-12, ...items.map(i => Math.abs(i.value)));
@@ -26,7 +27,7 @@ export function horizontalBars(items, { signed = false, unit = '', digits = 3, i
     const x = item.value < 0 ? zero - length : zero;
     const kind = !signed ? 'neutral' : item.value < 0 ? 'negative' : 'positive';
     svg.append(
-      s('text', { x: labelWidth - 8, y: y + row / 2 + 4, 'text-anchor': 'end', class: 'label' }, truncate(item.label, 28)),
+      s('text', { x: labelWidth - 8, y: y + row / 2 + 4, 'text-anchor': 'end', class: 'label' }, truncate(item.label, Math.floor(labelWidth / 7))),
       s('rect', { x, y: y + 4, width: Math.max(1, length), height: row - 8, rx: 3, class: `bar ${kind}`, 'data-label': item.label, 'data-value': item.value },
         s('title', {}, `${item.label}: ${num(item.value, digits)}${unit}`)),
       s('text', { x: width - valueWidth + 8, y: y + row / 2 + 4, class: 'value' }, `${num(item.value, digits)}${unit}`));
@@ -42,7 +43,7 @@ export function stackedColumns(points, { label = 'predictions over time' } = {})
   const colour = colours(series);
   const totals = buckets.map(b => points.filter(p => p.bucketStart === b).reduce((t, p) => t + p.count, 0));
   const max = Math.max(1, ...totals);
-  const width = 720, height = 260, left = 56, bottom = 40, top = 12, right = 12;
+  const width = 1000, height = 300, left = 56, bottom = 40, top = 12, right = 12;
   const plotW = width - left - right, plotH = height - top - bottom;
   const step = plotW / Math.max(1, buckets.length);
   const barW = Math.max(2, Math.min(48, step * 0.7));
@@ -78,7 +79,7 @@ export function timelineChart(periods, { at } = {}) {
   const span = Math.max(1, end - start);
   const versions = [...new Set(periods.map(p => p.version))];
   const colour = colours(versions);
-  const width = 720, row = 30, left = 120, right = 16, top = 10, axis = 30;
+  const width = 1000, row = 30, left = 120, right = 16, top = 10, axis = 30;
   const height = top + versions.length * row + axis;
   const plotW = width - left - right;
   const x = t => left + ((Date.parse(t) - start) / span) * plotW;

@@ -49,7 +49,7 @@ function explanation(value) {
   return h('div', {},
     facts([['method', value.method ?? '—'], ['base value', value.baseValue === undefined ? '—' : num(value.baseValue, 4)]]),
     h('p', { class: 'muted' }, 'Attributions sorted by magnitude; bars right of the axis pushed the score up, bars left pushed it down.'),
-    horizontalBars(items, { signed: true, id: 'attribution-chart', label: 'feature attributions', digits: 4 }));
+    horizontalBars(items, { signed: true, id: 'attribution-chart', label: 'feature attributions', digits: 4, width: 860 }));
 }
 
 function redactions(list) {

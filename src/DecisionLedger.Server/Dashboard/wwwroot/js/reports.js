@@ -8,7 +8,7 @@ export async function usagePage(main, params) {
     ['version', 'Version', h('input', { name: 'version', id: 'r-version', value: params.get('version') ?? '' })],
     ['from', 'From (ISO 8601, UTC)', h('input', { name: 'from', id: 'r-from', placeholder: '2026-11-01T00:00:00Z', value: params.get('from') ?? '' })],
     ['to', 'To (ISO 8601, UTC)', h('input', { name: 'to', id: 'r-to', value: params.get('to') ?? '' })],
-    ['bucket', 'Bucket', select('bucket', ['hour', 'day'], params.get('bucket') ?? 'hour')],
+    ['bucket', 'Bucket', select('bucket', ['day', 'hour'], params.get('bucket') ?? 'day')],
   ]);
   const out = h('div', { id: 'report' });
   mount(main, card('Usage report', await form), out);
@@ -17,7 +17,7 @@ export async function usagePage(main, params) {
   mount(out, h('p', { class: 'muted' }, 'Computing the report…'));
   let report;
   try {
-    report = await getJson(`/v1/reports/usage${query({ model, version: params.get('version'), from: params.get('from'), to: params.get('to'), bucket: params.get('bucket') })}`);
+    report = await getJson(`/v1/reports/usage${query({ model, version: params.get('version'), from: params.get('from'), to: params.get('to'), bucket: params.get('bucket') ?? 'day' })}`);
   } catch (error) {
     mount(out, notice('error', explain(error)));
     return;
@@ -30,10 +30,10 @@ export async function usagePage(main, params) {
     card(`Predictions over time per version — ${report.filters?.model ?? model}`, report.overTime?.length ? stackedColumns(report.overTime) : notice('info', 'No decision in this range.')),
     h('div', { class: 'columns-2' },
       card(`Outcome distribution (${report.outcomeField ?? 'output'})`, report.outcomes?.length
-        ? horizontalBars(report.outcomes.map(o => ({ label: String(o.value), value: o.count })), { digits: 0, id: 'outcome-chart', label: 'outcome distribution' })
+        ? horizontalBars(report.outcomes.map(o => ({ label: String(o.value), value: o.count })), { digits: 0, id: 'outcome-chart', label: 'outcome distribution', width: 480 })
         : notice('info', 'No outcome values.')),
       card('Latency (ms)', latency.count
-        ? horizontalBars(['mean', 'p50', 'p95', 'p99', 'max'].map(k => ({ label: k, value: latency[k] ?? 0 })), { digits: 2, unit: ' ms', id: 'latency-chart', label: 'latency percentiles' })
+        ? horizontalBars(['mean', 'p50', 'p95', 'p99', 'max'].map(k => ({ label: k, value: latency[k] ?? 0 })), { digits: 2, unit: ' ms', id: 'latency-chart', label: 'latency percentiles', width: 480 })
         : notice('info', 'No decision recorded a latency.'))),
     card('Versions used', h('table', { class: 'results', id: 'versions-table' },
       h('thead', {}, h('tr', {}, ['version', 'decisions', 'first', 'last'].map(c => h('th', {}, c)))),
