@@ -17,12 +17,14 @@ export function searchPage(main, params) {
   inputs.from = h('input', { name: 'from', id: 'f-from', type: 'datetime-local', step: 1, value: localValue(params.get('from')) });
   inputs.to = h('input', { name: 'to', id: 'f-to', type: 'datetime-local', step: 1, value: localValue(params.get('to')) });
   const where = h('textarea', { name: 'where', id: 'f-where', rows: 2, placeholder: 'output.label = "fraud"\noutput.score >= 0.9' }, params.getAll('where').join('\n'));
+  const allowScan = h('input', { type: 'checkbox', name: 'allowScan', id: 'f-allow-scan', checked: params.get('allowScan') === 'true' });
   const results = h('div', { id: 'results' });
   const form = h('form', { id: 'search-form', class: 'filters' },
     h('div', { class: 'grid' },
       FILTERS.map(([name, label]) => field(label, inputs[name])),
       field('From (UTC)', inputs.from), field('To (UTC)', inputs.to)),
     field('Where (one expression per line, combined with AND)', where),
+    h('label', { class: 'check' }, allowScan, ' Allow a full scan (where expressions without an indexed filter on a large ledger)'),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'search' }, 'Search'),
       h('button', { type: 'reset', id: 'clear' }, 'Clear')));
   form.addEventListener('submit', event => {
@@ -31,6 +33,7 @@ export function searchPage(main, params) {
     for (const [name] of FILTERS) if (inputs[name].value.trim()) next.set(name, inputs[name].value.trim());
     for (const name of ['from', 'to']) if (inputs[name].value) next.set(name, isoValue(inputs[name].value));
     for (const line of where.value.split('\n')) if (line.trim()) next.append('where', line.trim());
+    if (allowScan.checked) next.set('allowScan', 'true');
     next.set('run', '1');
     location.hash = `#/search?${next}`;
   });
@@ -45,6 +48,7 @@ async function load(results, params, cursor, page) {
   request.from = params.get('from');
   request.to = params.get('to');
   request.where = params.getAll('where');
+  request.allowScan = params.get('allowScan');
   request.limit = 25;
   // The cursor is opaque when the server sends a string; the older numeric cursor is a beforeSeq.
   if (typeof cursor === 'number') request.beforeSeq = cursor;
