@@ -17,6 +17,12 @@ internal static class DashboardDecisions
 
     public static readonly DateTimeOffset Start = new(2026, 11, 16, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The request id of the decision whose user id and metadata are markup, to prove the pages escape ledger data.</summary>
+    public const string HostileRequestId = "req-00003";
+
+    /// <summary>The markup stored as that decision's user id.</summary>
+    public const string HostileUser = "<img src=x onerror=\"window.__xss=1\">";
+
     /// <summary>A redaction policy: the customer e-mail is hashed, every detector is on.</summary>
     public const string RedactionPolicy = """{"default":{"detectors":"all","rules":[{"name":"customer-email","select":"$.input.customer.email","operator":"hash"}]}}""";
 
@@ -51,6 +57,7 @@ internal static class DashboardDecisions
             double score = Math.Clamp(Math.Round(baseValue + attributions.Values.Sum() + (version == NewVersion ? 0.03 : 0), 4), 0, 1);
             string label = score >= 0.4 ? "fraud" : score >= 0.3 ? "review" : "legit";
             string user = Users[random.Next(Users.Length)];
+            bool hostile = i == 3;
             double latency = Math.Round(8 + (random.NextDouble() * 20) + (random.NextDouble() < 0.05 ? 120 : 0), 2);
 
             yield return Write(json =>
@@ -90,7 +97,7 @@ internal static class DashboardDecisions
                 json.WriteEndObject();
                 json.WriteEndObject();
                 json.WriteStartObject("actor");
-                json.WriteString("userId", user);
+                json.WriteString("userId", hostile ? HostileUser : user);
                 json.WriteString("tenant", "emea");
                 json.WriteEndObject();
                 json.WriteStartObject("subject");
@@ -99,6 +106,11 @@ internal static class DashboardDecisions
                 json.WriteNumber("latencyMs", latency);
                 json.WriteStartObject("metadata");
                 json.WriteString("endpoint", "/predict");
+                if (hostile)
+                {
+                    json.WriteString("note", "<script>window.__xss=2</script>");
+                }
+
                 json.WriteEndObject();
                 json.WriteEndObject();
             });

@@ -100,6 +100,17 @@ async function full() {
     await shot('02-decision');
   });
 
+  await step('escaping', async () => {
+    // req-00003 stores markup as its user id and in its metadata: it must show as text and never run.
+    await page.goto(`${baseUrl}/dashboard/#/decision/req-00003`);
+    await page.waitForSelector('#proof-verdict');
+    const summary = await text('main');
+    expect(summary.includes('<img src=x onerror="window.__xss=1">'), 'the hostile user id should be shown as text');
+    expect(summary.includes('<script>window.__xss=2</script>'), 'the hostile metadata should be shown as text');
+    expect(await page.locator('main img, main script').count() === 0, 'ledger data must not create elements');
+    expect(await page.evaluate(() => window.__xss === undefined), 'ledger data must not run');
+  });
+
   await step('usage', async () => {
     await page.click('nav a[data-page=usage]');
     await page.waitForSelector('svg.columns rect.column');

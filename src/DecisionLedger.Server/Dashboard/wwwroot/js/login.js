@@ -22,13 +22,15 @@ export function loginPage(main, { onLogin }) {
       setKey(key);
       onLogin();
     } catch (error) {
-      const text = error instanceof ApiError && error.status === 401
+      // /readyz answers 503 to a valid key while the recorder starts: the key itself is good.
+      if (error instanceof ApiError && error.status === 503) {
+        setKey(key);
+        onLogin();
+        return;
+      }
+      mount(message, notice('error', error instanceof ApiError && error.status === 401
         ? 'Wrong key: the collector refused it (401). Check that it was copied whole and has not been revoked.'
-        : error instanceof ApiError && error.status === 503
-          ? 'The key is valid but the collector is not ready (503); retry shortly.'
-          : `The collector could not be reached: ${error.message}`;
-      if (error instanceof ApiError && error.status === 503) { setKey(key); onLogin(); return; }
-      mount(message, notice('error', text));
+        : `The key could not be checked: ${error.message}`));
     }
   });
   mount(main, h('div', { class: 'login-wrap' }, card('Log in', form)));
