@@ -53,8 +53,9 @@ internal sealed partial class VerificationMonitor(CollectorLedger ledger, Collec
                 LogFinding(logger, finding.Seq, finding.Kind.ToString(), finding.Detail);
             }
         }
-        catch (Exception exception) when (exception is LedgerStoreException or ArgumentOutOfRangeException or InvalidOperationException)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            // Reported, never thrown: a failed background run must not stop the host (BackgroundServiceExceptionBehavior.StopHost).
             run = new VerificationRun(started, options.TimeProvider.GetUtcNow(), from, null, exception.Message);
             LogFailed(logger, exception.Message);
         }
