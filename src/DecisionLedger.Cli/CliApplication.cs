@@ -78,6 +78,7 @@ internal static class CliApplication
         root.Subcommands.Add(new ServeCommand(context).Build());
         root.Subcommands.Add(new KeysCommand(context).Build());
         root.Subcommands.Add(new AccessLogCommand(context).Build());
+        root.Subcommands.Add(new ReportCommand(context).Build());
         return root;
     }
 }

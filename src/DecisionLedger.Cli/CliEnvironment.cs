@@ -26,6 +26,9 @@ internal sealed record CliEnvironment(
     /// </summary>
     public Func<string, bool, ILedgerStore> StoreFactory { get; init; } = DefaultStore;
 
+    /// <summary>True when stderr is an interactive terminal: long reports draw their progress there, whatever stdout is.</summary>
+    public bool IsErrorTerminal { get; init; }
+
     /// <summary>The embedded SQLite store, read-only for commands that only read.</summary>
     public static ILedgerStore DefaultStore(string databasePath, bool readOnly) =>
         new SqliteLedgerStore(databasePath, new SqliteLedgerStoreOptions { ReadOnly = readOnly });
@@ -39,6 +42,6 @@ internal sealed record CliEnvironment(
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { AutoFlush = false };
         var stderr = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true };
 #pragma warning restore CA2000
-        return new CliEnvironment(stdout, stderr, Console.OpenStandardInput, !Console.IsOutputRedirected, TimeProvider.System);
+        return new CliEnvironment(stdout, stderr, Console.OpenStandardInput, !Console.IsOutputRedirected, TimeProvider.System) { IsErrorTerminal = !Console.IsErrorRedirected };
     }
 }

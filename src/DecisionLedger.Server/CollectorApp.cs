@@ -1,6 +1,6 @@
+using DecisionLedger.Access;
 using DecisionLedger.Ledger;
 using DecisionLedger.Records;
-using DecisionLedger.Server.Access;
 using DecisionLedger.Server.Auth;
 using DecisionLedger.Server.Dashboard;
 using DecisionLedger.Server.Endpoints;
@@ -54,6 +54,7 @@ public static class CollectorApp
         app.UseStatusCodePages();
         DecisionEndpoints.Map(app);
         AuditEndpoints.Map(app);
+        ReportEndpoints.Map(app);
         DashboardEndpoints.Map(app);
         return app;
     }

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using DecisionLedger.Server.Access;
+using DecisionLedger.Access;
 using DecisionLedger.Server.Auth;
 
 namespace DecisionLedger.Server.Tests;

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using DecisionLedger.Access;
 using DecisionLedger.Cli.Output;
 using DecisionLedger.Ledger;
-using DecisionLedger.Server.Access;
 using Spectre.Console;
 
 namespace DecisionLedger.Cli.Commands;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using DecisionLedger.Bundles;
 using DecisionLedger.Cli.Output;
+using DecisionLedger.Reporting;
 using DecisionLedger.Storage;
 
 namespace DecisionLedger.Cli.Commands;
@@ -11,7 +12,7 @@ namespace DecisionLedger.Cli.Commands;
 internal sealed class ExportCommand(CommandContext context)
 {
     /// <summary>The files of an evidence bundle (DESIGN.md, "CLI and evidence bundle"); any of them in <c>--out</c> refuses the export.</summary>
-    internal static readonly string[] BundleFileNames = ["checkpoint", "key.vkey", "entries.jsonl", "inputs.jsonl", "proofs.jsonl", "manifest.json"];
+    internal static readonly string[] BundleFileNames = ["checkpoint", "key.vkey", "entries.jsonl", "inputs.jsonl", "proofs.jsonl", "manifest.json", BundleReportWriter.FolderName];
 
     private readonly FilterOptions _filters = new();
     private readonly Option<string> _out = new("--out") { Description = "The bundle directory; created if missing, and must not already hold a bundle.", HelpName = "DIR", Required = true };
@@ -23,7 +24,7 @@ internal sealed class ExportCommand(CommandContext context)
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command("export", "Write an evidence bundle (checkpoint, key, entries, inputs, proofs, manifest) for offline verification.") { _out };
+        var command = new Command("export", "Write an evidence bundle (checkpoint, key, entries, inputs, proofs, manifest, and HTML reports per model) for offline verification.") { _out };
         _filters.AddTo(command);
         command.SetAction(ExecuteAsync);
         return command;
@@ -41,6 +42,7 @@ internal sealed class ExportCommand(CommandContext context)
             ?? throw new CliException(ExitCodes.BadInput, $"{session.Directory.Path}: the ledger has no checkpoint yet, so there is nothing to export against; run 'dledger checkpoint --new --ledger {session.Directory.Path}' first.");
 
         BundleManifest manifest;
+        IReadOnlyList<string> reports;
         try
         {
             manifest = await HumanConsole.RunWithProgressAsync<long, BundleManifest>(
@@ -54,6 +56,11 @@ internal sealed class ExportCommand(CommandContext context)
                     ToolVersion,
                     progress,
                     cancellationToken).AsTask());
+
+            // The same checkpoint and selection as the bundle; informative pages, not verified (docs/format.md).
+            reports = await HumanConsole.RunWithProgressAsync<long, IReadOnlyList<string>>(
+                context.Environment, json, "Writing reports", scanned => (scanned, manifest.TreeSize),
+                progress => BundleReportWriter.WriteAsync(session.Store, output, session.Verifier, FilterOptions.IsFiltered(filter) ? filter : null, progress, cancellationToken));
         }
         catch (Exception e)
         {
@@ -80,6 +87,11 @@ internal sealed class ExportCommand(CommandContext context)
             await o.WriteLineAsync($"Wrote evidence bundle {output}");
             await o.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"  {manifest.EntryCount} of {manifest.TreeSize} entries ({(manifest.Full ? "full export" : "filtered, with inclusion proofs")}), checkpoint root {manifest.RootHash.ToBase64()}"));
+            if (reports.Count > 0)
+            {
+                await o.WriteLineAsync($"  reports (informative, not verified): {string.Join(", ", reports)}");
+            }
+
             await o.WriteLineAsync($"Verify it offline: dledger verify --bundle {output} --key '{session.Directory.VerifierKey}'");
         }
 
@@ -114,7 +126,15 @@ internal sealed class ExportCommand(CommandContext context)
         {
             foreach (string name in BundleFileNames)
             {
-                File.Delete(Path.Combine(output, name));
+                string path = Path.Combine(output, name);
+                if (Directory.Exists(path))
+                {
+                    Directory.Delete(path, recursive: true);
+                }
+                else
+                {
+                    File.Delete(path);
+                }
             }
 
             if (created && Directory.Exists(output) && !Directory.EnumerateFileSystemEntries(output).Any())

@@ -48,7 +48,8 @@ internal sealed class FilterOptions
         || filter.SubjectId is not null || filter.RequestId is not null || filter.From is not null || filter.To is not null
         || filter.InputFingerprint is not null || filter.Kind is not null;
 
-    private static DateTimeOffset? ParseTime(string? text, string option)
+    /// <summary>Parses an RFC 3339 time given to <paramref name="option"/>; a bad one exits 2 naming the option.</summary>
+    internal static DateTimeOffset? ParseTime(string? text, string option)
     {
         if (text is null)
         {

@@ -83,7 +83,7 @@ internal sealed class SubjectReportCommand(CommandContext context)
     }
 
     // Written beside the target and renamed, so a failed run never leaves half a report under the requested name.
-    private static async Task WriteFileAsync(string path, Func<TextWriter, Task> write, CancellationToken cancellationToken)
+    internal static async Task WriteFileAsync(string path, Func<TextWriter, Task> write, CancellationToken cancellationToken)
     {
         string temporary = path + ".partial";
         try

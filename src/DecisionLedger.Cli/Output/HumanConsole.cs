@@ -25,6 +25,41 @@ internal static class HumanConsole
     }
 
     /// <summary>
+    /// Runs <paramref name="work"/> with a progress bar on stderr when stderr is a terminal and the
+    /// output is not JSON, so stdout (a report, possibly redirected) stays clean.
+    /// </summary>
+    /// <typeparam name="TResult">The operation's result.</typeparam>
+    /// <param name="environment">Decides whether a bar is shown.</param>
+    /// <param name="json">True for <c>--json</c>: never a bar.</param>
+    /// <param name="title">The bar's label.</param>
+    /// <param name="total">The number of entries the operation scans.</param>
+    /// <param name="work">The operation, given the sink of entries scanned, or null.</param>
+    public static async Task<TResult> RunWithErrorProgressAsync<TResult>(CliEnvironment environment, bool json, string title, long total, Func<IProgress<long>?, Task<TResult>> work)
+    {
+        if (json || !environment.IsErrorTerminal)
+        {
+            return await work(null);
+        }
+
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.Detect,
+            ColorSystem = ColorSystemSupport.Detect,
+            Interactive = InteractionSupport.Detect,
+            Out = new AnsiConsoleOutput(environment.Error),
+        });
+        return await console.Progress()
+            .AutoClear(true)
+            .StartAsync(async context =>
+            {
+                ProgressTask task = context.AddTask(title.EscapeMarkup(), maxValue: Math.Max(total, 1));
+                TResult result = await work(new SynchronousProgress<long>(done => task.Value = Math.Min(done, task.MaxValue)));
+                task.Value = task.MaxValue;
+                return result;
+            });
+    }
+
+    /// <summary>
     /// Runs <paramref name="work"/> with a progress bar when stdout is a terminal and the output is
     /// not JSON; otherwise with no progress reporting at all.
     /// </summary>

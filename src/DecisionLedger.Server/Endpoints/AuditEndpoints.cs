@@ -1,6 +1,6 @@
 using System.Text.Json;
+using DecisionLedger.Access;
 using DecisionLedger.Merkle;
-using DecisionLedger.Server.Access;
 using DecisionLedger.Server.Auth;
 using DecisionLedger.Server.Hosting;
 using DecisionLedger.Storage;
@@ -87,7 +87,7 @@ internal static class AuditEndpoints
             json.WriteStartArray("entries");
             foreach (AccessRecord record in records)
             {
-                JsonSerializer.Serialize(json, record, AccessLogJsonContext.Default.AccessRecord);
+                JsonSerializer.Serialize(json, record, AccessLog.JsonTypeInfo);
             }
 
             json.WriteEndArray();

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using DecisionLedger.Access;
 using DecisionLedger.Recording;
 using DecisionLedger.Records;
 using DecisionLedger.Redaction;
-using DecisionLedger.Server.Access;
 using DecisionLedger.Server.Auth;
 using DecisionLedger.Server.Hosting;
 using DecisionLedger.Storage;

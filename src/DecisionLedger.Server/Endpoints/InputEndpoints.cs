@@ -1,6 +1,6 @@
 using System.Text;
 using DecisionLedger.Encryption;
-using DecisionLedger.Server.Access;
+using DecisionLedger.Access;
 using DecisionLedger.Server.Auth;
 using DecisionLedger.Server.Hosting;
 using DecisionLedger.Storage;

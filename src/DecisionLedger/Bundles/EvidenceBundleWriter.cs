@@ -107,7 +107,7 @@ public sealed class EvidenceBundleWriter
                         selected.Clear();
                         await foreach (StoredEntry entry in store.ReadEntriesAsync(chunkStart, chunkEnd, cancellationToken).ConfigureAwait(false))
                         {
-                            if (filter is null || Matches(filter, entry))
+                            if (filter is null || filter.Matches(entry))
                             {
                                 await entries.WriteAsync(entry.CanonicalBytes, cancellationToken).ConfigureAwait(false);
                                 await entries.WriteAsync(s_newline, cancellationToken).ConfigureAwait(false);
@@ -255,23 +255,5 @@ public sealed class EvidenceBundleWriter
         Add("to", filter.To?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
         Add("beforeSeq", filter.BeforeSeq?.ToString(CultureInfo.InvariantCulture));
         return set;
-    }
-
-    private static bool Matches(EntryFilter filter, StoredEntry entry)
-    {
-        EntryColumns c = entry.Columns;
-        return Eq(filter.RequestId, c.RequestId)
-            && Eq(filter.ModelName, c.ModelName)
-            && Eq(filter.ModelVersion, c.ModelVersion)
-            && Eq(filter.UserId, c.UserId)
-            && Eq(filter.Tenant, c.Tenant)
-            && Eq(filter.SubjectId, c.SubjectId)
-            && Eq(filter.InputFingerprint, c.InputFingerprint)
-            && Eq(filter.Kind, c.Kind)
-            && (filter.From is not { } from || c.Timestamp >= from)
-            && (filter.To is not { } to || c.Timestamp < to)
-            && (filter.BeforeSeq is not { } before || entry.Seq < before);
-
-        static bool Eq(string? wanted, string? actual) => wanted is null || string.Equals(wanted, actual, StringComparison.Ordinal);
     }
 }

@@ -9,7 +9,8 @@ namespace DecisionLedger.Reporting;
 /// </summary>
 public static class SubjectReportHtmlWriter
 {
-    private const string Style = """
+    /// <summary>The print-friendly inline style sheet every HTML report shares.</summary>
+    internal const string Style = """
         body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #111; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; line-height: 1.45; }
         h1 { font-size: 1.5rem; margin-bottom: 0.25rem; }
         h2 { font-size: 1.15rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }

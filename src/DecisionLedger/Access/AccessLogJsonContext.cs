@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace DecisionLedger.Server.Access;
+namespace DecisionLedger.Access;
 
 /// <summary>Source-generated JSON for access log lines.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
-namespace DecisionLedger.Server.Access;
+namespace DecisionLedger.Access;
 
 /// <summary>
 /// The append-only access log <c>access.log.jsonl</c> in the ledger directory: one JSON line per

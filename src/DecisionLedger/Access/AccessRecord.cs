@@ -1,4 +1,4 @@
-namespace DecisionLedger.Server.Access;
+namespace DecisionLedger.Access;
 
 /// <summary>One read of decisions through the API: who, when, which entries, on which route.</summary>
 /// <param name="Time">When the read was answered (UTC).</param>

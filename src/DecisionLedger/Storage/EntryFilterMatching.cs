@@ -1,0 +1,24 @@
+namespace DecisionLedger.Storage;
+
+/// <summary>Matches an <see cref="EntryFilter"/> against an entry's stored columns, for passes that scan in <c>seq</c> order rather than query.</summary>
+internal static class EntryFilterMatching
+{
+    /// <summary>True when <paramref name="entry"/> satisfies every filter that is set (its <see cref="EntryFilter.Limit"/> is ignored).</summary>
+    public static bool Matches(this EntryFilter filter, StoredEntry entry)
+    {
+        EntryColumns c = entry.Columns;
+        return Eq(filter.RequestId, c.RequestId)
+            && Eq(filter.ModelName, c.ModelName)
+            && Eq(filter.ModelVersion, c.ModelVersion)
+            && Eq(filter.UserId, c.UserId)
+            && Eq(filter.Tenant, c.Tenant)
+            && Eq(filter.SubjectId, c.SubjectId)
+            && Eq(filter.InputFingerprint, c.InputFingerprint)
+            && Eq(filter.Kind, c.Kind)
+            && (filter.From is not { } from || c.Timestamp >= from)
+            && (filter.To is not { } to || c.Timestamp < to)
+            && (filter.BeforeSeq is not { } before || entry.Seq < before);
+
+        static bool Eq(string? wanted, string? actual) => wanted is null || string.Equals(wanted, actual, StringComparison.Ordinal);
+    }
+}
