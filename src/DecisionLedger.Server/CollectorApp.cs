@@ -2,6 +2,7 @@ using DecisionLedger.Access;
 using DecisionLedger.Ledger;
 using DecisionLedger.Records;
 using DecisionLedger.Server.Auth;
+using DecisionLedger.Server.Dashboard;
 using DecisionLedger.Server.Endpoints;
 using DecisionLedger.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -46,6 +47,7 @@ public static class CollectorApp
         builder.Services.AddSingleton<CollectorLedger>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CollectorLedger>());
         CaptureSetup.AddServices(builder.Services, options);
+        DashboardEndpoints.AddServices(builder.Services);
         configure?.Invoke(builder);
 
         WebApplication app = builder.Build();
@@ -55,6 +57,7 @@ public static class CollectorApp
         AuditEndpoints.Map(app);
         CaptureSetup.Map(app);
         ReportEndpoints.Map(app);
+        DashboardEndpoints.Map(app);
         return app;
     }
 }

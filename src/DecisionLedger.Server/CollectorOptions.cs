@@ -36,6 +36,12 @@ public sealed class CollectorOptions
     /// </summary>
     public string CloudEventModelVersion { get; set; } = "unknown";
 
+    /// <summary>
+    /// How often the background verifier re-checks the ledger (incrementally, from the newest checkpoint the
+    /// last run verified); zero or less runs it only once, at start. Default 5 minutes.
+    /// </summary>
+    public TimeSpan VerificationInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The clock of timestamps, checkpoints and the access log. Default the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -29,6 +29,10 @@ public sealed class AuthorizationTests(CollectorFixture fixture) : IClassFixture
         ("metrics", HttpMethod.Get, "/metrics", AnyRole),
         ("openapi", HttpMethod.Get, "/openapi/v1.json", AnyRole),
         ("healthz", HttpMethod.Get, "/healthz", null),
+        ("verification", HttpMethod.Get, "/v1/verification", AuditRoles),
+        ("input", HttpMethod.Get, "/v1/decisions/seed-0/input", ReadRoles),
+        ("dashboard", HttpMethod.Get, "/dashboard/", null),
+        ("dashboard-asset", HttpMethod.Get, "/dashboard/js/app.js", null),
     ];
 
     private static readonly string[] Callers = ["ingest", "reader", "auditor", "admin", "admin-x-api-key", "none", "wrong", "malformed", "revoked"];

@@ -251,6 +251,7 @@ internal static class DecisionEndpoints
                 ModelVersion = QueryValues.Text(query, "version"),
                 UserId = QueryValues.Text(query, "user"),
                 Tenant = QueryValues.Text(query, "tenant"),
+                InputFingerprint = FingerprintQuery.Parse(query),
                 SubjectId = QueryValues.Text(query, "subject"),
                 RequestId = QueryValues.Text(query, "requestId"),
                 From = QueryValues.Time(query, "from"),
