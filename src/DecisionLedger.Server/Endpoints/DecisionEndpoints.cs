@@ -20,9 +20,15 @@ internal static class DecisionEndpoints
     private const string QueryRoute = "GET /v1/decisions";
     private const string ShowRoute = "GET /v1/decisions/{requestId}";
 
-    public static void Map(IEndpointRouteBuilder routes)
+    /// <param name="routes">Where to map.</param>
+    /// <param name="mapIngest">False in buffer mode, where <see cref="BufferedDecisionEndpoints"/> takes <c>POST</c>.</param>
+    public static void Map(IEndpointRouteBuilder routes, bool mapIngest = true)
     {
-        routes.MapPost("/v1/decisions", PostAsync).RequirePermission(ApiPermission.Ingest);
+        if (mapIngest)
+        {
+            routes.MapPost("/v1/decisions", PostAsync).RequirePermission(ApiPermission.Ingest);
+        }
+
         routes.MapGet("/v1/decisions", QueryAsync).RequirePermission(ApiPermission.Read);
         routes.MapGet("/v1/decisions/{requestId}", ShowAsync).RequirePermission(ApiPermission.Read);
     }
@@ -271,7 +277,7 @@ internal static class DecisionEndpoints
         return accessLog.AppendAsync(record, CancellationToken.None);
     }
 
-    private static void WriteReceipt(Utf8JsonWriter json, RecordReceipt receipt, long? line)
+    internal static void WriteReceipt(Utf8JsonWriter json, RecordReceipt receipt, long? line)
     {
         json.WriteStartObject();
         if (line is { } number)
@@ -285,6 +291,6 @@ internal static class DecisionEndpoints
         json.WriteEndObject();
     }
 
-    private static Dictionary<string, object?> ErrorExtensions(string path, string problem, string fix) =>
+    internal static Dictionary<string, object?> ErrorExtensions(string path, string problem, string fix) =>
         new() { ["path"] = path, ["problem"] = problem, ["fix"] = fix };
 }
