@@ -64,6 +64,12 @@ internal sealed class TestLedger : IDisposable
     /// <summary>How many entries the ledger holds now, read without disturbing the writer.</summary>
     public async Task<long> SizeAsync()
     {
+        if (!File.Exists(Directory.DatabasePath))
+        {
+            // The sequencer creates the database when it first leads.
+            return 0;
+        }
+
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Directory.DatabasePath};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
