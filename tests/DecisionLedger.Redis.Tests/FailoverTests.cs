@@ -60,11 +60,23 @@ public sealed class FailoverTests
     public async Task LeaderKilledMidStream_StandbyTakesOver_NoLossNoDuplicateNoGap_VerifyPasses()
     {
         using var ledger = new TestLedger();
+        await KillTheLeaderMidStreamAsync(ledger);
+    }
+
+    [RedisAndPostgresFact]
+    public async Task LeaderKilledMidStream_OnThePostgreSqlStore_StandbyTakesOver_NoLossNoDuplicateNoGap_VerifyPasses()
+    {
+        using TestLedger ledger = await TestLedger.OnPostgresAsync();
+        await KillTheLeaderMidStreamAsync(ledger);
+    }
+
+    private static async Task KillTheLeaderMidStreamAsync(TestLedger ledger)
+    {
         await using BufferScope scope = await BufferScope.CreateAsync(Services.RequireRedis(), ledger.Origin, o => o.KeyPrefix = new RedisBufferOptions().KeyPrefix);
         await using RedisDecisionBuffer buffer = await RedisDecisionBuffer.ConnectAsync(scope.Options, ledger.Origin);
-        using SequencerProcess a = SequencerProcess.Start(ledger.LedgerPath, Services.RequireRedis(), Services.RequirePostgres(), "seq-a");
+        using SequencerProcess a = SequencerProcess.Start(ledger.LedgerPath, Services.RequireRedis(), Services.RequirePostgres(), "seq-a", ledger.StoreArguments);
         await Eventually.TrueAsync(() => Task.FromResult(a.IsLeader), Patience, "the first sequencer to lead:\n" + a.Output);
-        using SequencerProcess b = SequencerProcess.Start(ledger.LedgerPath, Services.RequireRedis(), Services.RequirePostgres(), "seq-b");
+        using SequencerProcess b = SequencerProcess.Start(ledger.LedgerPath, Services.RequireRedis(), Services.RequirePostgres(), "seq-b", ledger.StoreArguments);
 
         const int Total = 3000;
         var produced = new List<string>(Total);

@@ -38,7 +38,7 @@ internal sealed class SequencerProcess : IDisposable
 
     public bool IsLeader => Output.Contains("Leadership of ledger", StringComparison.Ordinal) && Output.Contains("acquired", StringComparison.Ordinal);
 
-    public static SequencerProcess Start(string ledgerPath, string redis, string election, string name, double claimMinIdleSeconds = 1)
+    public static SequencerProcess Start(string ledgerPath, string redis, string election, string name, string[]? storeArguments = null, double claimMinIdleSeconds = 1)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "dledger.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -51,6 +51,11 @@ internal sealed class SequencerProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (string argument in storeArguments ?? [])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         return new SequencerProcess(Process.Start(start)!, name);
     }
 

@@ -11,6 +11,37 @@ namespace DecisionLedger.Redis.Tests;
 /// <summary>A real ledger directory (SQLite) in a temp folder, with the privacy step collectors use.</summary>
 internal sealed class TestLedger : IDisposable
 {
+    /// <summary>A ledger whose store is a fresh schema on the real PostgreSQL (the directory keeps key and config).</summary>
+    public static async Task<TestLedger> OnPostgresAsync()
+    {
+        string owner = Services.RequirePostgres();
+        const string Database = "dledger_redis_tests";
+        await using (var admin = new Npgsql.NpgsqlConnection(owner))
+        {
+            await admin.OpenAsync();
+            await using var exists = new Npgsql.NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", admin);
+            exists.Parameters.AddWithValue("name", Database);
+            if (await exists.ExecuteScalarAsync() is null)
+            {
+                try
+                {
+                    await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {Database}", admin);
+                    await create.ExecuteNonQueryAsync();
+                }
+                catch (Npgsql.PostgresException ex) when (ex.SqlState is "42P04" or "23505")
+                {
+                    // Another test created it first.
+                }
+            }
+        }
+
+        string connection = new Npgsql.NpgsqlConnectionStringBuilder(owner) { Database = Database }.ConnectionString;
+        string schema = "t_" + System.IO.Path.GetRandomFileName().Replace(".", string.Empty, StringComparison.Ordinal);
+        var ledger = new TestLedger { PostgresConnection = connection, Schema = schema };
+        await new DecisionLedger.PostgreSql.PostgreSqlLedgerMigrator(connection, schema).MigrateAsync();
+        return ledger;
+    }
+
     public TestLedger(string? origin = null)
     {
         Root = Path.Combine(Path.GetTempPath(), "dledger-redis-" + Path.GetRandomFileName());
@@ -28,10 +59,23 @@ internal sealed class TestLedger : IDisposable
 
     public DecisionPreparer Preparer { get; }
 
+    /// <summary>Set for a PostgreSQL-backed ledger: the owner connection string of its database.</summary>
+    public string? PostgresConnection { get; private init; }
+
+    /// <summary>Set for a PostgreSQL-backed ledger: its schema.</summary>
+    public string? Schema { get; private init; }
+
+    /// <summary>The arguments that point <c>dledger sequence</c> at this ledger's store.</summary>
+    public string[] StoreArguments => PostgresConnection is null ? [] : ["--store", "postgres", "--connection", PostgresConnection, "--schema", Schema!];
+
+    private ILedgerStore CreateStore() => PostgresConnection is null
+        ? new SqliteLedgerStore(Directory.DatabasePath)
+        : new DecisionLedger.PostgreSql.PostgreSqlLedgerStore(PostgresConnection, new DecisionLedger.PostgreSql.PostgreSqlLedgerStoreOptions { Schema = Schema! });
+
     /// <summary>Opens the store and starts the recorder, as a sequencer does on winning the election.</summary>
     public async Task<SequencerLedger> OpenAsync(CancellationToken cancellationToken = default)
     {
-        var store = new SqliteLedgerStore(Directory.DatabasePath);
+        ILedgerStore store = CreateStore();
         await store.OpenAsync(cancellationToken);
         DecisionRecorder recorder = await DecisionRecorder.StartAsync(
             store,
@@ -46,7 +90,7 @@ internal sealed class TestLedger : IDisposable
     /// <summary>Every request id in the ledger, in seq order, after a full verification that must pass.</summary>
     public async Task<List<string>> VerifiedRequestIdsAsync()
     {
-        await using var store = new SqliteLedgerStore(Directory.DatabasePath);
+        await using ILedgerStore store = CreateStore();
         await store.OpenAsync();
         VerificationReport report = await new LedgerVerifier().VerifyAsync(store, NoteVerifier.Parse(Directory.VerifierKey), Origin);
         Assert.True(report.Passed, $"verify failed: {report.FirstFinding}");
@@ -64,6 +108,12 @@ internal sealed class TestLedger : IDisposable
     /// <summary>How many entries the ledger holds now, read without disturbing the writer.</summary>
     public async Task<long> SizeAsync()
     {
+        if (PostgresConnection is not null)
+        {
+            await using ILedgerStore postgres = CreateStore();
+            return await postgres.GetSizeAsync();
+        }
+
         if (!File.Exists(Directory.DatabasePath))
         {
             // The sequencer creates the database when it first leads.

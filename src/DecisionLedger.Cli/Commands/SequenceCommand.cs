@@ -1,4 +1,6 @@
 using System.CommandLine;
+using DecisionLedger.Ledger;
+using DecisionLedger.PostgreSql;
 using DecisionLedger.Recording;
 using DecisionLedger.Redis;
 using DecisionLedger.Redis.Election;
@@ -49,12 +51,37 @@ internal sealed class SequenceCommand(CommandContext context)
         DefaultValueFactory = _ => new RedisBufferOptions().ReadBatchSize,
     };
 
+    private readonly Option<string> _store = new("--store")
+    {
+        Description = "The ledger store the sequencer writes: 'sqlite' (the ledger directory's database) or 'postgres' (with --connection).",
+        HelpName = "sqlite|postgres",
+        DefaultValueFactory = _ => "sqlite",
+    };
+
+    private readonly Option<string?> _connection = new("--connection")
+    {
+        Description = "With --store postgres: the Npgsql connection string of the ledger database (the application role).",
+        HelpName = "CONNECTION",
+    };
+
+    private readonly Option<string> _schema = new("--schema")
+    {
+        Description = "With --store postgres: the ledger's schema.",
+        HelpName = "NAME",
+        DefaultValueFactory = _ => new PostgreSqlLedgerStoreOptions().Schema,
+    };
+
+    private readonly Option<bool> _migrate = new("--migrate")
+    {
+        Description = "With --store postgres: run the schema migrations on open (needs the owner role; for development).",
+    };
+
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
         var command = new Command("sequence", "Run the sequencer (leader or standby): move decisions buffered in Redis into the ledger, one sequencer per ledger.")
         {
-            _redis, _election, _consumer, _claimMinIdle, _batch,
+            _redis, _election, _consumer, _claimMinIdle, _batch, _store, _connection, _schema, _migrate,
         };
         command.SetAction(ExecuteAsync);
         return command;
@@ -76,7 +103,7 @@ internal sealed class SequenceCommand(CommandContext context)
         };
         options.Validate();
         string path = context.LedgerPath(parsed);
-        string origin = DecisionLedger.Ledger.LedgerDirectory.Open(path).Config.Origin;
+        string origin = LedgerDirectory.Open(path).Config.Origin;
         string consumer = parsed.GetValue(_consumer) ?? $"{System.Environment.MachineName}-{System.Environment.ProcessId}";
         using ILoggerFactory loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true).SetMinimumLevel(LogLevel.Information));
         var election = new PostgreSqlLeaderElection(parsed.GetValue(_election)!, origin, logger: loggers.CreateLogger<PostgreSqlLeaderElection>());
@@ -85,7 +112,27 @@ internal sealed class SequenceCommand(CommandContext context)
             options,
             origin,
             consumer,
-            async ct =>
+            OpenLedger(parsed, path),
+            loggers);
+        await context.Environment.Error.WriteLineAsync($"sequencer {consumer} for ledger {origin} ({path}); buffer {options.Configuration}; standing by for leadership. Ctrl-C to stop.");
+        await context.Environment.Error.FlushAsync(cancellationToken);
+        await sequencer.RunAsync(cancellationToken);
+        await context.Environment.Error.WriteLineAsync("sequencer stopped.");
+        return ExitCodes.Ok;
+    }
+
+    private Func<CancellationToken, Task<SequencerLedger>> OpenLedger(ParseResult parsed, string path)
+    {
+        string store = parsed.GetValue(_store)!;
+        string? connection = parsed.GetValue(_connection);
+        if (string.Equals(store, "sqlite", StringComparison.Ordinal))
+        {
+            if (connection is not null)
+            {
+                throw new CliException(ExitCodes.BadInput, "--connection: only meaningful with --store postgres.");
+            }
+
+            return async ct =>
             {
                 LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: true, ct);
                 try
@@ -98,12 +145,42 @@ internal sealed class SequenceCommand(CommandContext context)
                     await session.DisposeAsync();
                     throw;
                 }
-            },
-            loggers);
-        await context.Environment.Error.WriteLineAsync($"sequencer {consumer} for ledger {origin} ({path}); buffer {options.Configuration}; standing by for leadership. Ctrl-C to stop.");
-        await context.Environment.Error.FlushAsync(cancellationToken);
-        await sequencer.RunAsync(cancellationToken);
-        await context.Environment.Error.WriteLineAsync("sequencer stopped.");
-        return ExitCodes.Ok;
+            };
+        }
+
+        if (!string.Equals(store, "postgres", StringComparison.Ordinal))
+        {
+            throw new CliException(ExitCodes.BadInput, $"--store: '{store}' is not a store; use 'sqlite' or 'postgres'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(connection))
+        {
+            throw new CliException(ExitCodes.BadInput, "--connection: required with --store postgres; pass an Npgsql connection string, e.g. \"Host=db;Username=dledger_app;Password=…;Database=dledger\".");
+        }
+
+        var options = new PostgreSqlLedgerStoreOptions { Schema = parsed.GetValue(_schema)!, MigrateOnOpen = parsed.GetValue(_migrate) };
+        LedgerDirectory directory = LedgerDirectory.Open(path);
+        return async ct =>
+        {
+            var postgres = new PostgreSqlLedgerStore(connection, options);
+            try
+            {
+                await postgres.OpenAsync(ct);
+                DecisionRecorder recorder = await DecisionRecorder.StartAsync(
+                    postgres,
+                    directory.Signer,
+                    directory.CreateFingerprinter(),
+                    new LedgerOptions { Origin = directory.Config.Origin, EncryptInputs = directory.Config.EncryptInputs },
+                    context.Environment.Time,
+                    cancellationToken: ct,
+                    redactor: directory.CreateRedactor());
+                return new SequencerLedger(recorder, postgres, postgres);
+            }
+            catch
+            {
+                await postgres.DisposeAsync();
+                throw;
+            }
+        };
     }
 }
