@@ -5,6 +5,17 @@ using System.Diagnostics;
 using System.Globalization;
 using DecisionLedger.LoadTest;
 
+// Redis modes: 'redis' (collector processes -> Redis Streams -> one sequencer) and the collector child it spawns.
+if (args.Length > 0 && args[0] == "redis")
+{
+    return await RedisRun.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "redis-collector")
+{
+    return await RedisRun.CollectAsync(args[1..]);
+}
+
 var settings = LoadSettings.Parse(args);
 Console.WriteLine($"DecisionLedger load test: {settings.Count:N0} decisions, {settings.Producers} producers, queue {settings.QueueCapacity:N0}, " +
     (settings.Rate > 0 ? $"paced at {settings.Rate:N0}/s" : "unpaced (as fast as the producers can go)") + $", work dir {settings.WorkDirectory}");
@@ -42,3 +53,5 @@ if (!settings.Keep)
 {
     Directory.Delete(settings.WorkDirectory, recursive: true);
 }
+
+return 0;

@@ -203,6 +203,64 @@ public sealed class FailoverTests
         Assert.Equal(produced.Order(StringComparer.Ordinal), recorded.Order(StringComparer.Ordinal));
     }
 
+    [PrivatePostgresAndRedisFact]
+    public async Task PostgreSqlCrashedAndRestartedDuringIngest_SequencerLeadsAgainByItself_NothingLostOrDuplicated()
+    {
+        using PrivatePostgres postgres = await PrivatePostgres.StartAsync(Environment.GetEnvironmentVariable("DLEDGER_TEST_PG_BINDIR")!);
+        using TestLedger ledger = await TestLedger.OnPostgresAsync(postgres.ConnectionString);
+        await using BufferScope scope = await BufferScope.CreateAsync(Services.RequireRedis(), ledger.Origin);
+        await using RedisDecisionBuffer buffer = await RedisDecisionBuffer.ConnectAsync(scope.Options, ledger.Origin);
+        var election = new PostgreSqlLeaderElection(postgres.ConnectionString, ledger.Origin, pollInterval: TimeSpan.FromMilliseconds(200), checkInterval: TimeSpan.FromMilliseconds(200));
+        var sequencer = new LeaderElectedSequencer(election, scope.Options, ledger.Origin, "in-process", ct => ledger.OpenAsync(ct));
+        using var stop = new CancellationTokenSource();
+        Task running = sequencer.RunAsync(stop.Token);
+        await Eventually.TrueAsync(() => Task.FromResult(sequencer.IsLeader), Patience, "leadership");
+
+        const int Total = 600;
+        var produced = new List<string>(Total);
+        Task producer = Task.Run(async () =>
+        {
+            for (int batch = 0; batch < Total / 20; batch++)
+            {
+                var decisions = Enumerable.Range(batch * 20, 20).Select(i => ledger.Preparer.Prepare(Some.Decision(i))).ToList();
+                await buffer.EnqueueAsync(decisions);
+                lock (produced)
+                {
+                    produced.AddRange(decisions.Select(d => d.RequestId));
+                }
+
+                await Task.Delay(15);
+            }
+        });
+
+        await Eventually.TrueAsync(async () => await ledger.SizeAsync() >= 100, Patience, "100 recorded before the crash");
+        await postgres.CrashAsync();
+        await Task.Delay(1500);
+        await postgres.StartAsync();
+        await producer;
+
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                try
+                {
+                    return await ledger.SizeAsync() >= Total && await scope.PendingAsync() == 0;
+                }
+                catch (Exception ex) when (ex is DecisionLedger.Storage.LedgerStoreException or NpgsqlException)
+                {
+                    return false;
+                }
+            },
+            Patience,
+            "every buffered decision recorded after PostgreSQL came back");
+        Assert.True(sequencer.IsLeader, "the sequencer did not lead again after PostgreSQL restarted");
+        await stop.CancelAsync();
+        await running;
+        List<string> recorded = await ledger.VerifiedRequestIdsAsync();
+        Assert.Equal(Total, recorded.Count);
+        Assert.Equal(produced.Order(StringComparer.Ordinal), recorded.Order(StringComparer.Ordinal));
+    }
+
     private static int Count(List<string> list)
     {
         lock (list)

@@ -67,3 +67,12 @@ public sealed class RedisServerFactAttribute : FactAttribute
         Skip = Services.SkipReason("DLEDGER_TEST_REDIS_SERVER");
     }
 }
+
+/// <summary>A fact that runs (and crashes) its own PostgreSQL cluster and uses the shared Redis (DLEDGER_TEST_PG_BINDIR, DLEDGER_TEST_REDIS).</summary>
+public sealed class PrivatePostgresAndRedisFactAttribute : FactAttribute
+{
+    public PrivatePostgresAndRedisFactAttribute()
+    {
+        Skip = Services.SkipReason("DLEDGER_TEST_PG_BINDIR", "DLEDGER_TEST_REDIS");
+    }
+}

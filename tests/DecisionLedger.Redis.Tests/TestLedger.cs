@@ -12,9 +12,9 @@ namespace DecisionLedger.Redis.Tests;
 internal sealed class TestLedger : IDisposable
 {
     /// <summary>A ledger whose store is a fresh schema on the real PostgreSQL (the directory keeps key and config).</summary>
-    public static async Task<TestLedger> OnPostgresAsync()
+    public static async Task<TestLedger> OnPostgresAsync(string? ownerConnection = null)
     {
-        string owner = Services.RequirePostgres();
+        string owner = ownerConnection ?? Services.RequirePostgres();
         const string Database = "dledger_redis_tests";
         await using (var admin = new Npgsql.NpgsqlConnection(owner))
         {

@@ -15,10 +15,17 @@ public sealed record SequencerLedger(DecisionRecorder Recorder, ILedgerStore Sto
     /// <summary>Stops the recorder, then releases <see cref="Owner"/>.</summary>
     public async ValueTask DisposeAsync()
     {
-        await Recorder.DisposeAsync().ConfigureAwait(false);
-        if (Owner is not null)
+        try
         {
-            await Owner.DisposeAsync().ConfigureAwait(false);
+            await Recorder.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            // A recorder whose store is gone (e.g. PostgreSQL restarting) may fail to drain; the store is released anyway.
+            if (Owner is not null)
+            {
+                await Owner.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 }
