@@ -95,11 +95,17 @@ internal sealed class SequenceCommand(CommandContext context)
             throw new CliException(ExitCodes.BadInput, $"--claim-min-idle: {claimSeconds} is not a positive number of seconds.");
         }
 
+        int batch = parsed.GetValue(_batch);
+        if (batch is < 1 or > 100_000)
+        {
+            throw new CliException(ExitCodes.BadInput, $"--batch: {batch} is out of range; pass 1 to 100000.");
+        }
+
         var options = new RedisBufferOptions
         {
             Configuration = parsed.GetValue(_redis)!,
             ClaimMinIdle = TimeSpan.FromSeconds(claimSeconds),
-            ReadBatchSize = parsed.GetValue(_batch),
+            ReadBatchSize = batch,
         };
         options.Validate();
         string path = context.LedgerPath(parsed);
