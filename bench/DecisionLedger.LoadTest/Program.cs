@@ -8,7 +8,18 @@ using DecisionLedger.LoadTest;
 if (args is ["query", ..])
 {
     await QueryBench.RunAsync(args[1..]);
-    return;
+    return 0;
+}
+
+// Redis modes: 'redis' (collector processes -> Redis Streams -> one sequencer) and the collector child it spawns.
+if (args.Length > 0 && args[0] == "redis")
+{
+    return await RedisRun.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "redis-collector")
+{
+    return await RedisRun.CollectAsync(args[1..]);
 }
 
 var settings = LoadSettings.Parse(args);
@@ -48,3 +59,5 @@ if (!settings.Keep)
 {
     Directory.Delete(settings.WorkDirectory, recursive: true);
 }
+
+return 0;

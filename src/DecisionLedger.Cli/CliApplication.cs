@@ -76,6 +76,7 @@ internal static class CliApplication
         root.Subcommands.Add(new EraseCommand(context).Build());
         root.Subcommands.Add(new SubjectReportCommand(context).Build());
         root.Subcommands.Add(new ServeCommand(context).Build());
+        root.Subcommands.Add(new SequenceCommand(context).Build());
         root.Subcommands.Add(new KeysCommand(context).Build());
         root.Subcommands.Add(new AccessLogCommand(context).Build());
         root.Subcommands.Add(new ReportCommand(context).Build());

@@ -48,12 +48,23 @@ public static class CollectorApp
         builder.Services.AddHostedService(services => services.GetRequiredService<CollectorLedger>());
         CaptureSetup.AddServices(builder.Services, options);
         DashboardEndpoints.AddServices(builder.Services);
+        if (options.RedisBuffer is not null)
+        {
+            builder.Services.AddSingleton<CollectorBuffer>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<CollectorBuffer>());
+        }
+
         configure?.Invoke(builder);
 
         WebApplication app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        DecisionEndpoints.Map(app);
+        DecisionEndpoints.Map(app, mapIngest: options.RedisBuffer is null);
+        if (options.RedisBuffer is not null)
+        {
+            BufferedDecisionEndpoints.Map(app);
+        }
+
         AuditEndpoints.Map(app);
         CaptureSetup.Map(app);
         ReportEndpoints.Map(app);

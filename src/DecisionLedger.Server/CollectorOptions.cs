@@ -44,4 +44,12 @@ public sealed class CollectorOptions
 
     /// <summary>The clock of timestamps, checkpoints and the access log. Default the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// When set, the collector runs in buffer mode: <c>POST /v1/decisions</c> validates and redacts
+    /// each decision, appends it to the ledger's Redis stream and answers 202 with its buffer id
+    /// (or waits for the receipt when asked); a separate <c>dledger sequence</c> process records
+    /// them. The collector then opens the store for reads only. Default null: record in process.
+    /// </summary>
+    public DecisionLedger.Redis.RedisBufferOptions? RedisBuffer { get; set; }
 }

@@ -46,10 +46,22 @@ internal sealed class ServeCommand(CommandContext context)
         DefaultValueFactory = _ => new CollectorOptions().CloudEventPairTimeout.TotalSeconds,
     };
 
+    private readonly Option<string?> _buffer = new("--buffer")
+    {
+        Description = "Where accepted decisions go: omit to record in this process; 'redis' to append them to a Redis stream and answer 202 (a 'dledger sequence' process records them).",
+        HelpName = "redis",
+    };
+
+    private readonly Option<string?> _redis = new("--redis")
+    {
+        Description = "With --buffer redis: the buffer's Redis, host:port (a StackExchange.Redis configuration string).",
+        HelpName = "HOST:PORT",
+    };
+
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command(Name, "Run the collector: the HTTP API to record, query and prove decisions (API keys: 'dledger keys').") { _urls, _maxDecisionBytes, _maxBatchBytes, _cloudEventTimeout };
+        var command = new Command(Name, "Run the collector: the HTTP API to record, query and prove decisions (API keys: 'dledger keys').") { _urls, _maxDecisionBytes, _maxBatchBytes, _cloudEventTimeout, _buffer, _redis };
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -72,7 +84,7 @@ internal sealed class ServeCommand(CommandContext context)
         }
 
         LedgerSession.EnsureWritable(DecisionLedger.Ledger.LedgerDirectory.Open(path).DatabasePath);
-        var options = new CollectorOptions { MaxDecisionBytes = maxDecision, MaxBatchBytes = maxBatch, CloudEventPairTimeout = TimeSpan.FromSeconds(timeout), TimeProvider = context.Environment.Time };
+        var options = new CollectorOptions { MaxDecisionBytes = maxDecision, MaxBatchBytes = maxBatch, CloudEventPairTimeout = TimeSpan.FromSeconds(timeout), TimeProvider = context.Environment.Time, RedisBuffer = BufferOptions(parsed) };
         await using WebApplication app = CollectorApp.Build(path, urls, options);
         await app.StartAsync(cancellationToken);
         ICollection<string> addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? urls;
@@ -84,5 +96,24 @@ internal sealed class ServeCommand(CommandContext context)
         await app.StopAsync(CancellationToken.None);
         await context.Environment.Error.WriteLineAsync("collector stopped; recorder drained.");
         return ExitCodes.Ok;
+    }
+
+    private DecisionLedger.Redis.RedisBufferOptions? BufferOptions(ParseResult parsed)
+    {
+        string? buffer = parsed.GetValue(_buffer);
+        string? redis = parsed.GetValue(_redis);
+        if (buffer is null)
+        {
+            return redis is null ? null : throw new CliException(ExitCodes.BadInput, "--redis: only meaningful with --buffer redis; add --buffer redis or drop --redis.");
+        }
+
+        if (!string.Equals(buffer, "redis", StringComparison.Ordinal))
+        {
+            throw new CliException(ExitCodes.BadInput, $"--buffer: '{buffer}' is not a buffer; the only one is 'redis'.");
+        }
+
+        return string.IsNullOrWhiteSpace(redis)
+            ? throw new CliException(ExitCodes.BadInput, "--redis: required with --buffer redis; pass host:port, e.g. 127.0.0.1:6379.")
+            : new DecisionLedger.Redis.RedisBufferOptions { Configuration = redis };
     }
 }

@@ -31,19 +31,15 @@ internal static class DecisionEndpoints
         IndexedFilterExample = "model=NAME, or from= and to=",
     };
 
-    public static void Map(IEndpointRouteBuilder routes)
+    /// <param name="routes">Where to map.</param>
+    /// <param name="mapIngest">False in buffer mode, where <see cref="BufferedDecisionEndpoints"/> takes <c>POST</c>.</param>
+    public static void Map(IEndpointRouteBuilder routes, bool mapIngest = true)
     {
-        routes.MapPost("/v1/decisions", PostAsync).RequirePermission(ApiPermission.Ingest)
-            .WithSummary("Record one decision (application/json) or a batch (application/x-ndjson)")
-            .WithDescription("Answers once the decisions are durable: a receipt {seq, requestId, leafHash}, or {receipts, errors} for a batch (every good line recorded, every bad line reported).")
-            .WithTags("Recording")
-            .Accepts<JsonElement>("application/json", "application/x-ndjson")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        if (mapIngest)
+        {
+            MapIngest(routes);
+        }
+
         routes.MapGet("/v1/decisions", QueryAsync).RequirePermission(ApiPermission.Read)
             .WithSummary("Query decisions, newest first; each returned entry is written to the access log")
             .WithTags("Reading")
@@ -67,6 +63,21 @@ internal static class DecisionEndpoints
             .WithTags("Reading")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static void MapIngest(IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/v1/decisions", PostAsync).RequirePermission(ApiPermission.Ingest)
+            .WithSummary("Record one decision (application/json) or a batch (application/x-ndjson)")
+            .WithDescription("Answers once the decisions are durable: a receipt {seq, requestId, leafHash}, or {receipts, errors} for a batch (every good line recorded, every bad line reported).")
+            .WithTags("Recording")
+            .Accepts<JsonElement>("application/json", "application/x-ndjson")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<IResult> PostAsync(HttpContext context, CollectorLedger ledger, CollectorOptions options, DecisionParser parser)
@@ -305,7 +316,7 @@ internal static class DecisionEndpoints
         return accessLog.AppendAsync(record, CancellationToken.None);
     }
 
-    private static void WriteReceipt(Utf8JsonWriter json, RecordReceipt receipt, long? line)
+    internal static void WriteReceipt(Utf8JsonWriter json, RecordReceipt receipt, long? line)
     {
         json.WriteStartObject();
         if (line is { } number)
@@ -319,6 +330,6 @@ internal static class DecisionEndpoints
         json.WriteEndObject();
     }
 
-    private static Dictionary<string, object?> ErrorExtensions(string path, string problem, string fix) =>
+    internal static Dictionary<string, object?> ErrorExtensions(string path, string problem, string fix) =>
         new() { ["path"] = path, ["problem"] = problem, ["fix"] = fix };
 }

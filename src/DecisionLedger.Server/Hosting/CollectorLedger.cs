@@ -37,6 +37,12 @@ internal sealed class CollectorLedger(LedgerDirectory directory, CollectorOption
         {
             await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
             _prover = new LedgerProver(_store);
+            if (options.RedisBuffer is not null)
+            {
+                // Buffer mode: the elected sequencer is the ledger's only writer; this process reads.
+                return;
+            }
+
             DecisionRecorder recorder = await DecisionRecorder.StartAsync(
                 _store,
                 Directory.Signer,

@@ -192,6 +192,39 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
     }
 
     /// <summary>
+    /// Records a decision a collector already validated, redacted and fingerprinted (e.g. one read
+    /// back from a durable buffer) and completes once it is durable. It is stored as is: not
+    /// redacted again, its fingerprint kept. Its request id is checked against the ledger, so a
+    /// redelivered decision fails with <see cref="DuplicateRequestIdException"/> instead of
+    /// being recorded twice.
+    /// </summary>
+    /// <param name="decision">The prepared decision (see <see cref="DecisionPreparer"/>).</param>
+    /// <param name="cancellationToken">Stops waiting; the decision may still be recorded.</param>
+    /// <returns>The receipt: seq, request id and leaf hash.</returns>
+    /// <exception cref="DuplicateRequestIdException">The ledger already holds the request id.</exception>
+    /// <exception cref="LedgerQueueFullException">The queue is full and the policy is <see cref="QueueFullPolicy.Reject"/>.</exception>
+    /// <exception cref="LedgerStoreException">The store failed after retries; the decision is not recorded.</exception>
+    public async ValueTask<RecordReceipt> RecordAsync(RedactedDecision decision, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        EnsureRecordable(decision.Decision);
+        var item = new PendingDecision(decision);
+        if (!_queue.Writer.TryWrite(item))
+        {
+            try
+            {
+                await _queue.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ChannelClosedException ex)
+            {
+                throw new ObjectDisposedException("The recorder is shutting down; the decision was not recorded.", ex);
+            }
+        }
+
+        return await item.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Appends a ledger event (e.g. an erasure) through the same queue and single writer as
     /// decisions, so its <c>seq</c> is contiguous with theirs; completes once it is durable.
     /// The event gets a UUIDv7 request id and the clock's UTC now.
@@ -267,7 +300,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
 
     // Decisions built in code skip the parser; these checks keep the batcher from meeting
     // a decision it cannot canonicalize, and cost a few comparisons.
-    private static void EnsureRecordable(Decision decision)
+    internal static void EnsureRecordable(Decision decision)
     {
         if (decision.Model is null)
         {
@@ -518,7 +551,9 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
                     continue;
                 }
 
-                built = _entries.Build(start + entries.Count, item.Decision!, item.RequestId, item.Timestamp, ciphers);
+                built = item.Prepared is { } prepared
+                    ? _entries.Build(start + entries.Count, prepared, ciphers)
+                    : _entries.Build(start + entries.Count, item.Decision!, item.RequestId, item.Timestamp, ciphers);
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or RedactionException)
             {

@@ -42,8 +42,32 @@ internal sealed class EntryBuilder : IDisposable
         Sha256Hash fingerprint = Fingerprint(originalInput);
 
         RedactionResult redaction = _redactor.Redact(decision);
-        decision = redaction.Redacted;
-        byte[] canonicalInput = redaction.Applied.Count == 0 ? originalInput : JsonCanonicalizer.Canonicalize(decision.Input);
+        byte[] canonicalInput = redaction.Applied.Count == 0 ? originalInput : JsonCanonicalizer.Canonicalize(redaction.Redacted.Input);
+        return BuildRedacted(seq, redaction.Redacted, redaction.Applied, fingerprint, canonicalInput, requestId, timestamp, ciphers);
+    }
+
+    /// <summary>Builds the entry of a decision a collector already redacted and fingerprinted (<see cref="RedactedDecision"/>): no second redaction.</summary>
+    public (StoredEntry Entry, StoredInput Input) Build(long seq, RedactedDecision prepared, IReadOnlyDictionary<string, AesGcm>? ciphers = null) =>
+        BuildRedacted(
+            seq,
+            prepared.Decision,
+            prepared.Redactions,
+            prepared.InputFingerprint,
+            JsonCanonicalizer.Canonicalize(prepared.Decision.Input),
+            prepared.RequestId,
+            prepared.Timestamp,
+            ciphers);
+
+    private (StoredEntry Entry, StoredInput Input) BuildRedacted(
+        long seq,
+        Decision decision,
+        IReadOnlyList<AppliedRedaction> applied,
+        Sha256Hash fingerprint,
+        byte[] canonicalInput,
+        string requestId,
+        DateTimeOffset timestamp,
+        IReadOnlyDictionary<string, AesGcm>? ciphers)
+    {
         byte[] salt = NextSalt();
         Sha256Hash inputDigest = InputCommitment.ComputeDigest(salt, canonicalInput);
 
@@ -61,7 +85,7 @@ internal sealed class EntryBuilder : IDisposable
             LatencyMs = decision.LatencyMs,
             Metadata = decision.Metadata,
             InputDigest = inputDigest,
-            Redactions = redaction.Applied,
+            Redactions = applied,
         };
 
         byte[] canonical = EntryCanonicalizer.ToCanonicalBytes(entry);

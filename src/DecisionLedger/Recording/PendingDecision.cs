@@ -19,6 +19,13 @@ internal sealed class PendingDecision
         Completion = awaited ? new TaskCompletionSource<RecordReceipt>(TaskCreationOptions.RunContinuationsAsynchronously) : null;
     }
 
+    /// <summary>A decision a collector already redacted and fingerprinted; its id counts as caller-supplied, so redeliveries are de-duplicated.</summary>
+    public PendingDecision(RedactedDecision prepared)
+        : this(prepared.Decision, prepared.RequestId, idSuppliedByCaller: true, prepared.Timestamp, awaited: true)
+    {
+        Prepared = prepared;
+    }
+
     public PendingDecision(LedgerEvent ledgerEvent, string requestId, DateTimeOffset timestamp)
     {
         Event = ledgerEvent;
@@ -36,6 +43,9 @@ internal sealed class PendingDecision
     public Decision? Decision { get; }
 
     public LedgerEvent? Event { get; }
+
+    /// <summary>Set when the decision arrives redacted: the builder must not redact or fingerprint it again.</summary>
+    public RedactedDecision? Prepared { get; }
 
     /// <summary>True for a decision or an event: something that becomes an entry.</summary>
     public bool IsEntry => Decision is not null || Event is not null;

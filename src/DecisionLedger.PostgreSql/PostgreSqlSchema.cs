@@ -1,0 +1,161 @@
+using System.Text.RegularExpressions;
+
+namespace DecisionLedger.PostgreSql;
+
+/// <summary>
+/// The ledger's tables in PostgreSQL, as an ordered list of migrations, and the names the store
+/// and the migrator share.
+/// </summary>
+/// <remarks>
+/// Layout, and why:
+/// <list type="bullet">
+/// <item><c>entries</c> is partitioned by month on <c>ts</c> so retention detaches or drops whole
+/// months instead of deleting rows. A unique index on a partitioned table must contain the
+/// partition key, so neither <c>seq</c> nor <c>request_id</c> can be unique there on its own.</item>
+/// <item><c>request_ids</c> (not partitioned) makes both unique across the whole ledger: its
+/// primary key is the request id and <c>seq</c> has its own unique index. It also answers
+/// "does this request id exist" and "what is the next seq" from small indexes, and keeps
+/// deduplicating request ids after old partitions are dropped.</item>
+/// <item>Each query filter leads an index ending in <c>seq</c> (model+version+seq, user+seq,
+/// tenant+seq, subject+seq), so "newest first, LIMIT n" walks one index backwards per partition;
+/// fingerprints are random 64-character hex, so they get a hash index (4-byte keys, no
+/// page splits) instead of a b-tree.</item>
+/// <item>Row triggers refuse UPDATE and DELETE on entries, request ids, tiles and checkpoints
+/// even for the owner; statement triggers refuse TRUNCATE. The application role is further
+/// limited by its grants (see <see cref="PostgreSqlLedgerMigrator"/>).</item>
+/// <item>Partitions are created by <c>ensure_entry_partitions</c>, a SECURITY DEFINER function
+/// owned by the owner role: the application role may call it but cannot create tables.</item>
+/// </list>
+/// </remarks>
+internal static partial class PostgreSqlSchema
+{
+    /// <summary>The default schema (namespace) the ledger's tables live in.</summary>
+    public const string DefaultSchema = "decisionledger";
+
+    /// <summary>The columns every entry query selects, in the order <see cref="PostgreSqlRows.ReadEntry"/> reads them.</summary>
+    public const string EntryColumns =
+        "seq, request_id, ts, model, version, user_id, tenant, subject_id, fingerprint, kind, leaf_hash, body";
+
+    /// <summary>Every migration, in order; the last one's version is the version this code reads and writes.</summary>
+    public static readonly IReadOnlyList<PostgreSqlMigration> Migrations =
+    [
+        new(1, "ledger tables, monthly entry partitions, append-only triggers", s => $$"""
+            CREATE TABLE IF NOT EXISTS {{s}}.entries(
+                seq bigint NOT NULL,
+                request_id text NOT NULL,
+                ts timestamptz NOT NULL,
+                model text,
+                version text,
+                user_id text,
+                tenant text,
+                subject_id text,
+                fingerprint text,
+                kind text NOT NULL,
+                leaf_hash bytea NOT NULL,
+                body bytea NOT NULL,
+                PRIMARY KEY (seq, ts)) PARTITION BY RANGE (ts);
+            CREATE INDEX IF NOT EXISTS ix_entries_model ON {{s}}.entries(model, version, seq);
+            CREATE INDEX IF NOT EXISTS ix_entries_user ON {{s}}.entries(user_id, seq);
+            CREATE INDEX IF NOT EXISTS ix_entries_tenant ON {{s}}.entries(tenant, seq);
+            CREATE INDEX IF NOT EXISTS ix_entries_subject ON {{s}}.entries(subject_id, seq);
+            CREATE INDEX IF NOT EXISTS ix_entries_fingerprint ON {{s}}.entries USING hash (fingerprint);
+            CREATE INDEX IF NOT EXISTS ix_entries_ts ON {{s}}.entries(ts);
+            CREATE INDEX IF NOT EXISTS ix_entries_event_kind ON {{s}}.entries(kind, seq) WHERE kind <> 'decision';
+            CREATE TABLE IF NOT EXISTS {{s}}.request_ids(
+                request_id text PRIMARY KEY,
+                seq bigint NOT NULL UNIQUE,
+                ts timestamptz NOT NULL);
+            CREATE TABLE IF NOT EXISTS {{s}}.inputs(
+                seq bigint PRIMARY KEY,
+                salt bytea,
+                input bytea);
+            CREATE TABLE IF NOT EXISTS {{s}}.subject_keys(
+                subject_id text PRIMARY KEY,
+                wrapped_key bytea NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now());
+            CREATE TABLE IF NOT EXISTS {{s}}.tiles(
+                level integer NOT NULL,
+                idx bigint NOT NULL,
+                data bytea NOT NULL,
+                PRIMARY KEY (level, idx));
+            CREATE TABLE IF NOT EXISTS {{s}}.checkpoints(
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                tree_size bigint NOT NULL,
+                root bytea NOT NULL,
+                note text NOT NULL,
+                created_at timestamptz NOT NULL);
+            CREATE OR REPLACE FUNCTION {{s}}.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                RAISE EXCEPTION 'DecisionLedger: % is append-only; % refused', TG_TABLE_NAME, TG_OP
+                    USING ERRCODE = 'insufficient_privilege';
+            END $f$;
+            CREATE OR REPLACE TRIGGER entries_append_only BEFORE UPDATE OR DELETE ON {{s}}.entries
+                FOR EACH ROW EXECUTE FUNCTION {{s}}.refuse_change();
+            CREATE OR REPLACE TRIGGER entries_no_truncate BEFORE TRUNCATE ON {{s}}.entries
+                FOR EACH STATEMENT EXECUTE FUNCTION {{s}}.refuse_change();
+            CREATE OR REPLACE TRIGGER request_ids_append_only BEFORE UPDATE OR DELETE ON {{s}}.request_ids
+                FOR EACH ROW EXECUTE FUNCTION {{s}}.refuse_change();
+            CREATE OR REPLACE TRIGGER request_ids_no_truncate BEFORE TRUNCATE ON {{s}}.request_ids
+                FOR EACH STATEMENT EXECUTE FUNCTION {{s}}.refuse_change();
+            CREATE OR REPLACE TRIGGER tiles_append_only BEFORE UPDATE OR DELETE ON {{s}}.tiles
+                FOR EACH ROW EXECUTE FUNCTION {{s}}.refuse_change();
+            CREATE OR REPLACE TRIGGER tiles_no_truncate BEFORE TRUNCATE ON {{s}}.tiles
+                FOR EACH STATEMENT EXECUTE FUNCTION {{s}}.refuse_change();
+            CREATE OR REPLACE TRIGGER checkpoints_append_only BEFORE UPDATE OR DELETE ON {{s}}.checkpoints
+                FOR EACH ROW EXECUTE FUNCTION {{s}}.refuse_change();
+            CREATE OR REPLACE TRIGGER checkpoints_no_truncate BEFORE TRUNCATE ON {{s}}.checkpoints
+                FOR EACH STATEMENT EXECUTE FUNCTION {{s}}.refuse_change();
+            CREATE OR REPLACE FUNCTION {{s}}.ensure_entry_partitions(from_ts timestamptz, to_ts timestamptz) RETURNS integer
+                LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
+            DECLARE
+                month_start timestamp := date_trunc('month', from_ts AT TIME ZONE 'UTC');
+                last_month timestamp := date_trunc('month', to_ts AT TIME ZONE 'UTC');
+                partition_name text;
+                created integer := 0;
+            BEGIN
+                IF last_month - month_start > interval '25 years' THEN
+                    RAISE EXCEPTION 'DecisionLedger: refusing to create partitions from % to %: more than 25 years apart', from_ts, to_ts
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+                WHILE month_start <= last_month LOOP
+                    partition_name := 'entries_' || to_char(month_start, 'YYYYMM');
+                    IF to_regclass(format('%I.%I', '{{s.Trim('"')}}', partition_name)) IS NULL THEN
+                        EXECUTE format('CREATE TABLE %I.%I PARTITION OF %I.entries FOR VALUES FROM (%L) TO (%L)',
+                            '{{s.Trim('"')}}', partition_name, '{{s.Trim('"')}}',
+                            (month_start AT TIME ZONE 'UTC')::text, ((month_start + interval '1 month') AT TIME ZONE 'UTC')::text);
+                        created := created + 1;
+                    END IF;
+                    month_start := month_start + interval '1 month';
+                END LOOP;
+                RETURN created;
+            END $f$;
+            REVOKE ALL ON FUNCTION {{s}}.ensure_entry_partitions(timestamptz, timestamptz) FROM PUBLIC;
+            """),
+    ];
+
+    /// <summary>The schema version this code reads and writes.</summary>
+    public static int Version => Migrations[^1].Version;
+
+    /// <summary>Returns the schema name quoted as an identifier.</summary>
+    /// <exception cref="ArgumentException">The name is not a plain lowercase identifier.</exception>
+    public static string Quote(string schema)
+    {
+        Validate(schema, nameof(schema));
+        return "\"" + schema + "\"";
+    }
+
+    /// <summary>Checks a schema or role name is a plain lowercase identifier (so quoting it is trivial and safe).</summary>
+    /// <exception cref="ArgumentException">The name is empty, too long, or has other characters.</exception>
+    public static void Validate(string name, string field)
+    {
+        if (string.IsNullOrEmpty(name) || !Identifier().IsMatch(name))
+        {
+            throw new ArgumentException(
+                $"{field}: '{name}' is not a valid PostgreSQL name here; use 1 to 63 characters a-z, 0-9 or '_', starting with a letter or '_' (e.g. 'decisionledger').",
+                field);
+        }
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$", RegexOptions.CultureInvariant)]
+    private static partial Regex Identifier();
+}

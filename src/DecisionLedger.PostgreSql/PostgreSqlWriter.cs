@@ -1,0 +1,340 @@
+using DecisionLedger.Hashing;
+using DecisionLedger.Merkle;
+using DecisionLedger.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace DecisionLedger.PostgreSql;
+
+/// <summary>
+/// The store's one write connection: appends batches with binary COPY in one transaction
+/// (request ids, entries, inputs, then tiles and the checkpoint; one commit per batch) and
+/// creates the monthly entry partitions a batch needs before it starts. Not thread-safe: the
+/// store serializes calls.
+/// </summary>
+internal sealed class PostgreSqlWriter : IAsyncDisposable
+{
+    private readonly NpgsqlConnection _connection;
+    private readonly string _schema;
+    private readonly string _target;
+    private readonly string _lockKey;
+    private readonly HashSet<int> _partitionMonths = [];
+    private readonly byte[] _hashBuffer = new byte[Sha256Hash.Size];
+    private readonly byte[] _tileBuffer = new byte[Tile.BaseByteLength];
+
+    private PostgreSqlWriter(NpgsqlConnection connection, string schema, string schemaName, string target)
+    {
+        _connection = connection;
+        _schema = schema;
+        _target = target;
+        _lockKey = "decisionledger.append:" + schemaName;
+    }
+
+    /// <summary>Whether the connection is still usable; a broken one is replaced by the store.</summary>
+    public bool IsUsable => _connection.FullState == System.Data.ConnectionState.Open;
+
+    /// <summary>Opens the write connection.</summary>
+    public static async Task<PostgreSqlWriter> OpenAsync(NpgsqlDataSource dataSource, string schema, string schemaName, string target, CancellationToken cancellationToken)
+    {
+        NpgsqlConnection connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return new PostgreSqlWriter(connection, schema, schemaName, target);
+    }
+
+    /// <summary>Creates (if missing) the entry partitions of every month from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    public async Task EnsurePartitionsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand($"SELECT {_schema}.ensure_entry_partitions(@from, @to);", _connection);
+        await using var commandScope = command.ConfigureAwait(false);
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("from", NpgsqlDbType.TimestampTz) { TypedValue = PostgreSqlRows.ToTimestamp(from) });
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("to", NpgsqlDbType.TimestampTz) { TypedValue = PostgreSqlRows.ToTimestamp(to) });
+        await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        for (DateTime month = MonthStart(from); month <= to.UtcDateTime; month = month.AddMonths(1))
+        {
+            _partitionMonths.Add(MonthKey(month));
+        }
+    }
+
+    /// <summary>Writes a batch in one transaction; rolls back everything on any failure.</summary>
+    /// <exception cref="LedgerStoreException">The batch is not contiguous, repeats a request id, conflicts with a stored tile, or the write failed.</exception>
+    public async Task AppendAsync(AppendBatch batch, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<StoredEntry> entries = batch.Entries;
+        ThrowIfRequestIdRepeats(entries);
+        await EnsureBatchPartitionsAsync(entries, cancellationToken).ConfigureAwait(false);
+
+        NpgsqlTransaction transaction = await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transactionScope = transaction.ConfigureAwait(false);
+        long size = await LockAndReadSizeAsync(transaction, cancellationToken).ConfigureAwait(false);
+        for (int i = 0; i < entries.Count; i++)
+        {
+            long expected = size + i;
+            if (entries[i].Seq != expected)
+            {
+                throw new LedgerStoreException(
+                    $"Append rejected: expected seq {expected} but the batch has seq {entries[i].Seq} at position {i}. " +
+                    $"{_target} holds {size} entries, so a batch must start at seq {size} and count up by one; nothing was stored.");
+            }
+        }
+
+        long newSize = size + entries.Count;
+        foreach (StoredInput input in batch.Inputs)
+        {
+            if (input.Seq < size || input.Seq >= newSize)
+            {
+                throw new LedgerStoreException(
+                    $"Append rejected: the batch holds an input for seq {input.Seq}, outside its entries [{size}, {newSize}). Nothing was stored.");
+            }
+        }
+
+        if (entries.Count > 0)
+        {
+            try
+            {
+                await CopyRequestIdsAsync(entries, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgreSqlErrors.UniqueViolation)
+            {
+                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                string duplicate = await FirstStoredRequestIdAsync(entries, cancellationToken).ConfigureAwait(false);
+                throw new LedgerStoreException(
+                    $"Append rejected: request id '{duplicate}' is already in {_target}; request ids are unique per ledger. Nothing of the batch was stored.",
+                    exception);
+            }
+
+            await CopyEntriesAsync(entries, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (batch.Inputs.Count > 0)
+        {
+            await CopyInputsAsync(batch.Inputs, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach ((TileId id, Tile tile) in batch.Tiles)
+        {
+            if (!await InsertTileAsync(transaction, id, tile, cancellationToken).ConfigureAwait(false))
+            {
+                throw new LedgerStoreException(
+                    $"Append rejected: tile {id} is already stored in {_target} with different content; tiles are immutable. " +
+                    "The in-memory tree does not match the store: reopen the ledger and run 'dledger verify'. Nothing was stored.");
+            }
+        }
+
+        if (batch.Checkpoint is { } checkpoint)
+        {
+            await InsertCheckpointAsync(transaction, checkpoint, newSize, cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stores one checkpoint in its own transaction.</summary>
+    public async Task AppendCheckpointAsync(StoredCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        NpgsqlTransaction transaction = await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transactionScope = transaction.ConfigureAwait(false);
+        long size = await LockAndReadSizeAsync(transaction, cancellationToken).ConfigureAwait(false);
+        await InsertCheckpointAsync(transaction, checkpoint, size, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes tiles in one transaction.</summary>
+    /// <exception cref="InvalidOperationException">A tile is already stored with different content; nothing was written.</exception>
+    public async Task WriteTilesAsync(IReadOnlyList<(TileId Id, Tile Tile)> tiles, CancellationToken cancellationToken)
+    {
+        NpgsqlTransaction transaction = await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transactionScope = transaction.ConfigureAwait(false);
+        foreach ((TileId id, Tile tile) in tiles)
+        {
+            if (!await InsertTileAsync(transaction, id, tile, cancellationToken).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException(
+                    $"Tile {id} is already stored in {_target} with different content; tiles are immutable once written. " +
+                    "Two trees with different leaves must not share a tile store.");
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    private static void ThrowIfRequestIdRepeats(IReadOnlyList<StoredEntry> entries)
+    {
+        var seen = new HashSet<string>(entries.Count, StringComparer.Ordinal);
+        foreach (StoredEntry entry in entries)
+        {
+            if (!seen.Add(entry.Columns.RequestId))
+            {
+                throw new LedgerStoreException(
+                    $"Append rejected: request id '{entry.Columns.RequestId}' (seq {entry.Seq}) appears twice in the batch; request ids are unique per ledger. Nothing of the batch was stored.");
+            }
+        }
+    }
+
+    private async Task EnsureBatchPartitionsAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? missingFrom = null;
+        DateTimeOffset missingTo = default;
+        foreach (StoredEntry entry in entries)
+        {
+            DateTimeOffset ts = entry.Columns.Timestamp;
+            if (!_partitionMonths.Contains(MonthKey(ts.UtcDateTime)))
+            {
+                missingFrom = missingFrom is { } f && f <= ts ? f : ts;
+                missingTo = ts > missingTo ? ts : missingTo;
+            }
+        }
+
+        // Created outside the batch's transaction: partition DDL locks the parent table, and an
+        // empty partition left behind by a failed batch is harmless.
+        if (missingFrom is { } from)
+        {
+            await EnsurePartitionsAsync(from, missingTo, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<long> LockAndReadSizeAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        // The advisory lock serializes appenders to this ledger (other processes included), so
+        // the size read here stays true until commit and a wrong seq gets a clear message.
+        var batch = new NpgsqlBatch(_connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0));") { Parameters = { new NpgsqlParameter<string> { TypedValue = _lockKey } } },
+                new NpgsqlBatchCommand($"SELECT coalesce(max(seq) + 1, 0) FROM {_schema}.request_ids;"),
+            },
+        };
+        await using var batchScope = batch.ConfigureAwait(false);
+        NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return reader.GetInt64(0);
+    }
+
+    private async Task CopyRequestIdsAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
+    {
+        NpgsqlBinaryImporter importer = await _connection.BeginBinaryImportAsync(
+            $"COPY {_schema}.request_ids (request_id, seq, ts) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        await using var importerScope = importer.ConfigureAwait(false);
+        foreach (StoredEntry entry in entries)
+        {
+            await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(entry.Columns.RequestId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(entry.Seq, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(PostgreSqlRows.ToTimestamp(entry.Columns.Timestamp), NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+        }
+
+        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CopyEntriesAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
+    {
+        NpgsqlBinaryImporter importer = await _connection.BeginBinaryImportAsync(
+            $"COPY {_schema}.entries ({PostgreSqlSchema.EntryColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        await using var importerScope = importer.ConfigureAwait(false);
+        foreach (StoredEntry entry in entries)
+        {
+            EntryColumns columns = entry.Columns;
+            await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(entry.Seq, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(columns.RequestId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(PostgreSqlRows.ToTimestamp(columns.Timestamp), NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(columns.ModelName, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(columns.ModelVersion, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, columns.UserId, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, columns.Tenant, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, columns.SubjectId, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, columns.InputFingerprint, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(columns.Kind, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+
+            // The importer copies the value into its buffer at once, so one array serves every row.
+            entry.LeafHash.CopyTo(_hashBuffer);
+            await importer.WriteAsync(_hashBuffer, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(entry.CanonicalBytes, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+        }
+
+        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CopyInputsAsync(IReadOnlyList<StoredInput> inputs, CancellationToken cancellationToken)
+    {
+        NpgsqlBinaryImporter importer = await _connection.BeginBinaryImportAsync(
+            $"COPY {_schema}.inputs (seq, salt, input) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        await using var importerScope = importer.ConfigureAwait(false);
+        foreach (StoredInput input in inputs)
+        {
+            await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(input.Seq, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(input.Salt, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(input.Input, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+        }
+
+        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken cancellationToken) =>
+        value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+
+    private async Task<string> FirstStoredRequestIdAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand($"SELECT request_id FROM {_schema}.request_ids WHERE request_id = ANY(@ids) LIMIT 1;", _connection);
+        await using var commandScope = command.ConfigureAwait(false);
+        command.Parameters.Add(new NpgsqlParameter<string[]>("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. entries.Select(e => e.Columns.RequestId)] });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string ?? "(unknown)";
+    }
+
+    // Returns false when a tile with the same id but different content is stored.
+    private async Task<bool> InsertTileAsync(NpgsqlTransaction transaction, TileId id, Tile tile, CancellationToken cancellationToken)
+    {
+        tile.WriteBase(_tileBuffer);
+
+        // ON CONFLICT DO NOTHING needs INSERT only; rewriting identical content is allowed (ITileStore).
+        var insert = new NpgsqlCommand(
+            $"INSERT INTO {_schema}.tiles(level, idx, data) VALUES (@level, @idx, @data) ON CONFLICT (level, idx) DO NOTHING;", _connection, transaction);
+        await using var insertScope = insert.ConfigureAwait(false);
+        insert.Parameters.Add(new NpgsqlParameter<int>("level", NpgsqlDbType.Integer) { TypedValue = id.Level });
+        insert.Parameters.Add(new NpgsqlParameter<long>("idx", NpgsqlDbType.Bigint) { TypedValue = id.Index });
+        insert.Parameters.Add(new NpgsqlParameter<byte[]>("data", NpgsqlDbType.Bytea) { TypedValue = _tileBuffer });
+        if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+        {
+            return true;
+        }
+
+        var select = new NpgsqlCommand($"SELECT data FROM {_schema}.tiles WHERE level = @level AND idx = @idx;", _connection, transaction);
+        await using var selectScope = select.ConfigureAwait(false);
+        select.Parameters.Add(new NpgsqlParameter<int>("level", NpgsqlDbType.Integer) { TypedValue = id.Level });
+        select.Parameters.Add(new NpgsqlParameter<long>("idx", NpgsqlDbType.Bigint) { TypedValue = id.Index });
+        return await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] stored && stored.AsSpan().SequenceEqual(_tileBuffer);
+    }
+
+    private async Task InsertCheckpointAsync(NpgsqlTransaction transaction, StoredCheckpoint checkpoint, long size, CancellationToken cancellationToken)
+    {
+        if (checkpoint.TreeSize < 0 || checkpoint.TreeSize > size)
+        {
+            throw new LedgerStoreException(
+                $"Checkpoint rejected: it covers {checkpoint.TreeSize} entries but {_target} will hold {size}. " +
+                "A checkpoint may only cover stored entries; nothing was stored.");
+        }
+
+        checkpoint.RootHash.CopyTo(_hashBuffer);
+        var command = new NpgsqlCommand(
+            $"INSERT INTO {_schema}.checkpoints(tree_size, root, note, created_at) VALUES (@tree_size, @root, @note, @created_at);", _connection, transaction);
+        await using var commandScope = command.ConfigureAwait(false);
+        command.Parameters.Add(new NpgsqlParameter<long>("tree_size", NpgsqlDbType.Bigint) { TypedValue = checkpoint.TreeSize });
+        command.Parameters.Add(new NpgsqlParameter<byte[]>("root", NpgsqlDbType.Bytea) { TypedValue = _hashBuffer });
+        command.Parameters.Add(new NpgsqlParameter<string>("note", NpgsqlDbType.Text) { TypedValue = checkpoint.SignedNote });
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("created_at", NpgsqlDbType.TimestampTz) { TypedValue = PostgreSqlRows.ToTimestamp(checkpoint.CreatedAt) });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static DateTime MonthStart(DateTimeOffset value)
+    {
+        DateTime utc = value.UtcDateTime;
+        return new DateTime(utc.Year, utc.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+    }
+
+    private static int MonthKey(DateTime utc) => (utc.Year * 12) + utc.Month - 1;
+}

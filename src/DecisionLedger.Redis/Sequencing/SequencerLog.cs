@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace DecisionLedger.Redis.Sequencing;
+
+/// <summary>Source-generated log messages of the sequencer and the election, with stable event ids.</summary>
+internal static partial class SequencerLog
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Sequencer {Consumer} reading {Stream} through group {Group}")]
+    public static partial void Started(ILogger logger, string consumer, string stream, string group);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Stream entry {EntryId} moved to the dead-letter stream: {Reason}")]
+    public static partial void DeadLettered(ILogger logger, string entryId, string reason);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Claimed {Count} pending entries idle for at least {MinIdleMs} ms from other consumers")]
+    public static partial void Claimed(ILogger logger, int count, long minIdleMs);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Sequencer iteration failed; unacknowledged entries stay pending and are read again")]
+    public static partial void IterationFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Decision {RequestId} was already recorded (redelivered); acknowledged without recording it again")]
+    public static partial void Redelivered(ILogger logger, string requestId);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Sequencer {Consumer} stopped")]
+    public static partial void Stopped(ILogger logger, string consumer);
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Leadership of ledger {Origin} acquired (advisory lock {LockKey})")]
+    public static partial void LeadershipAcquired(ILogger logger, string origin, long lockKey);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Leadership of ledger {Origin} lost: the lock connection failed; appending stops")]
+    public static partial void LeadershipLost(ILogger logger, Exception? exception, string origin);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Leader election for {Origin} cannot reach PostgreSQL; retrying")]
+    public static partial void ElectionUnreachable(ILogger logger, Exception exception, string origin);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "Standing by: another sequencer leads ledger {Origin}")]
+    public static partial void StandingBy(ILogger logger, string origin);
+
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Error, Message = "The sequencer's ledger could not be opened or failed; retrying")]
+    public static partial void LedgerFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,239 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using DecisionLedger.Recording;
+using DecisionLedger.Records;
+using DecisionLedger.Redaction;
+using DecisionLedger.Server.Auth;
+using DecisionLedger.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Net.Http.Headers;
+using StackExchange.Redis;
+
+namespace DecisionLedger.Server.Endpoints;
+
+/// <summary>
+/// <c>POST /v1/decisions</c> in buffer mode: each decision is validated, redacted and appended to
+/// the ledger's Redis stream; 202 with <c>{"requestId","bufferId"}</c> once Redis acknowledged it.
+/// With <c>Prefer: wait</c> (or <c>?wait=true</c>) the collector waits for the sequencer's receipt
+/// and answers 200 with it, as the in-process collector does; 202 if it did not come in time.
+/// </summary>
+internal static class BufferedDecisionEndpoints
+{
+    public static void Map(IEndpointRouteBuilder routes) =>
+        routes.MapPost("/v1/decisions", PostAsync).RequirePermission(ApiPermission.Ingest);
+
+    private static async Task<IResult> PostAsync(HttpContext context, CollectorBuffer buffer, CollectorOptions options, DecisionParser parser)
+    {
+        string? contentType = context.Request.ContentType;
+        string? mediaType = MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? parsed) ? parsed.MediaType.Value : null;
+        bool batch;
+        if (string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            batch = false;
+        }
+        else if (string.Equals(mediaType, "application/x-ndjson", StringComparison.OrdinalIgnoreCase))
+        {
+            batch = true;
+        }
+        else
+        {
+            return Problems.UnsupportedMediaType(contentType);
+        }
+
+        long limit = batch ? options.MaxBatchBytes : options.MaxDecisionBytes;
+        byte[]? body = await BodyReader.ReadAsync(context.Request, limit, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            return Problems.TooLarge(limit);
+        }
+
+        bool wait = WantsReceipt(context.Request);
+        try
+        {
+            return batch
+                ? await BufferBatchAsync(buffer, parser, body, wait).ConfigureAwait(false)
+                : await BufferOneAsync(buffer, parser, body, wait).ConfigureAwait(false);
+        }
+        catch (RedisException exception)
+        {
+            // Nothing acknowledged: the client must retry (with its requestId, so a repeat is de-duplicated).
+            return Problems.Unavailable($"buffer: Redis did not acknowledge the decision ({exception.Message}); it was NOT accepted. Retry shortly with the same requestId.");
+        }
+    }
+
+    /// <summary>RFC 7240 <c>Prefer: wait</c> (any value) or the query <c>wait=true</c>.</summary>
+    internal static bool WantsReceipt(HttpRequest request)
+    {
+        if (string.Equals(request.Query["wait"], "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        foreach (string? prefer in request.Headers["Prefer"])
+        {
+            foreach (string token in (prefer ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (token.Equals("wait", StringComparison.OrdinalIgnoreCase) || token.StartsWith("wait=", StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static async Task<IResult> BufferOneAsync(CollectorBuffer buffer, DecisionParser parser, byte[] body, bool wait)
+    {
+        RedactedDecision prepared;
+        try
+        {
+            prepared = buffer.Preparer.Prepare(parser.Parse(body));
+        }
+        catch (DecisionValidationException exception)
+        {
+            return Problems.BadRequest(exception.Message, DecisionEndpoints.ErrorExtensions(exception.Path, exception.Problem, exception.Fix));
+        }
+        catch (RedactionException exception)
+        {
+            return Problems.BadRequest(exception.Message);
+        }
+
+        if (!wait)
+        {
+            string id = await buffer.Buffer.EnqueueAsync(prepared).ConfigureAwait(false);
+            return Accepted(json => WriteAccepted(json, prepared.RequestId, id, line: null));
+        }
+
+        (string bufferId, RecordReceipt? receipt) = await buffer.Buffer.EnqueueAndWaitAsync(prepared, buffer.ReceiptWait).ConfigureAwait(false);
+        return receipt is null
+            ? Accepted(json => WriteAccepted(json, prepared.RequestId, bufferId, line: null))
+            : JsonBody.Create(json => DecisionEndpoints.WriteReceipt(json, receipt, line: null));
+    }
+
+    private static async Task<IResult> BufferBatchAsync(CollectorBuffer buffer, DecisionParser parser, byte[] body, bool wait)
+    {
+        var errors = new List<LineError>();
+        var lines = new List<long>();
+        var prepared = new List<RedactedDecision>();
+        long lineNumber = 0;
+        int start = 0;
+        while (start <= body.Length)
+        {
+            int end = Array.IndexOf(body, (byte)'\n', start);
+            if (end < 0)
+            {
+                end = body.Length;
+            }
+
+            lineNumber++;
+            ReadOnlySpan<byte> line = body.AsSpan(start, end - start).TrimEnd((byte)'\r');
+            start = end + 1;
+            if (line.Trim(" \t"u8).IsEmpty)
+            {
+                continue;
+            }
+
+            try
+            {
+                prepared.Add(buffer.Preparer.Prepare(parser.Parse(line)));
+                lines.Add(lineNumber);
+            }
+            catch (DecisionValidationException exception)
+            {
+                errors.Add(new LineError(lineNumber, exception.Path, exception.Problem, exception.Fix));
+            }
+            catch (RedactionException exception)
+            {
+                errors.Add(new LineError(lineNumber, "$", exception.Message, "fix the redaction policy or the decision"));
+            }
+        }
+
+        if (prepared.Count == 0)
+        {
+            string detail = errors.Count == 0
+                ? "body: no decisions; send one JSON decision per line."
+                : string.Create(CultureInfo.InvariantCulture, $"line {errors[0].Line}: {errors[0].Path}: {errors[0].Problem}; {errors[0].Fix} (no line of the batch was buffered; {errors.Count} error(s))");
+            return Problems.BadRequest(detail, new Dictionary<string, object?> { ["errors"] = errors.Select(e => e.ToDictionary()).ToList() });
+        }
+
+        IReadOnlyList<string> ids;
+        RecordReceipt?[] receipts = new RecordReceipt?[prepared.Count];
+        if (wait)
+        {
+            var pending = prepared.Select(p => buffer.Buffer.EnqueueAndWaitAsync(p, buffer.ReceiptWait)).ToArray();
+            var results = await Task.WhenAll(pending).ConfigureAwait(false);
+            ids = [.. results.Select(r => r.BufferId)];
+            for (int i = 0; i < results.Length; i++)
+            {
+                receipts[i] = results[i].Receipt;
+            }
+        }
+        else
+        {
+            ids = await buffer.Buffer.EnqueueAsync(prepared).ConfigureAwait(false);
+        }
+
+        bool allReceipts = wait && receipts.All(r => r is not null);
+        Action<Utf8JsonWriter> write = json =>
+        {
+            json.WriteStartObject();
+            json.WriteStartArray(allReceipts ? "receipts" : "accepted");
+            for (int i = 0; i < prepared.Count; i++)
+            {
+                if (allReceipts)
+                {
+                    DecisionEndpoints.WriteReceipt(json, receipts[i]!, lines[i]);
+                }
+                else
+                {
+                    WriteAccepted(json, prepared[i].RequestId, ids[i], lines[i]);
+                }
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("errors");
+            foreach (LineError error in errors)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("line", error.Line);
+                json.WriteString("path", error.Path);
+                json.WriteString("problem", error.Problem);
+                json.WriteString("fix", error.Fix);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        };
+        return allReceipts ? JsonBody.Create(write) : Accepted(write);
+    }
+
+    private static void WriteAccepted(Utf8JsonWriter json, string requestId, string bufferId, long? line)
+    {
+        json.WriteStartObject();
+        if (line is { } number)
+        {
+            json.WriteNumber("line", number);
+        }
+
+        json.WriteString("requestId", requestId);
+        json.WriteString("bufferId", bufferId);
+        json.WriteEndObject();
+    }
+
+    private static IResult Accepted(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            write(json);
+        }
+
+        return Results.Text(Encoding.UTF8.GetString(buffer.WrittenSpan), "application/json", Encoding.UTF8, StatusCodes.Status202Accepted);
+    }
+}
