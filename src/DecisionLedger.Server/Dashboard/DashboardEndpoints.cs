@@ -30,7 +30,8 @@ internal static class DashboardEndpoints
     /// <summary>Maps the dashboard's files and routes.</summary>
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapMethods("/dashboard/{**path}", [HttpMethods.Get, HttpMethods.Head], (string? path, HttpContext context) => Serve(DashboardAssets.Embedded, path, context));
+        routes.MapMethods("/dashboard/{**path}", [HttpMethods.Get, HttpMethods.Head], (string? path, HttpContext context) => Serve(DashboardAssets.Embedded, path, context))
+            .ExcludeFromDescription(); // public static files, not part of the API
         VerificationEndpoints.Map(routes);
         InputEndpoints.Map(routes);
     }
