@@ -11,7 +11,8 @@ internal static class PostgreSqlEntryFilterSql
     /// <summary>Sets the command's text and parameters; values are only ever bound, never spliced.</summary>
     public static void Apply(NpgsqlCommand command, EntryFilter filter, string schema)
     {
-        var sql = new StringBuilder("SELECT ").Append(PostgreSqlSchema.EntryColumns).Append(" FROM ").Append(schema).Append(".entries WHERE true");
+        var sql = new StringBuilder("SELECT ").Append(PostgreSqlSchema.EntryColumns).Append(" FROM ").Append(schema).Append(".entries")
+            .Append(PostgreSqlWherePredicateSql.Joins(filter.Where, schema)).Append(" WHERE true");
         if (filter.RequestId is not null)
         {
             // entries has no unique request id index (it would have to include ts); request_ids has.
@@ -54,6 +55,8 @@ internal static class PostgreSqlEntryFilterSql
             command.Parameters.Add(new NpgsqlParameter<long>("before_seq", NpgsqlDbType.Bigint) { TypedValue = beforeSeq });
         }
 
+        // Field predicates parse each row's JSON and use no index: the column filters above narrow the rows.
+        PostgreSqlWherePredicateSql.Append(command, sql, filter.Where);
         sql.Append(" ORDER BY seq DESC LIMIT @limit;");
         command.Parameters.Add(new NpgsqlParameter<int>("limit", NpgsqlDbType.Integer) { TypedValue = filter.Limit });
         command.CommandText = sql.ToString();

@@ -13,7 +13,7 @@ namespace DecisionLedger.PostgreSql;
 /// no-op, and concurrent runs serialize on an advisory lock. Grants given to the application role:
 /// <list type="bullet">
 /// <item>USAGE on the schema;</item>
-/// <item>SELECT, INSERT on <c>entries</c>, <c>request_ids</c>, <c>tiles</c>, <c>checkpoints</c> (no UPDATE, DELETE, TRUNCATE);</item>
+/// <item>SELECT, INSERT on <c>entries</c>, <c>request_ids</c>, <c>tiles</c>, <c>checkpoints</c>, <c>field_paths</c> (no UPDATE, DELETE, TRUNCATE);</item>
 /// <item>SELECT, INSERT, DELETE on <c>inputs</c> and <c>subject_keys</c>: erasure deletes a data
 /// subject's stored inputs and input key, and nothing else;</item>
 /// <item>SELECT on <c>schema_migrations</c> (the store checks the version on open);</item>
@@ -93,6 +93,11 @@ public sealed class PostgreSqlLedgerMigrator
                 }
 
                 await ExecuteAsync(connection, transaction, migration.Sql(_quoted), cancellationToken).ConfigureAwait(false);
+                if (migration.After is { } after)
+                {
+                    await after(connection, transaction, _quoted, cancellationToken).ConfigureAwait(false);
+                }
+
                 var record = new NpgsqlCommand(
                     $"INSERT INTO {_quoted}.schema_migrations(version, description) VALUES (@version, @description);", connection, transaction);
                 await using var recordScope = record.ConfigureAwait(false);
@@ -151,7 +156,7 @@ public sealed class PostgreSqlLedgerMigrator
 
             await ExecuteAsync(connection, transaction, $"""
                 GRANT USAGE ON SCHEMA {s} TO {r};
-                GRANT SELECT, INSERT ON {s}.entries, {s}.request_ids, {s}.tiles, {s}.checkpoints TO {r};
+                GRANT SELECT, INSERT ON {s}.entries, {s}.request_ids, {s}.tiles, {s}.checkpoints, {s}.field_paths TO {r};
                 GRANT SELECT, INSERT, DELETE ON {s}.inputs, {s}.subject_keys TO {r};
                 GRANT SELECT ON {s}.schema_migrations TO {r};
                 GRANT USAGE ON SEQUENCE {s}.checkpoints_id_seq TO {r};

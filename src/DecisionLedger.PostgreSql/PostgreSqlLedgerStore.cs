@@ -213,6 +213,10 @@ public sealed class PostgreSqlLedgerStore : ILedgerStore
     }
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> GetFieldPathsAsync(string? modelName, CancellationToken cancellationToken = default) =>
+        new(ReadAsync("read the field catalog", (connection, ct) => PostgreSqlFieldCatalog.ReadAsync(connection, _schema, modelName, ct), cancellationToken));
+
+    /// <inheritdoc />
     /// <remarks>
     /// PostgreSQL keeps a deleted row's bytes until VACUUM reclaims the page, and in its WAL and
     /// backups until they are recycled; the store cannot scrub those. Encrypt inputs under

@@ -23,6 +23,8 @@ namespace DecisionLedger.PostgreSql;
 /// <item>Row triggers refuse UPDATE and DELETE on entries, request ids, tiles and checkpoints
 /// even for the owner; statement triggers refuse TRUNCATE. The application role is further
 /// limited by its grants (see <see cref="PostgreSqlLedgerMigrator"/>).</item>
+/// <item><c>field_paths</c> is the field catalog for <c>--where</c> (model, path), filled in each
+/// append's transaction and backfilled from stored entries by the migration that creates it.</item>
 /// <item>Partitions are created by <c>ensure_entry_partitions</c>, a SECURITY DEFINER function
 /// owned by the owner role: the application role may call it but cannot create tables.</item>
 /// </list>
@@ -131,6 +133,25 @@ internal static partial class PostgreSqlSchema
             END $f$;
             REVOKE ALL ON FUNCTION {{s}}.ensure_entry_partitions(timestamptz, timestamptz) FROM PUBLIC;
             """),
+        new(2, "field catalog (field_paths) for --where, backfilled from stored entries", s => $$"""
+            CREATE TABLE IF NOT EXISTS {{s}}.field_paths(
+                model text NOT NULL,
+                path text NOT NULL,
+                PRIMARY KEY (model, path));
+            DO $g$
+            DECLARE
+                grantee_name text;
+            BEGIN
+                -- Roles that already append (granted before this table existed) may fill the catalog too.
+                FOR grantee_name IN
+                    SELECT DISTINCT grantee FROM information_schema.role_table_grants
+                    WHERE table_schema = '{{s.Trim('"')}}' AND table_name = 'entries' AND privilege_type = 'INSERT'
+                        AND grantee <> current_user
+                LOOP
+                    EXECUTE format('GRANT SELECT, INSERT ON %I.field_paths TO %I', '{{s.Trim('"')}}', grantee_name);
+                END LOOP;
+            END $g$;
+            """, PostgreSqlFieldCatalog.BackfillAsync),
     ];
 
     /// <summary>The schema version this code reads and writes.</summary>

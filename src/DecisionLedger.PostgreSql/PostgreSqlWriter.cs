@@ -1,5 +1,6 @@
 using DecisionLedger.Hashing;
 using DecisionLedger.Merkle;
+using DecisionLedger.Querying;
 using DecisionLedger.Storage;
 using Npgsql;
 using NpgsqlTypes;
@@ -8,7 +9,8 @@ namespace DecisionLedger.PostgreSql;
 
 /// <summary>
 /// The store's one write connection: appends batches with binary COPY in one transaction
-/// (request ids, entries, inputs, then tiles and the checkpoint; one commit per batch) and
+/// (request ids, entries, inputs, then tiles, the checkpoint and new field catalog paths; one
+/// commit per batch) and
 /// creates the monthly entry partitions a batch needs before it starts. Not thread-safe: the
 /// store serializes calls.
 /// </summary>
@@ -21,6 +23,9 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
     private readonly HashSet<int> _partitionMonths = [];
     private readonly byte[] _hashBuffer = new byte[Sha256Hash.Size];
     private readonly byte[] _tileBuffer = new byte[Tile.BaseByteLength];
+
+    // Catalog pairs this connection has committed: a batch whose paths are all known skips the insert.
+    private readonly HashSet<(string Model, string Path)> _knownPaths = [];
 
     private PostgreSqlWriter(NpgsqlConnection connection, string schema, string schemaName, string target)
     {
@@ -124,7 +129,11 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
             await InsertCheckpointAsync(transaction, checkpoint, newSize, cancellationToken).ConfigureAwait(false);
         }
 
+        List<(string Model, string Path)> newPaths = PostgreSqlFieldCatalog.Pairs(FieldPathCollector.Collect(batch));
+        newPaths.RemoveAll(_knownPaths.Contains);
+        await PostgreSqlFieldCatalog.InsertAsync(_connection, transaction, _schema, newPaths, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        _knownPaths.UnionWith(newPaths);
     }
 
     /// <summary>Stores one checkpoint in its own transaction.</summary>

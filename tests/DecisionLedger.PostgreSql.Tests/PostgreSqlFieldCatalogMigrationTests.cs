@@ -1,0 +1,68 @@
+using DecisionLedger.Querying;
+using DecisionLedger.Storage;
+using DecisionLedger.Store.ContractTests;
+
+namespace DecisionLedger.PostgreSql.Tests;
+
+/// <summary>
+/// Migration 2 (the field catalog) on a ledger written before it existed: the store refuses to open
+/// until migrated, the migration backfills the catalog from stored entries and inputs, and the
+/// application role granted before the table existed may fill it on append.
+/// </summary>
+public sealed class PostgreSqlFieldCatalogMigrationTests : IAsyncLifetime
+{
+    private readonly string _schema = PostgresServer.NewSchemaName();
+    private readonly string _role = PostgresServer.NewRoleName();
+
+    /// <inheritdoc />
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        if (PostgresServer.SkipReason is null)
+        {
+            await PostgresServer.DropSchemaAsync(_schema);
+            await PostgresServer.DropRoleAsync(_role);
+        }
+    }
+
+    /// <summary>A version-1 ledger with entries gets its catalog backfilled, and its old app role can append afterwards.</summary>
+    [PostgresFact]
+    public async Task MigrateAsync_LedgerWithoutCatalog_BackfillsAndLetsOldRoleAppend()
+    {
+        string owner = await PostgresServer.OwnerConnectionStringAsync();
+        var migrator = new PostgreSqlLedgerMigrator(owner, _schema);
+        await migrator.MigrateAsync();
+        await migrator.GrantApplicationRoleAsync(_role, "app-secret");
+        string app = await PostgresServer.ConnectionStringForAsync(_role, "app-secret");
+        await using (var store = new PostgreSqlLedgerStore(app, new PostgreSqlLedgerStoreOptions { Schema = _schema }))
+        {
+            await store.OpenAsync();
+            await store.AppendAsync(Some.Batch(Some.Entries(0, 3)));
+        }
+
+        // Back to what schema version 1 looked like, entries kept (and the role's grant gone with the table).
+        await PostgresServer.ExecuteAsync(owner, $"DROP TABLE \"{_schema}\".field_paths; DELETE FROM \"{_schema}\".schema_migrations WHERE version = 2;");
+        await using (var old = new PostgreSqlLedgerStore(app, new PostgreSqlLedgerStoreOptions { Schema = _schema }))
+        {
+            LedgerStoreException refused = await Assert.ThrowsAsync<LedgerStoreException>(async () => await old.OpenAsync());
+            Assert.Contains("has version 1; this DecisionLedger needs 2", refused.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(1, await migrator.MigrateAsync());
+        Assert.Equal(0, await migrator.MigrateAsync());
+
+        await using var migrated = new PostgreSqlLedgerStore(app, new PostgreSqlLedgerStoreOptions { Schema = _schema });
+        await migrated.OpenAsync();
+        Assert.Equal(
+            ["input.amount", "input.merchant", "model.name", "model.version", "output.score"],
+            await migrated.GetFieldPathsAsync("fraud_detector"));
+
+        // The role was granted before field_paths existed: the migration granted it the new table.
+        await migrated.AppendAsync(Some.Batch([Some.Entry(3, model: "credit")]));
+        Assert.Equal(["input.amount", "input.merchant", "model.name", "model.version", "output.score"], await migrated.GetFieldPathsAsync("credit"));
+        var filter = new EntryFilter { Where = WhereParser.Parse("input.amount >= 1 and model.name = \"fraud_detector\"") };
+        Assert.Equal([2L, 1L], await migrated.QueryAsync(filter).Select(e => e.Seq).ToListAsync());
+    }
+}
