@@ -123,8 +123,17 @@ internal sealed class TestLedger : IDisposable
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Directory.DatabasePath};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM entries;";
-        return (long)(await command.ExecuteScalarAsync())!;
+        // The file can exist before the sequencer's schema does: no entries table yet means no entries.
+        command.CommandText = "SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'entries') THEN (SELECT count(*) FROM entries) ELSE 0 END;";
+        try
+        {
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex) when (ex.SqliteErrorCode is 5 or 6 or 1)
+        {
+            // Busy, locked, or the schema changing under the read: not there yet.
+            return 0;
+        }
     }
 
     public void Dispose()
