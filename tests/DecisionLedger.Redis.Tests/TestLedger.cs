@@ -123,15 +123,15 @@ internal sealed class TestLedger : IDisposable
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Directory.DatabasePath};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        // The file can exist before the sequencer's schema does: no entries table yet means no entries.
-        command.CommandText = "SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'entries') THEN (SELECT count(*) FROM entries) ELSE 0 END;";
+        command.CommandText = "SELECT count(*) FROM entries;";
         try
         {
             return (long)(await command.ExecuteScalarAsync())!;
         }
         catch (Microsoft.Data.Sqlite.SqliteException ex) when (ex.SqliteErrorCode is 5 or 6 or 1)
         {
-            // Busy, locked, or the schema changing under the read: not there yet.
+            // The file exists before the sequencer's schema does (SQLITE_ERROR "no such table"), or the
+            // schema is being written (busy, locked): no entries yet.
             return 0;
         }
     }
