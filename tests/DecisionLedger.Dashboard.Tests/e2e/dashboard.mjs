@@ -89,14 +89,16 @@ async function full() {
 
   await step('decision', async () => {
     await page.click('#results-table tbody tr:first-child a.request-link');
-    await page.waitForSelector('#attribution-chart rect.bar');
-    const bars = await page.locator('#attribution-chart rect.bar').count();
-    expect(bars >= 2, `the attribution chart should have bars; found ${bars}`);
-    const magnitudes = await page.locator('#attribution-chart rect.bar').evaluateAll(rects => rects.map(r => Math.abs(Number(r.dataset.value))));
-    expect(magnitudes.every((m, i) => i === 0 || magnitudes[i - 1] >= m), `bars should be sorted by magnitude: ${magnitudes.join(',')}`);
+    // The page fills in as its fetches (entry, input, proof) complete; read the chart once it has settled.
     await page.waitForSelector('#proof-verdict');
     expect(await page.getAttribute('#proof-verdict', 'data-verified') === 'true', `proof: ${await text('#proof-verdict')}`);
     await page.waitForSelector('#input .notice.ok');
+    const magnitudes = await (await page.waitForFunction(() => {
+      const rects = [...document.querySelectorAll('#attribution-chart rect.bar')];
+      return rects.length >= 2 ? rects.map(r => Math.abs(Number(r.dataset.value))) : null;
+    }, null, { timeout: 10000 })).jsonValue();
+    expect(magnitudes.length >= 2, `the attribution chart should have bars; found ${magnitudes.length}`);
+    expect(magnitudes.every((m, i) => i === 0 || magnitudes[i - 1] >= m), `bars should be sorted by magnitude: ${magnitudes.join(',')}`);
     await shot('02-decision');
   });
 
