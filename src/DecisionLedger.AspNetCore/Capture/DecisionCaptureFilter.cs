@@ -115,7 +115,7 @@ internal sealed class DecisionCaptureFilter : IEndpointFilter
         }
 
         using var timeout = new CancellationTokenSource(options.RecordTimeout, runtime.Time);
-        await runtime.Recorder.RecordAsync(decision, timeout.Token).ConfigureAwait(false);
+        await runtime.WriteAsync(decision, timeout.Token).ConfigureAwait(false);
     }
 
     private static async Task WatchAsync(DecisionCaptureRuntime runtime, DecisionCaptureMetadata capture, string endpoint, Decision decision)
@@ -123,7 +123,7 @@ internal sealed class DecisionCaptureFilter : IEndpointFilter
         try
         {
             using var timeout = new CancellationTokenSource(capture.Options.RecordTimeout, runtime.Time);
-            await runtime.Recorder.RecordAsync(decision, timeout.Token).ConfigureAwait(false);
+            await runtime.WriteAsync(decision, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

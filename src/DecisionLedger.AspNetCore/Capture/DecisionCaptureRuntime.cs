@@ -1,7 +1,7 @@
 using System.Text.Json;
-using DecisionLedger.Recording;
+using DecisionLedger.AspNetCore.Hosting;
+using DecisionLedger.Records;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,18 +10,17 @@ namespace DecisionLedger.AspNetCore.Capture;
 /// <summary>The singletons every capture filter uses, resolved once.</summary>
 internal sealed class DecisionCaptureRuntime
 {
-    private readonly IServiceProvider _services;
-    private IDecisionRecorder? _recorder;
+    private readonly DecisionLedgerHost _host;
 
     public DecisionCaptureRuntime(
-        IServiceProvider services,
+        DecisionLedgerHost host,
         SamplingRegistry sampling,
         CaptureMetrics metrics,
         TimeProvider time,
         ILoggerFactory loggerFactory,
         IOptions<JsonOptions> jsonOptions)
     {
-        _services = services;
+        _host = host;
         Sampling = sampling;
         Metrics = metrics;
         Time = time;
@@ -40,6 +39,6 @@ internal sealed class DecisionCaptureRuntime
     /// <summary>The app's JSON options (those minimal APIs serialize responses with).</summary>
     public JsonSerializerOptions Json { get; }
 
-    /// <summary>The recorder; resolved on first use because it exists only once the host has started.</summary>
-    public IDecisionRecorder Recorder => _recorder ??= _services.GetRequiredService<IDecisionRecorder>();
+    /// <summary>Records the decision (durable in the ledger) or, with a decision buffer, buffers it (acknowledged by the buffer).</summary>
+    public Task WriteAsync(Decision decision, CancellationToken cancellationToken) => _host.WriteAsync(decision, cancellationToken);
 }

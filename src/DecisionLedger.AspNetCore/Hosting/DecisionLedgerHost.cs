@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using DecisionLedger.AspNetCore.Capture;
 using DecisionLedger.Ledger;
 using DecisionLedger.Recording;
+using DecisionLedger.Records;
 using DecisionLedger.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,12 +24,14 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
     private readonly ILoggerFactory _loggerFactory;
     private readonly IMeterFactory? _meterFactory;
     private readonly ILogger _logger;
+    private readonly IDecisionCaptureBuffer? _buffer;
     private readonly Lock _gate = new();
     private DecisionRecorder? _recorder;
     private SqliteLedgerStore? _store;
     private ITimer? _timer;
     private Task _reporting = Task.CompletedTask;
     private int _disposed;
+    private volatile bool _started;
 
     public DecisionLedgerHost(
         IOptions<DecisionLedgerOptions> options,
@@ -42,18 +45,50 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
         _time = time;
         _loggerFactory = loggerFactory;
         _meterFactory = (IMeterFactory?)services.GetService(typeof(IMeterFactory));
+        _buffer = (IDecisionCaptureBuffer?)services.GetService(typeof(IDecisionCaptureBuffer));
         _logger = loggerFactory.CreateLogger<DecisionLedgerHost>();
     }
 
     /// <summary>The open recorder.</summary>
     /// <exception cref="InvalidOperationException">The host has not started, so the ledger is not open.</exception>
-    public IDecisionRecorder Recorder => _recorder ?? throw new InvalidOperationException(
-        "The decision ledger is not open: it opens when the host starts; resolve IDecisionRecorder after the host has started (app.StartAsync or app.Run).");
+    public IDecisionRecorder Recorder => _recorder ?? throw new InvalidOperationException(_buffer is not null
+        ? "IDecisionRecorder is not available with a decision buffer (UseRedisBuffer): the sequencer writes the ledger; captured decisions go to the buffer."
+        : "The decision ledger is not open: it opens when the host starts; resolve IDecisionRecorder after the host has started (app.StartAsync or app.Run).");
+
+    /// <summary>
+    /// Hands one decision to the buffer when one is registered, else records it and waits until it
+    /// is durable in the ledger.
+    /// </summary>
+    public async Task WriteAsync(Decision decision, CancellationToken cancellationToken)
+    {
+        if (_buffer is not null)
+        {
+            await _buffer.EnqueueAsync(decision, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await Recorder.RecordAsync(decision, cancellationToken).ConfigureAwait(false);
+    }
 
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         DecisionLedgerOptions options = _options.Value;
         string path = options.LedgerPath!;
+        if (_buffer is not null)
+        {
+            // A fresh directory would have its own fingerprint key: the buffer must use the sequencer's ledger.
+            if (!LedgerDirectory.Exists(path))
+            {
+                throw new InvalidOperationException($"DecisionLedgerOptions.LedgerPath: '{path}' holds no ledger; with a decision buffer the ledger directory must already exist (create it with 'dledger init' and give the sequencer the same ledger).");
+            }
+
+            LedgerDirectory buffered = LedgerDirectory.Open(path);
+            CaptureLog.LedgerOpened(_logger, buffered.Config.Origin, buffered.Path);
+            await _buffer.StartAsync(buffered, cancellationToken).ConfigureAwait(false);
+            _started = true;
+            return;
+        }
+
         LedgerDirectory ledger;
         if (LedgerDirectory.Exists(path))
         {
@@ -85,6 +120,7 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
                 cancellationToken,
                 ledger.CreateRedactor(_logger)).ConfigureAwait(false);
             _store = store;
+            _started = true;
         }
         catch
         {
@@ -121,8 +157,7 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
             await _timer.DisposeAsync().ConfigureAwait(false);
         }
 
-        DecisionRecorder? recorder = _recorder;
-        if (recorder is null)
+        if (!_started)
         {
             return;
         }
@@ -134,8 +169,17 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
         }
 
         await pending.ConfigureAwait(false);
-        await ReportSamplingAsync(recorder).ConfigureAwait(false);
-        await recorder.DisposeAsync().ConfigureAwait(false);
+        await ReportSamplingAsync().ConfigureAwait(false);
+        if (_buffer is not null)
+        {
+            await _buffer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_recorder is not null)
+        {
+            await _recorder.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_store is not null)
         {
             await _store.DisposeAsync().ConfigureAwait(false);
@@ -143,7 +187,7 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
     }
 
     /// <summary>Writes one <c>decisionledger.sampling</c> decision per endpoint that sampled anything out.</summary>
-    internal async Task ReportSamplingAsync(IDecisionRecorder recorder)
+    internal async Task ReportSamplingAsync()
     {
         foreach (SamplingCounter counter in _sampling.Counters)
         {
@@ -156,7 +200,7 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
 
             try
             {
-                await recorder.RecordAsync(SamplingReport.Create(counter, sampledOut, since, until)).ConfigureAwait(false);
+                await WriteAsync(SamplingReport.Create(counter, sampledOut, since, until), CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -168,8 +212,7 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
 
     private void OnReportDue()
     {
-        DecisionRecorder? recorder = _recorder;
-        if (recorder is null)
+        if (!_started)
         {
             return;
         }
@@ -178,7 +221,7 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
         {
             if (_reporting.IsCompleted)
             {
-                _reporting = ReportSamplingAsync(recorder);
+                _reporting = ReportSamplingAsync();
             }
         }
     }

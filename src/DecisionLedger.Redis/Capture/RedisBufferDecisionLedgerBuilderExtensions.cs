@@ -1,0 +1,38 @@
+using DecisionLedger.AspNetCore.Capture;
+using DecisionLedger.AspNetCore.Hosting;
+using DecisionLedger.Redis;
+using DecisionLedger.Redis.Capture;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Sends an ASP.NET Core service's captured decisions to the Redis stream buffer: <c>AddDecisionLedger(…).UseRedisBuffer(path, o => …)</c>.</summary>
+public static class RedisBufferDecisionLedgerBuilderExtensions
+{
+    /// <summary>
+    /// Captured decisions are validated, fingerprinted and redacted with the policy of the ledger in
+    /// <paramref name="ledgerDirectoryPath"/> (which must exist: it is the ledger the sequencer records
+    /// into), then appended to the ledger's Redis stream; <c>dledger sequence</c> records them.
+    /// FailClosed endpoints answer once Redis acknowledged the XADD (503 when it does not);
+    /// ProceedAndAlarm endpoints answer at once. The service never writes the ledger itself, so
+    /// <c>IDecisionRecorder</c> is not available. Options are validated when the host starts.
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddDecisionLedger</c>.</param>
+    /// <param name="ledgerDirectoryPath">The ledger directory (as for <c>dledger --ledger</c>); it must already exist.</param>
+    /// <param name="configure">Configures where Redis is (<see cref="RedisBufferOptions.Configuration"/>) and the stream's key prefix.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">The path is empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="configure"/> is null.</exception>
+    public static DecisionLedgerBuilder UseRedisBuffer(this DecisionLedgerBuilder builder, string ledgerDirectoryPath, Action<RedisBufferOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.UseSqlite(ledgerDirectoryPath);
+        IServiceCollection services = builder.Services;
+        services.AddOptions<RedisBufferOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisBufferOptions>, RedisBufferOptionsValidator>());
+        services.TryAddSingleton<IDecisionCaptureBuffer, RedisCaptureBuffer>();
+        return builder;
+    }
+}
