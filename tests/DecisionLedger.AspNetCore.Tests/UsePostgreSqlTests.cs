@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using DecisionLedger.AspNetCore.Capture;
-using DecisionLedger.AspNetCore.Hosting;
 using DecisionLedger.PostgreSql;
 using DecisionLedger.Storage;
 using Microsoft.AspNetCore.Builder;
