@@ -3,7 +3,7 @@ using System.Globalization;
 namespace DecisionLedger.LoadTest;
 
 /// <summary>Command-line settings of the load tool.</summary>
-internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity, string WorkDirectory, bool Keep, int Rate, int MaxBatch)
+internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity, string WorkDirectory, bool Keep, int Rate, int MaxBatch, string Store = "sqlite", string? Connection = null)
 {
     public static LoadSettings Parse(string[] args)
     {
@@ -13,6 +13,8 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
         string dir = Path.Combine(Path.GetTempPath(), "dledger-load-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         bool keep = false;
         int rate = 0;
+        string store = "sqlite";
+        string? connection = null;
         int batch = new DecisionLedger.Recording.LedgerOptions().MaxBatchSize;
         for (int i = 0; i < args.Length; i++)
         {
@@ -25,11 +27,23 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
                 case "--keep": keep = true; break;
                 case "--batch": batch = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--rate": rate = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--store": store = args[++i]; break;
+                case "--connection": connection = args[++i]; break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--count N] [--producers K] [--queue N] [--dir DIR] [--keep] [--rate DECISIONS_PER_SECOND] [--batch MAX_BATCH_SIZE]");
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--count N] [--producers K] [--queue N] [--dir DIR] [--keep] [--rate DECISIONS_PER_SECOND] [--batch MAX_BATCH_SIZE] [--store sqlite|postgres] [--connection NPGSQL_CONNECTION_STRING]");
             }
         }
 
-        return new LoadSettings(count, producers, queue, dir, keep, rate, batch);
+        if (store is not ("sqlite" or "postgres"))
+        {
+            throw new ArgumentException($"--store: '{store}' is not a store; use 'sqlite' or 'postgres'.");
+        }
+
+        if (store == "postgres" && string.IsNullOrWhiteSpace(connection))
+        {
+            throw new ArgumentException("--connection: required with --store postgres (an owner role's Npgsql connection string; the run migrates and drops its own schema).");
+        }
+
+        return new LoadSettings(count, producers, queue, dir, keep, rate, batch, store, connection);
     }
 }

@@ -5,7 +5,6 @@ using DecisionLedger.Hashing;
 using DecisionLedger.Randomness;
 using DecisionLedger.Recording;
 using DecisionLedger.Records;
-using DecisionLedger.Sqlite;
 using DecisionLedger.Storage;
 
 namespace DecisionLedger.LoadTest;
@@ -26,7 +25,7 @@ internal sealed record PipelineResult(
     string Origin,
     List<byte[]> Bodies);
 
-/// <summary>Runs the real recorder against a fresh SQLite ledger.</summary>
+/// <summary>Runs the real recorder against a fresh ledger in the chosen store.</summary>
 internal static class PipelineRun
 {
     public static async Task<PipelineResult> RunAsync(LoadSettings settings)
@@ -58,7 +57,7 @@ internal static class PipelineRun
         listener.SetMeasurementEventCallback<double>((_, value, _, _) => commitSeconds += value);
         listener.Start();
 
-        await using var store = new SqliteLedgerStore(dbPath);
+        await using ILedgerStore store = LoadStore.Create(settings, dbPath);
         var options = new LedgerOptions { Origin = "loadtest.local/fraud", QueueCapacity = settings.QueueCapacity, MaxBatchSize = settings.MaxBatch };
         long[][] latencies = new long[settings.Producers][];
         Stopwatch elapsed;

@@ -1,19 +1,18 @@
 using System.Diagnostics;
 using DecisionLedger.Checkpoints;
 using DecisionLedger.Ledger;
-using DecisionLedger.Sqlite;
 using DecisionLedger.Verification;
 
 namespace DecisionLedger.LoadTest;
 
 internal sealed record ReadPathResult(long Entries, TimeSpan VerifyElapsed, double InclusionMicros, double ConsistencyMicros, double FirstProofMillis);
 
-/// <summary>The read side on the ledger the pipeline just wrote: full verification and proofs from SQLite.</summary>
+/// <summary>The read side on the ledger the pipeline just wrote: full verification and proofs from the same store.</summary>
 internal static class ReadPathRun
 {
-    public static async Task<ReadPathResult> RunAsync(string databasePath, NoteVerifier verifier, string origin)
+    public static async Task<ReadPathResult> RunAsync(LoadSettings settings, string databasePath, NoteVerifier verifier, string origin)
     {
-        await using var store = new SqliteLedgerStore(databasePath);
+        await using Storage.ILedgerStore store = LoadStore.Create(settings, databasePath);
         await store.OpenAsync();
 
         var stopwatch = Stopwatch.StartNew();

@@ -62,6 +62,9 @@ internal static class CliApplication
         var root = new RootCommand("dledger: a tamper-evident audit trail for ML model decisions.");
         root.Options.Add(context.LedgerOption);
         root.Options.Add(context.JsonOption);
+        root.Options.Add(context.StoreOption);
+        root.Options.Add(context.ConnectionOption);
+        root.Options.Add(context.SchemaOption);
         root.Subcommands.Add(new DemoCommand(context).Build());
         root.Subcommands.Add(new InitCommand(context).Build());
         root.Subcommands.Add(new RecordCommand(context).Build());
@@ -80,6 +83,7 @@ internal static class CliApplication
         root.Subcommands.Add(new KeysCommand(context).Build());
         root.Subcommands.Add(new AccessLogCommand(context).Build());
         root.Subcommands.Add(new ReportCommand(context).Build());
+        root.Subcommands.Add(new MigrateCommand(context).Build());
         return root;
     }
 }

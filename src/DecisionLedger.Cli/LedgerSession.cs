@@ -39,10 +39,11 @@ internal sealed class LedgerSession : IAsyncDisposable
     /// read a damaged ledger to name the first bad seq, and needs only reads.
     /// </param>
     /// <param name="cancellationToken">Cancels opening.</param>
-    public static async Task<LedgerSession> OpenAsync(string path, bool forWrite, Func<string, bool, ILedgerStore> storeFactory, bool openStore, CancellationToken cancellationToken)
+    /// <param name="fileBacked">True (default) when the store is the SQLite file in the directory, whose permissions and presence are checked; false for PostgreSQL.</param>
+    public static async Task<LedgerSession> OpenAsync(string path, bool forWrite, Func<string, bool, ILedgerStore> storeFactory, bool openStore, CancellationToken cancellationToken, bool fileBacked = true)
     {
         LedgerDirectory directory = LedgerDirectory.Open(path);
-        if (forWrite)
+        if (forWrite && fileBacked)
         {
             EnsureWritable(directory.DatabasePath);
         }
@@ -54,7 +55,7 @@ internal sealed class LedgerSession : IAsyncDisposable
             {
                 await store.OpenAsync(cancellationToken);
             }
-            else if (!File.Exists(directory.DatabasePath))
+            else if (fileBacked && !File.Exists(directory.DatabasePath))
             {
                 throw new CliException(ExitCodes.StoreFailure, $"{directory.DatabasePath}: the ledger database is missing; restore it from a backup.");
             }

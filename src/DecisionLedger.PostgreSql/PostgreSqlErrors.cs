@@ -33,8 +33,8 @@ internal static class PostgreSqlErrors
             "3F000" or "42P01" or "42883" =>
                 $"Could not {action}: {target} holds no DecisionLedger schema ({postgres.MessageText}). Run the migrations with the owner connection ('dledger migrate --connection …' or PostgreSqlLedgerMigrator.MigrateAsync), or check the schema name.",
             InsufficientPrivilege =>
-                $"Could not {action}: {target} refused it ({postgres.MessageText}). Entries, request ids, tiles and checkpoints are append-only; " +
-                "if this was a normal ledger operation, run the migrations and grant the application role with the owner connection ('dledger migrate --connection … --app-role …').",
+                $"Could not {action}: {target} refused it ({postgres.MessageText}). Changing or deleting entries, request ids, tiles or checkpoints is refused by design (append-only); " +
+                "otherwise the role lacks a privilege: run 'dledger migrate --connection … --app-role …' with the owner connection (which needs CREATE on the database, or an existing schema it owns).",
             "53100" =>
                 $"Could not {action}: the disk of {target} is full; nothing of this write was stored. Free space and retry.",
             "57P01" or "57P02" or "57P03" or "08000" or "08003" or "08006" =>

@@ -42,6 +42,13 @@ public sealed class CollectorOptions
     /// </summary>
     public TimeSpan VerificationInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Creates the store of the ledger from its directory; null (the default) for the SQLite
+    /// database inside the directory. <c>dledger serve --store postgres</c> sets a PostgreSQL store
+    /// here, while keys and config stay in the directory.
+    /// </summary>
+    public Func<DecisionLedger.Ledger.LedgerDirectory, DecisionLedger.Storage.ILedgerStore>? StoreFactory { get; set; }
+
     /// <summary>The clock of timestamps, checkpoints and the access log. Default the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

@@ -27,7 +27,9 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
     private readonly IDecisionCaptureBuffer? _buffer;
     private readonly Lock _gate = new();
     private DecisionRecorder? _recorder;
-    private SqliteLedgerStore? _store;
+    // The default store: the SQLite database in the ledger directory.
+    private static readonly Func<LedgerDirectory, DecisionLedger.Storage.ILedgerStore> s_sqlite = ledger => new SqliteLedgerStore(ledger.DatabasePath);
+    private DecisionLedger.Storage.ILedgerStore? _store;
     private ITimer? _timer;
     private Task _reporting = Task.CompletedTask;
     private int _disposed;
@@ -105,7 +107,7 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
         recorderOptions.Origin = ledger.Config.Origin;
         recorderOptions.EncryptInputs |= ledger.Config.EncryptInputs;
 
-        var store = new SqliteLedgerStore(ledger.DatabasePath);
+        DecisionLedger.Storage.ILedgerStore store = (options.StoreFactory ?? s_sqlite)(ledger);
         try
         {
             _recorder = await DecisionRecorder.StartAsync(

@@ -11,8 +11,11 @@ public sealed class DecisionLedgerOptions
     /// </summary>
     public string Origin { get; set; } = "decisionledger.local/default";
 
-    /// <summary>The ledger directory, set by <see cref="DecisionLedgerBuilder.UseSqlite"/>. Required; default null.</summary>
+    /// <summary>The ledger directory (keys, config, and the SQLite database unless another store is chosen), set by <see cref="DecisionLedgerBuilder.UseSqlite"/> or <see cref="DecisionLedgerBuilder.UsePostgreSql"/>. Required; default null.</summary>
     public string? LedgerPath { get; set; }
+
+    /// <summary>Creates the store from the opened ledger directory; null (default) for the SQLite database in it. Set by <see cref="DecisionLedgerBuilder.UsePostgreSql"/>.</summary>
+    internal Func<DecisionLedger.Ledger.LedgerDirectory, DecisionLedger.Storage.ILedgerStore>? StoreFactory { get; set; }
 
     /// <summary>
     /// The recorder's options (queue, batching, checkpoints, retries); see docs/recorder.md.

@@ -37,7 +37,7 @@ internal sealed class DemoCommand(CommandContext context)
         bool created = false;
         if (!LedgerDirectory.Exists(path))
         {
-            await InitCommand.CreateAsync(path, Origin, context.Environment.StoreFactory, cancellationToken);
+            await InitCommand.CreateAsync(path, Origin, context.StoreFactory(parsed), cancellationToken);
             created = true;
         }
 

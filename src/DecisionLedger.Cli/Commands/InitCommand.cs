@@ -38,7 +38,7 @@ internal sealed class InitCommand(CommandContext context)
             throw new CliException(ExitCodes.BadInput, $"--encrypt-inputs: {Encryption.MasterKey.EnvironmentVariable} is not set; set it to base64 of 32 random bytes (e.g. export {Encryption.MasterKey.EnvironmentVariable}=$(openssl rand -base64 32)) and keep it outside the ledger directory.");
         }
 
-        LedgerDirectory directory = await CreateAsync(path, origin, context.Environment.StoreFactory, cancellationToken, encrypt);
+        LedgerDirectory directory = await CreateAsync(path, origin, context.StoreFactory(parsed), cancellationToken, encrypt);
 
         TextWriter output = context.Environment.Out;
         if (context.Json(parsed))

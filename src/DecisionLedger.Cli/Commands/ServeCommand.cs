@@ -83,8 +83,18 @@ internal sealed class ServeCommand(CommandContext context)
             throw new CliException(ExitCodes.BadInput, "--cloudevent-timeout: must be more than 0 and at most 86400 seconds; pass e.g. 30.");
         }
 
-        LedgerSession.EnsureWritable(DecisionLedger.Ledger.LedgerDirectory.Open(path).DatabasePath);
         var options = new CollectorOptions { MaxDecisionBytes = maxDecision, MaxBatchBytes = maxBatch, CloudEventPairTimeout = TimeSpan.FromSeconds(timeout), TimeProvider = context.Environment.Time, RedisBuffer = BufferOptions(parsed) };
+        if (context.IsPostgres(parsed))
+        {
+            // --store postgres: keys and config stay in the ledger directory, the entries move to PostgreSQL.
+            Func<string, bool, DecisionLedger.Storage.ILedgerStore> store = context.StoreFactory(parsed);
+            options.StoreFactory = directory => store(directory.DatabasePath, false);
+        }
+        else
+        {
+            LedgerSession.EnsureWritable(DecisionLedger.Ledger.LedgerDirectory.Open(path).DatabasePath);
+        }
+
         await using WebApplication app = CollectorApp.Build(path, urls, options);
         await app.StartAsync(cancellationToken);
         ICollection<string> addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? urls;

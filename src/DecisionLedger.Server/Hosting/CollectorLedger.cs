@@ -13,7 +13,7 @@ namespace DecisionLedger.Server.Hosting;
 /// </summary>
 internal sealed class CollectorLedger(LedgerDirectory directory, CollectorOptions options, ILoggerFactory loggerFactory) : IHostedLifecycleService
 {
-    private SqliteLedgerStore? _store;
+    private ILedgerStore? _store;
     private DecisionRecorder? _recorder;
     private LedgerProver? _prover;
 
@@ -32,7 +32,15 @@ internal sealed class CollectorLedger(LedgerDirectory directory, CollectorOption
     /// <inheritdoc />
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        _store = new SqliteLedgerStore(Directory.DatabasePath);
+        if (options.StoreFactory is { } factory)
+        {
+            _store = factory(Directory);
+        }
+        else
+        {
+            _store = new SqliteLedgerStore(Directory.DatabasePath);
+        }
+
         try
         {
             await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
