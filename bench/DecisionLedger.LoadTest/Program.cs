@@ -53,7 +53,7 @@ if (LoadStore.IsPostgres(settings))
         Directory.Delete(settings.WorkDirectory, recursive: true);
     }
 
-    return;
+    return 0;
 }
 
 BaselineResult raw = BaselineRun.RawBatched(settings, pipeline.Bodies);
