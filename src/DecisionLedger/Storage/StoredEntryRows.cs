@@ -1,0 +1,54 @@
+using System.Data.Common;
+using DecisionLedger.Hashing;
+
+namespace DecisionLedger.Storage;
+
+/// <summary>
+/// Reads entry rows the way every relational store lays them out (<c>seq, request_id, ts, model,
+/// version, user_id, tenant, subject_id, fingerprint, kind, leaf_hash, body</c>), so SQLite and
+/// PostgreSQL map a row to a <see cref="StoredEntry"/> with one piece of code.
+/// </summary>
+public static class StoredEntryRows
+{
+    /// <summary>Reads the current row; only the timestamp column's encoding differs between stores.</summary>
+    /// <param name="reader">Positioned on a row selected in the column order above.</param>
+    /// <param name="readTimestamp">Reads the store's <c>ts</c> column (ordinal 2) as UTC.</param>
+    /// <param name="scratch">At least 32 bytes, reused for the leaf hash.</param>
+    /// <param name="store">Names the store in errors: a database path, or a PostgreSQL target.</param>
+    /// <exception cref="LedgerStoreException">The stored leaf hash is not 32 bytes.</exception>
+    public static StoredEntry ReadEntry(DbDataReader reader, Func<DbDataReader, int, DateTimeOffset> readTimestamp, byte[] scratch, string store)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(readTimestamp);
+        long seq = reader.GetInt64(0);
+        var columns = new EntryColumns(
+            RequestId: reader.GetString(1),
+            Timestamp: readTimestamp(reader, 2),
+            ModelName: reader.IsDBNull(3) ? string.Empty : reader.GetString(3),
+            ModelVersion: reader.IsDBNull(4) ? string.Empty : reader.GetString(4),
+            UserId: reader.IsDBNull(5) ? null : reader.GetString(5),
+            Tenant: reader.IsDBNull(6) ? null : reader.GetString(6),
+            SubjectId: reader.IsDBNull(7) ? null : reader.GetString(7),
+            InputFingerprint: reader.IsDBNull(8) ? null : reader.GetString(8),
+            Kind: reader.IsDBNull(9) ? EntryColumns.DecisionKind : reader.GetString(9));
+        Sha256Hash leafHash = ReadHash(reader, 10, scratch, store, seq);
+        byte[] body = reader.GetFieldValue<byte[]>(11);
+        return new StoredEntry(seq, body, leafHash, columns);
+    }
+
+    /// <summary>Reads a 32-byte hash column through <paramref name="scratch"/> (at least 32 bytes) instead of a new array.</summary>
+    /// <exception cref="LedgerStoreException">The column is not 32 bytes.</exception>
+    public static Sha256Hash ReadHash(DbDataReader reader, int ordinal, byte[] scratch, string store, long seq)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        long length = reader.IsDBNull(ordinal) ? 0 : reader.GetBytes(ordinal, 0, null, 0, 0);
+        if (length != Sha256Hash.Size)
+        {
+            throw new LedgerStoreException(
+                $"The ledger store {store} holds a {length}-byte hash at seq {seq} where 32 bytes belong: the data was altered. Run 'dledger verify' and restore from a backup.");
+        }
+
+        reader.GetBytes(ordinal, 0, scratch, 0, Sha256Hash.Size);
+        return Sha256Hash.FromBytes(scratch.AsSpan(0, Sha256Hash.Size));
+    }
+}
