@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using DecisionLedger.Recording;
@@ -10,7 +9,6 @@ using DecisionLedger.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Net.Http.Headers;
 using StackExchange.Redis;
 
 namespace DecisionLedger.Server.Endpoints;
@@ -28,35 +26,18 @@ internal static class BufferedDecisionEndpoints
 
     private static async Task<IResult> PostAsync(HttpContext context, CollectorBuffer buffer, CollectorOptions options, DecisionParser parser)
     {
-        string? contentType = context.Request.ContentType;
-        string? mediaType = MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? parsed) ? parsed.MediaType.Value : null;
-        bool batch;
-        if (string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+        (DecisionBody body, IResult? problem) = await DecisionBody.ReadAsync(context, options).ConfigureAwait(false);
+        if (problem is not null)
         {
-            batch = false;
-        }
-        else if (string.Equals(mediaType, "application/x-ndjson", StringComparison.OrdinalIgnoreCase))
-        {
-            batch = true;
-        }
-        else
-        {
-            return Problems.UnsupportedMediaType(contentType);
-        }
-
-        long limit = batch ? options.MaxBatchBytes : options.MaxDecisionBytes;
-        byte[]? body = await BodyReader.ReadAsync(context.Request, limit, context.RequestAborted).ConfigureAwait(false);
-        if (body is null)
-        {
-            return Problems.TooLarge(limit);
+            return problem;
         }
 
         bool wait = WantsReceipt(context.Request);
         try
         {
-            return batch
-                ? await BufferBatchAsync(buffer, parser, body, wait).ConfigureAwait(false)
-                : await BufferOneAsync(buffer, parser, body, wait).ConfigureAwait(false);
+            return body.IsBatch
+                ? await BufferBatchAsync(buffer, parser, body.Bytes, wait).ConfigureAwait(false)
+                : await BufferOneAsync(buffer, parser, body.Bytes, wait).ConfigureAwait(false);
         }
         catch (RedisException exception)
         {
@@ -120,45 +101,26 @@ internal static class BufferedDecisionEndpoints
         var errors = new List<LineError>();
         var lines = new List<long>();
         var prepared = new List<RedactedDecision>();
-        long lineNumber = 0;
-        int start = 0;
-        while (start <= body.Length)
+        foreach (NdjsonLines.Line line in new NdjsonLines(body))
         {
-            int end = Array.IndexOf(body, (byte)'\n', start);
-            if (end < 0)
-            {
-                end = body.Length;
-            }
-
-            lineNumber++;
-            ReadOnlySpan<byte> line = body.AsSpan(start, end - start).TrimEnd((byte)'\r');
-            start = end + 1;
-            if (line.Trim(" \t"u8).IsEmpty)
-            {
-                continue;
-            }
-
             try
             {
-                prepared.Add(buffer.Preparer.Prepare(parser.Parse(line)));
-                lines.Add(lineNumber);
+                prepared.Add(buffer.Preparer.Prepare(parser.Parse(line.Text)));
+                lines.Add(line.Number);
             }
             catch (DecisionValidationException exception)
             {
-                errors.Add(new LineError(lineNumber, exception.Path, exception.Problem, exception.Fix));
+                errors.Add(new LineError(line.Number, exception.Path, exception.Problem, exception.Fix));
             }
             catch (RedactionException exception)
             {
-                errors.Add(new LineError(lineNumber, "$", exception.Message, "fix the redaction policy or the decision"));
+                errors.Add(new LineError(line.Number, "$", exception.Message, "fix the redaction policy or the decision"));
             }
         }
 
         if (prepared.Count == 0)
         {
-            string detail = errors.Count == 0
-                ? "body: no decisions; send one JSON decision per line."
-                : string.Create(CultureInfo.InvariantCulture, $"line {errors[0].Line}: {errors[0].Path}: {errors[0].Problem}; {errors[0].Fix} (no line of the batch was buffered; {errors.Count} error(s))");
-            return Problems.BadRequest(detail, new Dictionary<string, object?> { ["errors"] = errors.Select(e => e.ToDictionary()).ToList() });
+            return LineError.NoneTaken(errors, "buffered");
         }
 
         IReadOnlyList<string> ids;
@@ -196,18 +158,7 @@ internal static class BufferedDecisionEndpoints
             }
 
             json.WriteEndArray();
-            json.WriteStartArray("errors");
-            foreach (LineError error in errors)
-            {
-                json.WriteStartObject();
-                json.WriteNumber("line", error.Line);
-                json.WriteString("path", error.Path);
-                json.WriteString("problem", error.Problem);
-                json.WriteString("fix", error.Fix);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            LineError.WriteArray(json, errors);
             json.WriteEndObject();
         };
         return allReceipts ? JsonBody.Create(write) : Accepted(write);

@@ -12,7 +12,6 @@ using DecisionLedger.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
 
 namespace DecisionLedger.Server.Endpoints;
@@ -82,28 +81,10 @@ internal static class DecisionEndpoints
 
     private static async Task<IResult> PostAsync(HttpContext context, CollectorLedger ledger, CollectorOptions options, DecisionParser parser)
     {
-        string? contentType = context.Request.ContentType;
-        string? mediaType = MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? parsed) ? parsed.MediaType.Value : null;
-        bool batch;
-        if (string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+        (DecisionBody body, IResult? problem) = await DecisionBody.ReadAsync(context, options).ConfigureAwait(false);
+        if (problem is not null)
         {
-            batch = false;
-        }
-        else if (string.Equals(mediaType, "application/x-ndjson", StringComparison.OrdinalIgnoreCase))
-        {
-            batch = true;
-        }
-        else
-        {
-            return Problems.UnsupportedMediaType(contentType);
-        }
-
-        long limit = batch ? options.MaxBatchBytes : options.MaxDecisionBytes;
-        byte[]? body = await BodyReader.ReadAsync(context.Request, limit, context.RequestAborted).ConfigureAwait(false);
-        if (body is null)
-        {
-            CollectorLog.TooLarge(ApiKeyEndpointFilter.Logger(context), limit, ApiKeyEndpointFilter.Caller(context).KeyId);
-            return Problems.TooLarge(limit);
+            return problem;
         }
 
         if (ledger.Recorder is not { } recorder)
@@ -111,7 +92,9 @@ internal static class DecisionEndpoints
             return Problems.Unavailable("recorder: not started or shutting down; retry shortly (see /readyz).");
         }
 
-        return batch ? await RecordBatchAsync(context, recorder, parser, body).ConfigureAwait(false) : await RecordOneAsync(recorder, parser, body).ConfigureAwait(false);
+        return body.IsBatch
+            ? await RecordBatchAsync(context, recorder, parser, body.Bytes).ConfigureAwait(false)
+            : await RecordOneAsync(recorder, parser, body.Bytes).ConfigureAwait(false);
     }
 
     private static async Task<IResult> RecordOneAsync(IDecisionRecorder recorder, DecisionParser parser, byte[] body)
@@ -150,36 +133,20 @@ internal static class DecisionEndpoints
     {
         var errors = new List<LineError>();
         var pending = new List<(long Line, Task<RecordReceipt> Receipt)>();
-        long lineNumber = 0;
-        int start = 0;
-        while (start <= body.Length)
+        foreach (NdjsonLines.Line line in new NdjsonLines(body))
         {
-            int end = Array.IndexOf(body, (byte)'\n', start);
-            if (end < 0)
-            {
-                end = body.Length;
-            }
-
-            lineNumber++;
-            ReadOnlySpan<byte> line = body.AsSpan(start, end - start).TrimEnd((byte)'\r');
-            start = end + 1;
-            if (line.Trim(" \t"u8).IsEmpty)
-            {
-                continue;
-            }
-
             Decision decision;
             try
             {
-                decision = parser.Parse(line);
+                decision = parser.Parse(line.Text);
             }
             catch (DecisionValidationException exception)
             {
-                errors.Add(new LineError(lineNumber, exception.Path, exception.Problem, exception.Fix));
+                errors.Add(new LineError(line.Number, exception.Path, exception.Problem, exception.Fix));
                 continue;
             }
 
-            pending.Add((lineNumber, recorder.RecordAsync(decision, CancellationToken.None).AsTask()));
+            pending.Add((line.Number, recorder.RecordAsync(decision, CancellationToken.None).AsTask()));
         }
 
         var receipts = new List<(long Line, RecordReceipt Receipt)>(pending.Count);
@@ -211,10 +178,7 @@ internal static class DecisionEndpoints
 
         if (receipts.Count == 0)
         {
-            string detail = errors.Count == 0
-                ? "body: no decisions; send one JSON decision per line."
-                : string.Create(CultureInfo.InvariantCulture, $"line {errors[0].Line}: {errors[0].Path}: {errors[0].Problem}; {errors[0].Fix} (no line of the batch was recorded; {errors.Count} error(s))");
-            return Problems.BadRequest(detail, new Dictionary<string, object?> { ["errors"] = errors.Select(e => e.ToDictionary()).ToList() });
+            return LineError.NoneTaken(errors, "recorded");
         }
 
         return JsonBody.Create(json =>
@@ -227,18 +191,7 @@ internal static class DecisionEndpoints
             }
 
             json.WriteEndArray();
-            json.WriteStartArray("errors");
-            foreach (LineError error in errors)
-            {
-                json.WriteStartObject();
-                json.WriteNumber("line", error.Line);
-                json.WriteString("path", error.Path);
-                json.WriteString("problem", error.Problem);
-                json.WriteString("fix", error.Fix);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            LineError.WriteArray(json, errors);
             json.WriteEndObject();
         });
     }

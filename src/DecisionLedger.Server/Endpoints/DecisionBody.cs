@@ -1,0 +1,43 @@
+using DecisionLedger.Server.Auth;
+using DecisionLedger.Server.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace DecisionLedger.Server.Endpoints;
+
+/// <summary>
+/// The body of <c>POST /v1/decisions</c>, whether the collector records in process or buffers:
+/// one decision (<c>application/json</c>) or a batch (<c>application/x-ndjson</c>), within its size limit.
+/// </summary>
+internal readonly record struct DecisionBody(bool IsBatch, byte[] Bytes)
+{
+    /// <summary>Reads the body, or returns the 415/413 problem to answer instead.</summary>
+    public static async Task<(DecisionBody Body, IResult? Problem)> ReadAsync(HttpContext context, CollectorOptions options)
+    {
+        string? contentType = context.Request.ContentType;
+        string? mediaType = MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? parsed) ? parsed.MediaType.Value : null;
+        bool batch;
+        if (string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            batch = false;
+        }
+        else if (string.Equals(mediaType, "application/x-ndjson", StringComparison.OrdinalIgnoreCase))
+        {
+            batch = true;
+        }
+        else
+        {
+            return (default, Problems.UnsupportedMediaType(contentType));
+        }
+
+        long limit = batch ? options.MaxBatchBytes : options.MaxDecisionBytes;
+        byte[]? bytes = await BodyReader.ReadAsync(context.Request, limit, context.RequestAborted).ConfigureAwait(false);
+        if (bytes is null)
+        {
+            CollectorLog.TooLarge(ApiKeyEndpointFilter.Logger(context), limit, ApiKeyEndpointFilter.Caller(context).KeyId);
+            return (default, Problems.TooLarge(limit));
+        }
+
+        return (new DecisionBody(batch, bytes), null);
+    }
+}
