@@ -102,8 +102,8 @@ internal sealed class DecisionCaptureFilter : IEndpointFilter
     }
 
     /// <summary>
-    /// FailClosed awaits durability (bounded by <see cref="DecisionCaptureOptions.RecordTimeout"/>)
-    /// and throws on failure; ProceedAndAlarm returns at once and watches the outcome in the background.
+    /// FailClosed awaits the write (bounded by <see cref="DecisionCaptureOptions.RecordTimeout"/>): durability in
+    /// the ledger, or the Redis buffer's acknowledgement with <c>UseRedisBuffer</c>; it throws on failure. ProceedAndAlarm returns at once and watches the outcome in the background.
     /// </summary>
     private static async Task RecordAsync(DecisionCaptureRuntime runtime, DecisionCaptureMetadata capture, string endpoint, Decision decision)
     {
