@@ -44,7 +44,9 @@ async function step(name, action) {
     await action();
   } catch (error) {
     await shot(`failed-${name}`).catch(() => {});
-    throw new Error(`step '${name}' failed: ${error.message}`);
+    // The screenshot stays on the CI machine; the page's text and the browser's complaints travel with the message.
+    const shown = await page.locator('main').innerText({ timeout: 2000 }).catch(() => '(main not readable)');
+    throw new Error(`step '${name}' failed: ${error.message}\n--- page ${page.url()} ---\n${shown.slice(0, 3000)}\n--- browser problems ---\n${problems.join('\n') || 'none'}`);
   }
   if (problems.length) throw new Error(`step '${name}': ${problems.join('; ')}`);
   console.log(`ok ${name} (${Date.now() - started} ms)`);
