@@ -94,6 +94,8 @@ async function full() {
     // The page fills in as its fetches (entry, input, proof) complete; read the chart once it has settled.
     await page.waitForSelector('#proof-verdict');
     expect(await page.getAttribute('#proof-verdict', 'data-verified') === 'true', `proof: ${await text('#proof-verdict')}`);
+    // Chromium has Ed25519 in WebCrypto: the checkpoint signature must be checked here, not taken on the collector's word.
+    expect(await page.getAttribute('#proof-verdict', 'data-signature') === 'true', `signature: ${await text('#proof-status')}`);
     await page.waitForSelector('#input .notice.ok');
     const magnitudes = await (await page.waitForFunction(() => {
       const rects = [...document.querySelectorAll('#attribution-chart rect.bar')];

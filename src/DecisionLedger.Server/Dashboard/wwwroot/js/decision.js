@@ -122,6 +122,7 @@ async function showProof(target, entry, bytes) {
     : notice('error', h('strong', {}, 'Not verified: '), !sameLeaf ? 'the server\u2019s leaf hash differs from the hash of the bytes it served.' : !included ? 'the proof does not lead to the checkpoint\u2019s root.' : 'the checkpoint\u2019s signature does not verify.');
   verdict.id = 'proof-verdict';
   verdict.dataset.verified = String(included && signature !== false);
+  verdict.dataset.signature = signature === null ? 'unchecked' : String(signature);
   mount(target, verdict, facts(rows));
 }
 

@@ -68,7 +68,13 @@ export function parseCheckpoint(note) {
  * Resolves to true/false, or null when this browser's WebCrypto has no Ed25519.
  */
 export async function verifyNoteSignature(parsed, verifierKey) {
-  const [name, keyIdHex, keyBase64] = verifierKey.split('+');
+  // The name cannot contain '+', but the base64 key can: split at the first two only (as NoteVerifier.Parse does).
+  const first = verifierKey.indexOf('+');
+  const second = verifierKey.indexOf('+', first + 1);
+  if (first < 0 || second < 0) return false;
+  const name = verifierKey.slice(0, first);
+  const keyIdHex = verifierKey.slice(first + 1, second);
+  const keyBase64 = verifierKey.slice(second + 1);
   const typed = fromBase64(keyBase64);
   const signature = parsed.signatures.find(sig => sig.name === name && toHex(sig.keyId) === keyIdHex);
   if (!signature || typed[0] !== 1) return false;
