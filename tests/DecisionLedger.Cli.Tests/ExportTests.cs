@@ -173,6 +173,59 @@ public sealed class ExportTests(DemoBundles bundles) : IClassFixture<DemoBundles
         Assert.False(Directory.Exists(output));
     }
 
+    [Fact]
+    public async Task Export_Where_SelectsExactlyWhatQueryShowsWithProofsAndVerifies()
+    {
+        string[] where = ["--where", "output.label = \"fraud\""];
+        CliResult query = await CliRun.RunAsync(["query", "--model", "fraud_detector", .. where, "--limit", "1000", "--json", "--ledger", bundles.Ledger]);
+        Assert.True(query.ExitCode == 0, query.ToString());
+        using JsonDocument page = JsonDocument.Parse(query.Out);
+        long[] expected = [.. page.RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("seq").GetInt64()).Order()];
+        Assert.NotEmpty(expected);
+        string output = Path.Combine(bundles.Root, "where-" + Path.GetRandomFileName());
+
+        CliResult export = await CliRun.RunAsync(["export", "--out", output, "--model", "fraud_detector", .. where, "--ledger", bundles.Ledger]);
+
+        Assert.True(export.ExitCode == 0, export.ToString());
+        byte[][] entries = ReadLines(Path.Combine(output, "entries.jsonl"));
+        Assert.Equal(expected, entries.Select(line => JsonDocument.Parse(line).RootElement.GetProperty("seq").GetInt64()));
+        Assert.Equal(entries.Length, File.ReadAllLines(Path.Combine(output, "proofs.jsonl")).Length);
+        using JsonDocument manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "manifest.json")));
+        Assert.Equal("output.label = \"fraud\"", manifest.RootElement.GetProperty("filters").GetProperty("where").GetString());
+        Assert.False(manifest.RootElement.GetProperty("full").GetBoolean());
+        CliResult verify = await CliRun.RunAsync("verify", "--bundle", output, "--key", bundles.Key);
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+    }
+
+    [Fact]
+    public async Task Export_WhereOnInputField_SelectsByTheStoredInput()
+    {
+        string output = Path.Combine(bundles.Root, "where-input-" + Path.GetRandomFileName());
+
+        CliResult export = await CliRun.RunAsync("export", "--out", output, "--where", "input.amount > 100", "--ledger", bundles.Ledger);
+
+        Assert.True(export.ExitCode == 0, export.ToString());
+        byte[][] inputs = ReadLines(Path.Combine(output, "inputs.jsonl"));
+        Assert.NotEmpty(inputs);
+        Assert.All(inputs, line => Assert.True(JsonDocument.Parse(line).RootElement.GetProperty("input").GetProperty("amount").GetDouble() > 100));
+        Assert.True(ReadLines(Path.Combine(output, "entries.jsonl")).Length < 40);
+    }
+
+    [Theory]
+    [InlineData("output.lable = \"fraud\"", "unknown field \"output.lable\"")]
+    [InlineData("output.score => 0.9", "expected an operator")]
+    public async Task Export_BadWhere_ExitsTwoNamingTheProblemAndWritesNothing(string where, string message)
+    {
+        string output = Path.Combine(bundles.Root, "bad-where-" + Path.GetRandomFileName());
+
+        CliResult export = await CliRun.RunAsync("export", "--out", output, "--where", where, "--ledger", bundles.Ledger);
+
+        Assert.True(export.ExitCode == 2, export.ToString());
+        Assert.Contains("--where", export.Error, StringComparison.Ordinal);
+        Assert.Contains(message, export.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
     private static byte[][] ReadLines(string path)
     {
         byte[] bytes = File.ReadAllBytes(path);

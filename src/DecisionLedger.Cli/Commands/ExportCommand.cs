@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using DecisionLedger.Bundles;
 using DecisionLedger.Cli.Output;
+using DecisionLedger.Querying;
 using DecisionLedger.Reporting;
 using DecisionLedger.Storage;
 
@@ -34,12 +35,18 @@ internal sealed class ExportCommand(CommandContext context)
     {
         bool json = context.Json(parsed);
         EntryFilter filter = _filters.Read(parsed);
+        using JsonDocument? sameInput = await _filters.ReadSameInputAsync(parsed, cancellationToken);
         string output = Path.GetFullPath(parsed.GetValue(_out)!);
         bool created = CheckOutput(output);
 
         await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: false, cancellationToken);
+        filter = _filters.WithSameInput(filter, sameInput, parsed, session);
         StoredCheckpoint latest = await session.Store.GetLatestCheckpointAsync(cancellationToken)
             ?? throw new CliException(ExitCodes.BadInput, $"{session.Directory.Path}: the ledger has no checkpoint yet, so there is nothing to export against; run 'dledger checkpoint --new --ledger {session.Directory.Path}' first.");
+
+        // --where is answered by the query engine (same semantics, catalog check and scan guard as 'query'),
+        // before any bundle file exists, so a refused or misspelt condition leaves nothing behind.
+        filter = await WhereSelection.ResolveAsync(session.Store, filter, latest.TreeSize, _filters.AllowScan(parsed), cancellationToken: cancellationToken);
 
         BundleManifest manifest;
         IReadOnlyList<string> reports;

@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
+using DecisionLedger.Querying;
 using DecisionLedger.Storage;
 
 namespace DecisionLedger.Cli.Commands;
 
-/// <summary>The entry filters <c>query</c> and <c>export</c> share.</summary>
+/// <summary>The entry filters <c>query</c> and <c>export</c> share: columns, <c>--where</c>, <c>--allow-scan</c> and <c>--same-input</c>.</summary>
 internal sealed class FilterOptions
 {
     private readonly Option<string?> _model = new("--model") { Description = "Exact model name.", HelpName = "NAME" };
@@ -15,6 +17,9 @@ internal sealed class FilterOptions
     private readonly Option<string?> _requestId = new("--request-id") { Description = "Exact request id.", HelpName = "ID" };
     private readonly Option<string?> _from = new("--from") { Description = "Decisions at or after this RFC 3339 time.", HelpName = "TIME" };
     private readonly Option<string?> _to = new("--to") { Description = "Decisions before this RFC 3339 time.", HelpName = "TIME" };
+    private readonly Option<string[]> _where = new("--where") { Description = "A condition on a field, e.g. 'output.label = \"fraud\"', 'output.score >= 0.9 and input.amount > 1000'; repeat to AND several.", HelpName = "EXPR", AllowMultipleArgumentsPerToken = false };
+    private readonly Option<bool> _allowScan = new("--allow-scan") { Description = "Run --where conditions on a large ledger even when no indexed filter (--model, --user, --tenant, --subject, --request-id, --from/--to) narrows them." };
+    private readonly Option<string?> _sameInput = new("--same-input") { Description = "Only decisions made for exactly this input: a JSON file holding the input object, or a whole decision whose 'input' is used.", HelpName = "FILE" };
 
     /// <summary>Adds the filter options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -27,11 +32,15 @@ internal sealed class FilterOptions
         command.Options.Add(_requestId);
         command.Options.Add(_from);
         command.Options.Add(_to);
+        command.Options.Add(_where);
+        command.Options.Add(_allowScan);
+        command.Options.Add(_sameInput);
     }
 
-    /// <summary>Builds the store filter; a bad time names its option (exit 2).</summary>
+    /// <summary>Builds the store filter; a bad time or a malformed <c>--where</c> names its option (exit 2).</summary>
     public EntryFilter Read(ParseResult parsed) => new()
     {
+        Where = WhereParser.ParseAll(parsed.GetValue(_where) ?? [], "--where"),
         ModelName = parsed.GetValue(_model),
         ModelVersion = parsed.GetValue(_version),
         UserId = parsed.GetValue(_user),
@@ -42,11 +51,25 @@ internal sealed class FilterOptions
         To = ParseTime(parsed.GetValue(_to), "--to"),
     };
 
+    /// <summary>Whether <c>--allow-scan</c> was given.</summary>
+    public bool AllowScan(ParseResult parsed) => parsed.GetValue(_allowScan);
+
+    /// <summary>
+    /// Reads the <c>--same-input</c> file, if given, before the ledger is opened (so a bad file is reported as such first);
+    /// pass the result to <see cref="WithSameInput"/> once the ledger is open. Null when the option is absent.
+    /// </summary>
+    public async Task<JsonDocument?> ReadSameInputAsync(ParseResult parsed, CancellationToken cancellationToken) =>
+        parsed.GetValue(_sameInput) is { } file ? await SameInputFile.ReadAsync(file, cancellationToken) : null;
+
+    /// <summary>Adds the input fingerprint of the <c>--same-input</c> document to <paramref name="filter"/> (unchanged when there is none).</summary>
+    public EntryFilter WithSameInput(EntryFilter filter, JsonDocument? sameInput, ParseResult parsed, LedgerSession session) =>
+        sameInput is null ? filter : filter with { InputFingerprint = SameInputFile.Fingerprint(sameInput, parsed.GetValue(_sameInput)!, session.Directory.CreateFingerprinter()) };
+
     /// <summary>True when any filter is set.</summary>
     public static bool IsFiltered(EntryFilter filter) =>
         filter.ModelName is not null || filter.ModelVersion is not null || filter.UserId is not null || filter.Tenant is not null
         || filter.SubjectId is not null || filter.RequestId is not null || filter.From is not null || filter.To is not null
-        || filter.InputFingerprint is not null || filter.Kind is not null;
+        || filter.InputFingerprint is not null || filter.Kind is not null || filter.Where.Count > 0;
 
     /// <summary>Parses an RFC 3339 time given to <paramref name="option"/>; a bad one exits 2 naming the option.</summary>
     internal static DateTimeOffset? ParseTime(string? text, string option)

@@ -17,15 +17,12 @@ internal sealed class QueryCommand(CommandContext context)
     private readonly FilterOptions _filters = new();
     private readonly Option<int> _limit = new("--limit") { Description = "The most decisions to print.", HelpName = "N", DefaultValueFactory = _ => 20 };
     private readonly Option<long?> _beforeSeq = new("--before-seq") { Description = "Only entries with seq below this.", HelpName = "SEQ" };
-    private readonly Option<string[]> _where = new("--where") { Description = "A condition on a field, e.g. 'output.label = \"fraud\"', 'output.score >= 0.9 and input.amount > 1000'; repeat to AND several.", HelpName = "EXPR", AllowMultipleArgumentsPerToken = false };
     private readonly Option<string?> _cursor = new("--cursor") { Description = "Continue after the page that printed this cursor (same filters and --where).", HelpName = "CURSOR" };
-    private readonly Option<bool> _allowScan = new("--allow-scan") { Description = "Run --where conditions on a large ledger even when no indexed filter (--model, --user, --tenant, --subject, --request-id, --from/--to) narrows them." };
-    private readonly Option<string?> _sameInput = new("--same-input") { Description = "Only decisions made for exactly this input: a JSON file holding the input object, or a whole decision whose 'input' is used.", HelpName = "FILE" };
 
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command("query", "List decisions matching filters, newest first.") { _limit, _beforeSeq, _where, _cursor, _allowScan, _sameInput };
+        var command = new Command("query", "List decisions matching filters, newest first.") { _limit, _beforeSeq, _cursor };
         _filters.AddTo(command);
         command.SetAction(ExecuteAsync);
         return command;
@@ -43,19 +40,14 @@ internal sealed class QueryCommand(CommandContext context)
         EntryFilter filter = _filters.Read(parsed) with
         {
             BeforeSeq = parsed.GetValue(_beforeSeq),
-            Where = WhereParser.ParseAll(parsed.GetValue(_where) ?? [], "--where"),
             Limit = limit,
         };
 
-        // Read the file before opening the ledger, so a bad file is reported as such (exit 2) first.
-        using JsonDocument? sameInput = parsed.GetValue(_sameInput) is { } file ? await SameInputFile.ReadAsync(file, cancellationToken) : null;
+        using JsonDocument? sameInput = await _filters.ReadSameInputAsync(parsed, cancellationToken);
         await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: false, cancellationToken);
-        if (sameInput is not null)
-        {
-            filter = filter with { InputFingerprint = SameInputFile.Fingerprint(sameInput, parsed.GetValue(_sameInput)!, session.Directory.CreateFingerprinter()) };
-        }
+        filter = _filters.WithSameInput(filter, sameInput, parsed, session);
 
-        QueryPage page = await new LedgerQuery(session.Store).RunAsync(filter, parsed.GetValue(_cursor), parsed.GetValue(_allowScan), cancellationToken);
+        QueryPage page = await new LedgerQuery(session.Store).RunAsync(filter, parsed.GetValue(_cursor), _filters.AllowScan(parsed), cancellationToken);
         IReadOnlyList<StoredEntry> entries = page.Entries;
         string? nextCursor = page.NextCursor;
 

@@ -254,6 +254,7 @@ public sealed class EvidenceBundleWriter
         Add("from", filter.From?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
         Add("to", filter.To?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
         Add("beforeSeq", filter.BeforeSeq?.ToString(CultureInfo.InvariantCulture));
+        Add("where", filter.Where.Count == 0 ? null : string.Join(" and ", filter.Where));
         return set;
     }
 }

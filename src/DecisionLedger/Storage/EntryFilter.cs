@@ -48,6 +48,12 @@ public sealed record EntryFilter
     /// </summary>
     public IReadOnlyList<FieldPredicate> Where { get; init; } = [];
 
+    /// <summary>
+    /// The entries <see cref="Where"/> selects, once <see cref="Querying.WhereSelection.ResolveAsync"/> resolved it;
+    /// read only by in-order passes (<see cref="EntryFilterMatching"/>), never by a store query.
+    /// </summary>
+    internal IReadOnlySet<long>? SelectedSeqs { get; init; }
+
     /// <summary>Keyset cursor: only entries with <c>seq</c> below this value.</summary>
     public long? BeforeSeq { get; init; }
 

@@ -4,8 +4,14 @@ namespace DecisionLedger.Storage;
 internal static class EntryFilterMatching
 {
     /// <summary>True when <paramref name="entry"/> satisfies every filter that is set (its <see cref="EntryFilter.Limit"/> is ignored).</summary>
+    /// <exception cref="InvalidOperationException">The filter has where predicates that were not resolved first.</exception>
     public static bool Matches(this EntryFilter filter, StoredEntry entry)
     {
+        if (filter.Where.Count > 0 && filter.SelectedSeqs is null)
+        {
+            throw new InvalidOperationException("A filter with where predicates must be resolved with WhereSelection.ResolveAsync before an in-order pass.");
+        }
+
         EntryColumns c = entry.Columns;
         return Eq(filter.RequestId, c.RequestId)
             && Eq(filter.ModelName, c.ModelName)
@@ -17,7 +23,8 @@ internal static class EntryFilterMatching
             && Eq(filter.Kind, c.Kind)
             && (filter.From is not { } from || c.Timestamp >= from)
             && (filter.To is not { } to || c.Timestamp < to)
-            && (filter.BeforeSeq is not { } before || entry.Seq < before);
+            && (filter.BeforeSeq is not { } before || entry.Seq < before)
+            && (filter.SelectedSeqs is not { } selected || selected.Contains(entry.Seq));
 
         static bool Eq(string? wanted, string? actual) => wanted is null || string.Equals(wanted, actual, StringComparison.Ordinal);
     }
