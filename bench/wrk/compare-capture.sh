@@ -3,7 +3,7 @@
 # against the same predictor without it (/predict-uncaptured), in one run, loopback only.
 #   bench/wrk/compare-capture.sh [seconds per round (default 15)] [connections (default 16)] [rounds (default 2)]
 # Environment: MODE=FailClosed|ProceedAndAlarm (default FailClosed), DURABILITY=Enqueued|Committed
-# (default Enqueued) — both the sample's defaults — and PORT (default 5380).
+# (default Enqueued) — both the sample's defaults —, PORT (default 5380), SKIP_BUILD=1 (use the built Release binaries).
 # Rounds alternate uncaptured/captured (A B A B …) so drift on a shared machine hits both sides.
 set -euo pipefail
 DURATION="${1:-15}"
@@ -17,8 +17,10 @@ LUA="$ROOT/bench/wrk/predict.lua"
 WORK="$(mktemp -d)"
 URL="http://127.0.0.1:$PORT"
 
-dotnet build -c Release "$ROOT/samples/FraudDetection/FraudDetection.csproj" -v q -nologo >/dev/null
-dotnet build -c Release "$ROOT/src/DecisionLedger.Cli/DecisionLedger.Cli.csproj" -v q -nologo >/dev/null   # for the final verify
+if [ -z "${SKIP_BUILD:-}" ]; then   # SKIP_BUILD=1 reuses the Release binaries already built (a busy machine takes minutes for a no-op build)
+  dotnet build -c Release "$ROOT/samples/FraudDetection/FraudDetection.csproj" -v q -nologo >/dev/null
+  dotnet build -c Release "$ROOT/src/DecisionLedger.Cli/DecisionLedger.Cli.csproj" -v q -nologo >/dev/null   # for the final verify
+fi
 "$ROOT/samples/FraudDetection/bin/Release/net10.0/FraudDetection" \
   --urls "$URL" --Ledger "$WORK/ledger" --ModelPath "$WORK/model/fraud_detector.zip" \
   --OnLedgerFailure "$MODE" --CaptureDurability "$DURABILITY" --Logging:LogLevel:Default Warning >"$WORK/sample.log" 2>&1 &
