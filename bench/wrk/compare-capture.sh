@@ -2,24 +2,28 @@
 # Throughput and latency of the FraudDetection sample's POST /predict with automatic capture
 # against the same predictor without it (/predict-uncaptured), in one run, loopback only.
 #   bench/wrk/compare-capture.sh [seconds per round (default 15)] [connections (default 16)] [rounds (default 2)]
-# Environment: MODE=FailClosed|ProceedAndAlarm (default FailClosed, the sample's default), PORT (default 5380).
+# Environment: MODE=FailClosed|ProceedAndAlarm (default FailClosed), DURABILITY=Enqueued|Committed
+# (default Enqueued) — both the sample's defaults —, PORT (default 5380), SKIP_BUILD=1 (use the built Release binaries).
 # Rounds alternate uncaptured/captured (A B A B …) so drift on a shared machine hits both sides.
 set -euo pipefail
 DURATION="${1:-15}"
 CONNECTIONS="${2:-16}"
 ROUNDS="${3:-2}"
 MODE="${MODE:-FailClosed}"
+DURABILITY="${DURABILITY:-Enqueued}"
 PORT="${PORT:-5380}"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 LUA="$ROOT/bench/wrk/predict.lua"
 WORK="$(mktemp -d)"
 URL="http://127.0.0.1:$PORT"
 
-dotnet build -c Release "$ROOT/samples/FraudDetection/FraudDetection.csproj" -v q -nologo >/dev/null
-dotnet build -c Release "$ROOT/src/DecisionLedger.Cli/DecisionLedger.Cli.csproj" -v q -nologo >/dev/null   # for the final verify
+if [ -z "${SKIP_BUILD:-}" ]; then   # SKIP_BUILD=1 reuses the Release binaries already built (a busy machine takes minutes for a no-op build)
+  dotnet build -c Release "$ROOT/samples/FraudDetection/FraudDetection.csproj" -v q -nologo >/dev/null
+  dotnet build -c Release "$ROOT/src/DecisionLedger.Cli/DecisionLedger.Cli.csproj" -v q -nologo >/dev/null   # for the final verify
+fi
 "$ROOT/samples/FraudDetection/bin/Release/net10.0/FraudDetection" \
   --urls "$URL" --Ledger "$WORK/ledger" --ModelPath "$WORK/model/fraud_detector.zip" \
-  --OnLedgerFailure "$MODE" --Logging:LogLevel:Default Warning >"$WORK/sample.log" 2>&1 &
+  --OnLedgerFailure "$MODE" --CaptureDurability "$DURABILITY" --Logging:LogLevel:Default Warning >"$WORK/sample.log" 2>&1 &
 APP=$!
 # SIGTERM, not SIGINT: a background job of a non-interactive shell starts with SIGINT ignored.
 trap 'kill -TERM $APP 2>/dev/null || true; wait $APP 2>/dev/null || true; rm -rf "$WORK"' EXIT
@@ -57,7 +61,7 @@ for r in $(seq 1 "$ROUNDS"); do
   read -r rps p99 cpu <<<"$(run /predict)"; printf '%-22s %12s %10s %14s\n' "/predict (captured)" "$rps" "$p99" "$cpu"
   sum_c=$(awk -v a="$sum_c" -v b="$rps" 'BEGIN{print a+b}'); p99_c=$(awk -v a="$p99_c" -v b="$p99" 'BEGIN{print a+b}'); cpu_c=$((cpu_c + cpu))
 done
-awk -v u="$sum_u" -v c="$sum_c" -v pu="$p99_u" -v pc="$p99_c" -v n="$ROUNDS" -v mode="$MODE" -v cu="$cpu_u" -v cc="$cpu_c" 'BEGIN {
+awk -v u="$sum_u" -v c="$sum_c" -v pu="$p99_u" -v pc="$p99_c" -v n="$ROUNDS" -v mode="$MODE, $DURABILITY" -v cu="$cpu_u" -v cc="$cpu_c" 'BEGIN {
   printf "mean of %d rounds (%s): uncaptured %.0f req/s p99 %.2f ms %.0f CPU µs/req; captured %.0f req/s p99 %.2f ms %.0f CPU µs/req\n", n, mode, u/n, pu/n, cu/n, c/n, pc/n, cc/n
   printf "throughput ratio %.3f (goal >= 0.95); p99 delta %+.2f ms (goal <= +1 ms); CPU per request x%.2f\n", c/u, (pc-pu)/n, cc/cu }'
 grep -h "non-2xx" "$WORK/wrk.log" | sort | uniq -c

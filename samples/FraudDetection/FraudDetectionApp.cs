@@ -15,6 +15,7 @@ internal static class FraudDetectionApp
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(args);
         var options = new FraudDetectionOptions();
+        FraudDetectionOptions.CheckChoices(builder.Configuration);
         builder.Configuration.Bind(options);
         options.Validate();
 

@@ -23,6 +23,31 @@ internal sealed class FraudDetectionOptions
     /// <summary>What <c>/predict</c> does when the ledger cannot record. Default <see cref="LedgerFailureMode.FailClosed"/>.</summary>
     public LedgerFailureMode OnLedgerFailure { get; set; } = LedgerFailureMode.FailClosed;
 
+    /// <summary>What a <c>/predict</c> response waits for: the decision queued, or durable. Default <see cref="CaptureDurability.Enqueued"/>.</summary>
+    public CaptureDurability CaptureDurability { get; set; } = CaptureDurability.Enqueued;
+
+    /// <summary>
+    /// Checks the enum settings as text before binding, so a typo names the setting and its values
+    /// (the binder's own error only names the type).
+    /// </summary>
+    /// <param name="configuration">The app's configuration.</param>
+    /// <exception cref="ArgumentException">A setting is not one of its values.</exception>
+    public static void CheckChoices(IConfiguration configuration)
+    {
+        CheckChoice<LedgerFailureMode>(configuration, nameof(OnLedgerFailure));
+        CheckChoice<CaptureDurability>(configuration, nameof(CaptureDurability));
+    }
+
+    private static void CheckChoice<TEnum>(IConfiguration configuration, string key)
+        where TEnum : struct, Enum
+    {
+        string? value = configuration[key];
+        if (value is not null && (!Enum.TryParse(value, ignoreCase: true, out TEnum parsed) || !Enum.IsDefined(parsed) || char.IsAsciiDigit(value.TrimStart('-')[0])))
+        {
+            throw new ArgumentException($"{key}: '{value}' is not one of {string.Join(", ", Enum.GetNames<TEnum>())}; pass --{key} {Enum.GetNames<TEnum>()[0]}.", key);
+        }
+    }
+
     /// <summary>Checks the settings before anything is trained.</summary>
     /// <exception cref="ArgumentException">A setting is invalid; the message names it and the fix.</exception>
     public void Validate()

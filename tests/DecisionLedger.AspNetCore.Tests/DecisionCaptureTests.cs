@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
@@ -311,59 +310,5 @@ public sealed class DecisionCaptureTests
             app.MapPost("/predict", () => Results.Ok()).RecordDecisions("fraud_detector", "3.2.1", o => o.SampleRate = 1.5));
 
         Assert.Contains("SampleRate", ex.Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>Listens to <c>decisionledger.capture.failures</c> for one endpoint tag.</summary>
-    private sealed class FailureCounter : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
-        private readonly Lock _gate = new();
-
-        public FailureCounter()
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Name == "decisionledger.capture.failures")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                foreach (KeyValuePair<string, object?> tag in tags)
-                {
-                    if (tag.Key == "endpoint" && tag.Value is string endpoint)
-                    {
-                        lock (_gate)
-                        {
-                            _counts[endpoint] = _counts.GetValueOrDefault(endpoint) + value;
-                        }
-                    }
-                }
-            });
-            _listener.Start();
-        }
-
-        public async Task<bool> WaitForAsync(string endpoint, TimeSpan timeout)
-        {
-            var deadline = DateTime.UtcNow + timeout;
-            while (DateTime.UtcNow < deadline)
-            {
-                lock (_gate)
-                {
-                    if (_counts.GetValueOrDefault(endpoint) > 0)
-                    {
-                        return true;
-                    }
-                }
-
-                await Task.Delay(20);
-            }
-
-            return false;
-        }
-
-        public void Dispose() => _listener.Dispose();
     }
 }

@@ -111,6 +111,8 @@ public sealed class FraudDetectionSampleTests
     [Theory]
     [InlineData("--TrainingRows", "50", "TrainingRows: 50 is too few")]
     [InlineData("--ModelVersion", " ", "ModelVersion: required")]
+    [InlineData("--CaptureDurability", "Eventually", "CaptureDurability: 'Eventually' is not one of Enqueued, Committed")]
+    [InlineData("--OnLedgerFailure", "7", "OnLedgerFailure: '7' is not one of FailClosed, ProceedAndAlarm")]
     public void Build_InvalidSetting_ThrowsNamingTheSetting_BeforeTraining(string option, string value, string expected)
     {
         string modelPath = Path.Combine(Path.GetTempPath(), "dledger-fraud-" + Path.GetRandomFileName(), "model.zip");

@@ -34,6 +34,7 @@ internal static class PredictEndpoints
             o.UserHeader = "X-User";
             o.TenantHeader = "X-Tenant";
             o.OnLedgerFailure = options.OnLedgerFailure;
+            o.Durability = options.CaptureDurability;
             o.SubjectSelector = static (_, input) =>
                 input is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } body
                 && body.TryGetProperty("customerId", out System.Text.Json.JsonElement id)

@@ -17,6 +17,9 @@ internal static partial class CaptureLog
     [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Sampling report of {Endpoint} ({SampledOut} sampled out) could not be recorded; it is carried to the next report")]
     public static partial void SamplingReportFailed(ILogger logger, Exception exception, string endpoint, long sampledOut);
 
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Critical, Message = "Decision {RequestId} of {Model} at {Endpoint} was accepted and its response served, but it could NOT be committed to the ledger (Durability = Enqueued)")]
+    public static partial void CommitFailedAfterServing(ILogger logger, Exception exception, string requestId, string model, string endpoint);
+
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Decision ledger {Origin} opened at {Path}")]
     public static partial void LedgerOpened(ILogger logger, string origin, string path);
 

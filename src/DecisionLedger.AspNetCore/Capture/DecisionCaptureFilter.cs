@@ -1,10 +1,10 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DecisionLedger.Records;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace DecisionLedger.AspNetCore.Capture;
@@ -16,7 +16,15 @@ namespace DecisionLedger.AspNetCore.Capture;
 internal sealed class DecisionCaptureFilter : IEndpointFilter
 {
     private static readonly object s_capturing = new();
+    private static readonly object s_true = true;
+
+    // An immutable, owned document: safe to share between decisions.
+    private static readonly JsonElement s_emptyObject = JsonElement.Parse("{}"u8);
+
+    // Bodies up to this size are read into a pooled array and parsed in one go; larger ones stream.
+    private const int MaxPooledBody = 1024 * 1024;
     private readonly DecisionCaptureMetadata _metadata;
+    private DecisionCaptureRuntime? _runtime;
 
     public DecisionCaptureFilter(DecisionCaptureMetadata metadata) => _metadata = metadata;
 
@@ -24,18 +32,21 @@ internal sealed class DecisionCaptureFilter : IEndpointFilter
     {
         HttpContext http = context.HttpContext;
 
+        // The filter belongs to one app's endpoints, so its singletons are resolved once.
+        DecisionCaptureRuntime runtime = _runtime ??= http.RequestServices.GetService(typeof(DecisionCaptureRuntime)) as DecisionCaptureRuntime
+            ?? throw new InvalidOperationException("RecordDecisions needs the decision ledger: call builder.Services.AddDecisionLedger(...).UseSqlite(path) at startup.");
+        EndpointCapture endpointCapture = runtime.For(http, _metadata);
+
         // A group and its endpoint may both ask for capture: the outermost filter records once,
-        // with the most specific options.
-        if (!http.Items.TryAdd(s_capturing, true))
+        // with the most specific options. Only then is the request's Items dictionary needed.
+        if (endpointCapture.Nested && !http.Items.TryAdd(s_capturing, s_true))
         {
             return await next(context).ConfigureAwait(false);
         }
 
-        DecisionCaptureMetadata capture = http.GetEndpoint()?.Metadata.GetMetadata<DecisionCaptureMetadata>() ?? _metadata;
+        DecisionCaptureMetadata capture = endpointCapture.Capture;
         DecisionCaptureOptions options = capture.Options;
-        DecisionCaptureRuntime runtime = http.RequestServices.GetService(typeof(DecisionCaptureRuntime)) as DecisionCaptureRuntime
-            ?? throw new InvalidOperationException("RecordDecisions needs the decision ledger: call builder.Services.AddDecisionLedger(...).UseSqlite(path) at startup.");
-        string endpoint = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value ?? "/";
+        string endpoint = endpointCapture.Endpoint;
         long started = runtime.Time.GetTimestamp();
 
         object? result;
@@ -46,11 +57,11 @@ internal sealed class DecisionCaptureFilter : IEndpointFilter
         catch (Exception ex)
         {
             TimeSpan failedAfter = runtime.Time.GetElapsedTime(started);
-            var error = new JsonObject { ["error"] = ex.GetType().Name, ["status"] = StatusCodes.Status500InternalServerError };
-            Decision failed = await BuildAsync(http, capture, runtime, endpoint, ToElement(error), StatusCodes.Status500InternalServerError, failedAfter).ConfigureAwait(false);
+            JsonElement error = ErrorOutput(ex.GetType().Name, StatusCodes.Status500InternalServerError);
             try
             {
-                await RecordAsync(runtime, capture, endpoint, failed).ConfigureAwait(false);
+                Decision failed = await BuildAsync(http, capture, runtime, endpoint, error, StatusCodes.Status500InternalServerError, failedAfter).ConfigureAwait(false);
+                await runtime.CaptureAsync(failed, options.Durability, endpointCapture.OnCommitFailed, options.RecordTimeout).ConfigureAwait(false);
             }
             catch (Exception recordFailure) when (recordFailure is not OutOfMemoryException)
             {
@@ -77,17 +88,21 @@ internal sealed class DecisionCaptureFilter : IEndpointFilter
             runtime.Sampling.For(endpoint, capture);
         }
 
-        JsonElement output = failure
-            ? ToElement(new JsonObject { ["error"] = ErrorMessage(value, status), ["status"] = status })
-            : SerializeOutput(value, runtime.Json);
+        JsonElement output = failure ? ErrorOutput(ErrorMessage(value, status), status) : SerializeOutput(value, runtime.Json);
         Decision decision = await BuildAsync(http, capture, runtime, endpoint, output, status, latency).ConfigureAwait(false);
         try
         {
-            await RecordAsync(runtime, capture, endpoint, decision).ConfigureAwait(false);
+            await runtime.CaptureAsync(decision, options.Durability, endpointCapture.OnCommitFailed, options.RecordTimeout).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            runtime.Metrics.Failure(endpoint, LedgerFailureMode.FailClosed);
+            runtime.Metrics.Failure(endpoint, options.OnLedgerFailure, CaptureMetrics.BeforeResponse);
+            if (options.OnLedgerFailure == LedgerFailureMode.ProceedAndAlarm)
+            {
+                CaptureLog.ServedUnrecorded(runtime.Logger, ex, capture.ModelName, endpoint);
+                return result;
+            }
+
             CaptureLog.Withheld(runtime.Logger, ex, capture.ModelName, endpoint);
             return TypedResults.Problem(new ProblemDetails
             {
@@ -99,37 +114,6 @@ internal sealed class DecisionCaptureFilter : IEndpointFilter
         }
 
         return result;
-    }
-
-    /// <summary>
-    /// FailClosed awaits the write (bounded by <see cref="DecisionCaptureOptions.RecordTimeout"/>): durability in
-    /// the ledger, or the Redis buffer's acknowledgement with <c>UseRedisBuffer</c>; it throws on failure. ProceedAndAlarm returns at once and watches the outcome in the background.
-    /// </summary>
-    private static async Task RecordAsync(DecisionCaptureRuntime runtime, DecisionCaptureMetadata capture, string endpoint, Decision decision)
-    {
-        DecisionCaptureOptions options = capture.Options;
-        if (options.OnLedgerFailure == LedgerFailureMode.ProceedAndAlarm)
-        {
-            _ = WatchAsync(runtime, capture, endpoint, decision);
-            return;
-        }
-
-        using var timeout = new CancellationTokenSource(options.RecordTimeout, runtime.Time);
-        await runtime.WriteAsync(decision, timeout.Token).ConfigureAwait(false);
-    }
-
-    private static async Task WatchAsync(DecisionCaptureRuntime runtime, DecisionCaptureMetadata capture, string endpoint, Decision decision)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(capture.Options.RecordTimeout, runtime.Time);
-            await runtime.WriteAsync(decision, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            runtime.Metrics.Failure(endpoint, LedgerFailureMode.ProceedAndAlarm);
-            CaptureLog.ServedUnrecorded(runtime.Logger, ex, capture.ModelName, endpoint);
-        }
     }
 
     private static bool Sampled(double rate) => rate >= 1.0 || (rate > 0.0 && Random.Shared.NextDouble() < rate);
@@ -153,11 +137,11 @@ internal sealed class DecisionCaptureFilter : IEndpointFilter
     {
         if (value is null)
         {
-            return ToElement([]);
+            return EmptyObject();
         }
 
         JsonElement element = JsonSerializer.SerializeToElement(value, json.GetTypeInfo(value.GetType()));
-        return element.ValueKind == JsonValueKind.Object ? element : ToElement(new JsonObject { ["value"] = JsonNode.Parse(element.GetRawText()) });
+        return element.ValueKind == JsonValueKind.Object ? element : Wrap("value", element);
     }
 
     private static async Task<Decision> BuildAsync(HttpContext http, DecisionCaptureMetadata capture, DecisionCaptureRuntime runtime, string endpoint, JsonElement output, int status, TimeSpan latency)
@@ -165,30 +149,6 @@ internal sealed class DecisionCaptureFilter : IEndpointFilter
         DecisionCaptureOptions options = capture.Options;
         JsonElement input = await ReadInputAsync(http.Request).ConfigureAwait(false);
         var context = http.RequestServices.GetService(typeof(IDecisionContext)) as IDecisionContext;
-
-        var metadata = new JsonObject
-        {
-            ["endpoint"] = endpoint,
-            ["method"] = http.Request.Method,
-            ["status"] = status,
-        };
-        if (http.Connection.RemoteIpAddress is { } ip)
-        {
-            metadata["ip"] = ip.ToString();
-        }
-
-        if (TraceParent(http) is { } traceparent)
-        {
-            metadata["traceparent"] = traceparent;
-        }
-
-        if (context is not null)
-        {
-            foreach ((string key, object? value) in context.Metadata)
-            {
-                metadata[key] = value is null ? null : JsonSerializer.SerializeToNode(value, runtime.Json.GetTypeInfo(value.GetType()));
-            }
-        }
 
         string? user = http.User.Identity?.Name;
         if (string.IsNullOrEmpty(user) && options.UserHeader is not null)
@@ -219,8 +179,99 @@ internal sealed class DecisionCaptureFilter : IEndpointFilter
             Actor = user is null && tenant is null ? null : new Actor { UserId = user, Tenant = tenant },
             Subject = subject is null ? null : new DecisionSubject { Id = subject },
             LatencyMs = latency.TotalMilliseconds,
-            Metadata = ToElement(metadata),
+            Metadata = Metadata(http, endpoint, status, context, runtime.Json),
         };
+    }
+
+    // Written straight to UTF-8 (a pooled, per-thread writer) rather than built as a JsonObject tree
+    // and serialized: the same bytes without a dozen node allocations per request.
+    private static JsonElement Metadata(HttpContext http, string endpoint, int status, IDecisionContext? context, JsonSerializerOptions json)
+    {
+        CaptureJsonWriter buffer = CaptureJsonWriter.Rent();
+        try
+        {
+            Utf8JsonWriter writer = buffer.Writer;
+            writer.WriteStartObject();
+            writer.WriteString("endpoint", endpoint);
+            writer.WriteString("method", http.Request.Method);
+            writer.WriteNumber("status", status);
+            if (http.Connection.RemoteIpAddress is { } ip)
+            {
+                Span<char> text = stackalloc char[64];
+                if (ip.TryFormat(text, out int written))
+                {
+                    writer.WriteString("ip", text[..written]);
+                }
+                else
+                {
+                    writer.WriteString("ip", ip.ToString());
+                }
+            }
+
+            if (TraceParent(http) is { } traceparent)
+            {
+                writer.WriteString("traceparent", traceparent);
+            }
+
+            if (context is not null && context.Metadata.Count > 0)
+            {
+                // Keys set by the endpoint replace the built-in ones, as they did when this was a JsonObject.
+                foreach ((string key, object? value) in context.Metadata)
+                {
+                    if (key is "endpoint" or "method" or "status" or "ip" or "traceparent")
+                    {
+                        return MetadataWithOverrides(http, endpoint, status, context, json);
+                    }
+                }
+
+                foreach ((string key, object? value) in context.Metadata)
+                {
+                    writer.WritePropertyName(key);
+                    if (value is null)
+                    {
+                        writer.WriteNullValue();
+                    }
+                    else
+                    {
+                        JsonSerializer.Serialize(writer, value, json.GetTypeInfo(value.GetType()));
+                    }
+                }
+            }
+
+            writer.WriteEndObject();
+            return buffer.ToElement();
+        }
+        finally
+        {
+            buffer.Return();
+        }
+    }
+
+    // The rare endpoint that overrides a built-in metadata key: build it as a node tree, last write wins.
+    private static JsonElement MetadataWithOverrides(HttpContext http, string endpoint, int status, IDecisionContext context, JsonSerializerOptions json)
+    {
+        var metadata = new JsonObject
+        {
+            ["endpoint"] = endpoint,
+            ["method"] = http.Request.Method,
+            ["status"] = status,
+        };
+        if (http.Connection.RemoteIpAddress is { } ip)
+        {
+            metadata["ip"] = ip.ToString();
+        }
+
+        if (TraceParent(http) is { } traceparent)
+        {
+            metadata["traceparent"] = traceparent;
+        }
+
+        foreach ((string key, object? value) in context.Metadata)
+        {
+            metadata[key] = value is null ? null : JsonSerializer.SerializeToNode(value, json.GetTypeInfo(value.GetType()));
+        }
+
+        return ToElement(metadata);
     }
 
     private static async Task<JsonElement> ReadInputAsync(HttpRequest request)
@@ -228,16 +279,31 @@ internal sealed class DecisionCaptureFilter : IEndpointFilter
         // Without buffering (an endpoint whose delegate was not wrapped) the body is gone after binding.
         if (!request.Body.CanSeek || request.Body.Length == 0)
         {
-            return ToElement([]);
+            return EmptyObject();
         }
 
+        long length = request.Body.Length;
         request.Body.Position = 0;
         try
         {
+            if (length <= MaxPooledBody)
+            {
+                // The buffered body is already in memory (or a small temp file): read it whole into a
+                // pooled array and parse once, synchronously, into a document the decision owns.
+                byte[] rented = ArrayPool<byte>.Shared.Rent((int)length);
+                try
+                {
+                    int read = await request.Body.ReadAtLeastAsync(rented.AsMemory(0, (int)length), (int)length, throwOnEndOfStream: false, request.HttpContext.RequestAborted).ConfigureAwait(false);
+                    return ParseInput(rented.AsSpan(0, read));
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(rented);
+                }
+            }
+
             using JsonDocument document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted).ConfigureAwait(false);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                ? document.RootElement.Clone()
-                : ToElement(new JsonObject { ["body"] = JsonNode.Parse(document.RootElement.GetRawText()) });
+            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : Wrap("body", document.RootElement);
         }
         catch (JsonException)
         {
@@ -250,6 +316,12 @@ internal sealed class DecisionCaptureFilter : IEndpointFilter
         {
             request.Body.Position = 0;
         }
+    }
+
+    private static JsonElement ParseInput(ReadOnlySpan<byte> body)
+    {
+        JsonElement element = JsonElement.Parse(body);
+        return element.ValueKind == JsonValueKind.Object ? element : Wrap("body", element);
     }
 
     private static string? TraceParent(HttpContext http)
@@ -265,6 +337,12 @@ internal sealed class DecisionCaptureFilter : IEndpointFilter
 
     private static string? Header(HttpContext http, string name) =>
         http.Request.Headers.TryGetValue(name, out var values) && values.Count > 0 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
+
+    private static JsonElement ErrorOutput(string error, int status) => ToElement(new JsonObject { ["error"] = error, ["status"] = status });
+
+    private static JsonElement EmptyObject() => s_emptyObject;
+
+    private static JsonElement Wrap(string name, JsonElement value) => ToElement(new JsonObject { [name] = JsonNode.Parse(value.GetRawText()) });
 
     private static JsonElement ToElement(JsonObject node) => JsonSerializer.SerializeToElement(node, JsonObjectContext.Default.JsonObject);
 }

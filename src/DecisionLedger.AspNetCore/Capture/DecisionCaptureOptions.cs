@@ -15,10 +15,26 @@ public sealed class DecisionCaptureOptions
     /// <summary>Forces recording of a request whatever <see cref="SampleRate"/> says (evaluated after the endpoint ran). Default null.</summary>
     public Func<HttpContext, bool>? AlwaysRecord { get; set; }
 
-    /// <summary>What happens when the decision cannot be recorded. Default <see cref="LedgerFailureMode.FailClosed"/>.</summary>
+    /// <summary>
+    /// What the response waits for: the decision accepted into the recorder's queue
+    /// (<see cref="CaptureDurability.Enqueued"/>, the default) or durable in the ledger
+    /// (<see cref="CaptureDurability.Committed"/>). See docs/capture.md for what a crash can lose under each.
+    /// </summary>
+    public CaptureDurability Durability { get; set; } = CaptureDurability.Enqueued;
+
+    /// <summary>
+    /// What happens when the decision cannot be accepted (queue still full after <see cref="RecordTimeout"/>,
+    /// recorder stopped or failed, Redis unreachable) or, with <see cref="CaptureDurability.Committed"/>,
+    /// cannot be committed: the result is withheld with a 503 (<see cref="LedgerFailureMode.FailClosed"/>,
+    /// the default) or served with an alarm (<see cref="LedgerFailureMode.ProceedAndAlarm"/>).
+    /// </summary>
     public LedgerFailureMode OnLedgerFailure { get; set; } = LedgerFailureMode.FailClosed;
 
-    /// <summary>How long recording may take before it counts as a ledger failure. Default 2 seconds.</summary>
+    /// <summary>
+    /// How long the response may wait before the wait counts as a ledger failure: for room in a full
+    /// queue (<see cref="CaptureDurability.Enqueued"/>), for the commit (<see cref="CaptureDurability.Committed"/>),
+    /// or for the buffer's acknowledgement. Default 2 seconds.
+    /// </summary>
     public TimeSpan RecordTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
@@ -60,6 +76,11 @@ public sealed class DecisionCaptureOptions
         if (!Enum.IsDefined(OnLedgerFailure))
         {
             throw new ArgumentException($"DecisionCaptureOptions.OnLedgerFailure: unknown mode {(int)OnLedgerFailure}; use FailClosed or ProceedAndAlarm.");
+        }
+
+        if (!Enum.IsDefined(Durability))
+        {
+            throw new ArgumentException($"DecisionCaptureOptions.Durability: unknown value {(int)Durability}; use Enqueued or Committed.");
         }
     }
 }

@@ -1,18 +1,21 @@
 namespace DecisionLedger.AspNetCore.Capture;
 
-/// <summary>What a captured endpoint does when its decision cannot be recorded in the ledger.</summary>
+/// <summary>
+/// What a captured endpoint does when its decision cannot be accepted by the ledger (queue still full
+/// after <see cref="DecisionCaptureOptions.RecordTimeout"/>, recorder stopped or failed, Redis
+/// unreachable) or, with <see cref="CaptureDurability.Committed"/>, cannot be committed.
+/// </summary>
 public enum LedgerFailureMode
 {
     /// <summary>
     /// The default: the prediction's result is withheld and the client gets <c>503 Service Unavailable</c>
-    /// with RFC 9457 problem details. The response leaves only once the decision is durable, so no
-    /// unaudited prediction is ever served.
+    /// with RFC 9457 problem details, so no prediction is served while the ledger cannot take its record.
     /// </summary>
     FailClosed = 0,
 
     /// <summary>
-    /// The result is served at once; the decision is recorded in the background and a failure is
-    /// logged at Critical and counted on <c>decisionledger.capture.failures</c>.
+    /// The result is served all the same; the failure is logged at Critical and counted on
+    /// <c>decisionledger.capture.failures</c>.
     /// </summary>
     ProceedAndAlarm = 1,
 }

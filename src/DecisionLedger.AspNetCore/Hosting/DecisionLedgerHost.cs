@@ -53,7 +53,9 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
 
     /// <summary>The open recorder.</summary>
     /// <exception cref="InvalidOperationException">The host has not started, so the ledger is not open.</exception>
-    public IDecisionRecorder Recorder => _recorder ?? throw new InvalidOperationException(_buffer is not null
+    public IDecisionRecorder Recorder => OpenRecorder;
+
+    private DecisionRecorder OpenRecorder => _recorder ?? throw new InvalidOperationException(_buffer is not null
         ? "IDecisionRecorder is not available with a decision buffer (UseRedisBuffer): the sequencer writes the ledger; captured decisions go to the buffer."
         : "The decision ledger is not open: it opens when the host starts; resolve IDecisionRecorder after the host has started (app.StartAsync or app.Run).");
 
@@ -69,7 +71,39 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
             return;
         }
 
-        await Recorder.RecordAsync(decision, cancellationToken).ConfigureAwait(false);
+        await OpenRecorder.RecordAsync(decision, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Hands a captured decision over and completes when its response may leave: once the recorder
+    /// queued it (<see cref="CaptureDurability.Enqueued"/>; a later commit failure is reported to
+    /// <paramref name="onCommitFailed"/>), once it is durable (<see cref="CaptureDurability.Committed"/>),
+    /// or with a buffer once the buffer acknowledged it. Fails when that takes longer than <paramref name="timeout"/>.
+    /// </summary>
+    public ValueTask CaptureAsync(Decision decision, CaptureDurability durability, Action<string, Exception> onCommitFailed, TimeSpan timeout)
+    {
+        if (_buffer is null && durability == CaptureDurability.Enqueued)
+        {
+            // The common case completes synchronously: no timer, no task, no hand-off to another thread.
+            DecisionRecorder recorder = OpenRecorder;
+            return recorder.TryEnqueue(decision, onCommitFailed, out _)
+                ? ValueTask.CompletedTask
+                : new ValueTask(WaitForRoomAsync(recorder, decision, onCommitFailed, timeout));
+        }
+
+        return new ValueTask(WriteWithinAsync(decision, timeout));
+    }
+
+    private async Task WaitForRoomAsync(DecisionRecorder recorder, Decision decision, Action<string, Exception> onCommitFailed, TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout, _time);
+        await recorder.EnqueueAsync(decision, onCommitFailed, cancellation.Token).ConfigureAwait(false);
+    }
+
+    private async Task WriteWithinAsync(Decision decision, TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout, _time);
+        await WriteAsync(decision, cancellation.Token).ConfigureAwait(false);
     }
 
     public async Task StartingAsync(CancellationToken cancellationToken)

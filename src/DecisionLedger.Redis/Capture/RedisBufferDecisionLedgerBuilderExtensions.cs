@@ -14,8 +14,8 @@ public static class RedisBufferDecisionLedgerBuilderExtensions
     /// Captured decisions are validated, fingerprinted and redacted with the policy of the ledger in
     /// <paramref name="ledgerDirectoryPath"/> (which must exist: it is the ledger the sequencer records
     /// into), then appended to the ledger's Redis stream; <c>dledger sequence</c> records them.
-    /// FailClosed endpoints answer once Redis acknowledged the XADD (503 when it does not);
-    /// ProceedAndAlarm endpoints answer at once. The service never writes the ledger itself, so
+    /// Endpoints answer once Redis acknowledged the XADD; when it does not, FailClosed endpoints
+    /// answer 503 and ProceedAndAlarm endpoints serve the result with an alarm. The service never writes the ledger itself, so
     /// <c>IDecisionRecorder</c> is not available. Options are validated when the host starts.
     /// </summary>
     /// <param name="builder">The builder from <c>AddDecisionLedger</c>.</param>

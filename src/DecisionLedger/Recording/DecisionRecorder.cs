@@ -192,6 +192,74 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
     }
 
     /// <summary>
+    /// Accepts a decision into the queue if there is room, without waiting: true once it is
+    /// queued — not yet durable; the next group commit makes it so, and a graceful
+    /// <see cref="DisposeAsync"/> drains it. False when the queue is full (nothing is queued;
+    /// <see cref="EnqueueAsync"/> waits for room or applies <see cref="QueueFullPolicy.Reject"/>).
+    /// </summary>
+    /// <param name="decision">A parsed, validated decision.</param>
+    /// <param name="onFailure">
+    /// Told (request id, error) if the accepted decision later cannot be recorded (the store failed
+    /// after retries, or the decision could not be built). It runs on the recorder's own task: it must
+    /// be quick and must not block. Null: the failure is only logged and counted by the recorder.
+    /// </param>
+    /// <param name="requestId">The decision's request id (assigned when absent) when it was queued.</param>
+    /// <returns>True when queued; false when the queue is full.</returns>
+    /// <exception cref="DecisionValidationException">The decision cannot be recorded (e.g. a non-object input).</exception>
+    /// <exception cref="ObjectDisposedException">The recorder is shutting down.</exception>
+    public bool TryEnqueue(Decision decision, Action<string, Exception>? onFailure, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? requestId)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        PendingDecision item = Prepare(decision, awaited: false, onFailure);
+        if (_queue.Writer.TryWrite(item))
+        {
+            requestId = item.RequestId;
+            return true;
+        }
+
+        requestId = null;
+        return false;
+    }
+
+    /// <summary>
+    /// Accepts a decision into the queue and completes as soon as it is queued — not once it is
+    /// durable (that is <see cref="RecordAsync(Decision, CancellationToken)"/>). A full queue is
+    /// waited on (<see cref="QueueFullPolicy.Wait"/>, until <paramref name="cancellationToken"/>)
+    /// or refused (<see cref="QueueFullPolicy.Reject"/>).
+    /// </summary>
+    /// <param name="decision">A parsed, validated decision.</param>
+    /// <param name="onFailure">As for <see cref="TryEnqueue"/>: told if the accepted decision later cannot be recorded; null for none.</param>
+    /// <param name="cancellationToken">Stops waiting for room; the decision is then not queued.</param>
+    /// <returns>The decision's request id, once it is queued.</returns>
+    /// <exception cref="DecisionValidationException">The decision cannot be recorded (e.g. a non-object input).</exception>
+    /// <exception cref="LedgerQueueFullException">The queue is full and the policy is <see cref="QueueFullPolicy.Reject"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The recorder is shutting down.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled while waiting for room.</exception>
+    public async ValueTask<string> EnqueueAsync(Decision decision, Action<string, Exception>? onFailure, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        PendingDecision item = Prepare(decision, awaited: false, onFailure);
+        if (!_queue.Writer.TryWrite(item))
+        {
+            if (_options.QueueFullPolicy == QueueFullPolicy.Reject)
+            {
+                WaitOrReject(item);
+            }
+
+            try
+            {
+                await _queue.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ChannelClosedException ex)
+            {
+                throw new ObjectDisposedException("The recorder is shutting down; the decision was not recorded.", ex);
+            }
+        }
+
+        return item.RequestId;
+    }
+
+    /// <summary>
     /// Records a decision a collector already validated, redacted and fingerprinted (e.g. one read
     /// back from a durable buffer) and completes once it is durable. It is stored as is: not
     /// redacted again, its fingerprint kept. Its request id is checked against the ledger, so a
@@ -288,14 +356,14 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         RecorderLog.Stopped(_logger, DurableSize);
     }
 
-    private PendingDecision Prepare(Decision decision, bool awaited)
+    private PendingDecision Prepare(Decision decision, bool awaited, Action<string, Exception>? onFailure = null)
     {
         ArgumentNullException.ThrowIfNull(decision);
         EnsureRecordable(decision);
         bool supplied = decision.RequestId is not null;
         string requestId = decision.RequestId ?? Uuid7.Create(_time.GetUtcNow(), _idRandom);
         DateTimeOffset timestamp = EntryBuilder.ToMicroseconds(decision.Timestamp ?? _time.GetUtcNow());
-        return new PendingDecision(decision, requestId, supplied, timestamp, awaited);
+        return new PendingDecision(decision, requestId, supplied, timestamp, awaited, onFailure);
     }
 
     // Decisions built in code skip the parser; these checks keep the batcher from meeting
@@ -559,7 +627,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
             {
                 RecorderLog.BuildFailed(_logger, ex, item.RequestId);
                 _metrics.Reject("invalid");
-                item.Completion?.TrySetException(ex);
+                item.Fail(ex);
                 continue;
             }
 
@@ -735,7 +803,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
     {
         foreach (PendingDecision item in items)
         {
-            item.Completion?.TrySetException(error);
+            item.Fail(error);
         }
     }
 
@@ -789,7 +857,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
             {
                 _metrics.Reject("duplicate_request_id");
                 RecorderLog.DuplicateRejected(_logger, item.RequestId);
-                item.Completion?.TrySetException(new DuplicateRequestIdException(item.RequestId));
+                item.Fail(new DuplicateRequestIdException(item.RequestId));
                 continue;
             }
 

@@ -10,9 +10,10 @@ namespace DecisionLedger.Recording;
 /// </summary>
 internal sealed class PendingDecision
 {
-    public PendingDecision(Decision decision, string requestId, bool idSuppliedByCaller, DateTimeOffset timestamp, bool awaited)
+    public PendingDecision(Decision decision, string requestId, bool idSuppliedByCaller, DateTimeOffset timestamp, bool awaited, Action<string, Exception>? onFailure = null)
     {
         Decision = decision;
+        OnFailure = onFailure;
         IdSuppliedByCaller = idSuppliedByCaller;
         RequestId = requestId;
         Timestamp = timestamp;
@@ -58,6 +59,26 @@ internal sealed class PendingDecision
     public DateTimeOffset Timestamp { get; }
 
     public TaskCompletionSource<RecordReceipt>? Completion { get; }
+
+    /// <summary>Told (request id, error) when a decision accepted without awaiting its receipt fails later.</summary>
+    public Action<string, Exception>? OnFailure { get; }
+
+    /// <summary>Reports that the item will not be recorded: to the caller awaiting its receipt, and to its failure callback.</summary>
+    public void Fail(Exception error)
+    {
+        Completion?.TrySetException(error);
+        if (OnFailure is { } onFailure)
+        {
+            try
+            {
+                onFailure(RequestId, error);
+            }
+            catch (Exception callbackFailure) when (callbackFailure is not OutOfMemoryException)
+            {
+                // A caller's callback must never stop the recorder's stages; the recorder has logged the failure itself.
+            }
+        }
+    }
 
     /// <summary>Wakes the batcher so a due checkpoint is taken even when no decision arrives.</summary>
     public static PendingDecision Tick() => new(completion: null);
