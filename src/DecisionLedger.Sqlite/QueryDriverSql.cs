@@ -1,0 +1,141 @@
+using System.Globalization;
+using DecisionLedger.Querying;
+using DecisionLedger.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace DecisionLedger.Sqlite;
+
+/// <summary>
+/// Picks how a query finds its first page when a time range or a predicate on an indexed path
+/// bounds it. Such a bound is a range of an index ordered by time or value, not by seq, so the
+/// planner's own plan reads every entry in the range (bodies included) and sorts them before the
+/// first row. Instead each candidate index is probed by counting its matches up to
+/// <see cref="ProbeLimit"/> (the index alone, no entry read); the narrowest one under the limit
+/// drives the query as <c>seq IN (SELECT seq …)</c>: only seqs are collected and ordered, and entries
+/// are then read newest first, every filter checked on them, until the page is full. When every
+/// candidate matches more than the limit, matches are dense and walking seq order finds a page
+/// soon, so the query keeps its ordinary plan, except that a dense time range first walks the
+/// newest <see cref="Window"/> seqs with the time index out of the way (a range that reaches the
+/// present fills its page there) and only then collects the older part of the range from the
+/// time index (a dense range far in the past costs a read of its index entries).
+/// </summary>
+internal static class QueryDriverSql
+{
+    /// <summary>How many index entries a probe counts at most: about a millisecond of index reading.</summary>
+    public const int ProbeLimit = 10_000;
+
+    /// <summary>How many of the newest seqs a dense time range walks in seq order before using the time index.</summary>
+    public const int Window = 2_000;
+
+    /// <summary>The plan for <paramref name="filter"/>; its conditions use the parameters <see cref="EntryFilterSql"/> binds.</summary>
+    /// <param name="connection">The read connection the query runs on.</param>
+    /// <param name="filter">The filter.</param>
+    public static SqliteQueryPlan Choose(SqliteConnection connection, EntryFilter filter)
+    {
+        var candidates = new List<(string Table, string Condition, List<(string Name, object Value)> Parameters)>();
+        if (TimeRange(filter) is { } range)
+        {
+            candidates.Add(("entries", range.Condition, range.Parameters));
+        }
+
+        if (filter.Where.Count > 0)
+        {
+            IReadOnlyList<string> indexed = FieldIndexSql.Read(connection, null);
+            for (int i = 0; i < filter.Where.Count; i++)
+            {
+                FieldPredicate predicate = filter.Where[i];
+                if (LedgerQuery.UsesFieldIndex(predicate, indexed))
+                {
+                    // The parameter name is the one WherePredicateSql binds the value under.
+                    string value = "@wv" + i.ToString(CultureInfo.InvariantCulture);
+                    candidates.Add((FieldIndexSql.Table(predicate.Path), $"{FieldIndexSql.Expression(predicate.Path)} {Operator(predicate.Operator)} {value}",
+                        [(value, WherePredicateSql.Bound(predicate.Value))]));
+                }
+            }
+        }
+
+        string? best = null;
+        string? timeDriver = null;
+        long fewest = ProbeLimit;
+        foreach ((string table, string condition, List<(string Name, object Value)> parameters) in candidates)
+        {
+            string bounded = filter.BeforeSeq is null ? condition : condition + " AND seq < @before_seq";
+            using SqliteCommand probe = connection.CreateCommand();
+            probe.CommandText = $"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {bounded} LIMIT {ProbeLimit.ToString(CultureInfo.InvariantCulture)});";
+            foreach ((string name, object value) in parameters)
+            {
+                probe.Parameters.AddWithValue(name, value);
+            }
+
+            if (filter.BeforeSeq is { } before)
+            {
+                probe.Parameters.AddWithValue("@before_seq", before);
+            }
+
+            long count = (long)probe.ExecuteScalar()!;
+            string driver = $"seq IN (SELECT seq FROM {table} WHERE {bounded})";
+            timeDriver ??= filter.From is not null || filter.To is not null ? driver : null;
+            if (count < fewest)
+            {
+                fewest = count;
+                best = driver;
+            }
+        }
+
+        if (best is not null || timeDriver is null)
+        {
+            return new SqliteQueryPlan(best, null);
+        }
+
+        long top = filter.BeforeSeq ?? NextSeq(connection);
+        return new SqliteQueryPlan(timeDriver, Math.Max(0, top - Window));
+    }
+
+    /// <summary>The time-index driver of <paramref name="filter"/> (which must hold a time bound), below its <see cref="EntryFilter.BeforeSeq"/>.</summary>
+    public static string TimeRangeDriver(EntryFilter filter)
+    {
+        string condition = TimeRange(filter)?.Condition ?? throw new ArgumentException("The filter has no time bound.", nameof(filter));
+        return $"seq IN (SELECT seq FROM entries WHERE {condition}{(filter.BeforeSeq is null ? "" : " AND seq < @before_seq")})";
+    }
+
+    private static (string Condition, List<(string Name, object Value)> Parameters)? TimeRange(EntryFilter filter)
+    {
+        if (filter.From is null && filter.To is null)
+        {
+            return null;
+        }
+
+        var parameters = new List<(string, object)>();
+        var condition = new List<string>();
+        if (filter.From is { } from)
+        {
+            condition.Add("ts >= @from");
+            parameters.Add(("@from", SqliteRows.ToUnixMicroseconds(from)));
+        }
+
+        if (filter.To is { } to)
+        {
+            condition.Add("ts < @to");
+            parameters.Add(("@to", SqliteRows.ToUnixMicroseconds(to)));
+        }
+
+        return (string.Join(" AND ", condition), parameters);
+    }
+
+    private static long NextSeq(SqliteConnection connection)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT max(seq) FROM entries;";
+        return command.ExecuteScalar() is long max ? max + 1 : 0;
+    }
+
+    private static string Operator(WhereOperator op) => op switch
+    {
+        WhereOperator.Equal => "=",
+        WhereOperator.Less => "<",
+        WhereOperator.LessOrEqual => "<=",
+        WhereOperator.Greater => ">",
+        WhereOperator.GreaterOrEqual => ">=",
+        _ => throw new ArgumentOutOfRangeException(nameof(op), op, "Only comparisons read an index."),
+    };
+}
