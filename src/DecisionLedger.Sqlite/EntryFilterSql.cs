@@ -18,13 +18,16 @@ internal static class EntryFilterSql
     /// When set, only seqs from this one up, walked in seq order: the time bounds are written so
     /// that the time index cannot serve them.
     /// </param>
-    public static void Apply(SqliteCommand command, EntryFilter filter, string? driver = null, long? windowStart = null)
+    /// <param name="walkIndex">The quoted name of the index <paramref name="driver"/> reads in seq order, or null.</param>
+    public static void Apply(SqliteCommand command, EntryFilter filter, string? driver = null, long? windowStart = null, string? walkIndex = null)
     {
         var sql = new StringBuilder("SELECT ").Append(SqliteSchema.EntryColumns);
 
         // NOT INDEXED keeps the planner on the driver's seqs (rowid lookups stay allowed): with an
         // index of its own it could walk, say, the model's entries and test each against the seqs.
-        sql.Append(driver is null ? " FROM entries WHERE 1 = 1" : " FROM entries NOT INDEXED WHERE " + driver);
+        sql.Append(driver is null ? " FROM entries WHERE 1 = 1"
+            : walkIndex is null ? " FROM entries NOT INDEXED WHERE " + driver
+            : " FROM entries INDEXED BY " + walkIndex + " WHERE " + driver);
         Equal(command, sql, "request_id", filter.RequestId);
         Equal(command, sql, "model", filter.ModelName);
         Equal(command, sql, "version", filter.ModelVersion);

@@ -31,12 +31,15 @@ internal static class FieldIndexSql
             : $"json_extract(CAST(body AS TEXT), {jsonPath})";
     }
 
+    /// <summary>The quoted name of the index of <paramref name="path"/>.</summary>
+    public static string Name(FieldPath path) => $"\"{NamePrefix}{path.Text}\"";
+
     /// <summary>The statement creating the index of <paramref name="path"/> (idempotent).</summary>
     public static string Create(FieldPath path) =>
-        $"CREATE INDEX IF NOT EXISTS \"{NamePrefix}{path.Text}\" ON {Table(path)}({Expression(path)}, seq);";
+        $"CREATE INDEX IF NOT EXISTS {Name(path)} ON {Table(path)}({Expression(path)}, seq);";
 
     /// <summary>The statement dropping the index of <paramref name="path"/> (idempotent).</summary>
-    public static string Drop(FieldPath path) => $"DROP INDEX IF EXISTS \"{NamePrefix}{path.Text}\";";
+    public static string Drop(FieldPath path) => $"DROP INDEX IF EXISTS {Name(path)};";
 
     /// <summary>Creates the index of <paramref name="path"/> unless it exists.</summary>
     /// <returns>True when created.</returns>

@@ -312,7 +312,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
         }
 
         using SqliteCommand command = connection.CreateCommand();
-        EntryFilterSql.Apply(command, filter, plan.Driver);
+        EntryFilterSql.Apply(command, filter, plan.Driver, walkIndex: plan.WalkIndex);
         await foreach (StoredEntry entry in StreamEntriesAsync(command, Action, cancellationToken).ConfigureAwait(false))
         {
             yield return entry;
@@ -342,7 +342,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
             }
 
             using SqliteCommand command = connection.CreateCommand();
-            EntryFilterSql.Apply(command, filter, plan.Driver);
+            EntryFilterSql.Apply(command, filter, plan.Driver, walkIndex: plan.WalkIndex);
             command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
             var lines = new List<string>();
             var depths = new Dictionary<long, int>();

@@ -9,8 +9,8 @@ namespace DecisionLedger.Sqlite;
 /// For a dense time range: the lowest seq of the newest window to walk in seq order first, ignoring
 /// the time index; the page is completed below it through <see cref="Driver"/>. Null otherwise.
 /// </param>
-internal sealed record SqliteQueryPlan(string? Driver, long? WindowStart)
-{
-    /// <summary>The planner's own plan, in one statement.</summary>
-    public static SqliteQueryPlan Ordinary { get; } = new(null, null);
-}
+/// <param name="WalkIndex">
+/// The quoted name of a where-path index to walk newest first; <see cref="Driver"/> is then its
+/// equality condition, spelled as the index spells it. Null otherwise.
+/// </param>
+internal sealed record SqliteQueryPlan(string? Driver, long? WindowStart, string? WalkIndex = null);
