@@ -34,9 +34,14 @@ internal static class FieldIndexSql
     /// <summary>The quoted name of the index of <paramref name="path"/>.</summary>
     public static string Name(FieldPath path) => $"\"{NamePrefix}{path.Text}\"";
 
-    /// <summary>The statement creating the index of <paramref name="path"/> (idempotent).</summary>
-    public static string Create(FieldPath path) =>
-        $"CREATE INDEX IF NOT EXISTS {Name(path)} ON {Table(path)}({Expression(path)}, seq);";
+    /// <summary>
+    /// The statement creating the index of <paramref name="path"/> (idempotent). An entry path's
+    /// index is (value, seq, ts): one value is in seq order (a walk newest first needs no sort), and
+    /// the trailing timestamp lets a time range be checked in the index, without reading entries.
+    /// </summary>
+    public static string Create(FieldPath path) => path.IsInput
+        ? $"CREATE INDEX IF NOT EXISTS {Name(path)} ON inputs({Expression(path)}, seq);"
+        : $"CREATE INDEX IF NOT EXISTS {Name(path)} ON entries({Expression(path)}, seq, ts);";
 
     /// <summary>The statement dropping the index of <paramref name="path"/> (idempotent).</summary>
     public static string Drop(FieldPath path) => $"DROP INDEX IF EXISTS {Name(path)};";

@@ -36,9 +36,10 @@ internal static class QueryDriverSql
     public static SqliteQueryPlan Choose(SqliteConnection connection, EntryFilter filter)
     {
         var candidates = new List<(string Table, string Condition, List<(string Name, object Value)> Parameters)>();
-        if (TimeRange(filter) is { } range)
+        (string Condition, List<(string Name, object Value)> Parameters)? range = TimeRange(filter);
+        if (range is { } time)
         {
-            candidates.Add(("entries", range.Condition, range.Parameters));
+            candidates.Add(("entries", time.Condition, time.Parameters));
         }
 
         IReadOnlyList<string> indexed = filter.Where.Count > 0 ? FieldIndexSql.Read(connection, null) : [];
@@ -51,8 +52,21 @@ internal static class QueryDriverSql
                 {
                     // The parameter name is the one WherePredicateSql binds the value under.
                     string value = "@wv" + i.ToString(CultureInfo.InvariantCulture);
-                    candidates.Add((FieldIndexSql.Table(predicate.Path), $"{FieldIndexSql.Expression(predicate.Path)} {Operator(predicate.Operator)} {value}",
-                        [(value, WherePredicateSql.Bound(predicate.Value))]));
+                    string condition = $"{FieldIndexSql.Expression(predicate.Path)} {Operator(predicate.Operator)} {value}";
+                    List<(string, object)> parameters = [(value, WherePredicateSql.Bound(predicate.Value))];
+                    string table = FieldIndexSql.Table(predicate.Path);
+                    if (!predicate.Path.IsInput)
+                    {
+                        // The path's index holds the timestamp: a time range is checked inside it.
+                        table += " INDEXED BY " + FieldIndexSql.Name(predicate.Path);
+                        if (range is { } bounds)
+                        {
+                            condition += " AND " + bounds.Condition;
+                            parameters.AddRange(bounds.Parameters);
+                        }
+                    }
+
+                    candidates.Add((table, condition, parameters));
                 }
             }
         }

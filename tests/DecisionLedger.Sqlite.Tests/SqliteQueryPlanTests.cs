@@ -148,6 +148,25 @@ public sealed class SqliteQueryPlanTests : IDisposable
         await Assert.ThrowsAsync<QueryException>(async () => await query.RunAsync(notEqual));
     }
 
+    [Theory]
+    [InlineData("' OR '1'='1")]
+    [InlineData("fraud'; DROP INDEX \"ix_field:output.label\"; --")]
+    [InlineData("legit")]
+    public async Task QueryAsync_ValueOnIndexedPath_IsBoundNotSpliced(string value)
+    {
+        await using var store = new SqliteLedgerStore(DatabasePath);
+        await store.OpenAsync();
+        StoredEntry[] entries = Some.Entries(0, 4);
+        await store.AppendAsync(Some.Batch(entries));
+        await store.AddFieldIndexAsync("model.name");
+        var filter = new EntryFilter { Where = [new FieldPredicate(FieldPath.Parse("model.name"), WhereOperator.Equal, WhereLiteral.FromString(value))] };
+
+        Assert.Empty(await ToListAsync(store.QueryAsync(filter)));
+        Assert.Empty(await ToListAsync(store.QueryAsync(filter with { UserId = "analyst_jane" })));
+        Assert.Equal(["model.name"], await store.GetIndexedFieldPathsAsync());
+        Assert.Equal([3L, 2L, 1L, 0L], (await ToListAsync(store.QueryAsync(filter with { Where = WhereParser.Parse("model.name = \"fraud_detector\"") }))).Select(e => e.Seq));
+    }
+
     [Fact]
     public async Task AppendAsync_WithInputIndex_StoresEncryptedAndPlaintextInputs()
     {
