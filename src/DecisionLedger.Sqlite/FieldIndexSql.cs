@@ -64,8 +64,7 @@ internal static class FieldIndexSql
         {
             throw new ArgumentException(
                 $"field path \"{path}\": no entry of this ledger holds it, so an index on it could serve no query. " +
-                "Check the spelling against the fields queries accept (an unknown --where path lists them), or declare it once decisions carry it.",
-                nameof(path));
+                "Check the spelling against the fields queries accept (an unknown --where path lists them), or declare it once decisions carry it.");
         }
 
         command.Parameters.Clear();
