@@ -35,11 +35,15 @@ internal static class QueryDriverSql
     /// <param name="filter">The filter.</param>
     public static SqliteQueryPlan Choose(SqliteConnection connection, EntryFilter filter)
     {
-        var candidates = new List<(string Table, string Condition, List<(string Name, object Value)> Parameters)>();
+        // Probe is what a candidate's count is taken on; Driver selects its seqs. They differ for an
+        // entry path with a time range: its index holds ts, so the driver checks the range inside
+        // the index, but the probe leaves it out (checking it could scan every entry of a common
+        // value to count a few).
+        var candidates = new List<(string Table, string Probe, string Driver, List<(string Name, object Value)> Parameters)>();
         (string Condition, List<(string Name, object Value)> Parameters)? range = TimeRange(filter);
         if (range is { } time)
         {
-            candidates.Add(("entries", time.Condition, time.Parameters));
+            candidates.Add(("entries", time.Condition, time.Condition, time.Parameters));
         }
 
         IReadOnlyList<string> indexed = filter.Where.Count > 0 ? FieldIndexSql.Read(connection, null) : [];
@@ -53,20 +57,15 @@ internal static class QueryDriverSql
                     // The parameter name is the one WherePredicateSql binds the value under.
                     string value = "@wv" + i.ToString(CultureInfo.InvariantCulture);
                     string condition = $"{FieldIndexSql.Expression(predicate.Path)} {Operator(predicate.Operator)} {value}";
-                    List<(string, object)> parameters = [(value, WherePredicateSql.Bound(predicate.Value))];
                     string table = FieldIndexSql.Table(predicate.Path);
+                    string driver = condition;
                     if (!predicate.Path.IsInput)
                     {
-                        // The path's index holds the timestamp: a time range is checked inside it.
                         table += " INDEXED BY " + FieldIndexSql.Name(predicate.Path);
-                        if (range is { } bounds)
-                        {
-                            condition += " AND " + bounds.Condition;
-                            parameters.AddRange(bounds.Parameters);
-                        }
+                        driver = range is { } bounds ? condition + " AND " + bounds.Condition : condition;
                     }
 
-                    candidates.Add((table, condition, parameters));
+                    candidates.Add((table, condition, driver, [(value, WherePredicateSql.Bound(predicate.Value))]));
                 }
             }
         }
@@ -79,24 +78,24 @@ internal static class QueryDriverSql
         string? best = null;
         string? timeDriver = null;
         long fewest = ProbeLimit;
-        foreach ((string table, string condition, List<(string Name, object Value)> parameters) in candidates)
+        foreach ((string table, string probeCondition, string driverCondition, List<(string Name, object Value)> parameters) in candidates)
         {
             // Counting past the best count so far cannot find a better driver.
-            string bounded = filter.BeforeSeq is null ? condition : condition + " AND seq < @before_seq";
+            string before = filter.BeforeSeq is null ? "" : " AND seq < @before_seq";
             using SqliteCommand probe = connection.CreateCommand();
-            probe.CommandText = $"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {bounded} LIMIT {fewest.ToString(CultureInfo.InvariantCulture)});";
+            probe.CommandText = $"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {probeCondition}{before} LIMIT {fewest.ToString(CultureInfo.InvariantCulture)});";
             foreach ((string name, object value) in parameters)
             {
                 probe.Parameters.AddWithValue(name, value);
             }
 
-            if (filter.BeforeSeq is { } before)
+            if (filter.BeforeSeq is { } beforeSeq)
             {
-                probe.Parameters.AddWithValue("@before_seq", before);
+                probe.Parameters.AddWithValue("@before_seq", beforeSeq);
             }
 
             long count = (long)probe.ExecuteScalar()!;
-            string driver = $"seq IN (SELECT seq FROM {table} WHERE {bounded})";
+            string driver = $"seq IN (SELECT seq FROM {table} WHERE {driverCondition}{before})";
             timeDriver ??= filter.From is not null || filter.To is not null ? driver : null;
             if (count < fewest)
             {
