@@ -12,9 +12,12 @@ using DecisionLedger.Storage;
 namespace DecisionLedger.LoadTest;
 
 /// <summary>
-/// <c>query [--count N] [--dir DIR] [--runs R]</c>: times the first page (20 rows) of typical queries
-/// through <see cref="LedgerQuery"/> on a large SQLite ledger. The ledger is written once through
-/// the real recorder and cached under the tool's output directory, so later runs only query.
+/// <c>query [--count N] [--dir DIR] [--runs R] [--index PATH,PATH…|none] [--explain]</c>: times the
+/// first page (20 rows) of typical queries through <see cref="LedgerQuery"/> on a large SQLite ledger.
+/// The ledger is written once through the real recorder and cached under the tool's output
+/// directory (or DIR), so later runs only query. <c>--index</c> makes the declared where-path
+/// indexes exactly the listed ones before timing (<c>none</c> drops them all; without it they stay
+/// as they are); <c>--explain</c> prints each case's <c>EXPLAIN QUERY PLAN</c>.
 /// </summary>
 internal static class QueryBench
 {
@@ -25,6 +28,8 @@ internal static class QueryBench
         int count = 1_000_000;
         int runs = 25;
         string dir = Path.Combine(AppContext.BaseDirectory, "query-ledger");
+        string[]? indexes = null;
+        bool explain = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -32,7 +37,9 @@ internal static class QueryBench
                 case "--count": count = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--dir": dir = args[++i]; break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: query [--count N] [--runs R] [--dir DIR]");
+                case "--index": indexes = args[++i] == "none" ? [] : args[i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
+                case "--explain": explain = true; break;
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: query [--count N] [--runs R] [--dir DIR] [--index PATH,PATH…|none] [--explain]");
             }
         }
 
@@ -47,11 +54,19 @@ internal static class QueryBench
             Console.WriteLine($"Reusing the cached ledger {path}");
         }
 
+        if (indexes is not null)
+        {
+            await DeclareIndexesAsync(path, indexes);
+        }
+
         await using var store = new SqliteLedgerStore(path, new SqliteLedgerStoreOptions { ReadOnly = true });
         long size = (await store.OpenAsync()).Size;
         StoredEntry middle = (await store.GetEntryAsync(size / 2))!;
         var query = new LedgerQuery(store);
         DateTimeOffset hour = TimestampOf(size / 3);
+        string rareScore = RareScore(middle);
+        IReadOnlyList<string> indexedPaths = await store.GetIndexedFieldPathsAsync();
+        Console.WriteLine($"Indexed where-paths: {(indexedPaths.Count > 0 ? string.Join(", ", indexedPaths) : "none")}");
         (string Name, EntryFilter Filter, bool Indexed)[] cases =
         [
             ("newest, no filter", new EntryFilter(), true),
@@ -63,21 +78,41 @@ internal static class QueryBench
             ("user + where output.label = \"fraud\"", Where(new EntryFilter { UserId = "analyst-17" }, "output.label = \"fraud\""), true),
             ("time range (1 hour)", new EntryFilter { From = hour, To = hour.AddHours(1) }, true),
             ("time range (1 hour) + where", Where(new EntryFilter { From = hour, To = hour.AddHours(1) }, "output.label = \"fraud\""), true),
+            ("time range (1 day)", new EntryFilter { From = hour, To = hour.AddDays(1) }, true),
+            ("time range (1 day) + where output.score >= 0.99", Where(new EntryFilter { From = hour, To = hour.AddDays(1) }, "output.score >= 0.99"), true),
+            ("time range (since 1 day ago, open end)", new EntryFilter { From = TimestampOf(size - 1).AddDays(-1) }, true),
+            ("where output.score >= 0.99 (1%)", Where(new EntryFilter(), "output.score >= 0.99"), false),
+            ("where input.amount > 3900 (2.5%)", Where(new EntryFilter(), "input.amount > 3900"), false),
+            ($"where output.score = {rareScore} (0.02%)", Where(new EntryFilter(), $"output.score = {rareScore}"), false),
+            ($"model + where output.score = {rareScore} (0.02%)", Where(new EntryFilter { ModelName = "fraud_detector" }, $"output.score = {rareScore}"), true),
             ("fingerprint", new EntryFilter { InputFingerprint = middle.Columns.InputFingerprint }, true),
             ("request id", new EntryFilter { RequestId = middle.Columns.RequestId }, true),
             ("where only (refused: no index)", Where(new EntryFilter(), "output.label = \"fraud\""), false),
             ("where only, --allow-scan (common value)", Where(new EntryFilter(), "output.label = \"fraud\""), true),
         ];
 
+        // CPU time (the process's, all threads) says what a query costs when the machine is shared.
+        using var process = Process.GetCurrentProcess();
         Console.WriteLine($"First page (20 rows) through LedgerQuery, {size:N0} entries, median and max of {runs} runs after one warm-up");
         foreach ((string name, EntryFilter filter, bool indexed) in cases)
         {
+            if (explain)
+            {
+                Console.WriteLine($"  {name}:");
+                foreach (string line in await store.ExplainQueryAsync(filter with { Limit = 21 }))
+                {
+                    Console.WriteLine($"      {line}");
+                }
+            }
+
             bool allowScan = name.Contains("--allow-scan", StringComparison.Ordinal);
             var times = new double[runs];
+            var cpu = new double[runs];
             int rows = 0;
             string outcome = "";
             for (int run = -1; run < runs; run++)
             {
+                TimeSpan cpuBefore = process.TotalProcessorTime;
                 var stopwatch = Stopwatch.StartNew();
                 try
                 {
@@ -93,12 +128,46 @@ internal static class QueryBench
                 if (run >= 0)
                 {
                     times[run] = stopwatch.Elapsed.TotalMilliseconds;
+                    process.Refresh();
+                    cpu[run] = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
                 }
             }
 
             Array.Sort(times);
-            Console.WriteLine($"  {name,-45} median {times[runs / 2],8:F2} ms   max {times[^1],8:F2} ms   {outcome}");
+            Array.Sort(cpu);
+            Console.WriteLine($"  {name,-45} median {times[runs / 2],8:F2} ms   max {times[^1],8:F2} ms   cpu median {cpu[runs / 2],7:F2} ms   {outcome}");
         }
+    }
+
+    // Makes the declared where-path indexes exactly the wanted ones; building one reads every entry.
+    private static async Task DeclareIndexesAsync(string path, string[] wanted)
+    {
+        await using var store = new SqliteLedgerStore(path);
+        await store.OpenAsync();
+        foreach (string existing in await store.GetIndexedFieldPathsAsync())
+        {
+            if (!wanted.Contains(existing, StringComparer.Ordinal))
+            {
+                await store.DropFieldIndexAsync(existing);
+                Console.WriteLine($"Dropped the index of {existing}");
+            }
+        }
+
+        foreach (string field in wanted)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            if (await store.AddFieldIndexAsync(field))
+            {
+                Console.WriteLine($"Indexed {field} in {stopwatch.Elapsed.TotalSeconds:F1} s");
+            }
+        }
+    }
+
+    // A score the pool repeats only count / 4096 times: a rare equality.
+    private static string RareScore(StoredEntry entry)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(entry.CanonicalBytes);
+        return document.RootElement.GetProperty("output").GetProperty("score").GetRawText();
     }
 
     private static EntryFilter Where(EntryFilter filter, string expression) => filter with { Where = WhereParser.Parse(expression) };

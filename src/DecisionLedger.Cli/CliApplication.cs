@@ -84,6 +84,7 @@ internal static class CliApplication
         root.Subcommands.Add(new AccessLogCommand(context).Build());
         root.Subcommands.Add(new ReportCommand(context).Build());
         root.Subcommands.Add(new MigrateCommand(context).Build());
+        root.Subcommands.Add(new IndexCommand(context).Build());
         return root;
     }
 }

@@ -8,9 +8,26 @@ namespace DecisionLedger.Sqlite;
 internal static class EntryFilterSql
 {
     /// <summary>Sets the command's text and parameters; values are only ever bound, never spliced.</summary>
-    public static void Apply(SqliteCommand command, EntryFilter filter)
+    /// <param name="command">The command.</param>
+    /// <param name="filter">The filter.</param>
+    /// <param name="driver">
+    /// A condition from <see cref="QueryDriverSql"/> that selects a superset of the matches by seq
+    /// (every filter is still checked), or null for the planner's own plan.
+    /// </param>
+    /// <param name="windowStart">
+    /// When set, only seqs from this one up, walked in seq order: the time bounds are written so
+    /// that the time index cannot serve them.
+    /// </param>
+    /// <param name="walkIndex">The quoted name of the index <paramref name="driver"/> reads in seq order, or null.</param>
+    public static void Apply(SqliteCommand command, EntryFilter filter, string? driver = null, long? windowStart = null, string? walkIndex = null)
     {
-        var sql = new StringBuilder("SELECT ").Append(SqliteSchema.EntryColumns).Append(" FROM entries WHERE 1 = 1");
+        var sql = new StringBuilder("SELECT ").Append(SqliteSchema.EntryColumns);
+
+        // NOT INDEXED keeps the planner on the driver's seqs (rowid lookups stay allowed): with an
+        // index of its own it could walk, say, the model's entries and test each against the seqs.
+        sql.Append(driver is null ? " FROM entries WHERE 1 = 1"
+            : walkIndex is null ? " FROM entries NOT INDEXED WHERE " + driver
+            : " FROM entries INDEXED BY " + walkIndex + " WHERE " + driver);
         Equal(command, sql, "request_id", filter.RequestId);
         Equal(command, sql, "model", filter.ModelName);
         Equal(command, sql, "version", filter.ModelVersion);
@@ -35,13 +52,13 @@ internal static class EntryFilterSql
 
         if (filter.From is { } from)
         {
-            sql.Append(" AND ts >= @from");
+            sql.Append(windowStart is null ? " AND ts >= @from" : " AND +ts >= @from");
             command.Parameters.AddWithValue("@from", SqliteRows.ToUnixMicroseconds(from));
         }
 
         if (filter.To is { } to)
         {
-            sql.Append(" AND ts < @to");
+            sql.Append(windowStart is null ? " AND ts < @to" : " AND +ts < @to");
             command.Parameters.AddWithValue("@to", SqliteRows.ToUnixMicroseconds(to));
         }
 
@@ -51,6 +68,12 @@ internal static class EntryFilterSql
         {
             sql.Append(" AND seq < @before_seq");
             command.Parameters.AddWithValue("@before_seq", beforeSeq);
+        }
+
+        if (windowStart is { } start)
+        {
+            sql.Append(" AND seq >= @window_start");
+            command.Parameters.AddWithValue("@window_start", start);
         }
 
         sql.Append(" ORDER BY seq DESC LIMIT @limit;");

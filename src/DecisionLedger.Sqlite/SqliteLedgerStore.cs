@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using DecisionLedger.Hashing;
 using DecisionLedger.Merkle;
+using DecisionLedger.Querying;
 using DecisionLedger.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -15,7 +16,7 @@ namespace DecisionLedger.Sqlite;
 /// may open the same file.
 /// </summary>
 /// <remarks>Every failure surfaces as a <see cref="LedgerStoreException"/> naming the file and the fix.</remarks>
-public sealed class SqliteLedgerStore : ILedgerStore
+public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
 {
     // SQLite binds at most 32766 parameters per statement; 500 keeps each statement small.
     private const int RequestIdChunk = 500;
@@ -279,12 +280,82 @@ public sealed class SqliteLedgerStore : ILedgerStore
         ArgumentOutOfRangeException.ThrowIfNegative(filter.Limit, nameof(filter));
         const string Action = "query entries";
         using SqliteConnection connection = OpenReadConnection(Action);
+        SqliteQueryPlan plan;
+        try
+        {
+            plan = QueryDriverSql.Choose(connection, filter);
+        }
+        catch (SqliteException exception)
+        {
+            throw Wrap(exception, Action);
+        }
+
+        int returned = 0;
+        if (plan.WindowStart is { } start)
+        {
+            using SqliteCommand window = connection.CreateCommand();
+            EntryFilterSql.Apply(window, filter, driver: null, windowStart: start);
+            await foreach (StoredEntry entry in StreamEntriesAsync(window, Action, cancellationToken).ConfigureAwait(false))
+            {
+                returned++;
+                yield return entry;
+            }
+
+            // Everything at or above the window's start was walked: the rest of the page lies below it.
+            if (returned == filter.Limit || start == 0)
+            {
+                yield break;
+            }
+
+            filter = filter with { BeforeSeq = start, Limit = filter.Limit - returned };
+            plan = plan with { Driver = QueryDriverSql.TimeRangeDriver(filter) };
+        }
+
         using SqliteCommand command = connection.CreateCommand();
-        EntryFilterSql.Apply(command, filter);
+        EntryFilterSql.Apply(command, filter, plan.Driver, walkIndex: plan.WalkIndex);
         await foreach (StoredEntry entry in StreamEntriesAsync(command, Action, cancellationToken).ConfigureAwait(false))
         {
             yield return entry;
         }
+    }
+
+    /// <summary>
+    /// How SQLite would run <see cref="QueryAsync"/> for <paramref name="filter"/>: the lines of
+    /// <c>EXPLAIN QUERY PLAN</c> (after the same index probes the query makes), for tuning and tests.
+    /// </summary>
+    /// <param name="filter">The filter.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>One line per plan step, indented by depth.</returns>
+    /// <exception cref="LedgerStoreException">The store failed.</exception>
+    public ValueTask<IReadOnlyList<string>> ExplainQueryAsync(EntryFilter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        cancellationToken.ThrowIfCancellationRequested();
+        return new ValueTask<IReadOnlyList<string>>(Read("explain a query", IReadOnlyList<string> (connection) =>
+        {
+            // A windowed plan explains its second statement, the one that reads the time index.
+            SqliteQueryPlan plan = QueryDriverSql.Choose(connection, filter);
+            if (plan.WindowStart is { } start)
+            {
+                filter = filter with { BeforeSeq = start };
+                plan = plan with { Driver = QueryDriverSql.TimeRangeDriver(filter) };
+            }
+
+            using SqliteCommand command = connection.CreateCommand();
+            EntryFilterSql.Apply(command, filter, plan.Driver, walkIndex: plan.WalkIndex);
+            command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+            var lines = new List<string>();
+            var depths = new Dictionary<long, int>();
+            using SqliteDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                int depth = depths.TryGetValue(reader.GetInt64(1), out int parent) ? parent + 1 : 0;
+                depths[reader.GetInt64(0)] = depth;
+                lines.Add(new string(' ', 2 * depth) + reader.GetString(3));
+            }
+
+            return lines;
+        }));
     }
 
     /// <inheritdoc />
@@ -314,6 +385,52 @@ public sealed class SqliteLedgerStore : ILedgerStore
             paths.Sort(StringComparer.Ordinal);
             return paths;
         }));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> GetIndexedFieldPathsAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new ValueTask<IReadOnlyList<string>>(Read("read the indexed field paths", connection => FieldIndexSql.Read(connection, null)));
+    }
+
+    /// <summary>
+    /// Indexes a where-path (e.g. <c>output.label</c> or <c>input.amount</c>), so a comparison on it
+    /// (<c>=</c>, <c>&lt;</c>, <c>&lt;=</c>, <c>&gt;</c>, <c>&gt;=</c> with a string or number) finds the
+    /// first page from the index, and counts as an indexed filter for the scan guard. Building reads
+    /// every entry (or stored input) once and holds the write lock meanwhile; afterwards each append
+    /// pays one more JSON read and index insert per entry. Declaring an indexed path again does nothing.
+    /// </summary>
+    /// <param name="path">The field path, as a where expression writes it.</param>
+    /// <param name="cancellationToken">Cancels before the index is built.</param>
+    /// <returns>True when the index was created, false when it already existed.</returns>
+    /// <exception cref="FormatException">The path breaks the field path grammar.</exception>
+    /// <exception cref="ArgumentException">No entry of this ledger holds the path, so nothing could use the index.</exception>
+    /// <exception cref="LedgerStoreException">The store is read-only or failed.</exception>
+    public ValueTask<bool> AddFieldIndexAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        FieldPath parsed = FieldPath.Parse(path);
+        cancellationToken.ThrowIfCancellationRequested();
+        bool created = false;
+        WriteSchema($"index the field path {parsed}", (connection, transaction) => created = FieldIndexSql.Add(connection, transaction, parsed));
+        return new ValueTask<bool>(created);
+    }
+
+    /// <summary>Drops the index of a where-path declared with <see cref="AddFieldIndexAsync"/>; queries on it read entries again.</summary>
+    /// <param name="path">The field path.</param>
+    /// <param name="cancellationToken">Cancels before the index is dropped.</param>
+    /// <returns>True when an index was dropped, false when the path had none.</returns>
+    /// <exception cref="FormatException">The path breaks the field path grammar.</exception>
+    /// <exception cref="LedgerStoreException">The store is read-only or failed.</exception>
+    public ValueTask<bool> DropFieldIndexAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        FieldPath parsed = FieldPath.Parse(path);
+        cancellationToken.ThrowIfCancellationRequested();
+        bool dropped = false;
+        WriteSchema($"drop the index of the field path {parsed}", (connection, transaction) => dropped = FieldIndexSql.DropIfExists(connection, transaction, parsed));
+        return new ValueTask<bool>(dropped);
     }
 
     /// <inheritdoc />
@@ -664,6 +781,21 @@ public sealed class SqliteLedgerStore : ILedgerStore
                 throw Wrap(exception, action);
             }
         }
+    }
+
+    // Schema changes take their own connection: the append path's writer keeps its prepared
+    // statements (SQLite re-prepares them after the change), and holding the write lock keeps this
+    // process's appends out of the way meanwhile.
+    private void WriteSchema(string action, Action<SqliteConnection, SqliteTransaction> change)
+    {
+        Write(action, _ =>
+        {
+            using var connection = new SqliteConnection(_writeConnectionString);
+            connection.Open();
+            using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+            change(connection, transaction);
+            transaction.Commit();
+        });
     }
 
     private SqliteWriter OpenWriter()

@@ -75,7 +75,8 @@ internal static class WherePredicateSql
         _ => throw new ArgumentOutOfRangeException(nameof(literal), literal.Kind, "Only strings and numbers are compared by value."),
     };
 
-    private static object Bound(WhereLiteral literal) => literal.Kind switch
+    /// <summary>The value a string or number literal binds as.</summary>
+    internal static object Bound(WhereLiteral literal) => literal.Kind switch
     {
         WhereLiteralKind.String => literal.String!,
 

@@ -19,6 +19,8 @@ public sealed class LedgerQuery(ILedgerStore store, LedgerQueryOptions? options 
     /// True when the filter sets a column every store indexes (request id, model, user, tenant,
     /// subject, input fingerprint, a time bound, a non-decision kind), so the store walks an index
     /// rather than the whole ledger. A model version alone is not: the index leads with the model.
+    /// <see cref="RunAsync"/> also counts a where predicate on a path the store indexes
+    /// (<see cref="UsesFieldIndex"/>).
     /// </summary>
     /// <param name="filter">The filter.</param>
     public static bool IsIndexed(EntryFilter filter)
@@ -56,7 +58,7 @@ public sealed class LedgerQuery(ILedgerStore store, LedgerQueryOptions? options 
             before = before is { } raw ? Math.Min(raw, fromCursor) : fromCursor;
         }
 
-        if (filter.Where.Count > 0 && !allowScan && !IsIndexed(filter))
+        if (filter.Where.Count > 0 && !allowScan && !IsIndexed(filter) && !await HasIndexedPredicateAsync(filter, cancellationToken).ConfigureAwait(false))
         {
             long size = await _store.GetSizeAsync(cancellationToken).ConfigureAwait(false);
             if (size >= _options.ScanThreshold)
@@ -84,6 +86,37 @@ public sealed class LedgerQuery(ILedgerStore store, LedgerQueryOptions? options 
         }
 
         return new QueryPage(entries, next);
+    }
+
+    /// <summary>
+    /// True when a predicate can be answered from an index the operator declared on its path (see
+    /// <see cref="IFieldIndexCatalog"/>): such a predicate narrows the query like an indexed filter.
+    /// </summary>
+    /// <param name="predicate">The predicate.</param>
+    /// <param name="indexedPaths">The paths the store indexes.</param>
+    public static bool UsesFieldIndex(FieldPredicate predicate, IReadOnlyCollection<string> indexedPaths)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        ArgumentNullException.ThrowIfNull(indexedPaths);
+
+        // Only a comparison with a string or number reads the indexed value; exists, contains and !=
+        // still read every entry the other filters leave.
+        bool comparison = predicate.Operator is WhereOperator.Equal or WhereOperator.Less or WhereOperator.LessOrEqual
+            or WhereOperator.Greater or WhereOperator.GreaterOrEqual;
+        return comparison
+            && predicate.Value.Kind is WhereLiteralKind.String or WhereLiteralKind.Number
+            && indexedPaths.Contains(predicate.Path.Text, StringComparer.Ordinal);
+    }
+
+    private async ValueTask<bool> HasIndexedPredicateAsync(EntryFilter filter, CancellationToken cancellationToken)
+    {
+        if (_store is not IFieldIndexCatalog catalog)
+        {
+            return false;
+        }
+
+        IReadOnlyList<string> indexed = await catalog.GetIndexedFieldPathsAsync(cancellationToken).ConfigureAwait(false);
+        return indexed.Count > 0 && filter.Where.Any(predicate => UsesFieldIndex(predicate, indexed));
     }
 
     private async ValueTask CheckPathsAsync(EntryFilter filter, CancellationToken cancellationToken)
