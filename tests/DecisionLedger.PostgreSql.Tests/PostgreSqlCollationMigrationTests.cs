@@ -39,6 +39,46 @@ public sealed class PostgreSqlCollationMigrationTests : IAsyncLifetime
         Assert.All(await CollationsAsync(owner), pair => Assert.Equal("C", pair.Collation));
     }
 
+    /// <summary>Entry bodies, hashes and inputs get no planner statistics, on the parent, on existing partitions and on partitions created later.</summary>
+    [PostgresFact]
+    public async Task MigrateAsync_BodiesAndInputs_HaveNoStatistics_AlsoOnLaterPartitions()
+    {
+        string owner = await PostgresServer.OwnerConnectionStringAsync();
+        var migrator = new PostgreSqlLedgerMigrator(owner, _schema);
+        await migrator.MigrateAsync();
+        await migrator.GrantApplicationRoleAsync(_role, "app-secret");
+        string app = await PostgresServer.ConnectionStringForAsync(_role, "app-secret");
+        await using (var store = new PostgreSqlLedgerStore(app, new PostgreSqlLedgerStoreOptions { Schema = _schema }))
+        {
+            await store.OpenAsync();
+
+            // Far from today: its month's partition is created by ensure_entry_partitions during the append.
+            await store.AppendAsync(Some.Batch([Some.Entry(0, timestamp: new DateTimeOffset(2031, 5, 1, 0, 0, 0, TimeSpan.Zero))]));
+        }
+
+        await using var connection = new NpgsqlConnection(owner);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT c.relname, a.attname, a.attstattarget FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = @schema AND ((c.relname LIKE 'entries%' AND c.relkind IN ('r', 'p') AND a.attname IN ('body', 'leaf_hash', 'request_id', 'model'))
+                OR (c.relname = 'inputs' AND a.attname IN ('salt', 'input', 'seq')));
+            """,
+            connection);
+        command.Parameters.AddWithValue("schema", _schema);
+        var targets = new List<(string Table, string Column, int Target)>();
+        await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                targets.Add((reader.GetString(0), reader.GetString(1), Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+
+        Assert.Contains(targets, t => t is { Table: "entries_203105", Column: "body" });
+        Assert.All(targets, t => Assert.Equal(t.Column is "model" or "seq" ? -1 : 0, t.Target));
+    }
+
     /// <summary>A version-2 ledger with entries is upgraded in place and keeps working for its old role.</summary>
     [PostgresFact]
     public async Task MigrateAsync_Version2LedgerWithEntries_KeepsEntriesAndQueries()
@@ -55,19 +95,19 @@ public sealed class PostgreSqlCollationMigrationTests : IAsyncLifetime
             ALTER TABLE {s}.entries ALTER COLUMN model TYPE text COLLATE "default", ALTER COLUMN version TYPE text COLLATE "default",
                 ALTER COLUMN user_id TYPE text COLLATE "default", ALTER COLUMN tenant TYPE text COLLATE "default", ALTER COLUMN subject_id TYPE text COLLATE "default";
             ALTER TABLE {s}.request_ids ALTER COLUMN request_id TYPE text COLLATE "default";
-            DELETE FROM {s}.schema_migrations WHERE version = 3;
+            DELETE FROM {s}.schema_migrations WHERE version >= 3;
             """);
         Assert.All(await CollationsAsync(owner), pair => Assert.Null(pair.Collation));
         await using (var old = new PostgreSqlLedgerStore(app, new PostgreSqlLedgerStoreOptions { Schema = _schema }))
         {
             LedgerStoreException refused = await Assert.ThrowsAsync<LedgerStoreException>(async () => await old.OpenAsync());
-            Assert.Contains("has version 2; this DecisionLedger needs 3", refused.Message, StringComparison.Ordinal);
+            Assert.Contains($"has version 2; this DecisionLedger needs {PostgreSqlLedgerMigrator.LatestVersion}", refused.Message, StringComparison.Ordinal);
         }
 
         // Entries written by a version-2 store (its SQL is the same as today's).
         await AppendAsVersion2Async(owner, s);
 
-        Assert.Equal(1, await migrator.MigrateAsync());
+        Assert.Equal(PostgreSqlLedgerMigrator.LatestVersion - 2, await migrator.MigrateAsync());
         Assert.Equal(0, await migrator.MigrateAsync());
         Assert.All(await CollationsAsync(owner), pair => Assert.Equal("C", pair.Collation));
 
@@ -89,17 +129,17 @@ public sealed class PostgreSqlCollationMigrationTests : IAsyncLifetime
     }
 
     // A version-2 store wrote its rows with the same COPY as today; the store refuses to open a
-    // version-2 schema, so the rows go in as the owner with version 3 briefly recorded.
+    // version-2 schema, so the rows go in as the owner with the latest version briefly recorded.
     private async Task AppendAsVersion2Async(string owner, string s)
     {
-        await PostgresServer.ExecuteAsync(owner, $"INSERT INTO {s}.schema_migrations(version, description) VALUES (3, 'temporary');");
+        await PostgresServer.ExecuteAsync(owner, $"INSERT INTO {s}.schema_migrations(version, description) VALUES ({PostgreSqlLedgerMigrator.LatestVersion}, 'temporary');");
         await using (var store = new PostgreSqlLedgerStore(owner, new PostgreSqlLedgerStoreOptions { Schema = _schema }))
         {
             await store.OpenAsync();
             await store.AppendAsync(Some.Batch(Some.Entries(0, 3)));
         }
 
-        await PostgresServer.ExecuteAsync(owner, $"DELETE FROM {s}.schema_migrations WHERE version = 3;");
+        await PostgresServer.ExecuteAsync(owner, $"DELETE FROM {s}.schema_migrations WHERE version >= 3;");
         Assert.All(await CollationsAsync(owner), pair => Assert.Null(pair.Collation));
     }
 
