@@ -20,6 +20,8 @@ namespace DecisionLedger.LoadTest;
 /// </summary>
 internal static class RedisRun
 {
+    private const string CpuLinePrefix = "#collector-cpu-seconds ";
+
     public static async Task<int> RunAsync(string[] args)
     {
         string redis = Arg(args, "--redis") ?? "127.0.0.1:6390";
@@ -67,9 +69,20 @@ internal static class RedisRun
         double collectorCpu = 0;
         foreach (Process child in children)
         {
-            Console.Write(await child.StandardOutput.ReadToEndAsync());
+            // A child's CPU time cannot be read once it exited: it reports its own on a last line.
+            foreach (string line in (await child.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (line.StartsWith(CpuLinePrefix, StringComparison.Ordinal))
+                {
+                    collectorCpu += double.Parse(line[CpuLinePrefix.Length..], CultureInfo.InvariantCulture);
+                }
+                else
+                {
+                    Console.WriteLine(line);
+                }
+            }
+
             await child.WaitForExitAsync();
-            collectorCpu += child.TotalProcessorTime.TotalSeconds;
             if (child.ExitCode != 0)
             {
                 throw new InvalidOperationException($"collector process exited with {child.ExitCode}");
@@ -137,6 +150,7 @@ internal static class RedisRun
         }
 
         Console.WriteLine($"  collector {seed}: {count:N0} prepared and buffered in {started.Elapsed.TotalSeconds:F2} s ({count / started.Elapsed.TotalSeconds:N0}/s)");
+        Console.WriteLine(CpuLinePrefix + Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds.ToString("R", CultureInfo.InvariantCulture));
         return 0;
     }
 
