@@ -23,7 +23,8 @@ internal sealed record PipelineResult(
     string DatabasePath,
     NoteVerifier Verifier,
     string Origin,
-    List<byte[]> Bodies);
+    List<byte[]> Bodies,
+    IReadOnlyList<string> Cpu);
 
 /// <summary>Runs the real recorder against a fresh ledger in the chosen store.</summary>
 internal static class PipelineRun
@@ -61,6 +62,7 @@ internal static class PipelineRun
         var options = new LedgerOptions { Origin = "loadtest.local/fraud", QueueCapacity = settings.QueueCapacity, MaxBatchSize = settings.MaxBatch };
         long[][] latencies = new long[settings.Producers][];
         Stopwatch elapsed;
+        CpuMeter cpu = CpuMeter.Start(LoadStore.IsPostgres(settings) ? ["postgres"] : []);
         await using (DecisionRecorder recorder = await DecisionRecorder.StartAsync(store, signer, new InputFingerprinter(fingerprintKey), options))
         {
             int perProducer = settings.Count / settings.Producers;
@@ -99,6 +101,7 @@ internal static class PipelineRun
 
         listener.Dispose();
         long total = latencies.Sum(l => (long)l.Length);
+        IReadOnlyList<string> cpuLines = [.. cpu.Report(total)];
         long[] all = latencies.SelectMany(l => l).ToArray();
         Array.Sort(all);
         double tickToMicros = 1_000_000.0 / Stopwatch.Frequency;
@@ -125,6 +128,7 @@ internal static class PipelineRun
             dbPath,
             signer.Verifier,
             options.Origin,
-            bodies);
+            bodies,
+            cpuLines);
     }
 }

@@ -35,6 +35,11 @@ Console.WriteLine($"  Record() latency  p50 {pipeline.EnqueueP50Micros:F2} µs  
 Console.WriteLine($"  batch size        mean {pipeline.MeanBatch:F0}   max {pipeline.MaxBatch}   batches {pipeline.Batches:N0}");
 Console.WriteLine($"  store commits     {pipeline.CommitSeconds:F2} s of {pipeline.Elapsed.TotalSeconds:F2} s (the rest: canonicalizing, hashing, queueing)");
 Console.WriteLine($"  canonical bytes   mean {pipeline.MeanEntryBytes:F0} B per entry");
+foreach (string line in pipeline.Cpu)
+{
+    Console.WriteLine(line);
+}
+
 Console.WriteLine($"  peak RSS          {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0):F0} MiB");
 
 ReadPathResult read = await ReadPathRun.RunAsync(settings, pipeline.DatabasePath, pipeline.Verifier, pipeline.Origin);

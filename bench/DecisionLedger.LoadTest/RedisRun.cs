@@ -6,7 +6,7 @@ using DecisionLedger.Records;
 using DecisionLedger.Redis;
 using DecisionLedger.Redis.Buffer;
 using DecisionLedger.Redis.Sequencing;
-using DecisionLedger.Sqlite;
+using DecisionLedger.Storage;
 using StackExchange.Redis;
 
 namespace DecisionLedger.LoadTest;
@@ -14,11 +14,14 @@ namespace DecisionLedger.LoadTest;
 /// <summary>
 /// <c>redis</c> mode: K collector processes (this tool, <c>redis-collector</c> mode) prepare
 /// (validate, fingerprint, redact) and XADD decisions to Redis in pipelined batches while one
-/// sequencer in this process reads them through the consumer group into a SQLite ledger.
+/// sequencer in this process reads them through the consumer group into a SQLite ledger, or with
+/// <c>--store postgres --connection …</c> into a fresh PostgreSQL schema.
 /// Measures end to end: from the collectors' start until the last decision is durable in the ledger.
 /// </summary>
 internal static class RedisRun
 {
+    private const string CpuLinePrefix = "#collector-cpu-seconds ";
+
     public static async Task<int> RunAsync(string[] args)
     {
         string redis = Arg(args, "--redis") ?? "127.0.0.1:6390";
@@ -29,9 +32,17 @@ internal static class RedisRun
         LedgerDirectory ledger = LedgerDirectory.Create(Path.Combine(dir, "ledger"), "load.example/redis-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         var options = new RedisBufferOptions { Configuration = redis, ReadBatchSize = readBatch, IdlePollInterval = TimeSpan.FromMilliseconds(2) };
         long total = (long)collectors * perCollector;
-        Console.WriteLine($"DecisionLedger Redis load test: {collectors} collector processes x {perCollector:N0} decisions -> Redis {redis} -> one sequencer -> SQLite ({dir})");
+        string storeKind = Arg(args, "--store") ?? "sqlite";
+        string? pgConnection = Arg(args, "--connection");
+        var storeSettings = new LoadSettings(0, 1, 1, dir, Keep: args.Contains("--keep"), 0, 1, storeKind, pgConnection);
+        if (storeKind is not ("sqlite" or "postgres") || (storeKind == "postgres" && string.IsNullOrWhiteSpace(pgConnection)))
+        {
+            throw new ArgumentException("--store: use 'sqlite' (default) or 'postgres' with --connection NPGSQL_CONNECTION_STRING (an owner role; the run migrates and drops its own schema).");
+        }
 
-        await using var store = new SqliteLedgerStore(ledger.DatabasePath);
+        Console.WriteLine($"DecisionLedger Redis load test: {collectors} collector processes x {perCollector:N0} decisions -> Redis {redis} -> one sequencer (read batch {readBatch:N0}) -> {LoadStore.Describe(storeSettings)}");
+
+        await using ILedgerStore store = LoadStore.Create(storeSettings, ledger.DatabasePath);
         await store.OpenAsync();
         await using DecisionRecorder recorder = await DecisionRecorder.StartAsync(
             store, ledger.Signer, ledger.CreateFingerprinter(), new LedgerOptions { Origin = ledger.Config.Origin }, redactor: ledger.CreateRedactor());
@@ -39,6 +50,7 @@ internal static class RedisRun
         using var sequencer = new DecisionSequencer(connection, options, ledger.Config.Origin, "load-sequencer", recorder, store);
         using var stop = new CancellationTokenSource();
 
+        CpuMeter cpu = CpuMeter.Start(LoadStore.IsPostgres(storeSettings) ? ["redis-server", "postgres"] : ["redis-server"]);
         var started = Stopwatch.StartNew();
         Task sequencing = sequencer.RunAsync(stop.Token);
         string self = typeof(RedisRun).Assembly.Location;
@@ -54,9 +66,22 @@ internal static class RedisRun
             children.Add(Process.Start(start)!);
         }
 
+        double collectorCpu = 0;
         foreach (Process child in children)
         {
-            Console.Write(await child.StandardOutput.ReadToEndAsync());
+            // A child's CPU time cannot be read once it exited: it reports its own on a last line.
+            foreach (string line in (await child.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (line.StartsWith(CpuLinePrefix, StringComparison.Ordinal))
+                {
+                    collectorCpu += double.Parse(line[CpuLinePrefix.Length..], CultureInfo.InvariantCulture);
+                }
+                else
+                {
+                    Console.WriteLine(line);
+                }
+            }
+
             await child.WaitForExitAsync();
             if (child.ExitCode != 0)
             {
@@ -76,8 +101,18 @@ internal static class RedisRun
         Console.WriteLine();
         Console.WriteLine($"  all {total:N0} buffered (XADD acknowledged, appendfsync as configured) after {buffered.TotalSeconds:F2} s: {total / buffered.TotalSeconds,10:N0} decisions/s into Redis");
         Console.WriteLine($"  all {total:N0} durable in the ledger after {elapsed.TotalSeconds:F2} s: {total / elapsed.TotalSeconds,10:N0} decisions/s end to end");
+        foreach (string line in cpu.Report(total, collectorCpu))
+        {
+            Console.WriteLine(line);
+        }
+
         Console.WriteLine($"  ledger size {await store.GetSizeAsync():N0}; dead-lettered {sequencer.DeadLettered}; redelivered {sequencer.Redelivered}");
         await connection.GetDatabase().KeyDeleteAsync([$"{options.KeyPrefix}:{{{ledger.Config.Origin}}}:decisions", $"{options.KeyPrefix}:{{{ledger.Config.Origin}}}:dead"]);
+        if (!storeSettings.Keep)
+        {
+            await LoadStore.DropAsync(storeSettings);
+        }
+
         return 0;
     }
 
@@ -115,6 +150,7 @@ internal static class RedisRun
         }
 
         Console.WriteLine($"  collector {seed}: {count:N0} prepared and buffered in {started.Elapsed.TotalSeconds:F2} s ({count / started.Elapsed.TotalSeconds:N0}/s)");
+        Console.WriteLine(CpuLinePrefix + Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds.ToString("R", CultureInfo.InvariantCulture));
         return 0;
     }
 

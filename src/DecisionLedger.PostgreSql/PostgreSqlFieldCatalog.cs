@@ -20,13 +20,21 @@ internal static class PostgreSqlFieldCatalog
             return;
         }
 
-        var command = new NpgsqlCommand(
-            $"INSERT INTO {schema}.field_paths(model, path) SELECT * FROM unnest(@models, @paths) ON CONFLICT (model, path) DO NOTHING;", connection, transaction);
-        await using var commandScope = command.ConfigureAwait(false);
-        command.Parameters.Add(new NpgsqlParameter<string[]>("models", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. pairs.Select(p => p.Model)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]>("paths", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. pairs.Select(p => p.Path)] });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { InsertCommand(schema, pairs) } };
+        await using var batchScope = batch.ConfigureAwait(false);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The statement that inserts <paramref name="pairs"/> not stored yet, for a batch.</summary>
+    public static NpgsqlBatchCommand InsertCommand(string schema, IReadOnlyList<(string Model, string Path)> pairs) =>
+        new($"INSERT INTO {schema}.field_paths(model, path) SELECT * FROM unnest($1, $2) ON CONFLICT (model, path) DO NOTHING;")
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<string[]>(string.Empty, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. pairs.Select(p => p.Model)] },
+                new NpgsqlParameter<string[]>(string.Empty, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. pairs.Select(p => p.Path)] },
+            },
+        };
 
     /// <summary>The catalog's paths for <paramref name="modelName"/> (every model when null), sorted ordinally.</summary>
     public static async Task<IReadOnlyList<string>> ReadAsync(NpgsqlConnection connection, string schema, string? modelName, CancellationToken cancellationToken)

@@ -22,7 +22,6 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
     private readonly string _lockKey;
     private readonly HashSet<int> _partitionMonths = [];
     private readonly byte[] _hashBuffer = new byte[Sha256Hash.Size];
-    private readonly byte[] _tileBuffer = new byte[Tile.BaseByteLength];
 
     // Catalog pairs this connection has committed: a batch whose paths are all known skips the insert.
     private readonly HashSet<(string Model, string Path)> _knownPaths = [];
@@ -114,24 +113,24 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
             await CopyInputsAsync(batch.Inputs, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach ((TileId id, Tile tile) in batch.Tiles)
-        {
-            if (!await InsertTileAsync(transaction, id, tile, cancellationToken).ConfigureAwait(false))
-            {
-                throw new LedgerStoreException(
-                    $"Append rejected: tile {id} is already stored in {_target} with different content; tiles are immutable. " +
-                    "The in-memory tree does not match the store: reopen the ledger and run 'dledger verify'. Nothing was stored.");
-            }
-        }
-
         if (batch.Checkpoint is { } checkpoint)
         {
-            await InsertCheckpointAsync(transaction, checkpoint, newSize, cancellationToken).ConfigureAwait(false);
+            ThrowIfCheckpointBeyond(checkpoint, newSize);
         }
 
         List<(string Model, string Path)> newPaths = PostgreSqlFieldCatalog.Pairs(FieldPathCollector.Collect(batch));
         newPaths.RemoveAll(_knownPaths.Contains);
-        await PostgreSqlFieldCatalog.InsertAsync(_connection, transaction, _schema, newPaths, cancellationToken).ConfigureAwait(false);
+
+        // Tiles, the checkpoint and new catalog paths go in one round trip: a batch of 8,192
+        // entries carries ~35 tiles, and a round trip each cost more than their rows.
+        TileId? conflict = await InsertTilesCheckpointAndPathsAsync(transaction, batch.Tiles, batch.Checkpoint, newPaths, cancellationToken).ConfigureAwait(false);
+        if (conflict is { } id)
+        {
+            throw new LedgerStoreException(
+                $"Append rejected: tile {id} is already stored in {_target} with different content; tiles are immutable. " +
+                "The in-memory tree does not match the store: reopen the ledger and run 'dledger verify'. Nothing was stored.");
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         _knownPaths.UnionWith(newPaths);
     }
@@ -142,7 +141,8 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
         NpgsqlTransaction transaction = await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var transactionScope = transaction.ConfigureAwait(false);
         long size = await LockAndReadSizeAsync(transaction, cancellationToken).ConfigureAwait(false);
-        await InsertCheckpointAsync(transaction, checkpoint, size, cancellationToken).ConfigureAwait(false);
+        ThrowIfCheckpointBeyond(checkpoint, size);
+        await InsertTilesCheckpointAndPathsAsync(transaction, [], checkpoint, [], cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -152,14 +152,11 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
     {
         NpgsqlTransaction transaction = await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var transactionScope = transaction.ConfigureAwait(false);
-        foreach ((TileId id, Tile tile) in tiles)
+        if (await InsertTilesCheckpointAndPathsAsync(transaction, tiles, null, [], cancellationToken).ConfigureAwait(false) is { } id)
         {
-            if (!await InsertTileAsync(transaction, id, tile, cancellationToken).ConfigureAwait(false))
-            {
-                throw new InvalidOperationException(
-                    $"Tile {id} is already stored in {_target} with different content; tiles are immutable once written. " +
-                    "Two trees with different leaves must not share a tile store.");
-            }
+            throw new InvalidOperationException(
+                $"Tile {id} is already stored in {_target} with different content; tiles are immutable once written. " +
+                "Two trees with different leaves must not share a tile store.");
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -295,31 +292,81 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string ?? "(unknown)";
     }
 
-    // Returns false when a tile with the same id but different content is stored.
-    private async Task<bool> InsertTileAsync(NpgsqlTransaction transaction, TileId id, Tile tile, CancellationToken cancellationToken)
+    // Inserts in one round trip; returns the first tile whose id is stored with different content, or null.
+    private async Task<TileId?> InsertTilesCheckpointAndPathsAsync(
+        NpgsqlTransaction transaction,
+        IReadOnlyList<(TileId Id, Tile Tile)> tiles,
+        StoredCheckpoint? checkpoint,
+        IReadOnlyList<(string Model, string Path)> newPaths,
+        CancellationToken cancellationToken)
     {
-        tile.WriteBase(_tileBuffer);
-
-        // ON CONFLICT DO NOTHING needs INSERT only; rewriting identical content is allowed (ITileStore).
-        var insert = new NpgsqlCommand(
-            $"INSERT INTO {_schema}.tiles(level, idx, data) VALUES (@level, @idx, @data) ON CONFLICT (level, idx) DO NOTHING;", _connection, transaction);
-        await using var insertScope = insert.ConfigureAwait(false);
-        insert.Parameters.Add(new NpgsqlParameter<int>("level", NpgsqlDbType.Integer) { TypedValue = id.Level });
-        insert.Parameters.Add(new NpgsqlParameter<long>("idx", NpgsqlDbType.Bigint) { TypedValue = id.Index });
-        insert.Parameters.Add(new NpgsqlParameter<byte[]>("data", NpgsqlDbType.Bytea) { TypedValue = _tileBuffer });
-        if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+        var batch = new NpgsqlBatch(_connection, transaction);
+        await using var batchScope = batch.ConfigureAwait(false);
+        var tileData = new byte[tiles.Count][];
+        for (int i = 0; i < tiles.Count; i++)
         {
-            return true;
+            (TileId id, Tile tile) = tiles[i];
+            tileData[i] = new byte[Tile.BaseByteLength];
+            tile.WriteBase(tileData[i]);
+
+            // ON CONFLICT DO NOTHING needs INSERT only; rewriting identical content is allowed (ITileStore).
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"INSERT INTO {_schema}.tiles(level, idx, data) VALUES ($1, $2, $3) ON CONFLICT (level, idx) DO NOTHING;")
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter<int> { TypedValue = id.Level },
+                    new NpgsqlParameter<long> { TypedValue = id.Index },
+                    new NpgsqlParameter<byte[]> { TypedValue = tileData[i] },
+                },
+            });
         }
 
+        if (checkpoint is not null)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"INSERT INTO {_schema}.checkpoints(tree_size, root, note, created_at) VALUES ($1, $2, $3, $4);")
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter<long> { TypedValue = checkpoint.TreeSize },
+                    new NpgsqlParameter<byte[]> { TypedValue = checkpoint.RootHash.ToArray() },
+                    new NpgsqlParameter<string> { TypedValue = checkpoint.SignedNote },
+                    new NpgsqlParameter<DateTime>(string.Empty, NpgsqlDbType.TimestampTz) { TypedValue = PostgreSqlRows.ToTimestamp(checkpoint.CreatedAt) },
+                },
+            });
+        }
+
+        if (newPaths.Count > 0)
+        {
+            batch.BatchCommands.Add(PostgreSqlFieldCatalog.InsertCommand(_schema, newPaths));
+        }
+
+        if (batch.BatchCommands.Count == 0)
+        {
+            return null;
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        for (int i = 0; i < tiles.Count; i++)
+        {
+            if (batch.BatchCommands[i].RecordsAffected == 0 && !await StoredTileEqualsAsync(transaction, tiles[i].Id, tileData[i], cancellationToken).ConfigureAwait(false))
+            {
+                return tiles[i].Id;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<bool> StoredTileEqualsAsync(NpgsqlTransaction transaction, TileId id, byte[] data, CancellationToken cancellationToken)
+    {
         var select = new NpgsqlCommand($"SELECT data FROM {_schema}.tiles WHERE level = @level AND idx = @idx;", _connection, transaction);
         await using var selectScope = select.ConfigureAwait(false);
         select.Parameters.Add(new NpgsqlParameter<int>("level", NpgsqlDbType.Integer) { TypedValue = id.Level });
         select.Parameters.Add(new NpgsqlParameter<long>("idx", NpgsqlDbType.Bigint) { TypedValue = id.Index });
-        return await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] stored && stored.AsSpan().SequenceEqual(_tileBuffer);
+        return await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] stored && stored.AsSpan().SequenceEqual(data);
     }
 
-    private async Task InsertCheckpointAsync(NpgsqlTransaction transaction, StoredCheckpoint checkpoint, long size, CancellationToken cancellationToken)
+    private void ThrowIfCheckpointBeyond(StoredCheckpoint checkpoint, long size)
     {
         if (checkpoint.TreeSize < 0 || checkpoint.TreeSize > size)
         {
@@ -327,16 +374,6 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
                 $"Checkpoint rejected: it covers {checkpoint.TreeSize} entries but {_target} will hold {size}. " +
                 "A checkpoint may only cover stored entries; nothing was stored.");
         }
-
-        checkpoint.RootHash.CopyTo(_hashBuffer);
-        var command = new NpgsqlCommand(
-            $"INSERT INTO {_schema}.checkpoints(tree_size, root, note, created_at) VALUES (@tree_size, @root, @note, @created_at);", _connection, transaction);
-        await using var commandScope = command.ConfigureAwait(false);
-        command.Parameters.Add(new NpgsqlParameter<long>("tree_size", NpgsqlDbType.Bigint) { TypedValue = checkpoint.TreeSize });
-        command.Parameters.Add(new NpgsqlParameter<byte[]>("root", NpgsqlDbType.Bytea) { TypedValue = _hashBuffer });
-        command.Parameters.Add(new NpgsqlParameter<string>("note", NpgsqlDbType.Text) { TypedValue = checkpoint.SignedNote });
-        command.Parameters.Add(new NpgsqlParameter<DateTime>("created_at", NpgsqlDbType.TimestampTz) { TypedValue = PostgreSqlRows.ToTimestamp(checkpoint.CreatedAt) });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static DateTime MonthStart(DateTimeOffset value)

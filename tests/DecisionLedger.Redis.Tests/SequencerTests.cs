@@ -39,6 +39,41 @@ public sealed class SequencerTests
     }
 
     [RedisFact]
+    public async Task Sequencer_ManySmallReadBatchesInFlight_RecordsEachOnceInOrder_AndAcknowledgesAll()
+    {
+        using var ledger = new TestLedger();
+        await using BufferScope scope = await BufferScope.CreateAsync(Services.RequireRedis(), ledger.Origin, o => o.ReadBatchSize = 7);
+        await using RedisDecisionBuffer buffer = await RedisDecisionBuffer.ConnectAsync(scope.Options, ledger.Origin);
+        var prepared = Enumerable.Range(0, 200).Select(i => ledger.Preparer.Prepare(Some.Decision(i))).ToList();
+
+        await using (SequencerLedger opened = await ledger.OpenAsync())
+        {
+            using var sequencer = new DecisionSequencer(scope.Redis, scope.Options, ledger.Origin, "test-consumer", opened.Recorder, opened.Store);
+            using var stop = new CancellationTokenSource();
+            Task running = sequencer.RunAsync(stop.Token);
+
+            // Enqueued while the sequencer runs, in chunks that straddle its 7-entry read batches,
+            // with every 25th decision sent twice (a collector's retry): the repeat lands in a
+            // later read batch, possibly while its first copy is still committing.
+            for (int i = 0; i < prepared.Count; i += 25)
+            {
+                List<RedactedDecision> chunk = [.. prepared.Skip(i).Take(25), prepared[i]];
+                await buffer.EnqueueAsync(chunk);
+            }
+
+            await Eventually.TrueAsync(async () => sequencer.Recorded + sequencer.Redelivered == 208 && await scope.PendingAsync() == 0, Patience);
+            await stop.CancelAsync();
+            await running;
+            Assert.Equal(200, sequencer.Recorded);
+            Assert.Equal(8, sequencer.Redelivered);
+            Assert.Equal(0, sequencer.DeadLettered);
+        }
+
+        Assert.Equal(prepared.Select(p => p.RequestId), await ledger.VerifiedRequestIdsAsync());
+        Assert.Equal(0, await scope.Db.StreamLengthAsync(scope.Keys.Stream));
+    }
+
+    [RedisFact]
     public async Task Sequencer_KeepsTheCollectorsRedactionsAndFingerprint_WithoutRedactingAgain()
     {
         using var ledger = new TestLedger();

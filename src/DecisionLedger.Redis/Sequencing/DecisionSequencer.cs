@@ -93,6 +93,11 @@ public sealed class DecisionSequencer : IDisposable
         SequencerLog.Started(_logger, _consumer, _keys.Stream.ToString(), _options.ConsumerGroup);
         bool groupReady = false;
         bool readOwnPending = true;
+
+        // One read batch may be in flight while the next is read and queued, so the recorder builds
+        // batch N+1 while the store commits batch N. Own-pending reads and claims wait for it: they
+        // would return its entries, which are read but not yet acknowledged.
+        Task? inFlight = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -107,11 +112,13 @@ public sealed class DecisionSequencer : IDisposable
                 if (readOwnPending)
                 {
                     // After a start or a failure: first what this consumer read but did not acknowledge.
+                    await DrainAsync(Take(ref inFlight)).ConfigureAwait(false);
                     entries = await ReadAsync("0-0").ConfigureAwait(false);
                     readOwnPending = entries.Length > 0;
                 }
                 else if (Stopwatch.GetTimestamp() >= _nextClaim)
                 {
+                    await DrainAsync(Take(ref inFlight)).ConfigureAwait(false);
                     entries = await ClaimAsync().ConfigureAwait(false);
                 }
                 else
@@ -121,11 +128,25 @@ public sealed class DecisionSequencer : IDisposable
 
                 if (entries.Length == 0)
                 {
+                    if (inFlight is not null)
+                    {
+                        await DrainAsync(Take(ref inFlight)).ConfigureAwait(false);
+                        continue;
+                    }
+
                     await Task.Delay(_options.IdlePollInterval, stoppingToken).ConfigureAwait(false);
                     continue;
                 }
 
-                await ProcessAsync(entries).ConfigureAwait(false);
+                // ProcessAsync queues the whole batch with the recorder before its first await.
+                Task? previous = Take(ref inFlight);
+                inFlight = ProcessAsync(entries);
+                await DrainAsync(previous).ConfigureAwait(false);
+                if (readOwnPending)
+                {
+                    // Own-pending entries are re-read one batch at a time until none are left.
+                    await DrainAsync(Take(ref inFlight)).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -136,6 +157,7 @@ public sealed class DecisionSequencer : IDisposable
                 SequencerLog.IterationFailed(_logger, ex);
                 readOwnPending = true;
                 groupReady = false;
+                await DrainQuietlyAsync(Take(ref inFlight)).ConfigureAwait(false);
                 try
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(250), stoppingToken).ConfigureAwait(false);
@@ -147,11 +169,37 @@ public sealed class DecisionSequencer : IDisposable
             }
         }
 
+        // What is in flight at shutdown finishes (acknowledged or left pending), never abandoned mid-way.
+        await DrainQuietlyAsync(inFlight).ConfigureAwait(false);
         SequencerLog.Stopped(_logger, _consumer);
     }
 
     /// <inheritdoc />
     public void Dispose() => _metrics.Dispose();
+
+    // Awaits a batch in flight; a failure surfaces here and is handled like one of the current batch.
+    private static Task DrainAsync(Task? inFlight) => inFlight ?? Task.CompletedTask;
+
+    // Hands over the batch in flight and clears the slot, so a failed batch is awaited only once.
+    private static Task? Take(ref Task? inFlight)
+    {
+        Task? taken = inFlight;
+        inFlight = null;
+        return taken;
+    }
+
+    // After a failure or at shutdown: what it did not acknowledge stays pending and is read again.
+    private async Task DrainQuietlyAsync(Task? inFlight)
+    {
+        try
+        {
+            await DrainAsync(inFlight).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            SequencerLog.IterationFailed(_logger, ex);
+        }
+    }
 
     private async Task EnsureGroupAsync()
     {
@@ -264,12 +312,17 @@ public sealed class DecisionSequencer : IDisposable
         if (acknowledged.Count > 0)
         {
             RedisValue[] ids = [.. acknowledged];
-            await db.StreamAcknowledgeAsync(_keys.Stream, _options.ConsumerGroup, ids).ConfigureAwait(false);
-            _metrics.Acknowledged.Add(ids.Length);
 
-            // Acknowledged entries are in the ledger: drop them so the stream holds only what is in flight.
-            await db.StreamDeleteAsync(_keys.Stream, ids).ConfigureAwait(false);
-            await db.PublishAsync(_keys.Receipts, ReceiptMessages.Write(receipts)).ConfigureAwait(false);
+            // One round trip: Redis runs a connection's commands in order, so XACK (these decisions
+            // are durable in the ledger), then XDEL (the stream holds only what is in flight), then
+            // the receipts for waiting collectors.
+            IBatch pipeline = db.CreateBatch();
+            Task<long> acked = pipeline.StreamAcknowledgeAsync(_keys.Stream, _options.ConsumerGroup, ids);
+            Task<long> deleted = pipeline.StreamDeleteAsync(_keys.Stream, ids);
+            Task<long> published = pipeline.PublishAsync(_keys.Receipts, ReceiptMessages.Write(receipts));
+            pipeline.Execute();
+            await Task.WhenAll(acked, deleted, published).ConfigureAwait(false);
+            _metrics.Acknowledged.Add(ids.Length);
         }
 
         if (failure is not null)
