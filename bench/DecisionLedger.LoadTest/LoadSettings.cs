@@ -3,7 +3,7 @@ using System.Globalization;
 namespace DecisionLedger.LoadTest;
 
 /// <summary>Command-line settings of the load tool.</summary>
-internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity, string WorkDirectory, bool Keep, int Rate, int MaxBatch, string Store = "sqlite", string? Connection = null)
+internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity, string WorkDirectory, bool Keep, int Rate, int MaxBatch, string Store = "sqlite", string? Connection = null, bool PipelineOnly = false)
 {
     public static LoadSettings Parse(string[] args)
     {
@@ -15,6 +15,7 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
         int rate = 0;
         string store = "sqlite";
         string? connection = null;
+        bool pipelineOnly = false;
         int batch = new DecisionLedger.Recording.LedgerOptions().MaxBatchSize;
         for (int i = 0; i < args.Length; i++)
         {
@@ -29,8 +30,9 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
                 case "--rate": rate = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--store": store = args[++i]; break;
                 case "--connection": connection = args[++i]; break;
+                case "--pipeline-only": pipelineOnly = true; break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--count N] [--producers K] [--queue N] [--dir DIR] [--keep] [--rate DECISIONS_PER_SECOND] [--batch MAX_BATCH_SIZE] [--store sqlite|postgres] [--connection NPGSQL_CONNECTION_STRING]");
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--count N] [--producers K] [--queue N] [--dir DIR] [--keep] [--rate DECISIONS_PER_SECOND] [--batch MAX_BATCH_SIZE] [--store sqlite|postgres] [--connection NPGSQL_CONNECTION_STRING] [--pipeline-only]");
             }
         }
 
@@ -44,6 +46,6 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
             throw new ArgumentException("--connection: required with --store postgres (an owner role's Npgsql connection string; the run migrates and drops its own schema).");
         }
 
-        return new LoadSettings(count, producers, queue, dir, keep, rate, batch, store, connection);
+        return new LoadSettings(count, producers, queue, dir, keep, rate, batch, store, connection, pipelineOnly);
     }
 }

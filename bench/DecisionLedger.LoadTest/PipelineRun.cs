@@ -20,6 +20,7 @@ internal sealed record PipelineResult(
     long Batches,
     double MeanEntryBytes,
     double CommitSeconds,
+    TimeSpan Cpu,
     string DatabasePath,
     NoteVerifier Verifier,
     string Origin,
@@ -63,6 +64,7 @@ internal static class PipelineRun
         long[][] latencies = new long[settings.Producers][];
         Stopwatch elapsed;
         CpuMeter cpu = CpuMeter.Start(LoadStore.IsPostgres(settings) ? ["postgres"] : []);
+        TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         await using (DecisionRecorder recorder = await DecisionRecorder.StartAsync(store, signer, new InputFingerprinter(fingerprintKey), options))
         {
             int perProducer = settings.Count / settings.Producers;
@@ -99,6 +101,10 @@ internal static class PipelineRun
             elapsed.Stop();
         }
 
+        // User + system time of the whole process while recording: what a decision costs in CPU,
+        // which stays meaningful when other work shares the cores and wall-clock throughput does not.
+        TimeSpan processCpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+
         listener.Dispose();
         long total = latencies.Sum(l => (long)l.Length);
         IReadOnlyList<string> cpuLines = [.. cpu.Report(total)];
@@ -125,6 +131,7 @@ internal static class PipelineRun
             batches,
             bodies.Count == 0 ? 0 : (double)bodyBytes / bodies.Count,
             commitSeconds,
+            processCpu,
             dbPath,
             signer.Verifier,
             options.Origin,

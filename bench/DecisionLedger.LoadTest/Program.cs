@@ -34,6 +34,7 @@ Console.WriteLine($"  throughput        {pipeline.Throughput,12:N0} decisions/s 
 Console.WriteLine($"  Record() latency  p50 {pipeline.EnqueueP50Micros:F2} µs   p99 {pipeline.EnqueueP99Micros:F2} µs   max {pipeline.EnqueueMaxMicros:F0} µs");
 Console.WriteLine($"  batch size        mean {pipeline.MeanBatch:F0}   max {pipeline.MaxBatch}   batches {pipeline.Batches:N0}");
 Console.WriteLine($"  store commits     {pipeline.CommitSeconds:F2} s of {pipeline.Elapsed.TotalSeconds:F2} s (the rest: canonicalizing, hashing, queueing)");
+Console.WriteLine($"  process CPU       {pipeline.Cpu.TotalSeconds:F2} s: {pipeline.Cpu.TotalMicroseconds / settings.Count:F1} µs per decision ({settings.Count / pipeline.Cpu.TotalSeconds:N0} decisions per CPU-second)");
 Console.WriteLine($"  canonical bytes   mean {pipeline.MeanEntryBytes:F0} B per entry");
 foreach (string line in pipeline.Cpu)
 {
@@ -41,6 +42,18 @@ foreach (string line in pipeline.Cpu)
 }
 
 Console.WriteLine($"  peak RSS          {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0):F0} MiB");
+
+if (settings.PipelineOnly)
+{
+    // Only the recording figures: skip the read path and the baselines (quicker before/after runs).
+    if (!settings.Keep)
+    {
+        await LoadStore.DropAsync(settings);
+        Directory.Delete(settings.WorkDirectory, recursive: true);
+    }
+
+    return 0;
+}
 
 ReadPathResult read = await ReadPathRun.RunAsync(settings, pipeline.DatabasePath, pipeline.Verifier, pipeline.Origin);
 Console.WriteLine();

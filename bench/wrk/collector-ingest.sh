@@ -2,7 +2,8 @@
 # NDJSON ingest throughput of the collector (`dledger serve`) over loopback: wrk posts batches of
 # BATCH decisions to POST /v1/decisions; every answer is a 200 only once the batch is durable.
 #   bench/wrk/collector-ingest.sh [seconds (default 20)] [connections (default 4)]
-# Environment: BATCH (default 1000), PORT (default 5390).
+# Environment: BATCH (default 1000), PORT (default 5390), WARMUP seconds (default 10: tiered JIT
+# keeps compiling for seconds, and on a busy machine a 3 s warm-up left ~20% of the measured CPU in the JIT).
 set -euo pipefail
 DURATION="${1:-20}"
 CONNECTIONS="${2:-4}"
@@ -24,11 +25,13 @@ trap 'kill -TERM $APP 2>/dev/null || true; wait $APP 2>/dev/null || true; rm -rf
 for _ in $(seq 1 120); do curl -sf "$URL/healthz" >/dev/null && break; sleep 0.5; done
 
 # A short warm-up (JIT, first checkpoint), then the measured run with the collector's CPU time around it.
-wrk -t1 -c"$CONNECTIONS" -d3s --timeout 30s -s "$ROOT/bench/wrk/ndjson-batch.lua" "$URL" >/dev/null
+wrk -t1 -c"$CONNECTIONS" -d"${WARMUP:-10}s" --timeout 30s -s "$ROOT/bench/wrk/ndjson-batch.lua" "$URL" >/dev/null
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 BEFORE="$(awk '{print $14 + $15}' "/proc/$APP/stat")"
 OUT="$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 30s --latency -s "$ROOT/bench/wrk/ndjson-batch.lua" "$URL")"
 AFTER="$(awk '{print $14 + $15}' "/proc/$APP/stat")"
 echo "$OUT"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 # CPU per decision: what the rate would be with two idle cores, had CPU been the only limit.
 awk -v t="$((AFTER - BEFORE))" -v hz="$(getconf CLK_TCK)" -v batch="$BATCH" '/requests in/ { n = $1 * batch }
   END { cpu = t / hz; printf "collector CPU %.2f s for %d decisions: %.1f µs/decision (%.0f decisions per CPU-second)\n", cpu, n, cpu * 1e6 / n, n / cpu }' <<<"$OUT"

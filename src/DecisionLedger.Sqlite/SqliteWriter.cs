@@ -18,25 +18,9 @@ internal sealed class SqliteWriter : IDisposable
 
     private readonly SqliteCommand _nextSeq;
 
-    private readonly SqliteCommand _insertEntry;
-    private readonly SqliteParameter _seq;
-    private readonly SqliteParameter _requestId;
-    private readonly SqliteParameter _ts;
-    private readonly SqliteParameter _model;
-    private readonly SqliteParameter _version;
-    private readonly SqliteParameter _userId;
-    private readonly SqliteParameter _tenant;
-    private readonly SqliteParameter _subjectId;
-    private readonly SqliteParameter _fingerprint;
-    private readonly SqliteParameter _fingerprintKey;
-    private readonly SqliteParameter _kind;
-    private readonly SqliteParameter _leafHash;
-    private readonly SqliteParameter _body;
-
-    private readonly SqliteCommand _insertInput;
-    private readonly SqliteParameter _inputSeq;
-    private readonly SqliteParameter _salt;
-    private readonly SqliteParameter _input;
+    // The two rows of every decision go through positional statements (see SqliteRowStatement).
+    private readonly SqliteRowStatement _insertEntry;
+    private readonly SqliteRowStatement _insertInput;
 
     private readonly SqliteCommand _insertTile;
     private readonly SqliteParameter _tileLevel;
@@ -74,28 +58,9 @@ internal sealed class SqliteWriter : IDisposable
 
         _nextSeq = Command("SELECT coalesce(max(seq) + 1, 0) FROM entries;");
 
-        _insertEntry = Command(
-            "INSERT INTO entries(" + SqliteSchema.EntryColumns + ", fingerprint_key) VALUES " +
-            "(@seq, @request_id, @ts, @model, @version, @user_id, @tenant, @subject_id, @fingerprint, @kind, @leaf_hash, @body, @fingerprint_key);");
-        _seq = Parameter(_insertEntry, "@seq", SqliteType.Integer);
-        _requestId = Parameter(_insertEntry, "@request_id", SqliteType.Text);
-        _ts = Parameter(_insertEntry, "@ts", SqliteType.Integer);
-        _model = Parameter(_insertEntry, "@model", SqliteType.Text);
-        _version = Parameter(_insertEntry, "@version", SqliteType.Text);
-        _userId = Parameter(_insertEntry, "@user_id", SqliteType.Text);
-        _tenant = Parameter(_insertEntry, "@tenant", SqliteType.Text);
-        _subjectId = Parameter(_insertEntry, "@subject_id", SqliteType.Text);
-        _fingerprint = Parameter(_insertEntry, "@fingerprint", SqliteType.Text);
-        _fingerprintKey = Parameter(_insertEntry, "@fingerprint_key", SqliteType.Integer);
-        _kind = Parameter(_insertEntry, "@kind", SqliteType.Text);
-        _leafHash = Parameter(_insertEntry, "@leaf_hash", SqliteType.Blob);
-        _leafHash.Value = _leafHashBuffer;
-        _body = Parameter(_insertEntry, "@body", SqliteType.Blob);
-
-        _insertInput = Command("INSERT INTO inputs(seq, salt, input) VALUES (@seq, @salt, @input);");
-        _inputSeq = Parameter(_insertInput, "@seq", SqliteType.Integer);
-        _salt = Parameter(_insertInput, "@salt", SqliteType.Blob);
-        _input = Parameter(_insertInput, "@input", SqliteType.Blob);
+        _insertEntry = new SqliteRowStatement(connection,
+            "INSERT INTO entries(" + SqliteSchema.EntryColumns + ", fingerprint_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13);");
+        _insertInput = new SqliteRowStatement(connection, "INSERT INTO inputs(seq, salt, input) VALUES (?1, ?2, ?3);");
 
         // OR IGNORE: rewriting a tile with identical content is allowed (ITileStore); a different one is caught below.
         _insertTile = Command("INSERT OR IGNORE INTO tiles(level, idx, data) VALUES (@level, @idx, @data);");
@@ -160,10 +125,10 @@ internal sealed class SqliteWriter : IDisposable
                     $"Append rejected: the batch holds an input for seq {input.Seq}, outside its entries [{size}, {newSize}). Nothing was stored.");
             }
 
-            _inputSeq.Value = input.Seq;
-            _salt.Value = input.Salt;
-            _input.Value = input.Input;
-            _insertInput.ExecuteNonQuery();
+            _insertInput.Bind(1, input.Seq);
+            _insertInput.Bind(2, input.Salt);
+            _insertInput.Bind(3, input.Input);
+            _insertInput.Execute();
         }
 
         for (int i = 0; i < batch.Tiles.Count; i++)
@@ -413,8 +378,6 @@ internal sealed class SqliteWriter : IDisposable
         // IMMEDIATE: take the write lock up front, so the size read inside stays true until commit.
         SqliteTransaction transaction = _connection.BeginTransaction(deferred: false);
         _nextSeq.Transaction = transaction;
-        _insertEntry.Transaction = transaction;
-        _insertInput.Transaction = transaction;
         _insertTile.Transaction = transaction;
         _readTile.Transaction = transaction;
         _insertCheckpoint.Transaction = transaction;
@@ -426,22 +389,31 @@ internal sealed class SqliteWriter : IDisposable
     private void InsertEntry(StoredEntry entry)
     {
         EntryColumns columns = entry.Columns;
-        _seq.Value = entry.Seq;
-        _requestId.Value = columns.RequestId;
-        _ts.Value = SqliteRows.ToUnixMicroseconds(columns.Timestamp);
-        _model.Value = columns.ModelName;
-        _version.Value = columns.ModelVersion;
-        _userId.Value = (object?)columns.UserId ?? DBNull.Value;
-        _tenant.Value = (object?)columns.Tenant ?? DBNull.Value;
-        _subjectId.Value = (object?)columns.SubjectId ?? DBNull.Value;
-        _fingerprint.Value = (object?)columns.InputFingerprint ?? DBNull.Value;
-        _fingerprintKey.Value = SqliteSchema.FingerprintKey(columns.InputFingerprint) is { } key ? key : DBNull.Value;
-        _kind.Value = columns.Kind;
+        _insertEntry.Bind(1, entry.Seq);
+        _insertEntry.Bind(2, columns.RequestId);
+        _insertEntry.Bind(3, SqliteRows.ToUnixMicroseconds(columns.Timestamp));
+        _insertEntry.Bind(4, columns.ModelName);
+        _insertEntry.Bind(5, columns.ModelVersion);
+        _insertEntry.Bind(6, columns.UserId);
+        _insertEntry.Bind(7, columns.Tenant);
+        _insertEntry.Bind(8, columns.SubjectId);
+        _insertEntry.Bind(9, columns.InputFingerprint);
+        _insertEntry.Bind(10, columns.Kind);
         entry.LeafHash.CopyTo(_leafHashBuffer);
-        _body.Value = entry.CanonicalBytes;
+        _insertEntry.Bind(11, _leafHashBuffer);
+        _insertEntry.Bind(12, entry.CanonicalBytes);
+        if (SqliteSchema.FingerprintKey(columns.InputFingerprint) is { } key)
+        {
+            _insertEntry.Bind(13, key);
+        }
+        else
+        {
+            _insertEntry.BindNull(13);
+        }
+
         try
         {
-            _insertEntry.ExecuteNonQuery();
+            _insertEntry.Execute();
         }
         catch (SqliteException exception) when (SqliteErrors.IsUniqueViolation(exception))
         {

@@ -132,7 +132,7 @@ internal static class DecisionEndpoints
     private static async Task<IResult> RecordBatchAsync(HttpContext context, IDecisionRecorder recorder, DecisionParser parser, byte[] body)
     {
         var errors = new List<LineError>();
-        var pending = new List<(long Line, Task<RecordReceipt> Receipt)>();
+        var pending = new List<(long Line, ValueTask<RecordReceipt> Receipt)>();
         foreach (NdjsonLines.Line line in new NdjsonLines(body))
         {
             Decision decision;
@@ -146,11 +146,12 @@ internal static class DecisionEndpoints
                 continue;
             }
 
-            pending.Add((line.Number, recorder.RecordAsync(decision, CancellationToken.None).AsTask()));
+            // Each ValueTask is awaited exactly once below; no Task wrapper per line.
+            pending.Add((line.Number, recorder.RecordAsync(decision, CancellationToken.None)));
         }
 
         var receipts = new List<(long Line, RecordReceipt Receipt)>(pending.Count);
-        foreach ((long line, Task<RecordReceipt> task) in pending)
+        foreach ((long line, ValueTask<RecordReceipt> task) in pending)
         {
             try
             {

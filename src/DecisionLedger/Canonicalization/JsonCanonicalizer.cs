@@ -142,6 +142,83 @@ public static class JsonCanonicalizer
         output.Advance(length);
     }
 
+    /// <summary>
+    /// True when a JSON number token is already what <see cref="WriteNumber"/> would print for
+    /// its value, so it can be copied: plain notation (<c>-?(0|[1-9]d*)(.d*[1-9])?</c>, no
+    /// exponent, no trailing fraction zero, not <c>-0</c>), at most 15 digits after any leading
+    /// zeros, and not below 1e-6. Any decimal of at most 15 significant digits survives the
+    /// round trip through a double (DBL_DIG), and two such decimals never share a double, so
+    /// the shortest round-tripping digits ECMAScript prints are these very digits; below 1e-6
+    /// it switches to exponent notation. Everything else takes the double path.
+    /// </summary>
+    internal static bool IsCanonicalNumberText(ReadOnlySpan<byte> text)
+    {
+        int i = 0;
+        if (!text.IsEmpty && text[0] == (byte)'-')
+        {
+            i = 1;
+        }
+
+        if (i >= text.Length)
+        {
+            return false;
+        }
+
+        int digits = 0;
+        bool zeroInteger = text[i] == (byte)'0';
+        if (zeroInteger)
+        {
+            i++;
+        }
+        else
+        {
+            for (; i < text.Length && char.IsAsciiDigit((char)text[i]); i++)
+            {
+                digits++;
+            }
+
+            if (digits == 0)
+            {
+                return false;
+            }
+        }
+
+        if (i == text.Length)
+        {
+            // An integer: "0" is canonical, "-0" prints as "0".
+            return !(zeroInteger && text[0] == (byte)'-') && digits <= 15;
+        }
+
+        if (text[i] != (byte)'.')
+        {
+            return false;
+        }
+
+        i++;
+        int fractionStart = i;
+        int leadingZeros = 0;
+        for (; i < text.Length; i++)
+        {
+            byte c = text[i];
+            if (!char.IsAsciiDigit((char)c))
+            {
+                return false;
+            }
+
+            if (zeroInteger && digits == 0 && c == (byte)'0')
+            {
+                leadingZeros++;
+            }
+            else
+            {
+                digits++;
+            }
+        }
+
+        // "1." is not JSON and "0.50" is not canonical; 0.000001 is the smallest plain value.
+        return i > fractionStart && text[^1] != (byte)'0' && digits <= 15 && leadingZeros <= 5;
+    }
+
     // Formats a finite double the ECMAScript way. .NET's "R" already yields the shortest
     // round-tripping digits; only the layout (where the point goes, when to use an
     // exponent, "e+21" rather than "E+21") differs, so this re-lays those digits out.
@@ -281,6 +358,13 @@ public static class JsonCanonicalizer
                 WriteStringElement(element, output, ref scratch);
                 break;
             case JsonValueKind.Number:
+                ReadOnlySpan<byte> numberText = JsonMarshal.GetRawUtf8Value(element);
+                if (IsCanonicalNumberText(numberText))
+                {
+                    WriteBytes(output, numberText);
+                    break;
+                }
+
                 if (!element.TryGetDouble(out double number) || !double.IsFinite(number))
                 {
                     throw new ArgumentException(

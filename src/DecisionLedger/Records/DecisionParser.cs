@@ -558,7 +558,11 @@ public sealed class DecisionParser
                     throw new DecisionValidationException(JsonPaths.Child(Path, name), "feature name is empty or blank", "name every feature");
                 }
 
-                attributions[name] = FiniteNumber(property.Value, JsonPaths.Child(Path, name), NumberFix);
+                // The path string is built only for a bad value: this runs for every feature of every decision.
+                var contribution = property.Value;
+                attributions[name] = contribution.ValueKind == JsonValueKind.Number && contribution.TryGetDouble(out var number) && double.IsFinite(number)
+                    ? number
+                    : FiniteNumber(contribution, JsonPaths.Child(Path, name), NumberFix);
             }
 
             return attributions;
