@@ -57,9 +57,6 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
         }
     }
 
-    /// <summary>The journal, once started (tests read its line count).</summary>
-    internal PendingHalfJournal? Journal => _journal;
-
     private TimeSpan RetryDelay => _options.CloudEventPairTimeout < MaxRetryDelay ? _options.CloudEventPairTimeout : MaxRetryDelay;
 
     /// <summary>Pairs <paramref name="half"/> with its pending partner and records the pair, or holds it (durably).</summary>
