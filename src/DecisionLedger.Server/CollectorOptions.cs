@@ -31,7 +31,7 @@ public sealed class CollectorOptions
     /// The pending-halves journal: every CloudEvent half answered 202 is written (and fsynced) here until it is
     /// recorded, so a crash loses none; the next start replays it. Null (the default) for
     /// <c>cloudevents-pending.jsonl</c> in the ledger directory. Give each collector its own when several share a
-    /// ledger directory (a lock file keeps a second one off it).
+    /// ledger directory (a lock file keeps a second one off it: that one answers the CloudEvents route with 503).
     /// </summary>
     public string? CloudEventJournalPath { get; set; }
 

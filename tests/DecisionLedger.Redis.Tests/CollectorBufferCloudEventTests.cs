@@ -104,6 +104,26 @@ public sealed class CollectorBufferCloudEventTests
         Assert.DoesNotContain("missingHalf", decision, StringComparison.Ordinal);
     }
 
+    [RedisFact]
+    public async Task TwoCollectorsOnOneLedgerDirectory_TheSecondAnswersCloudEvents503NamingTheJournal_AndStillBuffersDecisions()
+    {
+        using var ledger = new TestLedger();
+        await using BufferScope scope = await BufferScope.CreateAsync(Services.RequireRedis(), ledger.Origin);
+        await using CollectorBufferTests.Collector first = await CollectorBufferTests.Collector.StartAsync(ledger, scope.Options);
+        await using CollectorBufferTests.Collector second = await CollectorBufferTests.Collector.StartAsync(ledger, scope.Options);
+
+        using HttpResponseMessage held = await first.SendAsync(Event("two-1", request: true));
+        using HttpResponseMessage refused = await second.SendAsync(Event("two-2", request: true));
+        using HttpResponseMessage decision = await second.PostAsync(Some.DecisionJson(1, "two-decision"), "application/json");
+
+        Assert.Equal(HttpStatusCode.Accepted, held.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        string problem = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("cloudevents-pending.jsonl", problem, StringComparison.Ordinal);
+        Assert.Contains("--cloudevent-journal", problem, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, decision.StatusCode);
+    }
+
     private static string JournalPath(TestLedger ledger) => Path.Combine(ledger.LedgerPath, "cloudevents-pending.jsonl");
 
     /// <summary>A binary-mode event as KServe's inference logger sends it.</summary>

@@ -103,6 +103,10 @@ internal static class CloudEventEndpoints
         {
             return Problems.BadRequest(exception.Message);
         }
+        catch (CloudEventJournalException exception) when (exception.IsHeldElsewhere)
+        {
+            return Problems.Unavailable($"cloudevents: {exception.Message}");
+        }
         catch (CloudEventJournalException exception)
         {
             context.Response.Headers.RetryAfter = "1";

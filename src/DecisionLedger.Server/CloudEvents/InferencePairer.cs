@@ -33,6 +33,7 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
     private readonly HashSet<Task> _recording = [];
     private readonly CancellationTokenSource _stopping = new();
     private PendingHalfJournal? _journal;
+    private string? _journalHeld;
     private bool _closed;
 
     public InferencePairer(IInferenceDecisionSink sink, LedgerDirectory directory, CollectorOptions options, InferenceDecisionBuilder builder, IMeterFactory meterFactory, ILoggerFactory loggerFactory)
@@ -81,6 +82,11 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
         {
             lock (_gate)
             {
+                if (_journalHeld is not null)
+                {
+                    throw new CloudEventJournalException(_journalHeld, heldElsewhere: true);
+                }
+
                 if (_closed || _journal is null || !_sink.IsOpen)
                 {
                     return new PairingOutcome(PairingStatus.Closed);
@@ -151,7 +157,21 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
     /// </remarks>
     public Task StartingAsync(CancellationToken cancellationToken)
     {
-        PendingHalfJournal journal = PendingHalfJournal.Open(_journalPath, _options.TimeProvider, _logger, out IReadOnlyList<JournaledHalf> halves);
+        PendingHalfJournal journal;
+        IReadOnlyList<JournaledHalf> halves;
+        try
+        {
+            journal = PendingHalfJournal.Open(_journalPath, _options.TimeProvider, _logger, out halves);
+        }
+        catch (CloudEventJournalException exception) when (exception.IsHeldElsewhere)
+        {
+            // Another collector shares the ledger directory: it owns those halves. This one serves everything but
+            // CloudEvents (503 naming the journal), rather than refusing to start a collector that may not take any.
+            CollectorLog.JournalHeldElsewhere(_logger, exception, _journalPath);
+            _journalHeld = exception.Message;
+            return Task.CompletedTask;
+        }
+
         DateTimeOffset now = _options.TimeProvider.GetUtcNow();
         int pairs = 0;
         int expired = 0;

@@ -65,9 +65,14 @@ internal sealed class PendingHalfJournal : IAsyncDisposable
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             lockFile = new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException exception)
+        catch (IOException exception) when (exception.GetType() == typeof(IOException) && File.Exists(path + ".lock"))
         {
-            throw new CloudEventJournalException($"{path}: the CloudEvents pending-halves journal is held by another collector ({exception.Message}); give each collector its own ledger directory or its own journal (CollectorOptions.CloudEventJournalPath).", exception);
+            // A plain IOException on a lock file that exists is the lock held (Linux reports EWOULDBLOCK, Windows a sharing violation).
+            throw new CloudEventJournalException($"{path}: the CloudEvents pending-halves journal is held by another collector ({exception.Message}); give each collector its own ledger directory or its own journal (dledger serve --cloudevent-journal FILE, CollectorOptions.CloudEventJournalPath).", exception, heldElsewhere: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new CloudEventJournalException($"{path}.lock: the CloudEvents pending-halves journal's lock file cannot be created ({exception.Message}); check the directory's permissions and free space.", exception);
         }
 
         try

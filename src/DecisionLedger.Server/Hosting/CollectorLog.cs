@@ -52,4 +52,7 @@ internal static partial class CollectorLog
 
     [LoggerMessage(EventId = 3015, Level = LogLevel.Error, Message = "Pending-halves journal {Path}: a tombstone could not be written; the recorded half will be replayed at the next start and de-duplicated there (the ledger refuses a request id twice)")]
     public static partial void JournalTombstoneFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Error, Message = "Pending-halves journal {Path} is held by another collector: this collector answers POST /v1/cloudevents with 503 (everything else works); give it its own journal with --cloudevent-journal")]
+    public static partial void JournalHeldElsewhere(ILogger logger, Exception exception, string path);
 }
