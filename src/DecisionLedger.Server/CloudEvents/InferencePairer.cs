@@ -157,18 +157,9 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
     /// </remarks>
     public Task StartingAsync(CancellationToken cancellationToken)
     {
-        PendingHalfJournal journal;
-        IReadOnlyList<JournaledHalf> halves;
-        try
+        PendingHalfJournal? journal = OpenJournal(out IReadOnlyList<JournaledHalf> halves);
+        if (journal is null)
         {
-            journal = PendingHalfJournal.Open(_journalPath, _options.TimeProvider, _logger, out halves);
-        }
-        catch (CloudEventJournalException exception) when (exception.IsHeldElsewhere)
-        {
-            // Another collector shares the ledger directory: it owns those halves. This one serves everything but
-            // CloudEvents (503 naming the journal), rather than refusing to start a collector that may not take any.
-            CollectorLog.JournalHeldElsewhere(_logger, exception, _journalPath);
-            _journalHeld = exception.Message;
             return Task.CompletedTask;
         }
 
@@ -260,6 +251,24 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
     {
         _metrics.Dispose();
         _stopping.Dispose();
+    }
+
+    /// <summary>Opens the journal; null when another collector holds it (that one owns its halves).</summary>
+    private PendingHalfJournal? OpenJournal(out IReadOnlyList<JournaledHalf> halves)
+    {
+        try
+        {
+            return PendingHalfJournal.Open(_journalPath, _options.TimeProvider, _logger, out halves);
+        }
+        catch (CloudEventJournalException exception) when (exception.IsHeldElsewhere)
+        {
+            // This collector serves everything but CloudEvents (503 naming the journal), rather than refusing to
+            // start when it shares a ledger directory and may never take a CloudEvent.
+            CollectorLog.JournalHeldElsewhere(_logger, exception, _journalPath);
+            _journalHeld = exception.Message;
+            halves = [];
+            return null;
+        }
     }
 
     private static InferenceEvent? Alone(InferenceEvent half, InferenceEventKind kind) => half.Kind == kind ? half : null;
