@@ -46,13 +46,15 @@ public static class CollectorApp
         builder.Services.AddSingleton(new AccessLog(directory.Path));
         builder.Services.AddSingleton<CollectorLedger>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CollectorLedger>());
-        CaptureSetup.AddServices(builder.Services, options);
-        DashboardEndpoints.AddServices(builder.Services);
         if (options.RedisBuffer is not null)
         {
+            // Before the CloudEvents pairer: it starts after the buffer is connected and stops before it closes.
             builder.Services.AddSingleton<CollectorBuffer>();
             builder.Services.AddHostedService(services => services.GetRequiredService<CollectorBuffer>());
         }
+
+        CaptureSetup.AddServices(builder.Services, options);
+        DashboardEndpoints.AddServices(builder.Services);
 
         configure?.Invoke(builder);
 

@@ -27,6 +27,14 @@ public sealed class CollectorOptions
     /// </summary>
     public TimeSpan CloudEventPairTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The pending-halves journal: every CloudEvent half answered 202 is written (and fsynced) here until it is
+    /// recorded, so a crash loses none; the next start replays it. Null (the default) for
+    /// <c>cloudevents-pending.jsonl</c> in the ledger directory. Give each collector its own when several share a
+    /// ledger directory (a lock file keeps a second one off it: that one answers the CloudEvents route with 503).
+    /// </summary>
+    public string? CloudEventJournalPath { get; set; }
+
     /// <summary>The most CloudEvent halves held waiting for their partner; one more gets 503. Default 10,000.</summary>
     public int MaxPendingCloudEvents { get; set; } = 10_000;
 

@@ -102,7 +102,8 @@ public sealed class CollectorBufferTests
             "the collector to accept after Redis restarted");
     }
 
-    private sealed class Collector : IAsyncDisposable
+    /// <summary>A buffer-mode collector on real Kestrel; shared with <see cref="CollectorBufferCloudEventTests"/>.</summary>
+    internal sealed class Collector : IAsyncDisposable
     {
         private readonly WebApplication _app;
         private readonly HttpClient _client;
@@ -115,13 +116,22 @@ public sealed class CollectorBufferTests
             _key = key;
         }
 
-        public static async Task<Collector> StartAsync(TestLedger ledger, RedisBufferOptions buffer)
+        public static async Task<Collector> StartAsync(TestLedger ledger, RedisBufferOptions buffer, Action<CollectorOptions>? configure = null)
         {
             string key = new ApiKeyStore(ledger.LedgerPath).Create(ApiKeyRole.Ingest, "test-ingest").Key;
-            WebApplication app = CollectorApp.Build(ledger.LedgerPath, ["http://127.0.0.1:0"], new CollectorOptions { RedisBuffer = buffer }, builder => builder.Logging.ClearProviders());
+            var options = new CollectorOptions { RedisBuffer = buffer };
+            configure?.Invoke(options);
+            WebApplication app = CollectorApp.Build(ledger.LedgerPath, ["http://127.0.0.1:0"], options, builder => builder.Logging.ClearProviders());
             await app.StartAsync();
             string address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             return new Collector(app, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) }, key);
+        }
+
+        /// <summary>Sends <paramref name="request"/> with the ingest key.</summary>
+        public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _key);
+            return _client.SendAsync(request);
         }
 
         public Task<HttpResponseMessage> PostAsync(string body, string mediaType, string? prefer = null, string query = "")

@@ -297,7 +297,7 @@ public sealed class CloudEventTests
         Assert.Contains("binary mode", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    private static async Task<JsonElement> ShowAsync(RunningCollector collector, string requestId)
+    internal static async Task<JsonElement> ShowAsync(RunningCollector collector, string requestId)
     {
         using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Get, "/v1/decisions/" + requestId, ApiKeyRole.Reader);
         string body = await response.Content.ReadAsStringAsync();
@@ -307,7 +307,7 @@ public sealed class CloudEventTests
     }
 
     /// <summary>A half recorded alone by the timer is committed in the background: poll for it (bounded).</summary>
-    private static async Task<JsonElement> WaitForDecisionAsync(RunningCollector collector, string requestId)
+    internal static async Task<JsonElement> WaitForDecisionAsync(RunningCollector collector, string requestId)
     {
         for (int attempt = 0; attempt < 200; attempt++)
         {
@@ -324,14 +324,14 @@ public sealed class CloudEventTests
         throw new Xunit.Sdk.XunitException($"decision {requestId} was not recorded within 10 s");
     }
 
-    private static async Task<SqliteLedgerStore> OpenStoreAsync(RunningCollector collector)
+    internal static async Task<SqliteLedgerStore> OpenStoreAsync(RunningCollector collector)
     {
         var store = new SqliteLedgerStore(LedgerDirectory.Open(collector.LedgerPath).DatabasePath);
         await store.OpenAsync();
         return store;
     }
 
-    private static async Task AssertVerifiedAsync(RunningCollector collector, SqliteLedgerStore store, long size)
+    internal static async Task AssertVerifiedAsync(RunningCollector collector, SqliteLedgerStore store, long size)
     {
         LedgerDirectory ledger = LedgerDirectory.Open(collector.LedgerPath);
         VerificationReport report = await new LedgerVerifier().VerifyAsync(store, ledger.Signer.Verifier, ledger.Config.Origin);

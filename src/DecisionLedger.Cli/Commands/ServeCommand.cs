@@ -46,6 +46,12 @@ internal sealed class ServeCommand(CommandContext context)
         DefaultValueFactory = _ => new CollectorOptions().CloudEventPairTimeout.TotalSeconds,
     };
 
+    private readonly Option<string?> _cloudEventJournal = new("--cloudevent-journal")
+    {
+        Description = "The file holding KServe CloudEvent halves that wait for their partner (fsynced before the 202, replayed at start); default cloudevents-pending.jsonl in the ledger directory. Give each collector sharing a ledger directory its own.",
+        HelpName = "FILE",
+    };
+
     private readonly Option<string?> _buffer = new("--buffer")
     {
         Description = "Where accepted decisions go: omit to record in this process; 'redis' to append them to a Redis stream and answer 202 (a 'dledger sequence' process records them).",
@@ -61,7 +67,7 @@ internal sealed class ServeCommand(CommandContext context)
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command(Name, "Run the collector: the HTTP API to record, query and prove decisions (API keys: 'dledger keys').") { _urls, _maxDecisionBytes, _maxBatchBytes, _cloudEventTimeout, _buffer, _redis };
+        var command = new Command(Name, "Run the collector: the HTTP API to record, query and prove decisions (API keys: 'dledger keys').") { _urls, _maxDecisionBytes, _maxBatchBytes, _cloudEventTimeout, _cloudEventJournal, _buffer, _redis };
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -83,7 +89,7 @@ internal sealed class ServeCommand(CommandContext context)
             throw new CliException(ExitCodes.BadInput, "--cloudevent-timeout: must be more than 0 and at most 86400 seconds; pass e.g. 30.");
         }
 
-        var options = new CollectorOptions { MaxDecisionBytes = maxDecision, MaxBatchBytes = maxBatch, CloudEventPairTimeout = TimeSpan.FromSeconds(timeout), TimeProvider = context.Environment.Time, RedisBuffer = BufferOptions(parsed) };
+        var options = new CollectorOptions { MaxDecisionBytes = maxDecision, MaxBatchBytes = maxBatch, CloudEventPairTimeout = TimeSpan.FromSeconds(timeout), CloudEventJournalPath = parsed.GetValue(_cloudEventJournal), TimeProvider = context.Environment.Time, RedisBuffer = BufferOptions(parsed) };
         if (context.IsPostgres(parsed))
         {
             // --store postgres: keys and config stay in the ledger directory, the entries move to PostgreSQL.

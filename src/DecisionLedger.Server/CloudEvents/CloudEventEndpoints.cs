@@ -1,6 +1,7 @@
 using System.Globalization;
 using DecisionLedger.Recording;
 using DecisionLedger.Records;
+using DecisionLedger.Redaction;
 using DecisionLedger.Server.Auth;
 using DecisionLedger.Server.Endpoints;
 using DecisionLedger.Server.Hosting;
@@ -9,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using StackExchange.Redis;
 
 namespace DecisionLedger.Server.CloudEvents;
 
@@ -18,12 +20,21 @@ internal static class CloudEventEndpoints
     /// <summary>The route.</summary>
     public const string Route = "/v1/cloudevents";
 
-    /// <summary>Registers the pairer; call after the <see cref="CollectorLedger"/> hosted service so it stops first.</summary>
+    /// <summary>Registers the pairer; call after the <see cref="CollectorLedger"/> (and, in buffer mode, <see cref="CollectorBuffer"/>) hosted services, so it starts after and stops before them.</summary>
     public static void AddServices(IServiceCollection services, CollectorOptions options)
     {
         // A pair holds two bodies of up to MaxDecisionBytes each, plus attributes.
         int limit = (int)Math.Min((2 * options.MaxDecisionBytes) + (64 * 1024), int.MaxValue);
         services.TryAddSingleton(new InferenceDecisionBuilder(new DecisionParser(new DecisionLimits { MaxPayloadBytes = limit }), options.CloudEventModelVersion));
+        if (options.RedisBuffer is null)
+        {
+            services.TryAddSingleton<IInferenceDecisionSink, LedgerDecisionSink>();
+        }
+        else
+        {
+            services.TryAddSingleton<IInferenceDecisionSink, BufferedDecisionSink>();
+        }
+
         services.TryAddSingleton<InferencePairer>();
         services.AddHostedService(provider => provider.GetRequiredService<InferencePairer>());
     }
@@ -32,7 +43,7 @@ internal static class CloudEventEndpoints
         routes.MapPost(Route, PostAsync)
             .RequirePermission(ApiPermission.Ingest)
             .WithSummary("Record a KServe inference logger CloudEvent (request or response half)")
-            .WithDescription("Binary-mode CloudEvents 1.0 as KServe's logger sends them (ce-specversion, ce-id, ce-source, ce-type, ce-time, ce-inferenceservicename, ce-namespace, ce-component, ce-endpoint, ce-metadata; the inference body as the body), or structured mode (application/cloudevents+json). Halves are paired by ce-id: 202 while a half waits for its partner, 200 with the receipt when the pair is recorded. A half alone past the timeout is recorded alone.")
+            .WithDescription("Binary-mode CloudEvents 1.0 as KServe's logger sends them (ce-specversion, ce-id, ce-source, ce-type, ce-time, ce-inferenceservicename, ce-namespace, ce-component, ce-endpoint, ce-metadata; the inference body as the body), or structured mode (application/cloudevents+json). Halves are paired by ce-id: 202 once a half waiting for its partner is durable (in the collector's pending-halves journal), 200 with the receipt when the pair is recorded (in buffer mode: 202 with the buffer id, or 200 with the receipt with Prefer: wait). A half alone past the timeout is recorded alone.")
             .WithTags("Recording")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .Produces(StatusCodes.Status202Accepted, contentType: "application/json")
@@ -65,7 +76,7 @@ internal static class CloudEventEndpoints
             half = InferenceEventReader.IsStructured(request)
                 ? InferenceEventReader.ReadStructured(body)
                 : InferenceEventReader.ReadBinary(request.Headers, request.ContentType, body);
-            outcome = await pairer.AcceptAsync(half).ConfigureAwait(false);
+            outcome = await pairer.AcceptAsync(half, BufferedDecisionEndpoints.WantsReceipt(request)).ConfigureAwait(false);
         }
         catch (CloudEventFormatException exception)
         {
@@ -88,12 +99,34 @@ internal static class CloudEventEndpoints
         {
             return Problems.Unavailable(exception.Message);
         }
+        catch (RedactionException exception)
+        {
+            return Problems.BadRequest(exception.Message);
+        }
+        catch (CloudEventJournalException exception) when (exception.IsHeldElsewhere)
+        {
+            return Problems.Unavailable($"cloudevents: {exception.Message}");
+        }
+        catch (CloudEventJournalException exception)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return Problems.Unavailable($"cloudevents: {exception.Message} Retry shortly.");
+        }
+        catch (RedisException exception)
+        {
+            // Nothing acknowledged: the sender retries; a pending partner is held again.
+            context.Response.Headers.RetryAfter = "1";
+            return Problems.Unavailable($"buffer: Redis did not acknowledge the decision ({exception.Message}); it was NOT accepted. Retry shortly.");
+        }
 
         string waitingFor = half.Kind == InferenceEventKind.Request ? "response" : "request";
         switch (outcome.Status)
         {
+            case PairingStatus.Paired when outcome.Record!.Receipt is null:
+                InferenceRecord buffered = outcome.Record;
+                return Buffered(buffered.RequestId, buffered.BufferId!);
             case PairingStatus.Paired:
-                RecordReceipt receipt = outcome.Receipt!;
+                RecordReceipt receipt = outcome.Record!.Receipt!;
                 return JsonBody.Create(json =>
                 {
                     json.WriteStartObject();
@@ -116,6 +149,21 @@ internal static class CloudEventEndpoints
             default:
                 return Problems.Unavailable("recorder: not started or shutting down; retry shortly (see /readyz).");
         }
+    }
+
+    private static IResult Buffered(string requestId, string bufferId)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(128);
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("status", "buffered");
+            json.WriteString("requestId", requestId);
+            json.WriteString("bufferId", bufferId);
+            json.WriteEndObject();
+        }
+
+        return Results.Text(buffer.WrittenSpan, "application/json", StatusCodes.Status202Accepted);
     }
 
     private static IResult Accepted(string id, string status, string waitingFor, TimeSpan timeout)

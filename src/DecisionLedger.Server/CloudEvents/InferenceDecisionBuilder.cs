@@ -21,7 +21,7 @@ internal sealed class InferenceDecisionBuilder(DecisionParser parser, string def
     public Decision Build(InferenceEvent? request, InferenceEvent? response, string? aloneBecause = null)
     {
         InferenceEvent first = request ?? response ?? throw new ArgumentException("request, response: at least one half is needed.", nameof(request));
-        var buffer = new ArrayBufferWriter<byte>(first.Data.Length + (response?.Data.Length ?? 0) + 512);
+        var buffer = new ArrayBufferWriter<byte>(4096);
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();

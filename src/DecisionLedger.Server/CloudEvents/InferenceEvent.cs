@@ -15,7 +15,7 @@ namespace DecisionLedger.Server.CloudEvents;
 /// <param name="Metadata"><c>ce-metadata</c>: the request headers KServe was told to log (a JSON object), when not empty.</param>
 /// <param name="Annotations"><c>ce-annotations</c>: the InferenceService's annotations (a JSON object), when sent.</param>
 /// <param name="Body">The event data as a JSON object: the inference body itself, or <c>{"datacontenttype","data_base64"}</c> when it is not a JSON object.</param>
-/// <param name="Data">The event data's bytes, to tell a redelivered event from a different one with the same id.</param>
+/// <param name="DataDigest">SHA-256 of the event data's bytes, to tell a redelivered event from a different one with the same id (a digest, so a pending half and its journal line do not hold the data twice).</param>
 internal sealed record InferenceEvent(
     string Id,
     InferenceEventKind Kind,
@@ -29,9 +29,9 @@ internal sealed record InferenceEvent(
     JsonElement? Metadata,
     JsonElement? Annotations,
     JsonElement Body,
-    byte[] Data)
+    byte[] DataDigest)
 {
     /// <summary>True when <paramref name="other"/> is the same event delivered again (same type, data and source).</summary>
     public bool IsRedeliveryOf(InferenceEvent other) =>
-        Kind == other.Kind && string.Equals(Source, other.Source, StringComparison.Ordinal) && Data.AsSpan().SequenceEqual(other.Data);
+        Kind == other.Kind && string.Equals(Source, other.Source, StringComparison.Ordinal) && DataDigest.AsSpan().SequenceEqual(other.DataDigest);
 }

@@ -153,7 +153,7 @@ internal static class InferenceEventReader
             JsonObjectOrNull(header(KServeCloudEvents.MetadataAttribute), read(KServeCloudEvents.MetadataAttribute)),
             JsonObjectOrNull(header(KServeCloudEvents.AnnotationsAttribute), read(KServeCloudEvents.AnnotationsAttribute)),
             Body(contentType, data),
-            data);
+            System.Security.Cryptography.SHA256.HashData(data));
     }
 
     /// <summary>The inference body as a JSON object; anything else is kept whole as <c>{"datacontenttype","data_base64"}</c>.</summary>

@@ -21,6 +21,9 @@ internal sealed class CollectorBuffer(LedgerDirectory directory, CollectorOption
     /// <summary>Validates, identifies, fingerprints and redacts decisions before they are buffered.</summary>
     public DecisionPreparer Preparer => _preparer ?? throw new InvalidOperationException("The buffer is not connected yet.");
 
+    /// <summary>True between start and stop: decisions can be buffered.</summary>
+    public bool IsConnected => Volatile.Read(ref _buffer) is not null;
+
     /// <summary>How long a client asking to wait is given its receipt.</summary>
     public TimeSpan ReceiptWait => options.RedisBuffer!.ReceiptWait;
 

@@ -31,4 +31,28 @@ internal static partial class CollectorLog
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "CloudEvent refused from key {KeyId}: {Field}: {Problem}")]
     public static partial void CloudEventRefused(ILogger logger, string keyId, string field, string problem);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "CloudEvent {CeId}: buffered alone as {BufferId}; its {Missing} did not arrive ({Reason})")]
+    public static partial void HalfBufferedAlone(ILogger logger, string ceId, string missing, string reason, string bufferId);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "CloudEvent {CeId}: recording failed, retrying in {RetrySeconds} s; the half stays in the pending-halves journal")]
+    public static partial void HalfRecordRetry(ILogger logger, Exception exception, string ceId, double retrySeconds);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "CloudEvent {CeId}: not recorded before shutdown; it stays in the pending-halves journal and is recorded at the next start")]
+    public static partial void HalfKeptInJournal(ILogger logger, string ceId);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "Pending-halves journal {Path}: {Halves} half(s) replayed ({Pairs} pair(s) completed, {Expired} past their timeout recorded alone, {Waiting} waiting again)")]
+    public static partial void JournalReplayed(ILogger logger, string path, int halves, int pairs, int expired, int waiting);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Warning, Message = "Pending-halves journal {Path}: the final line {Line} is torn (a crash cut it short before it was acknowledged); ignored")]
+    public static partial void JournalTornLine(ILogger logger, string path, int line);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Error, Message = "Pending-halves journal {Path}: line {Line} is corrupt ({Problem}); it is skipped, and the whole journal as found is kept in {Copy} for inspection")]
+    public static partial void JournalCorruptLine(ILogger logger, string path, int line, string problem, string copy);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Error, Message = "Pending-halves journal {Path}: a tombstone could not be written; the recorded half will be replayed at the next start and de-duplicated there (the ledger refuses a request id twice)")]
+    public static partial void JournalTombstoneFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Error, Message = "Pending-halves journal {Path} is held by another collector: this collector answers POST /v1/cloudevents with 503 (everything else works); give it its own journal with --cloudevent-journal")]
+    public static partial void JournalHeldElsewhere(ILogger logger, Exception exception, string path);
 }

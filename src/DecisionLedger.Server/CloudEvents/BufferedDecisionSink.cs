@@ -1,0 +1,29 @@
+using DecisionLedger.Recording;
+using DecisionLedger.Records;
+using DecisionLedger.Server.Hosting;
+
+namespace DecisionLedger.Server.CloudEvents;
+
+/// <summary>
+/// Buffer mode (<c>serve --buffer redis</c>): a CloudEvents decision is prepared (fingerprinted, redacted) and
+/// appended to the ledger's Redis stream like any <c>POST /v1/decisions</c>; the sequencer records it.
+/// </summary>
+internal sealed class BufferedDecisionSink(CollectorBuffer buffer) : IInferenceDecisionSink
+{
+    /// <inheritdoc />
+    public bool IsOpen => buffer.IsConnected;
+
+    /// <inheritdoc />
+    public async Task<InferenceRecord> RecordAsync(Decision decision, bool waitForReceipt)
+    {
+        RedactedDecision prepared = buffer.Preparer.Prepare(decision);
+        if (!waitForReceipt)
+        {
+            string bufferId = await buffer.Buffer.EnqueueAsync(prepared).ConfigureAwait(false);
+            return new InferenceRecord(prepared.RequestId, null, bufferId);
+        }
+
+        (string id, RecordReceipt? receipt) = await buffer.Buffer.EnqueueAndWaitAsync(prepared, buffer.ReceiptWait).ConfigureAwait(false);
+        return new InferenceRecord(prepared.RequestId, receipt, id);
+    }
+}
