@@ -20,7 +20,7 @@ internal sealed record PipelineResult(
     long Batches,
     double MeanEntryBytes,
     double CommitSeconds,
-    TimeSpan Cpu,
+    TimeSpan ProcessCpu,
     string DatabasePath,
     NoteVerifier Verifier,
     string Origin,

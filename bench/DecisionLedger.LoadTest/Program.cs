@@ -34,7 +34,7 @@ Console.WriteLine($"  throughput        {pipeline.Throughput,12:N0} decisions/s 
 Console.WriteLine($"  Record() latency  p50 {pipeline.EnqueueP50Micros:F2} µs   p99 {pipeline.EnqueueP99Micros:F2} µs   max {pipeline.EnqueueMaxMicros:F0} µs");
 Console.WriteLine($"  batch size        mean {pipeline.MeanBatch:F0}   max {pipeline.MaxBatch}   batches {pipeline.Batches:N0}");
 Console.WriteLine($"  store commits     {pipeline.CommitSeconds:F2} s of {pipeline.Elapsed.TotalSeconds:F2} s (the rest: canonicalizing, hashing, queueing)");
-Console.WriteLine($"  process CPU       {pipeline.Cpu.TotalSeconds:F2} s: {pipeline.Cpu.TotalMicroseconds / settings.Count:F1} µs per decision ({settings.Count / pipeline.Cpu.TotalSeconds:N0} decisions per CPU-second)");
+Console.WriteLine($"  process CPU       {pipeline.ProcessCpu.TotalSeconds:F2} s: {pipeline.ProcessCpu.TotalMicroseconds / settings.Count:F1} µs per decision ({settings.Count / pipeline.ProcessCpu.TotalSeconds:N0} decisions per CPU-second)");
 Console.WriteLine($"  canonical bytes   mean {pipeline.MeanEntryBytes:F0} B per entry");
 foreach (string line in pipeline.Cpu)
 {
