@@ -4,7 +4,8 @@
 -- (202), the second records the pair (200). The key comes from DLEDGER_KEY.
 local key = os.getenv("DLEDGER_KEY")
 local counter = 0
-local prefix = ""
+-- A global, not a local: setup() hands each thread its own value through thread:set, which sets globals.
+prefix = ""
 local request_body = '{"instances":[[6.8,2.8,4.8,1.4],[6.0,3.4,4.5,1.6]]}'
 local response_body = '{"predictions":[1,1]}'
 
@@ -13,6 +14,9 @@ setup = function(thread)
 end
 
 init = function(args)
+  -- LuaJIT's math.random is unseeded: without the time, every wrk run (the warm-up, then the
+  -- measured one) would send the same Ce-Ids, and the collector rightly answers 409 to the repeats.
+  math.randomseed(os.time())
   prefix = prefix .. "-" .. tostring(math.random(1, 1e9))
 end
 
