@@ -338,9 +338,23 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
     {
         lock (_gate)
         {
+            if (!_closed && _pending.TryGetValue(partner.Event.Id, out PendingHalf? other) && other.Event.Kind != partner.Event.Kind)
+            {
+                // A copy of the failed half arrived while its pair was being recorded and is held now: pair the
+                // partner with it (recorded in the background, retried), or the partner would only be replayed
+                // after the copy had been recorded alone, and be refused then as a duplicate: lost.
+                _pending.Remove(partner.Event.Id);
+                other.Timer?.Dispose();
+                InferenceEvent request = partner.Event.Kind == InferenceEventKind.Request ? partner.Event : other.Event;
+                InferenceEvent response = partner.Event.Kind == InferenceEventKind.Response ? partner.Event : other.Event;
+                StartRecording(request, response, aloneBecause: null);
+                return;
+            }
+
             if (_closed || _pending.ContainsKey(partner.Event.Id))
             {
-                // Stopping, or a half of this id arrived meanwhile: the partner's line stays in the journal for the next start.
+                // Stopping, or a copy of the partner itself arrived meanwhile (held with its own journal line):
+                // the partner's line stays in the journal for the next start.
                 CollectorLog.HalfKeptInJournal(_logger, partner.Event.Id);
                 return;
             }
