@@ -171,6 +171,14 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
     public async ValueTask<RecordReceipt> RecordAsync(Decision decision, CancellationToken cancellationToken = default)
     {
         PendingDecision item = Prepare(decision, awaited: true);
+        await WriteOrWaitAsync(item, cancellationToken).ConfigureAwait(false);
+
+        return await item.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // Queues the item, waiting for room (policy Wait) or refusing it (policy Reject) when the queue is full.
+    private async ValueTask WriteOrWaitAsync(PendingDecision item, CancellationToken cancellationToken)
+    {
         if (!_queue.Writer.TryWrite(item))
         {
             if (_options.QueueFullPolicy == QueueFullPolicy.Reject)
@@ -187,8 +195,6 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
                 throw new ObjectDisposedException("The recorder is shutting down; the decision was not recorded.", ex);
             }
         }
-
-        return await item.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -239,22 +245,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         PendingDecision item = Prepare(decision, awaited: false, onFailure);
-        if (!_queue.Writer.TryWrite(item))
-        {
-            if (_options.QueueFullPolicy == QueueFullPolicy.Reject)
-            {
-                WaitOrReject(item);
-            }
-
-            try
-            {
-                await _queue.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ChannelClosedException ex)
-            {
-                throw new ObjectDisposedException("The recorder is shutting down; the decision was not recorded.", ex);
-            }
-        }
+        await WriteOrWaitAsync(item, cancellationToken).ConfigureAwait(false);
 
         return item.RequestId;
     }
