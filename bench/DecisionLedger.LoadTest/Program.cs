@@ -11,6 +11,17 @@ if (args is ["query", ..])
     return 0;
 }
 
+// bench/record-file.sh: the NDJSON file and the raw-insert yardstick for `dledger record FILE`.
+if (args is ["ndjson", _, _])
+{
+    return RecordFileBaseline.WriteNdjson(args[1..]);
+}
+
+if (args is ["raw-insert", _, _])
+{
+    return RecordFileBaseline.RawInsert(args[1..]);
+}
+
 // Redis modes: 'redis' (collector processes -> Redis Streams -> one sequencer) and the collector child it spawns.
 if (args.Length > 0 && args[0] == "redis")
 {
