@@ -4,7 +4,8 @@
 # the variants interleaved round by round so drift on a shared machine hits each alike.
 #   bench/runtime-settings.sh [decisions (default 100000)] [rounds (default 2)]
 # Environment: SKIP_BUILD=1, R2R=1 (also publish and time a ReadyToRun build: needs the
-# Microsoft.NETCore.App.Crossgen2 and Runtime linux-x64 packs from the NuGet feed),
+# Microsoft.NETCore.App.Crossgen2 and Runtime linux-x64 packs from the NuGet feed), R2R_DIR (reuse
+# a ReadyToRun publish of src/DecisionLedger.Cli instead of publishing; implies R2R=1),
 # VARIANTS (override the list; one "label=ENV…" per line, "-" for no extra environment).
 set -euo pipefail
 COUNT="${1:-100000}"
@@ -26,10 +27,12 @@ server GC=DOTNET_gcServer=1
 server GC, 1 heap affinitized off=DOTNET_gcServer=1 DOTNET_GCHeapAffinitizeMask=0
 non-concurrent GC=DOTNET_gcConcurrent=0
 gen0 64 MiB=DOTNET_GCgen0size=0x4000000}"
-BINARIES=("$DLEDGER")
-if [ "${R2R:-0}" = "1" ]; then
-  dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-    "$ROOT/src/DecisionLedger.Cli/DecisionLedger.Cli.csproj" -o "$WORK/r2r" -v q -nologo >/dev/null
+R2R_BIN="${R2R_DIR:-$WORK/r2r}/dledger"
+if [ -n "${R2R_DIR:-}" ] || [ "${R2R:-0}" = "1" ]; then
+  if [ -z "${R2R_DIR:-}" ]; then
+    dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+      "$ROOT/src/DecisionLedger.Cli/DecisionLedger.Cli.csproj" -o "$WORK/r2r" -v q -nologo >/dev/null
+  fi
   VARIANTS="$VARIANTS
 ReadyToRun=R2R"
 fi
@@ -43,7 +46,7 @@ for r in $(seq 1 "$ROUNDS"); do
   for line in "${LIST[@]}"; do
     label="${line%%=*}"; environment="${line#*=}"; binary="$DLEDGER"
     [ "$environment" = "-" ] && environment=""
-    if [ "$environment" = "R2R" ]; then environment=""; binary="$WORK/r2r/dledger"; fi
+    if [ "$environment" = "R2R" ]; then environment=""; binary="$R2R_BIN"; fi
     rm -rf "$WORK/ledger"
     "$DLEDGER" --ledger "$WORK/ledger" init --origin bench.example/runtime >/dev/null
     /usr/bin/time -f '%e %U %S' -o "$WORK/time" env $environment "$binary" --ledger "$WORK/ledger" record "$WORK/decisions.ndjson" >/dev/null
