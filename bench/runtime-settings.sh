@@ -49,7 +49,8 @@ for r in $(seq 1 "$ROUNDS"); do
     if [ "$environment" = "R2R" ]; then environment=""; binary="$R2R_BIN"; fi
     rm -rf "$WORK/ledger"
     "$DLEDGER" --ledger "$WORK/ledger" init --origin bench.example/runtime >/dev/null
-    /usr/bin/time -f '%e %U %S' -o "$WORK/time" env $environment "$binary" --ledger "$WORK/ledger" record "$WORK/decisions.ndjson" >/dev/null
+    /usr/bin/time -f '%e %U %S' -o "$WORK/time" env $environment "$binary" --ledger "$WORK/ledger" record "$WORK/decisions.ndjson" >/dev/null 2>"$WORK/err" \
+      || { cat "$WORK/err" >&2; exit 1; }
     read -r wall user sys <"$WORK/time"
     awk -v l="$label" -v w="$wall" -v u="$user" -v s="$sys" -v n="$COUNT" 'BEGIN { printf "%-36s %8.2f %8.2f %12.0f %16.1f\n", l, w, u+s, n/w, (u+s)*1e6/n }'
     WALL[$label]="$(awk -v a="${WALL[$label]:-0}" -v w="$wall" 'BEGIN{print a+w}')"
