@@ -13,12 +13,18 @@ internal static class LoadDecisions
 
     public static Decision[] CreatePool(int count, int seed)
     {
-        var random = new Random(seed);
         var parser = new DecisionParser(new DecisionLimits());
-        var pool = new Decision[count];
+        return [.. CreateJsonPool(count, seed).Select(json => parser.Parse(Encoding.UTF8.GetBytes(json)))];
+    }
+
+    /// <summary>The same decisions as <see cref="CreatePool"/> for the same seed, as JSON text.</summary>
+    public static string[] CreateJsonPool(int count, int seed)
+    {
+        var random = new Random(seed);
+        var pool = new string[count];
         for (int i = 0; i < count; i++)
         {
-            pool[i] = parser.Parse(Encoding.UTF8.GetBytes(Json(random, i)));
+            pool[i] = Json(random, i);
         }
 
         return pool;

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace DecisionLedger.LoadTest;
 
 /// <summary>Command-line settings of the load tool.</summary>
-internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity, string WorkDirectory, bool Keep, int Rate, int MaxBatch, string Store = "sqlite", string? Connection = null, bool PipelineOnly = false)
+internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity, string WorkDirectory, bool Keep, int Rate, int MaxBatch, string Store = "sqlite", string? Connection = null, bool PipelineOnly = false, bool Peers = true)
 {
     public static LoadSettings Parse(string[] args)
     {
@@ -16,6 +16,7 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
         string store = "sqlite";
         string? connection = null;
         bool pipelineOnly = false;
+        bool? peers = null;
         int batch = new DecisionLedger.Recording.LedgerOptions().MaxBatchSize;
         for (int i = 0; i < args.Length; i++)
         {
@@ -31,8 +32,10 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
                 case "--store": store = args[++i]; break;
                 case "--connection": connection = args[++i]; break;
                 case "--pipeline-only": pipelineOnly = true; break;
+                case "--peers": peers = true; break;
+                case "--no-peers": peers = false; break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--count N] [--producers K] [--queue N] [--dir DIR] [--keep] [--rate DECISIONS_PER_SECOND] [--batch MAX_BATCH_SIZE] [--store sqlite|postgres] [--connection NPGSQL_CONNECTION_STRING] [--pipeline-only]");
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--count N] [--producers K] [--queue N] [--dir DIR] [--keep] [--rate DECISIONS_PER_SECOND] [--batch MAX_BATCH_SIZE] [--store sqlite|postgres] [--connection NPGSQL_CONNECTION_STRING] [--pipeline-only] [--peers|--no-peers]");
             }
         }
 
@@ -46,6 +49,7 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
             throw new ArgumentException("--connection: required with --store postgres (an owner role's Npgsql connection string; the run migrates and drops its own schema).");
         }
 
-        return new LoadSettings(count, producers, queue, dir, keep, rate, batch, store, connection, pipelineOnly);
+        // The Serilog peers run by default in a full run and only on request with --pipeline-only (kept quick).
+        return new LoadSettings(count, producers, queue, dir, keep, rate, batch, store, connection, pipelineOnly, peers ?? !pipelineOnly);
     }
 }

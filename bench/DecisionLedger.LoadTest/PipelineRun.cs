@@ -25,11 +25,15 @@ internal sealed record PipelineResult(
     NoteVerifier Verifier,
     string Origin,
     List<byte[]> Bodies,
-    IReadOnlyList<string> Cpu);
+    IReadOnlyList<string> Cpu,
+    CheckpointLatencyResult CheckpointLatency);
 
 /// <summary>Runs the real recorder against a fresh ledger in the chosen store.</summary>
 internal static class PipelineRun
 {
+    // One decision in this many of producer 0 is recorded with RecordAsync and followed to its checkpoint.
+    private const int CheckpointSampleEvery = 64;
+
     public static async Task<PipelineResult> RunAsync(LoadSettings settings)
     {
         Decision[] pool = LoadDecisions.CreatePool(1024, seed: 7);
@@ -61,44 +65,43 @@ internal static class PipelineRun
 
         await using ILedgerStore store = LoadStore.Create(settings, dbPath);
         var options = new LedgerOptions { Origin = "loadtest.local/fraud", QueueCapacity = settings.QueueCapacity, MaxBatchSize = settings.MaxBatch };
-        long[][] latencies = new long[settings.Producers][];
+        long[][] latencies;
         Stopwatch elapsed;
+        CheckpointLatencyResult checkpointLatency;
         CpuMeter cpu = CpuMeter.Start(LoadStore.IsPostgres(settings) ? ["postgres"] : []);
         TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        await using (DecisionRecorder recorder = await DecisionRecorder.StartAsync(store, signer, new InputFingerprinter(fingerprintKey), options))
+        DecisionRecorder recorder = await DecisionRecorder.StartAsync(store, signer, new InputFingerprinter(fingerprintKey), options);
+        await using (CheckpointLatencyProbe probe = await CheckpointLatencyProbe.StartAsync(settings, dbPath))
         {
-            int perProducer = settings.Count / settings.Producers;
-            elapsed = Stopwatch.StartNew();
-            Task[] producers = new Task[settings.Producers];
-            for (int p = 0; p < settings.Producers; p++)
+            try
             {
-                int producer = p;
-                latencies[p] = new long[perProducer];
-                producers[p] = Task.Run(() =>
+                elapsed = Stopwatch.StartNew();
+                latencies = await PacedProducers.RunAsync(settings, (producer, i) =>
                 {
-                    long[] own = latencies[producer];
-                    double perProducerRate = settings.Rate / (double)settings.Producers;
-                    long started = Stopwatch.GetTimestamp();
-                    for (int i = 0; i < perProducer; i++)
+                    Decision decision = pool[i % pool.Length];
+                    if (producer == 0 && i % CheckpointSampleEvery == 0)
                     {
-                        // Paced mode: offer load below capacity, in 1 ms bursts, so Record() latency
-                        // measures the enqueue path rather than back-pressure waits.
-                        while (perProducerRate > 0 && i > Stopwatch.GetElapsedTime(started).TotalSeconds * perProducerRate)
-                        {
-                            Thread.Sleep(1);
-                        }
-
-                        Decision decision = pool[(producer * perProducer + i) % pool.Length];
-                        long start = Stopwatch.GetTimestamp();
+                        // A sampled decision waits for its durable receipt, then for a checkpoint over it.
+                        probe.Observe(recorder.RecordAsync(decision));
+                    }
+                    else
+                    {
                         recorder.Record(decision);
-                        own[i] = Stopwatch.GetTimestamp() - start;
                     }
                 });
+                await recorder.FlushAsync();
+                elapsed.Stop();
+
+                // The recorder's own checkpoint policy (count or interval), not the one written on shutdown.
+                await probe.WaitCoveredAsync(options.CheckpointInterval + TimeSpan.FromSeconds(1));
+            }
+            finally
+            {
+                probe.MarkShutdown();
+                await recorder.DisposeAsync();
             }
 
-            await Task.WhenAll(producers);
-            await recorder.FlushAsync();
-            elapsed.Stop();
+            checkpointLatency = await probe.StopAsync(TimeSpan.FromSeconds(2));
         }
 
         // User + system time of the whole process while recording: what a decision costs in CPU,
@@ -136,6 +139,7 @@ internal static class PipelineRun
             signer.Verifier,
             options.Origin,
             bodies,
-            cpuLines);
+            cpuLines,
+            checkpointLatency);
     }
 }

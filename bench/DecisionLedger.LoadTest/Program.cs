@@ -11,6 +11,17 @@ if (args is ["query", ..])
     return 0;
 }
 
+// bench/record-file.sh: the NDJSON file and the raw-insert yardstick for `dledger record FILE`.
+if (args is ["ndjson", _, _])
+{
+    return RecordFileBaseline.WriteNdjson(args[1..]);
+}
+
+if (args is ["raw-insert", _, _])
+{
+    return RecordFileBaseline.RawInsert(args[1..]);
+}
+
 // Redis modes: 'redis' (collector processes -> Redis Streams -> one sequencer) and the collector child it spawns.
 if (args.Length > 0 && args[0] == "redis")
 {
@@ -27,6 +38,14 @@ Console.WriteLine($"DecisionLedger load test: {settings.Count:N0} decisions, {se
     (settings.Rate > 0 ? $"paced at {settings.Rate:N0}/s" : "unpaced (as fast as the producers can go)") + $", work dir {settings.WorkDirectory}");
 Directory.CreateDirectory(settings.WorkDirectory);
 
+// Untimed warm-up of every subject alike when peers run (JIT would otherwise be billed to whichever runs first).
+int warmup = settings.Peers ? Math.Min(settings.Count / 10, 20_000) : 0;
+if (warmup > 0)
+{
+    Console.WriteLine($"Warm-up: {warmup:N0} decisions per subject, unpaced and untimed, before each measured run");
+}
+
+await WarmUp.RecorderAsync(settings, warmup);
 PipelineResult pipeline = await PipelineRun.RunAsync(settings);
 Console.WriteLine();
 Console.WriteLine($"Recorder pipeline (durable: {LoadStore.Describe(settings)})");
@@ -42,6 +61,14 @@ foreach (string line in pipeline.Cpu)
 }
 
 Console.WriteLine($"  peak RSS          {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0):F0} MiB");
+CheckpointLatencyResult covered = pipeline.CheckpointLatency;
+Console.WriteLine($"  commit → covered by a signed checkpoint ({covered.Covered:N0} of {covered.Samples:N0} sampled RecordAsync receipts, store polled every {CheckpointLatencyProbe.PollInterval.TotalMilliseconds:F0} ms)");
+Console.WriteLine($"                    p50 {covered.P50Millis:F0} ms   p99 {covered.P99Millis:F0} ms   max {covered.MaxMillis:F0} ms   ({covered.CoveredOnlyAtShutdown:N0} covered only by the shutdown checkpoint)");
+
+if (settings.Peers)
+{
+    PeerRun.Report(settings, pipeline, [await SerilogRun.RunAsync(settings, buffered: false, warmup), await SerilogRun.RunAsync(settings, buffered: true, warmup)]);
+}
 
 if (settings.PipelineOnly)
 {
@@ -64,7 +91,18 @@ Console.WriteLine($"  consistency proof {read.ConsistencyMicros,12:F0} µs mean"
 
 if (LoadStore.IsPostgres(settings))
 {
-    // The SQLite baselines say nothing about PostgreSQL; the figure to compare is the target in docs/performance.md.
+    // The SQLite baselines say nothing about PostgreSQL: its yardstick is a raw binary COPY of the same rows.
+    (BaselineResult copy, IReadOnlyList<string> copyCpu) = await PostgresCopyBaseline.RunAsync(settings, pipeline.Bodies);
+    Console.WriteLine();
+    Console.WriteLine("Baseline: PostgreSQL binary COPY of the same rows (seq, canonical bytes) into a table with only a primary key, one COPY and transaction per 8,192 rows");
+    Console.WriteLine($"  throughput        {copy.Throughput,12:N0} rows/s ({copy.Elapsed.TotalSeconds:F2} s)");
+    foreach (string line in copyCpu)
+    {
+        Console.WriteLine(line.Replace("per decision", "per row", StringComparison.Ordinal));
+    }
+
+    Console.WriteLine();
+    Console.WriteLine($"PostgreSQL store / raw COPY = {pipeline.Throughput / copy.Throughput:F2}x (throughput)");
     if (!settings.Keep)
     {
         await LoadStore.DropAsync(settings);

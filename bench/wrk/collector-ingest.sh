@@ -3,7 +3,9 @@
 # BATCH decisions to POST /v1/decisions; every answer is a 200 only once the batch is durable.
 #   bench/wrk/collector-ingest.sh [seconds (default 20)] [connections (default 4)]
 # Environment: BATCH (default 1000), PORT (default 5390), WARMUP seconds (default 10: tiered JIT
-# keeps compiling for seconds, and on a busy machine a 3 s warm-up left ~20% of the measured CPU in the JIT).
+# keeps compiling for seconds, and on a busy machine a 3 s warm-up left ~20% of the measured CPU in the JIT),
+# SKIP_BUILD=1 (use the built Release binary), DLEDGER (the dledger binary to serve with, e.g. a
+# ReadyToRun publish), SERVE_ENV (extra environment for the collector only, e.g. "DOTNET_gcServer=0").
 set -euo pipefail
 DURATION="${1:-20}"
 CONNECTIONS="${2:-4}"
@@ -12,13 +14,15 @@ PORT="${PORT:-5390}"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 WORK="$(mktemp -d)"
 URL="http://127.0.0.1:$PORT"
-DLEDGER="$ROOT/src/DecisionLedger.Cli/bin/Release/net10.0/dledger"
+DLEDGER="${DLEDGER:-$ROOT/src/DecisionLedger.Cli/bin/Release/net10.0/dledger}"
 
-dotnet build -c Release "$ROOT/src/DecisionLedger.Cli/DecisionLedger.Cli.csproj" -v q -nologo >/dev/null
+if [ -z "${SKIP_BUILD:-}" ]; then
+  dotnet build -c Release "$ROOT/src/DecisionLedger.Cli/DecisionLedger.Cli.csproj" -v q -nologo >/dev/null
+fi
 "$DLEDGER" --ledger "$WORK/ledger" init --origin bench.example/ingest >/dev/null
 DLEDGER_KEY="$("$DLEDGER" --ledger "$WORK/ledger" keys create --role ingest --name wrk)"
 export DLEDGER_KEY
-"$DLEDGER" --ledger "$WORK/ledger" serve --urls "$URL" >"$WORK/serve.log" 2>&1 &
+env ${SERVE_ENV:-} "$DLEDGER" --ledger "$WORK/ledger" serve --urls "$URL" >"$WORK/serve.log" 2>&1 &
 APP=$!
 # SIGTERM, not SIGINT: a background job of a non-interactive shell starts with SIGINT ignored.
 trap 'kill -TERM $APP 2>/dev/null || true; wait $APP 2>/dev/null || true; rm -rf "$WORK"' EXIT

@@ -33,6 +33,11 @@ internal static class FraudDetectionApp
             "Model trained on {Rows} generated rows (AUC {Auc:F3}), saved to {Path}, artifact digest {Digest}",
             model.TrainingRows, model.Auc, model.Path, model.ArtifactDigest);
         app.MapPredictEndpoints(options);
+        if (!string.IsNullOrWhiteSpace(options.SerilogDecisionLog))
+        {
+            app.MapSerilogPredictEndpoint(options, options.SerilogDecisionLog);
+        }
+
         return app;
     }
 }

@@ -27,6 +27,13 @@ internal sealed class FraudDetectionOptions
     public CaptureDurability CaptureDurability { get; set; } = CaptureDurability.Enqueued;
 
     /// <summary>
+    /// A file to log decisions to with Serilog (async wrapper, buffered file sink, compact JSON):
+    /// when set, <c>POST /predict-serilog</c> is mapped, the same predictor logging the same decision
+    /// the way a team without a ledger would (the peer of bench/wrk/compare-capture.sh). Default null: not mapped.
+    /// </summary>
+    public string? SerilogDecisionLog { get; set; }
+
+    /// <summary>
     /// Checks the enum settings as text before binding, so a typo names the setting and its values
     /// (the binder's own error only names the type).
     /// </summary>

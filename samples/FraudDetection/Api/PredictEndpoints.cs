@@ -58,7 +58,8 @@ internal static class PredictEndpoints
         }));
     }
 
-    private static bool TryScore(
+    /// <summary>Validates and scores a request: the part every predict endpoint shares.</summary>
+    internal static bool TryScore(
         TransactionRequest? request,
         FraudScorer scorer,
         [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out FraudScore? score,
