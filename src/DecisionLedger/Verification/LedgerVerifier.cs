@@ -61,6 +61,7 @@ public sealed class LedgerVerifier
     /// <returns>The report; <see cref="VerificationReport.FirstFinding"/> names the first problem.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">
+    /// <see cref="VerificationOptions.MaxParallelism"/> is below 1, or
     /// <see cref="VerificationOptions.FromCheckpoint"/> is not the size of a checkpoint signed by <paramref name="verifier"/> within the ledger.
     /// </exception>
     /// <exception cref="LedgerStoreException">The store failed.</exception>
@@ -76,6 +77,11 @@ public sealed class LedgerVerifier
         ArgumentNullException.ThrowIfNull(verifier);
         ArgumentNullException.ThrowIfNull(origin);
         options ??= new VerificationOptions();
+        if (options.MaxParallelism is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxParallelism, "MaxParallelism: must be at least 1, or null for one worker per core.");
+        }
+
         long started = options.TimeProvider.GetTimestamp();
 
         long size = await store.GetSizeAsync(cancellationToken).ConfigureAwait(false);
@@ -104,7 +110,8 @@ public sealed class LedgerVerifier
 
         var classifier = new TamperClassifier(verifier, origin, checkpoints, tree, options.CheckCanonicalForm);
         var merger = new PageMerger(store, classifier, options, size);
-        var pipeline = new PagePipeline(store, options, start, size, _pageSize, _workers, cancellationToken);
+        int workers = options.MaxParallelism ?? _workers;
+        var pipeline = new PagePipeline(store, options, start, size, _pageSize, workers, cancellationToken);
         await using (pipeline.ConfigureAwait(false))
         {
             while (await pipeline.NextAsync().ConfigureAwait(false) is { } page)

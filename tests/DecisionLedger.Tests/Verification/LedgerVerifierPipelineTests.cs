@@ -142,6 +142,21 @@ public sealed class LedgerVerifierPipelineTests
         Assert.Equal(177, report.EntriesVerified);
     }
 
+    [Fact]
+    public async Task VerifyAsync_MaxParallelismOne_ReportsTheSameFirstFinding()
+    {
+        VerificationReport report = await new LedgerVerifier(16, 4).VerifyAsync(Tampered("row deleted"), TestLedger.Verifier, TestLedger.Origin, new VerificationOptions { MaxParallelism = 1 });
+
+        Assert.Equal(new { Seq = 150L, Kind = TamperKind.EntryDeleted }, new { report.FirstFinding!.Seq, report.FirstFinding.Kind });
+    }
+
+    [Fact]
+    public async Task VerifyAsync_MaxParallelismZero_Throws()
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () =>
+            await new LedgerVerifier().VerifyAsync(TestLedger.Create(10), TestLedger.Verifier, TestLedger.Origin, new VerificationOptions { MaxParallelism = 0 }));
+    }
+
     private sealed class SynchronousProgress(Action<VerificationProgress> report) : IProgress<VerificationProgress>
     {
         public void Report(VerificationProgress value) => report(value);
