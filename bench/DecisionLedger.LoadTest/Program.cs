@@ -85,7 +85,11 @@ if (settings.PipelineOnly)
 ReadPathResult read = await ReadPathRun.RunAsync(settings, pipeline.DatabasePath, pipeline.Verifier, pipeline.Origin);
 Console.WriteLine();
 Console.WriteLine("Read path on the same ledger");
-Console.WriteLine($"  full verify       {read.Entries / read.VerifyElapsed.TotalSeconds,12:N0} entries/s ({read.Entries:N0} entries and their inputs in {read.VerifyElapsed.TotalSeconds:F2} s)");
+foreach (string line in read.VerifyLines())
+{
+    Console.WriteLine(line);
+}
+
 Console.WriteLine($"  inclusion proof   {read.InclusionMicros,12:F0} µs mean at tree size {read.Entries:N0} (first proof, restoring the right edge: {read.FirstProofMillis:F1} ms)");
 Console.WriteLine($"  consistency proof {read.ConsistencyMicros,12:F0} µs mean");
 

@@ -64,8 +64,8 @@ internal sealed class VerifyCommand(CommandContext context)
                 TimeProvider = context.Environment.Time,
                 MasterKey = Encryption.MasterKey.FromEnvironment(),
             };
-            report = await HumanConsole.RunWithProgressAsync<VerificationProgress, VerificationReport>(
-                context.Environment, json, "Verifying ledger", p => (p.Done, p.Total),
+            report = await VerifyProgressReporter.RunAsync(
+                context.Environment, json,
                 progress => new LedgerVerifier().VerifyAsync(session.Store, session.Verifier, session.Origin, options, progress, cancellationToken).AsTask());
         }
 

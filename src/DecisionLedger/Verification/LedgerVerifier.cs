@@ -1,6 +1,4 @@
 using DecisionLedger.Checkpoints;
-using DecisionLedger.Encryption;
-using DecisionLedger.Hashing;
 using DecisionLedger.Ledger;
 using DecisionLedger.Merkle;
 using DecisionLedger.Storage;
@@ -14,24 +12,56 @@ namespace DecisionLedger.Verification;
 /// <c>inputDigest</c>. Names the first bad <c>seq</c> and the kind of tampering.
 /// </summary>
 /// <remarks>
-/// Streams the store in chunks of 65,536 entries, so memory is bounded (see <see cref="TamperClassifier"/>
-/// for the request-id set). Entries and inputs are read one after the other, never with two readers
-/// open at once.
+/// Reads the store in pages of 4,096 entries, one range query each for entries, tiles and inputs,
+/// on one worker per core (at least two, so reading overlaps hashing): each worker parses, hashes
+/// and, with <see cref="VerificationOptions.CheckCanonicalForm"/>, checks the canonical form of its
+/// page's entries and hashes its stored inputs. The pages are then merged in order into the Merkle
+/// tree and the checks that depend on order, so the report (first bad <c>seq</c>, kind, counts) is
+/// the same as a one-entry-at-a-time pass. At most about twice the worker count of pages is held at
+/// once, so memory is bounded (see <see cref="TamperClassifier"/> for the request-id set). Stores
+/// must allow concurrent reads, as the SQLite and PostgreSQL stores do.
 /// </remarks>
 public sealed class LedgerVerifier
 {
+    // Findings are resolved at this granularity (an input finding stops at the end of its chunk).
     private const int ChunkSize = 65_536;
+    private const int DefaultPageSize = 4_096;
+
+    private readonly int _pageSize;
+    private readonly int _workers;
+
+    /// <summary>Creates a verifier that uses every core.</summary>
+    public LedgerVerifier()
+        : this(DefaultPageSize, Math.Clamp(Environment.ProcessorCount, 2, 16))
+    {
+    }
+
+    /// <summary>Creates a verifier with a given page size and worker count (tests use small pages).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="pageSize"/> does not divide 65,536, or <paramref name="workers"/> is below 1.</exception>
+    internal LedgerVerifier(int pageSize, int workers)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        if (ChunkSize % pageSize != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "The page size must divide 65,536.");
+        }
+
+        _pageSize = pageSize;
+        _workers = workers;
+    }
 
     /// <summary>Verifies <paramref name="store"/> against the ledger's key and origin.</summary>
     /// <param name="store">An opened store.</param>
     /// <param name="verifier">The ledger's verifier key; only checkpoints it signed are trusted.</param>
     /// <param name="origin">The ledger's origin name.</param>
     /// <param name="options">Options; default <see cref="VerificationOptions"/> (full verification).</param>
-    /// <param name="progress">Receives progress about every 65,536 entries; optional.</param>
+    /// <param name="progress">Receives progress after every page (4,096 entries); optional. Reported from the calling flow, never concurrently.</param>
     /// <param name="cancellationToken">Cancels the verification.</param>
     /// <returns>The report; <see cref="VerificationReport.FirstFinding"/> names the first problem.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">
+    /// <see cref="VerificationOptions.MaxParallelism"/> is below 1, or
     /// <see cref="VerificationOptions.FromCheckpoint"/> is not the size of a checkpoint signed by <paramref name="verifier"/> within the ledger.
     /// </exception>
     /// <exception cref="LedgerStoreException">The store failed.</exception>
@@ -47,6 +77,11 @@ public sealed class LedgerVerifier
         ArgumentNullException.ThrowIfNull(verifier);
         ArgumentNullException.ThrowIfNull(origin);
         options ??= new VerificationOptions();
+        if (options.MaxParallelism is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxParallelism, "MaxParallelism: must be at least 1, or null for one worker per core.");
+        }
+
         long started = options.TimeProvider.GetTimestamp();
 
         long size = await store.GetSizeAsync(cancellationToken).ConfigureAwait(false);
@@ -74,140 +109,30 @@ public sealed class LedgerVerifier
         }
 
         var classifier = new TamperClassifier(verifier, origin, checkpoints, tree, options.CheckCanonicalForm);
-        var digests = new Sha256Hash?[ChunkSize];
-        var subjects = new string?[ChunkSize];
-        var subjectKeys = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
-        long inputsNotChecked = 0;
-        TamperFinding? inputFinding = null;
-        long inputsVerified = 0;
-        bool stopped = false;
-        Tile? tile = null;
-        long tileIndex = -1;
-        for (long chunkStart = start; chunkStart < size && !stopped; chunkStart += ChunkSize)
+        var merger = new PageMerger(store, classifier, options, size);
+        int workers = options.MaxParallelism ?? _workers;
+        var pipeline = new PagePipeline(store, options, start, size, _pageSize, workers, cancellationToken);
+        await using (pipeline.ConfigureAwait(false))
         {
-            long chunkEnd = Math.Min(size, chunkStart + ChunkSize);
-            long firstPosition = classifier.Position;
-            await foreach (StoredEntry entry in store.ReadEntriesAsync(chunkStart, chunkEnd, cancellationToken).ConfigureAwait(false))
+            while (await pipeline.NextAsync().ConfigureAwait(false) is { } page)
             {
-                long position = classifier.Position;
-                if (position / Tile.Width != tileIndex)
+                bool more;
+                using (page)
                 {
-                    tileIndex = position / Tile.Width;
-                    tile = (tileIndex + 1) * Tile.Width <= size
-                        ? await store.ReadTileAsync(new TileId(0, tileIndex), cancellationToken).ConfigureAwait(false)
-                        : null;
+                    bool endsChunk = page.End == size || (page.End - start) % ChunkSize == 0;
+                    more = await merger.MergeAsync(page, endsChunk, cancellationToken).ConfigureAwait(false);
                 }
 
-                Sha256Hash? tileLeaf = tile?.GetNode(0, (int)(position % Tile.Width));
-                bool more = classifier.Add(entry.Seq, entry.CanonicalBytes, entry.LeafHash, tileLeaf);
-                if (classifier.TreeSize > position)
-                {
-                    digests[position - firstPosition] = classifier.LastInputDigest;
-                    subjects[position - firstPosition] = entry.Columns.SubjectId;
-                }
-
+                progress?.Report(new VerificationProgress(classifier.Position - start, size - start));
                 if (!more)
                 {
-                    stopped = true;
                     break;
                 }
             }
-
-            List<(StoredInput Input, string Subject)>? deferred = null;
-            if (options.CheckInputs && inputFinding is null)
-            {
-                long acceptedEnd = classifier.TreeSize;
-                await foreach (StoredInput input in store.ReadInputsAsync(chunkStart, chunkEnd, cancellationToken).ConfigureAwait(false))
-                {
-                    if (input.Seq < firstPosition || input.Seq >= acceptedEnd)
-                    {
-                        continue;
-                    }
-
-                    StoredInput checkable = input;
-                    if (InputEncryption.IsEncrypted(input.Input))
-                    {
-                        string? subject = subjects[input.Seq - firstPosition];
-                        if (options.MasterKey is null || subject is null)
-                        {
-                            inputsNotChecked++;
-                            continue;
-                        }
-
-                        if (!subjectKeys.TryGetValue(subject, out byte[]? key))
-                        {
-                            // Keys are fetched after this reader closes: never two readers at once.
-                            (deferred ??= []).Add((input, subject));
-                            continue;
-                        }
-
-                        if (key is null)
-                        {
-                            inputsNotChecked++;
-                            continue;
-                        }
-
-                        if (!InputEncryption.TryDecrypt(key, input, out StoredInput? plain))
-                        {
-                            inputFinding = Undecryptable(input.Seq, subject);
-                            break;
-                        }
-
-                        checkable = plain!;
-                    }
-
-                    inputsVerified++;
-                    inputFinding = CheckInput(checkable, digests[input.Seq - firstPosition]);
-                    if (inputFinding is not null)
-                    {
-                        break;
-                    }
-                }
-
-                if (deferred is not null)
-                {
-                    await LoadKeysAsync(store, options.MasterKey!, deferred.Select(d => d.Subject), subjectKeys, cancellationToken).ConfigureAwait(false);
-                    foreach ((StoredInput encrypted, string subject) in deferred)
-                    {
-                        if (inputFinding is not null && inputFinding.Seq < encrypted.Seq)
-                        {
-                            break;
-                        }
-
-                        TamperFinding? finding;
-                        if (subjectKeys[subject] is not { } key)
-                        {
-                            inputsNotChecked++;
-                            continue;
-                        }
-                        else if (!InputEncryption.TryDecrypt(key, encrypted, out StoredInput? plain))
-                        {
-                            finding = Undecryptable(encrypted.Seq, subject);
-                        }
-                        else
-                        {
-                            inputsVerified++;
-                            finding = CheckInput(plain!, digests[encrypted.Seq - firstPosition]);
-                        }
-
-                        if (finding is not null)
-                        {
-                            inputFinding = inputFinding is null || finding.Seq < inputFinding.Seq ? finding : inputFinding;
-                            break;
-                        }
-                    }
-
-                    deferred = null;
-                }
-
-                stopped |= inputFinding is not null;
-            }
-
-            progress?.Report(new VerificationProgress(classifier.Position - start, size - start));
         }
 
         TamperFinding? first = classifier.Complete();
-        if (inputFinding is not null && (first is null || inputFinding.Seq < first.Seq))
+        if (merger.InputFinding is { } inputFinding && (first is null || inputFinding.Seq < first.Seq))
         {
             first = inputFinding;
         }
@@ -216,43 +141,14 @@ public sealed class LedgerVerifier
             first is null,
             classifier.TreeSize - start,
             classifier.CheckpointsVerified,
-            inputsVerified,
+            merger.InputsVerified,
             classifier.TreeSize,
             classifier.Root,
             first,
             options.TimeProvider.GetElapsedTime(started))
         {
-            InputsNotChecked = inputsNotChecked,
+            InputsNotChecked = merger.InputsNotChecked,
         };
-    }
-
-    private static async ValueTask LoadKeysAsync(ILedgerStore store, MasterKey masterKey, IEnumerable<string> subjects, Dictionary<string, byte[]?> cache, CancellationToken cancellationToken)
-    {
-        List<string> missing = [.. subjects.Where(s => !cache.ContainsKey(s)).Distinct(StringComparer.Ordinal)];
-        IReadOnlyDictionary<string, byte[]> wrapped = await store.GetSubjectKeysAsync(missing, cancellationToken).ConfigureAwait(false);
-        foreach (string subject in missing)
-        {
-            // A subject without a key was erased: its remaining encrypted inputs cannot be checked.
-            cache[subject] = wrapped.TryGetValue(subject, out byte[]? key) ? masterKey.Unwrap(subject, key) : null;
-        }
-    }
-
-    private static TamperFinding Undecryptable(long seq, string subject) =>
-        new(seq, TamperKind.InputAltered, $"The encrypted stored input of seq {seq} does not decrypt under the key of subject '{subject}': the ciphertext was altered or moved from another entry.");
-
-    private static TamperFinding? CheckInput(StoredInput input, Sha256Hash? inputDigest)
-    {
-        if (inputDigest is not { } expected)
-        {
-            return new TamperFinding(input.Seq, TamperKind.InputAltered, $"An input is stored for seq {input.Seq}, but that entry commits to no input (it has no inputDigest).");
-        }
-
-        if (!EntryFields.InputMatches(input.Salt, input.Input, expected, out Sha256Hash found))
-        {
-            return new TamperFinding(input.Seq, TamperKind.InputAltered, $"The stored input of seq {input.Seq} hashes with its salt to {found.ToHex()}, but the entry's inputDigest is {expected.ToHex()}: the input or its salt was altered.");
-        }
-
-        return null;
     }
 
     private static Checkpoint FindTrusted(List<StoredCheckpoint> checkpoints, NoteVerifier verifier, string origin, long start, long size)

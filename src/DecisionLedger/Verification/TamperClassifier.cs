@@ -11,7 +11,7 @@ namespace DecisionLedger.Verification;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Feed every entry with <see cref="Add"/> (it returns false once a finding is certain), then call
+/// Feed every entry with <see cref="Add(long, ReadOnlySpan{byte}, Sha256Hash?, Sha256Hash?)"/> (it returns false once a finding is certain), then call
 /// <see cref="Complete"/>. The checkpoints are checked when the classifier is created: each note's
 /// signature with the ledger's key and origin (<see cref="TamperKind.CheckpointForged"/>), sizes that go
 /// backwards in storage order (<see cref="TamperKind.CheckpointRolledBack"/>), and equal sizes with
@@ -78,7 +78,7 @@ public sealed class TamperClassifier
     /// <summary>The number of entries accepted into the tree.</summary>
     public long TreeSize => _tree.Size;
 
-    /// <summary>The <c>inputDigest</c> of the entry last accepted by <see cref="Add"/>, or null when it has none.</summary>
+    /// <summary>The <c>inputDigest</c> of the entry last accepted by <see cref="Add(long, ReadOnlySpan{byte}, Sha256Hash?, Sha256Hash?)"/>, or null when it has none.</summary>
     internal Sha256Hash? LastInputDigest { get; private set; }
 
     /// <summary>Consumes the next entry in storage order.</summary>
@@ -87,7 +87,17 @@ public sealed class TamperClassifier
     /// <param name="storedLeafHash">The leaf hash the store recorded at append time, if any.</param>
     /// <param name="tileLeafHash">The leaf hash in the store's level-0 tile, if that tile is complete.</param>
     /// <returns>True while more entries are useful; false once the first finding is certain.</returns>
-    public bool Add(long rowSeq, ReadOnlySpan<byte> canonicalBytes, Sha256Hash? storedLeafHash = null, Sha256Hash? tileLeafHash = null)
+    public bool Add(long rowSeq, ReadOnlySpan<byte> canonicalBytes, Sha256Hash? storedLeafHash = null, Sha256Hash? tileLeafHash = null) =>
+        _final is null && Add(rowSeq, canonicalBytes, EntryCheck.Compute(canonicalBytes, _checkCanonical), storedLeafHash, tileLeafHash);
+
+    /// <summary>Consumes the next entry with its per-entry work already done (in parallel, by <see cref="LedgerVerifier"/>).</summary>
+    /// <param name="rowSeq">The seq the store filed the entry under.</param>
+    /// <param name="canonicalBytes">The entry's stored bytes (read again only for a finding's detail).</param>
+    /// <param name="check">The entry's <see cref="EntryCheck"/>, computed with this classifier's canonical-form setting.</param>
+    /// <param name="storedLeafHash">The leaf hash the store recorded at append time, if any.</param>
+    /// <param name="tileLeafHash">The leaf hash in the store's level-0 tile, if that tile is complete.</param>
+    /// <returns>True while more entries are useful; false once the first finding is certain.</returns>
+    internal bool Add(long rowSeq, ReadOnlySpan<byte> canonicalBytes, in EntryCheck check, Sha256Hash? storedLeafHash, Sha256Hash? tileLeafHash)
     {
         if (_final is not null)
         {
@@ -103,26 +113,26 @@ public sealed class TamperClassifier
 
         if (_gap is not null)
         {
-            ScanGap(position, canonicalBytes);
+            ScanGap(position, check);
             return _final is null;
         }
 
-        string row = rowSeq == position ? string.Empty : $" (filed by the store as row {rowSeq})";
-        if (!EntryFields.TryRead(canonicalBytes, out EntryFields fields, out string? error))
+        if (!check.Readable)
         {
-            return Stop(position, TamperKind.MalformedEntry, $"The entry at position {position}{row} cannot be read: {error}.");
+            return Stop(position, TamperKind.MalformedEntry, $"The entry at position {position}{Row(rowSeq, position)} cannot be read: {check.Error}.");
         }
 
-        if (_checkCanonical && !EntryFields.IsCanonical(canonicalBytes))
+        if (!check.Canonical)
         {
-            return Stop(position, TamperKind.MalformedEntry, $"The entry at position {position}{row} is valid JSON but not in RFC 8785 canonical form, so it is not the byte string that was hashed: it was edited outside the ledger.");
+            return Stop(position, TamperKind.MalformedEntry, $"The entry at position {position}{Row(rowSeq, position)} is valid JSON but not in RFC 8785 canonical form, so it is not the byte string that was hashed: it was edited outside the ledger.");
         }
 
+        EntryFields fields = check.Fields;
         if (fields.Seq != position)
         {
             if (fields.Seq < position)
             {
-                return Stop(position, TamperKind.EntryInserted, $"Expected the entry with seq {position}{row} but found a second entry claiming seq {fields.Seq}: an entry was inserted.");
+                return Stop(position, TamperKind.EntryInserted, $"Expected the entry with seq {position}{Row(rowSeq, position)} but found a second entry claiming seq {fields.Seq}: an entry was inserted.");
             }
 
             _gap = (position, fields.Seq);
@@ -134,7 +144,7 @@ public sealed class TamperClassifier
             return Stop(position, TamperKind.DuplicateRequestId, $"The requestId '{EntryFields.ReadRequestId(canonicalBytes)}' of seq {position} was already used by an earlier entry; request ids are unique per ledger.");
         }
 
-        Sha256Hash leaf = MerkleHasher.HashLeaf(canonicalBytes);
+        Sha256Hash leaf = check.Leaf;
         if (storedLeafHash is { } stored && stored != leaf)
         {
             return Stop(position, TamperKind.ContentChanged, $"The content of seq {position} hashes to leaf {leaf.ToBase64()} but the store recorded leaf {stored.ToBase64()} when it was appended: the entry was changed.");
@@ -268,10 +278,13 @@ public sealed class TamperClassifier
         }
     }
 
-    private void ScanGap(long position, ReadOnlySpan<byte> bytes)
+    private static string Row(long rowSeq, long position) => rowSeq == position ? string.Empty : $" (filed by the store as row {rowSeq})";
+
+    private void ScanGap(long position, in EntryCheck check)
     {
         (long gapPosition, long foundSeq) = _gap!.Value;
-        bool readable = EntryFields.TryRead(bytes, out EntryFields fields, out _);
+        bool readable = check.Readable;
+        EntryFields fields = check.Fields;
         if (_gapFoundAt < 0)
         {
             if (readable && fields.Seq == gapPosition)

@@ -28,6 +28,14 @@ public sealed record VerificationOptions
     /// </summary>
     public Encryption.MasterKey? MasterKey { get; init; }
 
+    /// <summary>
+    /// How many pages of entries are read and hashed at once. Default null: one per core, at least
+    /// two (so reading overlaps hashing). Set 1 for a background check that must leave the other
+    /// cores to the ledger's writer.
+    /// </summary>
+    /// <remarks>Whatever the value, the report is the same; only the speed and the cores used differ.</remarks>
+    public int? MaxParallelism { get; init; }
+
     /// <summary>The clock that measures <see cref="VerificationReport.Elapsed"/>. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -1,0 +1,43 @@
+using DecisionLedger.Hashing;
+
+namespace DecisionLedger.Verification;
+
+/// <summary>
+/// The per-entry work of verification that depends on the entry's bytes alone: the fields read,
+/// the canonical-form check and the leaf hash. Computed in parallel over a page, then consumed in
+/// storage order by <see cref="TamperClassifier"/>, whose findings depend on order.
+/// </summary>
+internal readonly struct EntryCheck
+{
+    private EntryCheck(bool readable, EntryFields fields, string? error, bool canonical, Sha256Hash leaf)
+    {
+        Readable = readable;
+        Fields = fields;
+        Error = error;
+        Canonical = canonical;
+        Leaf = leaf;
+    }
+
+    /// <summary>Whether <see cref="EntryFields.TryRead"/> succeeded.</summary>
+    public bool Readable { get; }
+
+    /// <summary>The fields read, when <see cref="Readable"/>.</summary>
+    public EntryFields Fields { get; }
+
+    /// <summary>Why the entry cannot be read, when not <see cref="Readable"/>.</summary>
+    public string? Error { get; }
+
+    /// <summary>Whether the bytes are in RFC 8785 canonical form; true when that was not asked for or the entry is unreadable.</summary>
+    public bool Canonical { get; }
+
+    /// <summary>The leaf hash of the bytes as stored.</summary>
+    public Sha256Hash Leaf { get; }
+
+    /// <summary>Reads, optionally checks the canonical form of, and hashes one entry.</summary>
+    public static EntryCheck Compute(ReadOnlySpan<byte> canonicalBytes, bool checkCanonical)
+    {
+        bool readable = EntryFields.TryRead(canonicalBytes, out EntryFields fields, out string? error);
+        bool canonical = !readable || !checkCanonical || EntryFields.IsCanonical(canonicalBytes);
+        return new EntryCheck(readable, fields, error, canonical, MerkleHasher.HashLeaf(canonicalBytes));
+    }
+}
