@@ -68,25 +68,39 @@ internal sealed class SqliteIndexWriter : IDisposable
     public long ReadWatermark() => _readWatermark.ExecuteScalar() is long watermark ? watermark : 0;
 
     /// <summary>
-    /// Indexes the stored entries from the watermark up to <paramref name="maxEntries"/> of them, in
-    /// one IMMEDIATE transaction of its own; returns how many were indexed (0 when caught up).
+    /// Indexes the entries from the watermark on, about <paramref name="maxEntries"/> of them, in
+    /// one IMMEDIATE transaction of its own; returns how many were indexed (0 when caught up). The
+    /// entries come from <paramref name="held"/> when it holds the one at the watermark, else from the file.
     /// </summary>
-    public int IndexNext(int maxEntries)
+    public int IndexNext(int maxEntries, SqliteCommittedBatches? held = null)
     {
         using SqliteTransaction transaction = _connection.BeginTransaction(deferred: false);
         Enlist(transaction);
         try
         {
             long from = ReadWatermark();
-            List<(string Model, string Path)>? paths = IndexStored(from, from + maxEntries, out int indexed);
-            if (indexed == 0)
+            var entries = new List<StoredEntry>();
+            var inputs = new List<StoredInput>();
+            if (held is null || !held.Take(from, maxEntries, entries, inputs))
+            {
+                long to = from + maxEntries;
+                if (held?.FirstSeq is { } first && first > from)
+                {
+                    to = Math.Min(to, first);
+                }
+
+                ReadStored(from, to, entries, inputs);
+            }
+
+            if (entries.Count == 0)
             {
                 return 0;
             }
 
+            List<(string Model, string Path)> paths = Index(entries, inputs);
             transaction.Commit();
             Remember(paths);
-            return indexed;
+            return entries.Count;
         }
         finally
         {
@@ -96,9 +110,16 @@ internal sealed class SqliteIndexWriter : IDisposable
 
     /// <summary>Indexes the stored entries in [<paramref name="from"/>, <paramref name="to"/>) inside the current transaction.</summary>
     /// <returns>The catalog paths written, to <see cref="Remember"/> once the transaction commits.</returns>
-    public List<(string Model, string Path)> IndexStored(long from, long to, out int indexed)
+    public List<(string Model, string Path)> IndexStored(long from, long to)
     {
         var entries = new List<StoredEntry>();
+        var inputs = new List<StoredInput>();
+        ReadStored(from, to, entries, inputs);
+        return entries.Count == 0 ? [] : Index(entries, inputs);
+    }
+
+    private void ReadStored(long from, long to, List<StoredEntry> entries, List<StoredInput> inputs)
+    {
         SetRange(_readEntries, from, to);
         using (SqliteDataReader reader = _readEntries.ExecuteReader())
         {
@@ -108,7 +129,6 @@ internal sealed class SqliteIndexWriter : IDisposable
             }
         }
 
-        var inputs = new List<StoredInput>();
         SetRange(_readInputs, from, to);
         using (SqliteDataReader reader = _readInputs.ExecuteReader())
         {
@@ -120,9 +140,6 @@ internal sealed class SqliteIndexWriter : IDisposable
                     reader.IsDBNull(2) ? [] : reader.GetFieldValue<byte[]>(2)));
             }
         }
-
-        indexed = entries.Count;
-        return entries.Count == 0 ? [] : Index(entries, inputs);
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ namespace DecisionLedger.Sqlite;
 internal sealed class SqliteIndexer : IAsyncDisposable
 {
     /// <summary>The most entries indexed in one transaction: large enough to amortize its fsync, small enough to hold the write lock only briefly.</summary>
-    public const int BatchSize = 4096;
+    public const int BatchSize = 16_384;
 
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 

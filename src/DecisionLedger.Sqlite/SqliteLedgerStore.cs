@@ -30,6 +30,9 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
     private readonly Lock _writeLock = new();
     private SqliteWriter? _writer;
     private SqliteIndexer? _indexer;
+
+    // Batches committed here and not indexed yet (deferred mode only), guarded by _writeLock.
+    private SqliteCommittedBatches? _committed;
     private volatile bool _disposed;
 
     /// <summary>Creates a store over the SQLite file at <paramref name="databasePath"/>; nothing is opened until <see cref="OpenAsync"/>.</summary>
@@ -99,6 +102,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
                 }
                 else if (!_options.IndexerPaused)
                 {
+                    _committed ??= new SqliteCommittedBatches();
                     _indexer ??= new SqliteIndexer(IndexNext);
                 }
             }
@@ -112,7 +116,11 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
     {
         ArgumentNullException.ThrowIfNull(batch);
         cancellationToken.ThrowIfCancellationRequested();
-        Write($"append a batch of {batch.Entries.Count} entries", writer => writer.Append(batch));
+        Write($"append a batch of {batch.Entries.Count} entries", writer =>
+        {
+            writer.Append(batch);
+            _committed?.Add(batch);
+        });
         _indexer?.Wake();
         return default;
     }
@@ -742,15 +750,15 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
     private int IndexNext(int maxEntries)
     {
         int indexed = 0;
-        Write("index appended entries", writer => indexed = writer.Index.IndexNext(maxEntries));
+        Write("index appended entries", writer => indexed = writer.Index.IndexNext(maxEntries, _committed));
         return indexed;
     }
 
-    private static long IndexAll(SqliteWriter writer)
+    private long IndexAll(SqliteWriter writer)
     {
         long total = 0;
         int indexed;
-        while ((indexed = writer.Index.IndexNext(SqliteIndexer.BatchSize)) > 0)
+        while ((indexed = writer.Index.IndexNext(SqliteIndexer.BatchSize, _committed)) > 0)
         {
             total += indexed;
         }

@@ -264,7 +264,7 @@ internal sealed class SqliteWriter : IDisposable
             long watermark = Index.ReadWatermark();
             if (watermark < size)
             {
-                paths.AddRange(Index.IndexStored(watermark, size, out _));
+                paths.AddRange(Index.IndexStored(watermark, size));
             }
 
             paths.AddRange(Index.Index(batch.Entries, batch.Inputs));
