@@ -43,7 +43,7 @@ internal static class QueryDriverSql
         (string Condition, List<(string Name, object Value)> Parameters)? range = TimeRange(filter);
         if (range is { } time)
         {
-            candidates.Add(("entries", time.Condition, time.Condition, time.Parameters));
+            candidates.Add(("entry_index", time.Condition, time.Condition, time.Parameters));
         }
 
         IReadOnlyList<string> indexed = filter.Where.Count > 0 ? FieldIndexSql.Read(connection, null) : [];
@@ -142,7 +142,7 @@ internal static class QueryDriverSql
     public static string TimeRangeDriver(EntryFilter filter)
     {
         string condition = TimeRange(filter)?.Condition ?? throw new ArgumentException("The filter has no time bound.", nameof(filter));
-        return $"seq IN (SELECT seq FROM entries WHERE {condition}{(filter.BeforeSeq is null ? "" : " AND seq < @before_seq")})";
+        return $"seq IN (SELECT seq FROM entry_index WHERE {condition}{(filter.BeforeSeq is null ? "" : " AND seq < @before_seq")})";
     }
 
     private static (string Condition, List<(string Name, object Value)> Parameters)? TimeRange(EntryFilter filter)

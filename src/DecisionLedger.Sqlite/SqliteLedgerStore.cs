@@ -29,6 +29,10 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
     private readonly string _readConnectionString;
     private readonly Lock _writeLock = new();
     private SqliteWriter? _writer;
+    private SqliteIndexer? _indexer;
+
+    // Batches committed here and not indexed yet (deferred mode only), guarded by _writeLock.
+    private SqliteCommittedBatches? _committed;
     private volatile bool _disposed;
 
     /// <summary>Creates a store over the SQLite file at <paramref name="databasePath"/>; nothing is opened until <see cref="OpenAsync"/>.</summary>
@@ -91,6 +95,16 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
             lock (_writeLock)
             {
                 _writer ??= OpenWriter();
+                if (_options.IndexMode == SqliteIndexMode.Synchronous)
+                {
+                    // Indexing in the commit needs the index caught up first (a file may come from a deferred store).
+                    IndexAll(_writer);
+                }
+                else if (!_options.IndexerPaused)
+                {
+                    _committed ??= new SqliteCommittedBatches();
+                    _indexer ??= new SqliteIndexer(IndexNext);
+                }
             }
         }
 
@@ -102,7 +116,12 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
     {
         ArgumentNullException.ThrowIfNull(batch);
         cancellationToken.ThrowIfCancellationRequested();
-        Write($"append a batch of {batch.Entries.Count} entries", writer => writer.Append(batch));
+        Write($"append a batch of {batch.Entries.Count} entries", writer =>
+        {
+            writer.Append(batch);
+            _committed?.Add(batch);
+        });
+        _indexer?.Wake();
         return default;
     }
 
@@ -280,14 +299,48 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
         ArgumentOutOfRangeException.ThrowIfNegative(filter.Limit, nameof(filter));
         const string Action = "query entries";
         using SqliteConnection connection = OpenReadConnection(Action);
+        long watermark = ReadWatermark(connection, Action);
+
+        // The request id's unique index is written in the commit: it needs no tail.
+        if (filter.RequestId is null && (filter.BeforeSeq is not { } before || before > watermark))
+        {
+            // The entries the indexer has not reached are the newest: they come first, read in seq order.
+            int fromTail = 0;
+            using (SqliteCommand tail = connection.CreateCommand())
+            {
+                EntryFilterSql.Apply(tail, filter, tailFrom: watermark);
+                await foreach (StoredEntry entry in StreamEntriesAsync(tail, Action, cancellationToken).ConfigureAwait(false))
+                {
+                    fromTail++;
+                    yield return entry;
+                }
+            }
+
+            if (fromTail == filter.Limit || watermark == 0)
+            {
+                yield break;
+            }
+
+            filter = filter with { BeforeSeq = watermark, Limit = filter.Limit - fromTail };
+        }
+
+        await foreach (StoredEntry entry in QueryIndexedAsync(connection, filter, Action, cancellationToken).ConfigureAwait(false))
+        {
+            yield return entry;
+        }
+    }
+
+    // The part of a query the indexer covers (seq below the watermark, or any seq for a request id).
+    private async IAsyncEnumerable<StoredEntry> QueryIndexedAsync(SqliteConnection connection, EntryFilter filter, string action, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         SqliteQueryPlan plan;
         try
         {
-            plan = QueryDriverSql.Choose(connection, filter);
+            plan = ChoosePlan(connection, filter);
         }
         catch (SqliteException exception)
         {
-            throw Wrap(exception, Action);
+            throw Wrap(exception, action);
         }
 
         int returned = 0;
@@ -295,7 +348,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
         {
             using SqliteCommand window = connection.CreateCommand();
             EntryFilterSql.Apply(window, filter, driver: null, windowStart: start);
-            await foreach (StoredEntry entry in StreamEntriesAsync(window, Action, cancellationToken).ConfigureAwait(false))
+            await foreach (StoredEntry entry in StreamEntriesAsync(window, action, cancellationToken).ConfigureAwait(false))
             {
                 returned++;
                 yield return entry;
@@ -312,8 +365,8 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
         }
 
         using SqliteCommand command = connection.CreateCommand();
-        EntryFilterSql.Apply(command, filter, plan.Driver, walkIndex: plan.WalkIndex);
-        await foreach (StoredEntry entry in StreamEntriesAsync(command, Action, cancellationToken).ConfigureAwait(false))
+        EntryFilterSql.Apply(command, filter, plan.Driver, walkIndex: plan.WalkIndex, joinIndex: JoinsIndex(filter, plan));
+        await foreach (StoredEntry entry in StreamEntriesAsync(command, action, cancellationToken).ConfigureAwait(false))
         {
             yield return entry;
         }
@@ -333,8 +386,15 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
         cancellationToken.ThrowIfCancellationRequested();
         return new ValueTask<IReadOnlyList<string>>(Read("explain a query", IReadOnlyList<string> (connection) =>
         {
-            // A windowed plan explains its second statement, the one that reads the time index.
-            SqliteQueryPlan plan = QueryDriverSql.Choose(connection, filter);
+            // The indexed part is explained (the tail is read in seq order); a windowed plan explains
+            // its second statement, the one that reads the time index.
+            long watermark = ReadWatermark(connection, "explain a query");
+            if (filter.RequestId is null)
+            {
+                filter = filter with { BeforeSeq = Math.Min(filter.BeforeSeq ?? watermark, watermark) };
+            }
+
+            SqliteQueryPlan plan = ChoosePlan(connection, filter);
             if (plan.WindowStart is { } start)
             {
                 filter = filter with { BeforeSeq = start };
@@ -342,7 +402,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
             }
 
             using SqliteCommand command = connection.CreateCommand();
-            EntryFilterSql.Apply(command, filter, plan.Driver, walkIndex: plan.WalkIndex);
+            EntryFilterSql.Apply(command, filter, plan.Driver, walkIndex: plan.WalkIndex, joinIndex: JoinsIndex(filter, plan));
             command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
             var lines = new List<string>();
             var depths = new Dictionary<long, int>();
@@ -370,20 +430,28 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
                 return [];
             }
 
+            var paths = new HashSet<string>(StringComparer.Ordinal);
+            Dictionary<string, HashSet<string>> tail = CollectTailPaths(connection, ReadWatermark(connection, "read the field catalog"));
+            foreach ((string model, HashSet<string> modelPaths) in tail)
+            {
+                if (modelName is null || string.Equals(model, modelName, StringComparison.Ordinal))
+                {
+                    paths.UnionWith(modelPaths);
+                }
+            }
+
             using SqliteCommand command = connection.CreateCommand();
             command.CommandText = modelName is null
                 ? "SELECT DISTINCT path FROM field_paths ORDER BY path;"
                 : "SELECT path FROM field_paths WHERE model = @model ORDER BY path;";
             command.Parameters.AddWithValue("@model", (object?)modelName ?? DBNull.Value);
-            var paths = new List<string>();
             using SqliteDataReader reader = command.ExecuteReader();
             while (reader.Read())
             {
                 paths.Add(reader.GetString(0));
             }
 
-            paths.Sort(StringComparer.Ordinal);
-            return paths;
+            return paths.Order(StringComparer.Ordinal).ToList();
         }));
     }
 
@@ -431,6 +499,31 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
         bool dropped = false;
         WriteSchema($"drop the index of the field path {parsed}", (connection, transaction) => dropped = FieldIndexSql.DropIfExists(connection, transaction, parsed));
         return new ValueTask<bool>(dropped);
+    }
+
+    /// <summary>
+    /// Indexes every appended entry the indexer has not reached yet, now, on the caller's thread
+    /// (the background indexer does the same a few milliseconds after each append).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels before indexing starts.</param>
+    /// <returns>How many entries were indexed.</returns>
+    /// <exception cref="LedgerStoreException">The store is read-only or failed.</exception>
+    public ValueTask<long> IndexPendingAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        long indexed = 0;
+        Write("index the pending entries", writer => indexed = IndexAll(writer));
+        return new ValueTask<long>(indexed);
+    }
+
+    /// <summary>How many entries the decision index covers (the watermark): every seq below it is indexed; queries scan the rest.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="LedgerStoreException">The store failed.</exception>
+    public ValueTask<long> GetIndexedSizeAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        const string Action = "read the index watermark";
+        return new ValueTask<long>(Read(Action, connection => ReadWatermark(connection, Action)));
     }
 
     /// <inheritdoc />
@@ -565,14 +658,21 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
         return default;
     }
 
-    /// <summary>Closes the writer connection and the idle read connections; the file stays as committed.</summary>
-    public ValueTask DisposeAsync()
+    /// <summary>Stops the indexer, closes the writer connection and the idle read connections; the file stays as committed.</summary>
+    public async ValueTask DisposeAsync()
     {
+        // Outside the lock: the indexer's current batch takes it to finish.
+        SqliteIndexer? indexer = Interlocked.Exchange(ref _indexer, null);
+        if (indexer is not null)
+        {
+            await indexer.DisposeAsync().ConfigureAwait(false);
+        }
+
         lock (_writeLock)
         {
             if (_disposed)
             {
-                return default;
+                return;
             }
 
             _disposed = true;
@@ -582,7 +682,88 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
 
         using var pooled = new SqliteConnection(_readConnectionString);
         SqliteConnection.ClearPool(pooled);
-        return default;
+    }
+
+    // The plain plan of a column filter walks entry_index; a driver, a walk of a where-path index,
+    // or no column filter at all read entries directly.
+    private static bool JoinsIndex(EntryFilter filter, SqliteQueryPlan plan) =>
+        plan.Driver is null && plan.WalkIndex is null && plan.WindowStart is null && filter.RequestId is null
+        && (filter.ModelName is not null || filter.ModelVersion is not null || filter.UserId is not null
+            || filter.Tenant is not null || filter.SubjectId is not null || filter.InputFingerprint is not null
+            || filter.Kind is not null || filter.From is not null || filter.To is not null);
+
+    // A request id is found through its unique index, written in the commit: no driver from
+    // entry_index (it would miss the tail) is needed or wanted.
+    private static SqliteQueryPlan ChoosePlan(SqliteConnection connection, EntryFilter filter) =>
+        filter.RequestId is null ? QueryDriverSql.Choose(connection, filter) : new SqliteQueryPlan(null, null);
+
+    // A version 1 file opened read-only has no index state: every entry is tail.
+    private long ReadWatermark(SqliteConnection connection, string action)
+    {
+        try
+        {
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "SELECT watermark FROM index_state WHERE id = 0;";
+            return command.ExecuteScalar() is long watermark ? watermark : 0;
+        }
+        catch (SqliteException exception) when (exception.SqliteErrorCode == 1 && !SqliteSchema.HasTable(connection, null, "index_state"))
+        {
+            return 0;
+        }
+        catch (SqliteException exception)
+        {
+            throw Wrap(exception, action);
+        }
+    }
+
+    private Dictionary<string, HashSet<string>> CollectTailPaths(SqliteConnection connection, long watermark)
+    {
+        var entries = new List<StoredEntry>();
+        var inputs = new List<StoredInput>();
+        using (SqliteCommand command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT " + SqliteSchema.EntryColumns + " FROM entries WHERE seq >= @from ORDER BY seq;";
+            command.Parameters.AddWithValue("@from", watermark);
+            using SqliteDataReader reader = command.ExecuteReader();
+            byte[] scratch = new byte[Sha256Hash.Size];
+            while (reader.Read())
+            {
+                entries.Add(SqliteRows.ReadEntry(reader, scratch, DatabasePath));
+            }
+        }
+
+        using (SqliteCommand command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT seq, salt, input FROM inputs WHERE seq >= @from ORDER BY seq;";
+            command.Parameters.AddWithValue("@from", watermark);
+            using SqliteDataReader reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                inputs.Add(ReadInput(reader));
+            }
+        }
+
+        return FieldPathCollector.Collect(new AppendBatch(entries, inputs, [], null));
+    }
+
+    // One batch of the background indexer, under the write lock like every write of this process.
+    private int IndexNext(int maxEntries)
+    {
+        int indexed = 0;
+        Write("index appended entries", writer => indexed = writer.Index.IndexNext(maxEntries, _committed));
+        return indexed;
+    }
+
+    private long IndexAll(SqliteWriter writer)
+    {
+        long total = 0;
+        int indexed;
+        while ((indexed = writer.Index.IndexNext(SqliteIndexer.BatchSize, _committed)) > 0)
+        {
+            total += indexed;
+        }
+
+        return total;
     }
 
     private static string ExistingRequestIdsSql(int count)
@@ -788,8 +969,10 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
     // process's appends out of the way meanwhile.
     private void WriteSchema(string action, Action<SqliteConnection, SqliteTransaction> change)
     {
-        Write(action, _ =>
+        Write(action, writer =>
         {
+            // The field catalog the change may check must hold every entry.
+            IndexAll(writer);
             using var connection = new SqliteConnection(_writeConnectionString);
             connection.Open();
             using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
@@ -830,10 +1013,10 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
             }
 
             bool backfill = SqliteSchema.Ensure(connection, DatabasePath);
-            var writer = new SqliteWriter(connection, DatabasePath);
+            var writer = new SqliteWriter(connection, DatabasePath, _options.IndexMode == SqliteIndexMode.Synchronous);
             if (backfill)
             {
-                writer.BackfillFieldPaths();
+                writer.Index.BackfillFieldPaths();
             }
 
             return writer;

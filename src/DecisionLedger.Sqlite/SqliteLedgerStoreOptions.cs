@@ -20,4 +20,17 @@ public sealed class SqliteLedgerStoreOptions
     /// write fails with <see cref="Storage.LedgerStoreException"/>. Default false.
     /// </summary>
     public bool ReadOnly { get; set; }
+
+    /// <summary>
+    /// When the decision index is written. Default <see cref="SqliteIndexMode.Deferred"/>: a
+    /// background indexer keeps it a few milliseconds behind the commits, off the commit path.
+    /// A read-only store runs no indexer; its queries scan whatever is not indexed yet.
+    /// </summary>
+    public SqliteIndexMode IndexMode { get; set; } = SqliteIndexMode.Deferred;
+
+    /// <summary>
+    /// Tests only: open without starting the background indexer, so the index lags until
+    /// <see cref="SqliteLedgerStore.IndexPendingAsync"/> is called.
+    /// </summary>
+    internal bool IndexerPaused { get; set; }
 }

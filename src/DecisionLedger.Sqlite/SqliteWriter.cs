@@ -1,6 +1,5 @@
 using DecisionLedger.Hashing;
 using DecisionLedger.Merkle;
-using DecisionLedger.Querying;
 using DecisionLedger.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -39,19 +38,17 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteCommand _deleteInput;
     private readonly SqliteParameter _deleteSeq;
 
-    private readonly SqliteCommand _insertPath;
-    private readonly SqliteParameter _pathModel;
-    private readonly SqliteParameter _pathText;
-
-    // The field catalog as stored, so an append only writes paths it has not seen (usually none).
-    private readonly Dictionary<string, HashSet<string>> _knownPaths = new(StringComparer.Ordinal);
-
     // SQLite copies a bound blob when the statement runs, so one buffer serves every row.
     private readonly byte[] _leafHashBuffer = new byte[Sha256Hash.Size];
     private readonly byte[] _rootBuffer = new byte[Sha256Hash.Size];
     private readonly byte[] _tileBuffer = new byte[Tile.BaseByteLength];
 
-    public SqliteWriter(SqliteConnection connection, string path)
+    private readonly bool _indexInCommit;
+
+    /// <param name="connection">The open writer connection; the writer owns it from now on.</param>
+    /// <param name="path">The database file, for errors.</param>
+    /// <param name="indexInCommit">True to index every batch inside its commit (<see cref="SqliteIndexMode.Synchronous"/>).</param>
+    public SqliteWriter(SqliteConnection connection, string path, bool indexInCommit)
     {
         _connection = connection;
         _path = path;
@@ -83,14 +80,9 @@ internal sealed class SqliteWriter : IDisposable
         _deleteInput = Command("DELETE FROM inputs WHERE seq = @seq;");
         _deleteSeq = Parameter(_deleteInput, "@seq", SqliteType.Integer);
 
-        _insertPath = Command("INSERT OR IGNORE INTO field_paths(model, path) VALUES (@model, @path);");
-        _pathModel = Parameter(_insertPath, "@model", SqliteType.Text);
-        _pathText = Parameter(_insertPath, "@path", SqliteType.Text);
-        LoadKnownPaths();
+        Index = new SqliteIndexWriter(connection, path);
+        _indexInCommit = indexInCommit;
     }
-
-    /// <summary>The most catalog paths kept per model; beyond it new paths are not recorded (a query on one is then refused as unknown).</summary>
-    public const int MaxPathsPerModel = 10_000;
 
     /// <summary>Writes a batch in one IMMEDIATE transaction; rolls back everything on any failure.</summary>
     /// <exception cref="LedgerStoreException">The batch is not contiguous, repeats a request id, conflicts with a stored tile, or the write failed.</exception>
@@ -147,44 +139,16 @@ internal sealed class SqliteWriter : IDisposable
             InsertCheckpoint(checkpoint, newSize);
         }
 
-        List<(string Model, string Path)> newPaths = InsertNewPaths(FieldPathCollector.Collect(batch));
+        List<(string Model, string Path)>? newPaths = _indexInCommit ? IndexInCommit(transaction, batch, size) : null;
         transaction.Commit();
-        Remember(newPaths);
-    }
-
-    /// <summary>
-    /// Fills the field catalog from every stored entry and input, in one transaction: run once when
-    /// a ledger written before the catalog existed is first opened writable.
-    /// </summary>
-    public void BackfillFieldPaths()
-    {
-        var byModel = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        using (SqliteCommand read = Command(
-            "SELECT e.model, e.body, i.input FROM entries e LEFT JOIN inputs i ON i.seq = e.seq ORDER BY e.seq;"))
-        using (SqliteDataReader reader = read.ExecuteReader())
+        if (newPaths is not null)
         {
-            while (reader.Read())
-            {
-                string model = reader.IsDBNull(0) ? "" : reader.GetString(0);
-                if (!byModel.TryGetValue(model, out HashSet<string>? paths))
-                {
-                    paths = new HashSet<string>(StringComparer.Ordinal);
-                    byModel[model] = paths;
-                }
-
-                FieldPathCollector.CollectEntry(reader.GetFieldValue<byte[]>(1), paths);
-                if (!reader.IsDBNull(2))
-                {
-                    FieldPathCollector.CollectInput(reader.GetFieldValue<byte[]>(2), paths);
-                }
-            }
+            Index.Remember(newPaths);
         }
-
-        using SqliteTransaction transaction = Begin();
-        List<(string Model, string Path)> newPaths = InsertNewPaths(byModel);
-        transaction.Commit();
-        Remember(newPaths);
     }
+
+    /// <summary>The decision index on this connection; callers hold the store's write lock.</summary>
+    public SqliteIndexWriter Index { get; }
 
     /// <summary>Stores one checkpoint in its own transaction.</summary>
     public void AppendCheckpoint(StoredCheckpoint checkpoint)
@@ -289,62 +253,27 @@ internal sealed class SqliteWriter : IDisposable
         return deleted > 0;
     }
 
-    private List<(string Model, string Path)> InsertNewPaths(Dictionary<string, HashSet<string>> byModel)
+    // A file indexed in deferred mode before may lag: the stored tail is indexed first, so the
+    // watermark only ever moves over contiguous seqs.
+    private List<(string Model, string Path)> IndexInCommit(SqliteTransaction transaction, AppendBatch batch, long size)
     {
-        var inserted = new List<(string, string)>();
-        foreach ((string model, HashSet<string> paths) in byModel)
+        Index.Enlist(transaction);
+        try
         {
-            _knownPaths.TryGetValue(model, out HashSet<string>? known);
-            int room = MaxPathsPerModel - (known?.Count ?? 0);
-            foreach (string path in paths)
+            List<(string Model, string Path)> paths = [];
+            long watermark = Index.ReadWatermark();
+            if (watermark < size)
             {
-                if (room <= 0)
-                {
-                    break;
-                }
-
-                if (known is not null && known.Contains(path))
-                {
-                    continue;
-                }
-
-                _pathModel.Value = model;
-                _pathText.Value = path;
-                _insertPath.ExecuteNonQuery();
-                inserted.Add((model, path));
-                room--;
-            }
-        }
-
-        return inserted;
-    }
-
-    // Only after commit: a rolled-back batch must not leave paths the file does not hold.
-    private void Remember(List<(string Model, string Path)> paths)
-    {
-        foreach ((string model, string path) in paths)
-        {
-            if (!_knownPaths.TryGetValue(model, out HashSet<string>? known))
-            {
-                known = new HashSet<string>(StringComparer.Ordinal);
-                _knownPaths[model] = known;
+                paths.AddRange(Index.IndexStored(watermark, size));
             }
 
-            known.Add(path);
+            paths.AddRange(Index.Index(batch.Entries, batch.Inputs));
+            return paths;
         }
-    }
-
-    private void LoadKnownPaths()
-    {
-        using SqliteCommand read = Command("SELECT model, path FROM field_paths;");
-        using SqliteDataReader reader = read.ExecuteReader();
-        var paths = new List<(string, string)>();
-        while (reader.Read())
+        finally
         {
-            paths.Add((reader.GetString(0), reader.GetString(1)));
+            Index.Enlist(null);
         }
-
-        Remember(paths);
     }
 
     private void TruncateWal(int deleted)
@@ -369,7 +298,7 @@ internal sealed class SqliteWriter : IDisposable
         _readTile.Dispose();
         _insertCheckpoint.Dispose();
         _deleteInput.Dispose();
-        _insertPath.Dispose();
+        Index.Dispose();
         _connection.Dispose();
     }
 
@@ -382,7 +311,6 @@ internal sealed class SqliteWriter : IDisposable
         _readTile.Transaction = transaction;
         _insertCheckpoint.Transaction = transaction;
         _deleteInput.Transaction = transaction;
-        _insertPath.Transaction = transaction;
         return transaction;
     }
 

@@ -3,7 +3,7 @@ using DecisionLedger.Store.ContractTests;
 
 namespace DecisionLedger.Sqlite.Tests;
 
-/// <summary>The store contract against real SQLite files, one per test.</summary>
+/// <summary>The store contract against real SQLite files, one per test, with the default deferred indexer.</summary>
 public sealed class SqliteLedgerStoreContractTests : LedgerStoreContract, IDisposable
 {
     private readonly TempDirectory _directory = new();
@@ -15,6 +15,19 @@ public sealed class SqliteLedgerStoreContractTests : LedgerStoreContract, IDispo
 
     protected override Task<ILedgerStore> ReopenStoreAsync() =>
         Task.FromResult<ILedgerStore>(new SqliteLedgerStore(DatabasePath));
+
+    // A paused indexer: entries stay unindexed until CatchUpIndexAsync, as after a crash or under load.
+    protected override Task<ILedgerStore> CreateLaggingStoreAsync() =>
+        Task.FromResult<ILedgerStore>(new SqliteLedgerStore(DatabasePath, new SqliteLedgerStoreOptions { IndexerPaused = true }));
+
+    protected override Task<ILedgerStore> ReopenLaggingStoreAsync() => CreateLaggingStoreAsync();
+
+    protected override async Task CatchUpIndexAsync(ILedgerStore store)
+    {
+        var sqlite = (SqliteLedgerStore)store;
+        await sqlite.IndexPendingAsync();
+        Assert.Equal(await sqlite.GetSizeAsync(), await sqlite.GetIndexedSizeAsync());
+    }
 
     public void Dispose() => _directory.Dispose();
 }

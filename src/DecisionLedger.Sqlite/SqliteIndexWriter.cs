@@ -1,0 +1,306 @@
+using DecisionLedger.Hashing;
+using DecisionLedger.Querying;
+using DecisionLedger.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace DecisionLedger.Sqlite;
+
+/// <summary>
+/// Writes the decision index (<c>entry_index</c> rows and the field catalog) and its watermark on
+/// the writer's connection, always in one transaction with each other: either a range of entries
+/// is indexed and the watermark says so, or neither. So a crash between a commit and its indexing
+/// loses nothing (the indexer starts again from the watermark) and nothing is indexed twice (the
+/// seq primary key of <c>entry_index</c> would refuse it). Not thread-safe: the store serializes calls.
+/// </summary>
+internal sealed class SqliteIndexWriter : IDisposable
+{
+    /// <summary>The most catalog paths kept per model; beyond it new paths are not recorded (a query on one is then refused as unknown).</summary>
+    public const int MaxPathsPerModel = 10_000;
+
+    private readonly SqliteConnection _connection;
+    private readonly string _path;
+    private readonly SqliteRowStatement _insertIndex;
+    private readonly SqliteCommand _readWatermark;
+    private readonly SqliteCommand _setWatermark;
+    private readonly SqliteParameter _watermark;
+    private readonly SqliteCommand _readEntries;
+    private readonly SqliteCommand _readInputs;
+    private readonly SqliteCommand _insertPath;
+    private readonly SqliteParameter _pathModel;
+    private readonly SqliteParameter _pathText;
+
+    // The field catalog as stored, so indexing only writes paths it has not seen (usually none).
+    private readonly Dictionary<string, HashSet<string>> _knownPaths = new(StringComparer.Ordinal);
+    private readonly byte[] _scratch = new byte[Sha256Hash.Size];
+
+    public SqliteIndexWriter(SqliteConnection connection, string path)
+    {
+        _connection = connection;
+        _path = path;
+        _insertIndex = new SqliteRowStatement(connection,
+            "INSERT INTO entry_index(seq, model, version, user_id, tenant, subject_key, fingerprint_key, ts, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9);");
+        _readWatermark = Command("SELECT watermark FROM index_state WHERE id = 0;");
+        _setWatermark = Command("UPDATE index_state SET watermark = @watermark WHERE id = 0;");
+        _watermark = _setWatermark.Parameters.Add("@watermark", SqliteType.Integer);
+        _readEntries = Command("SELECT " + SqliteSchema.EntryColumns + " FROM entries WHERE seq >= @from AND seq < @to ORDER BY seq;");
+        _readEntries.Parameters.Add("@from", SqliteType.Integer);
+        _readEntries.Parameters.Add("@to", SqliteType.Integer);
+        _readInputs = Command("SELECT seq, salt, input FROM inputs WHERE seq >= @from AND seq < @to ORDER BY seq;");
+        _readInputs.Parameters.Add("@from", SqliteType.Integer);
+        _readInputs.Parameters.Add("@to", SqliteType.Integer);
+        _insertPath = Command("INSERT OR IGNORE INTO field_paths(model, path) VALUES (@model, @path);");
+        _pathModel = _insertPath.Parameters.Add("@model", SqliteType.Text);
+        _pathText = _insertPath.Parameters.Add("@path", SqliteType.Text);
+        LoadKnownPaths();
+    }
+
+    /// <summary>Makes the commands run in <paramref name="transaction"/> (the writer's, or one of <see cref="IndexNext"/>).</summary>
+    public void Enlist(SqliteTransaction? transaction)
+    {
+        _readWatermark.Transaction = transaction;
+        _setWatermark.Transaction = transaction;
+        _readEntries.Transaction = transaction;
+        _readInputs.Transaction = transaction;
+        _insertPath.Transaction = transaction;
+    }
+
+    /// <summary>How many entries are indexed (all seqs below it), read in the current transaction.</summary>
+    public long ReadWatermark() => _readWatermark.ExecuteScalar() is long watermark ? watermark : 0;
+
+    /// <summary>
+    /// Indexes the entries from the watermark on, about <paramref name="maxEntries"/> of them, in
+    /// one IMMEDIATE transaction of its own; returns how many were indexed (0 when caught up). The
+    /// entries come from <paramref name="held"/> when it holds the one at the watermark, else from the file.
+    /// </summary>
+    public int IndexNext(int maxEntries, SqliteCommittedBatches? held = null)
+    {
+        using SqliteTransaction transaction = _connection.BeginTransaction(deferred: false);
+        Enlist(transaction);
+        try
+        {
+            long from = ReadWatermark();
+            var entries = new List<StoredEntry>();
+            var inputs = new List<StoredInput>();
+            if (held is null || !held.Take(from, maxEntries, entries, inputs))
+            {
+                long to = from + maxEntries;
+                if (held?.FirstSeq is { } first && first > from)
+                {
+                    to = Math.Min(to, first);
+                }
+
+                ReadStored(from, to, entries, inputs);
+            }
+
+            if (entries.Count == 0)
+            {
+                return 0;
+            }
+
+            List<(string Model, string Path)> paths = Index(entries, inputs);
+            transaction.Commit();
+            Remember(paths);
+            return entries.Count;
+        }
+        finally
+        {
+            Enlist(null);
+        }
+    }
+
+    /// <summary>Indexes the stored entries in [<paramref name="from"/>, <paramref name="to"/>) inside the current transaction.</summary>
+    /// <returns>The catalog paths written, to <see cref="Remember"/> once the transaction commits.</returns>
+    public List<(string Model, string Path)> IndexStored(long from, long to)
+    {
+        var entries = new List<StoredEntry>();
+        var inputs = new List<StoredInput>();
+        ReadStored(from, to, entries, inputs);
+        return entries.Count == 0 ? [] : Index(entries, inputs);
+    }
+
+    private void ReadStored(long from, long to, List<StoredEntry> entries, List<StoredInput> inputs)
+    {
+        SetRange(_readEntries, from, to);
+        using (SqliteDataReader reader = _readEntries.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                entries.Add(SqliteRows.ReadEntry(reader, _scratch, _path));
+            }
+        }
+
+        SetRange(_readInputs, from, to);
+        using (SqliteDataReader reader = _readInputs.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                inputs.Add(new StoredInput(
+                    reader.GetInt64(0),
+                    reader.IsDBNull(1) ? [] : reader.GetFieldValue<byte[]>(1),
+                    reader.IsDBNull(2) ? [] : reader.GetFieldValue<byte[]>(2)));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Indexes <paramref name="entries"/> (contiguous, starting at the watermark) with their
+    /// <paramref name="inputs"/> inside the current transaction and moves the watermark past them.
+    /// </summary>
+    /// <returns>The catalog paths written, to <see cref="Remember"/> once the transaction commits.</returns>
+    public List<(string Model, string Path)> Index(IReadOnlyList<StoredEntry> entries, IReadOnlyList<StoredInput> inputs)
+    {
+        for (int i = 0; i < entries.Count; i++)
+        {
+            StoredEntry entry = entries[i];
+            EntryColumns columns = entry.Columns;
+            _insertIndex.Bind(1, entry.Seq);
+            _insertIndex.Bind(2, columns.ModelName);
+            _insertIndex.Bind(3, columns.ModelVersion);
+            _insertIndex.Bind(4, columns.UserId);
+            _insertIndex.Bind(5, columns.Tenant);
+            BindKey(6, SqliteSchema.SubjectKey(columns.SubjectId));
+            BindKey(7, SqliteSchema.FingerprintKey(columns.InputFingerprint));
+            _insertIndex.Bind(8, SqliteRows.ToUnixMicroseconds(columns.Timestamp));
+            _insertIndex.Bind(9, columns.Kind);
+            _insertIndex.Execute();
+        }
+
+        List<(string Model, string Path)> paths = InsertNewPaths(FieldPathCollector.Collect(new AppendBatch(entries, inputs, [], null)));
+        if (entries.Count > 0)
+        {
+            _watermark.Value = entries[^1].Seq + 1;
+            _setWatermark.ExecuteNonQuery();
+        }
+
+        return paths;
+    }
+
+    /// <summary>
+    /// Fills the field catalog from every stored entry and input, in one transaction: run once when
+    /// a ledger written before the catalog existed is first opened writable.
+    /// </summary>
+    public void BackfillFieldPaths()
+    {
+        var byModel = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        using (SqliteCommand read = Command(
+            "SELECT e.model, e.body, i.input FROM entries e LEFT JOIN inputs i ON i.seq = e.seq ORDER BY e.seq;"))
+        using (SqliteDataReader reader = read.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                string model = reader.IsDBNull(0) ? "" : reader.GetString(0);
+                if (!byModel.TryGetValue(model, out HashSet<string>? paths))
+                {
+                    paths = new HashSet<string>(StringComparer.Ordinal);
+                    byModel[model] = paths;
+                }
+
+                FieldPathCollector.CollectEntry(reader.GetFieldValue<byte[]>(1), paths);
+                if (!reader.IsDBNull(2))
+                {
+                    FieldPathCollector.CollectInput(reader.GetFieldValue<byte[]>(2), paths);
+                }
+            }
+        }
+
+        using SqliteTransaction transaction = _connection.BeginTransaction(deferred: false);
+        Enlist(transaction);
+        List<(string Model, string Path)> newPaths = InsertNewPaths(byModel);
+        transaction.Commit();
+        Enlist(null);
+        Remember(newPaths);
+    }
+
+    // Only after commit: a rolled-back transaction must not leave paths the file does not hold.
+    public void Remember(List<(string Model, string Path)> paths)
+    {
+        foreach ((string model, string path) in paths)
+        {
+            if (!_knownPaths.TryGetValue(model, out HashSet<string>? known))
+            {
+                known = new HashSet<string>(StringComparer.Ordinal);
+                _knownPaths[model] = known;
+            }
+
+            known.Add(path);
+        }
+    }
+
+    public void Dispose()
+    {
+        _insertIndex.Dispose();
+        _readWatermark.Dispose();
+        _setWatermark.Dispose();
+        _readEntries.Dispose();
+        _readInputs.Dispose();
+        _insertPath.Dispose();
+    }
+
+    private void BindKey(int index, long? key)
+    {
+        if (key is { } value)
+        {
+            _insertIndex.Bind(index, value);
+        }
+        else
+        {
+            _insertIndex.BindNull(index);
+        }
+    }
+
+    private List<(string Model, string Path)> InsertNewPaths(Dictionary<string, HashSet<string>> byModel)
+    {
+        var inserted = new List<(string, string)>();
+        foreach ((string model, HashSet<string> paths) in byModel)
+        {
+            _knownPaths.TryGetValue(model, out HashSet<string>? known);
+            int room = MaxPathsPerModel - (known?.Count ?? 0);
+            foreach (string path in paths)
+            {
+                if (room <= 0)
+                {
+                    break;
+                }
+
+                if (known is not null && known.Contains(path))
+                {
+                    continue;
+                }
+
+                _pathModel.Value = model;
+                _pathText.Value = path;
+                _insertPath.ExecuteNonQuery();
+                inserted.Add((model, path));
+                room--;
+            }
+        }
+
+        return inserted;
+    }
+
+    private void LoadKnownPaths()
+    {
+        using SqliteCommand read = Command("SELECT model, path FROM field_paths;");
+        using SqliteDataReader reader = read.ExecuteReader();
+        var paths = new List<(string, string)>();
+        while (reader.Read())
+        {
+            paths.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        Remember(paths);
+    }
+
+    private static void SetRange(SqliteCommand command, long from, long to)
+    {
+        command.Parameters[0].Value = from;
+        command.Parameters[1].Value = to;
+    }
+
+    private SqliteCommand Command(string sql)
+    {
+        SqliteCommand command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+}

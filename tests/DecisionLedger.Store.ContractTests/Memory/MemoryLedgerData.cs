@@ -1,0 +1,35 @@
+using DecisionLedger.Merkle;
+using DecisionLedger.Storage;
+
+namespace DecisionLedger.Store.ContractTests.Memory;
+
+/// <summary>
+/// What a <see cref="MemoryLedgerStore"/> holds, kept apart from the store so a second store over
+/// the same data behaves as a reopened file would. Every access goes through <see cref="Gate"/>.
+/// </summary>
+public sealed class MemoryLedgerData
+{
+    /// <summary>Serializes every read and write of the data.</summary>
+    public Lock Gate { get; } = new();
+
+    /// <summary>Entries in seq order.</summary>
+    public List<StoredEntry> Entries { get; } = [];
+
+    /// <summary>Request id → seq, the uniqueness the log enforces at commit.</summary>
+    public Dictionary<string, long> RequestIds { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Stored inputs by seq.</summary>
+    public SortedDictionary<long, StoredInput> Inputs { get; } = [];
+
+    /// <summary>Checkpoints in the order stored.</summary>
+    public List<StoredCheckpoint> Checkpoints { get; } = [];
+
+    /// <summary>Full tiles by id.</summary>
+    public Dictionary<TileId, Tile> Tiles { get; } = [];
+
+    /// <summary>Wrapped subject keys by subject id.</summary>
+    public Dictionary<string, byte[]> SubjectKeys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The field catalog: model → paths.</summary>
+    public Dictionary<string, HashSet<string>> FieldPaths { get; } = new(StringComparer.Ordinal);
+}
