@@ -69,15 +69,16 @@ internal sealed class BatchBuilder
             {
                 items.Clear();
                 (bool drained, bool urgent) = Drain(reader, items);
+                _queue.NotifyRoom();
                 if (_linger.ShouldWait(drained, urgent))
                 {
                     int before = items.Count;
                     await _linger.WaitAsync().ConfigureAwait(false);
                     Drain(reader, items);
+                    _queue.NotifyRoom();
                     _linger.Observe(items.Count - before);
                 }
 
-                _queue.NotifyRoom();
                 await BuildAsync(items).ConfigureAwait(false);
             }
 
