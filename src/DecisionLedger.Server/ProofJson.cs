@@ -22,6 +22,28 @@ public static class ProofJson
         json.WriteEndObject();
     }
 
+    /// <summary>
+    /// Writes the members a receipt asked with a proof gains, into the receipt object being written:
+    /// <c>"checkpoint"</c> (the covering signed checkpoint, as signed-note text) and <c>"proof"</c>
+    /// (the entry's inclusion proof against it, shaped as <see cref="WriteInclusion"/>). Writes
+    /// nothing for a receipt without them, so the receipt stays byte-identical.
+    /// </summary>
+    /// <param name="json">The writer, inside the receipt object.</param>
+    /// <param name="receipt">The receipt.</param>
+    public static void WriteReceiptProof(Utf8JsonWriter json, Recording.RecordReceipt receipt)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(receipt);
+        if (receipt.Checkpoint is null || receipt.InclusionProof is null)
+        {
+            return;
+        }
+
+        json.WriteString("checkpoint", receipt.Checkpoint);
+        json.WritePropertyName("proof");
+        WriteInclusion(json, receipt.InclusionProof);
+    }
+
     /// <summary>Writes <c>{"from","to","hashes":[base64…]}</c>.</summary>
     /// <param name="json">The writer.</param>
     /// <param name="proof">The consistency proof.</param>

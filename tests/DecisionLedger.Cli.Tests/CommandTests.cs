@@ -66,6 +66,54 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public async Task Record_Proofs_EachReceiptCarriesCheckpointAndProofThatVerifyWithTheKey()
+    {
+        using var temp = new TempLedger();
+        await CliRun.RunAsync("init", "--origin", "t.example/x", "--ledger", temp.Ledger);
+        string key = (await CliRun.RunAsync("key", "--ledger", temp.Ledger)).Out.Trim();
+
+        CliResult result = await CliRun.RunWithInputAsync(Some.Lines(50), null, "record", "-", "--proofs", "--ledger", temp.Ledger);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string[] lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(50, lines.Length);
+        var verifier = DecisionLedger.Checkpoints.NoteVerifier.Parse(key);
+        for (int i = 0; i < lines.Length; i++)
+        {
+            using JsonDocument receipt = JsonDocument.Parse(lines[i]);
+            JsonElement root = receipt.RootElement;
+            Assert.Equal(["seq", "requestId", "leafHash", "checkpoint", "proof"], root.EnumerateObject().Select(p => p.Name));
+            var checkpoint = DecisionLedger.Checkpoints.CheckpointNote.Open(root.GetProperty("checkpoint").GetString()!, verifier, "t.example/x");
+            JsonElement proof = root.GetProperty("proof");
+            Assert.Equal(i, proof.GetProperty("leafIndex").GetInt64());
+            Assert.Equal(checkpoint.Size, proof.GetProperty("treeSize").GetInt64());
+            Assert.Equal(root.GetProperty("leafHash").GetString(), proof.GetProperty("leafHash").GetString());
+            var inclusion = new DecisionLedger.Merkle.InclusionProof(
+                i,
+                checkpoint.Size,
+                DecisionLedger.Hashing.Sha256Hash.FromBase64(proof.GetProperty("leafHash").GetString()!),
+                [.. proof.GetProperty("hashes").EnumerateArray().Select(h => DecisionLedger.Hashing.Sha256Hash.FromBase64(h.GetString()!))]);
+            Assert.True(inclusion.Verify(checkpoint.RootHash), $"line {i + 1}: the proof does not lead to the checkpoint's root");
+        }
+    }
+
+    [Fact]
+    public async Task Record_WithoutProofs_ReceiptLineHasOnlySeqRequestIdLeafHash()
+    {
+        using var temp = new TempLedger();
+        await CliRun.RunAsync("init", "--origin", "t.example/x", "--ledger", temp.Ledger);
+
+        CliResult result = await CliRun.RunWithInputAsync(Some.Lines(3), null, "record", "-", "--ledger", temp.Ledger);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        foreach (string line in result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            using JsonDocument receipt = JsonDocument.Parse(line);
+            Assert.Equal(["seq", "requestId", "leafHash"], receipt.RootElement.EnumerateObject().Select(p => p.Name));
+        }
+    }
+
+    [Fact]
     public async Task Record_BadLineAtLine3_NamesLineAndFieldAndKeepsEarlierLines()
     {
         using var temp = new TempLedger();

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using DecisionLedger.Checkpoints;
+using DecisionLedger.Hashing;
 using DecisionLedger.Ledger;
+using DecisionLedger.Merkle;
 using DecisionLedger.Server.Auth;
 using DecisionLedger.Sqlite;
 using DecisionLedger.Storage;
@@ -22,6 +25,49 @@ public sealed class IngestTests
         Assert.Equal(RunningCollector.SeedCount, receipt.RootElement.GetProperty("seq").GetInt64());
         Assert.Equal("one-7", receipt.RootElement.GetProperty("requestId").GetString());
         Assert.Equal(44, receipt.RootElement.GetProperty("leafHash").GetString()!.Length);
+    }
+
+    [Fact]
+    public async Task PostJson_ProofTrue_ReceiptCarriesCheckpointAndProofThatVerifyOffline()
+    {
+        await using RunningCollector collector = await RunningCollector.StartAsync();
+        NoteVerifier verifier = NoteVerifier.Parse(LedgerDirectory.Open(collector.LedgerPath).Signer.Verifier.VerifierKey);
+
+        using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions?proof=true", ApiKeyRole.Ingest, RunningCollector.Json(Some.Decision(7, "proof-7")));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using JsonDocument receipt = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        AssertProvenReceipt(receipt.RootElement, verifier, RunningCollector.SeedCount);
+    }
+
+    [Fact]
+    public async Task PostNdjson_ProofTrue_EveryReceiptCarriesCheckpointAndProof()
+    {
+        await using RunningCollector collector = await RunningCollector.StartAsync();
+        NoteVerifier verifier = NoteVerifier.Parse(LedgerDirectory.Open(collector.LedgerPath).Signer.Verifier.VerifierKey);
+        string body = string.Join("\n", Enumerable.Range(0, 5).Select(i => Some.Decision(i, $"batch-proof-{i}"))) + "\n";
+
+        using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions?proof=true", ApiKeyRole.Ingest, RunningCollector.Ndjson(body));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using JsonDocument json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        JsonElement[] receipts = [.. json.RootElement.GetProperty("receipts").EnumerateArray()];
+        Assert.Equal(5, receipts.Length);
+        foreach (JsonElement receipt in receipts)
+        {
+            AssertProvenReceipt(receipt, verifier, receipt.GetProperty("seq").GetInt64());
+        }
+    }
+
+    [Fact]
+    public async Task PostJson_ProofNotABoolean_Returns400()
+    {
+        await using RunningCollector collector = await RunningCollector.StartAsync();
+
+        using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions?proof=maybe", ApiKeyRole.Ingest, RunningCollector.Json(Some.Decision(8, "proof-8")));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("proof", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -222,5 +268,21 @@ public sealed class IngestTests
         Assert.Equal(expectedCount, page.RootElement.GetProperty("entries").GetArrayLength());
         using HttpResponseMessage next = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.Decision(999, "after-413")));
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
+    private static void AssertProvenReceipt(JsonElement receipt, NoteVerifier verifier, long seq)
+    {
+        Assert.Equal(seq, receipt.GetProperty("seq").GetInt64());
+        Checkpoint checkpoint = CheckpointNote.Open(receipt.GetProperty("checkpoint").GetString()!, verifier);
+        JsonElement proof = receipt.GetProperty("proof");
+        Assert.Equal(seq, proof.GetProperty("leafIndex").GetInt64());
+        Assert.Equal(checkpoint.Size, proof.GetProperty("treeSize").GetInt64());
+        Assert.Equal(receipt.GetProperty("leafHash").GetString(), proof.GetProperty("leafHash").GetString());
+        Assert.True(MerkleProofVerifier.VerifyInclusion(
+            seq,
+            checkpoint.Size,
+            Sha256Hash.FromBase64(proof.GetProperty("leafHash").GetString()!),
+            [.. proof.GetProperty("hashes").EnumerateArray().Select(h => Sha256Hash.FromBase64(h.GetString()!))],
+            checkpoint.RootHash));
     }
 }

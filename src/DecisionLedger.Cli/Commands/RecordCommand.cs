@@ -23,10 +23,15 @@ internal sealed class RecordCommand(CommandContext context)
         DefaultValueFactory = _ => "-",
     };
 
+    private readonly Option<bool> _proofs = new("--proofs")
+    {
+        Description = "Print each receipt once a signed checkpoint covers it, with \"checkpoint\" (signed note) and \"proof\" (inclusion proof against it): each line is then evidence on its own.",
+    };
+
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command("record", "Append decisions from NDJSON; print one receipt {\"seq\",\"requestId\",\"leafHash\"} per line once durable.") { _file };
+        var command = new Command("record", "Append decisions from NDJSON; print one receipt {\"seq\",\"requestId\",\"leafHash\"} per line once durable.") { _file, _proofs };
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -34,11 +39,12 @@ internal sealed class RecordCommand(CommandContext context)
     private async Task<int> ExecuteAsync(ParseResult parsed, CancellationToken cancellationToken)
     {
         string file = parsed.GetValue(_file) ?? "-";
+        bool proofs = parsed.GetValue(_proofs);
         await using (Stream input = OpenInput(file))
         {
             await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: true, cancellationToken);
             DecisionRecorder recorder = await session.StartRecorderAsync(context.Environment.Time, cancellationToken);
-            (long recorded, Exception? failure) = await PumpAsync(recorder, input, context.Environment.Out, session.Directory.Path, cancellationToken);
+            (long recorded, Exception? failure) = await PumpAsync(recorder, input, proofs, context.Environment.Out, session.Directory.Path, cancellationToken);
 
             // Disposing drains the queue and signs a final checkpoint over everything recorded.
             await recorder.DisposeAsync();
@@ -84,7 +90,7 @@ internal sealed class RecordCommand(CommandContext context)
     /// awaits receipts in input order and prints each batch as soon as it is durable.
     /// </summary>
     /// <returns>How many decisions were recorded, and the failure that stopped the pump (already line-numbered), if any.</returns>
-    private static async Task<(long Recorded, Exception? Failure)> PumpAsync(IDecisionRecorder recorder, Stream input, TextWriter output, string ledgerPath, CancellationToken cancellationToken)
+    private static async Task<(long Recorded, Exception? Failure)> PumpAsync(IDecisionRecorder recorder, Stream input, bool proofs, TextWriter output, string ledgerPath, CancellationToken cancellationToken)
     {
         var pending = Channel.CreateBounded<(long Line, ValueTask<RecordReceipt> Receipt)>(new BoundedChannelOptions(MaxInFlight)
         {
@@ -118,7 +124,7 @@ internal sealed class RecordCommand(CommandContext context)
                     break;
                 }
 
-                await pending.Writer.WriteAsync((lineNumber, recorder.RecordAsync(decision, CancellationToken.None)), stop.Token);
+                await pending.Writer.WriteAsync((lineNumber, recorder.RecordAsync(decision, proofs, CancellationToken.None)), stop.Token);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -174,6 +180,7 @@ internal sealed class RecordCommand(CommandContext context)
                     json.WriteNumber("seq", receipt.Seq);
                     json.WriteString("requestId", receipt.RequestId);
                     json.WriteString("leafHash", receipt.LeafHash.ToBase64());
+                    Server.ProofJson.WriteReceiptProof(json, receipt);
                     json.WriteEndObject();
                 }));
                 printed++;

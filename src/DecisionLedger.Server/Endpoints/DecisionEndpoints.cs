@@ -68,8 +68,9 @@ internal static class DecisionEndpoints
     {
         routes.MapPost("/v1/decisions", PostAsync).RequirePermission(ApiPermission.Ingest)
             .WithSummary("Record one decision (application/json) or a batch (application/x-ndjson)")
-            .WithDescription("Answers once the decisions are durable: a receipt {seq, requestId, leafHash}, or {receipts, errors} for a batch (every good line recorded, every bad line reported).")
+            .WithDescription("Answers once the decisions are durable: a receipt {seq, requestId, leafHash}, or {receipts, errors} for a batch (every good line recorded, every bad line reported). With proof=true each receipt waits for the signed checkpoint that covers it (within about CheckpointMinInterval, 250 ms by default) and gains \"checkpoint\" (signed note) and \"proof\" {leafIndex, treeSize, leafHash, hashes}.")
             .WithTags("Recording")
+            .WithQueryParameter("proof", JsonSchemaType.Boolean, "true: each receipt carries the covering signed checkpoint and its inclusion proof.")
             .Accepts<JsonElement>("application/json", "application/x-ndjson")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -92,18 +93,29 @@ internal static class DecisionEndpoints
             return Problems.Unavailable("recorder: not started or shutting down; retry shortly (see /readyz).");
         }
 
+        bool proof;
+        try
+        {
+            proof = QueryValues.Text(context.Request.Query, "proof") is { } value
+                && (bool.TryParse(value, out bool parsed) ? parsed : throw new FormatException($"proof: '{value}' is not true or false."));
+        }
+        catch (FormatException exception)
+        {
+            return Problems.BadRequest(exception.Message);
+        }
+
         return body.IsBatch
-            ? await RecordBatchAsync(context, recorder, parser, body.Bytes).ConfigureAwait(false)
-            : await RecordOneAsync(recorder, parser, body.Bytes).ConfigureAwait(false);
+            ? await RecordBatchAsync(context, recorder, parser, body.Bytes, proof).ConfigureAwait(false)
+            : await RecordOneAsync(recorder, parser, body.Bytes, proof).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> RecordOneAsync(IDecisionRecorder recorder, DecisionParser parser, byte[] body)
+    private static async Task<IResult> RecordOneAsync(IDecisionRecorder recorder, DecisionParser parser, byte[] body, bool proof)
     {
         RecordReceipt receipt;
         try
         {
             // Once accepted, the decision is recorded even if the client goes away.
-            receipt = await recorder.RecordAsync(parser.Parse(body), CancellationToken.None).ConfigureAwait(false);
+            receipt = await recorder.RecordAsync(parser.Parse(body), proof, CancellationToken.None).ConfigureAwait(false);
         }
         catch (DecisionValidationException exception)
         {
@@ -129,7 +141,7 @@ internal static class DecisionEndpoints
     /// Records every valid line and reports every invalid one: 200 with receipts and errors when at
     /// least one line was recorded, 400 (problem details with the errors) when none was.
     /// </summary>
-    private static async Task<IResult> RecordBatchAsync(HttpContext context, IDecisionRecorder recorder, DecisionParser parser, byte[] body)
+    private static async Task<IResult> RecordBatchAsync(HttpContext context, IDecisionRecorder recorder, DecisionParser parser, byte[] body, bool proof)
     {
         var errors = new List<LineError>();
         var pending = new List<(long Line, ValueTask<RecordReceipt> Receipt)>();
@@ -147,7 +159,7 @@ internal static class DecisionEndpoints
             }
 
             // Each ValueTask is awaited exactly once below; no Task wrapper per line.
-            pending.Add((line.Number, recorder.RecordAsync(decision, CancellationToken.None)));
+            pending.Add((line.Number, recorder.RecordAsync(decision, proof, CancellationToken.None)));
         }
 
         var receipts = new List<(long Line, RecordReceipt Receipt)>(pending.Count);
@@ -281,6 +293,7 @@ internal static class DecisionEndpoints
         json.WriteNumber("seq", receipt.Seq);
         json.WriteString("requestId", receipt.RequestId);
         json.WriteString("leafHash", receipt.LeafHashBase64);
+        ProofJson.WriteReceiptProof(json, receipt);
         json.WriteEndObject();
     }
 

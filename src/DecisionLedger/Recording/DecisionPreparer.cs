@@ -41,7 +41,7 @@ public sealed class DecisionPreparer
     public RedactedDecision Prepare(Decision decision)
     {
         ArgumentNullException.ThrowIfNull(decision);
-        DecisionRecorder.EnsureRecordable(decision);
+        RecordableDecision.Ensure(decision);
         DateTimeOffset now = _time.GetUtcNow();
         Sha256Hash fingerprint = _fingerprinter.Fingerprint(decision.Input);
         RedactionResult redaction = _redactor.Redact(decision);

@@ -20,11 +20,32 @@ public sealed class LedgerOptions
     /// <summary>The most decisions one group commit writes. Default 8,192; batches are smaller under light load.</summary>
     public int MaxBatchSize { get; set; } = 8_192;
 
-    /// <summary>Take a checkpoint after this many new entries. Default 10,000.</summary>
+    /// <summary>Take a checkpoint after this many new entries, even within <see cref="CheckpointMinInterval"/>. Default 10,000.</summary>
     public int CheckpointEveryEntries { get; set; } = 10_000;
 
-    /// <summary>Take a checkpoint when this much time passed with new entries. Default 5 seconds.</summary>
+    /// <summary>
+    /// Take a checkpoint when this much time passed with new entries. Default 5 seconds. It is an upper
+    /// bound: with the default <see cref="CheckpointMinInterval"/> checkpoints follow commits much sooner.
+    /// </summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The rate limit of per-commit checkpoints. A group commit carries a signed checkpoint over its
+    /// entries, written in the same transaction, when the previous checkpoint is at least this old;
+    /// otherwise a timer signs one as soon as this interval allows, so each entry is covered within
+    /// about this long after its commit. Default 250 ms; <see cref="TimeSpan.Zero"/>: a checkpoint
+    /// with every commit. The effective limit is the smaller of this and <see cref="CheckpointInterval"/>.
+    /// </summary>
+    public TimeSpan CheckpointMinInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How long a small batch waits for company before it is committed, when the queue ran dry (below
+    /// saturation): decisions arriving within the window share one transaction and one fsync instead of
+    /// paying one each. A flush, an event or shutdown cuts the window short, and it is skipped while
+    /// windows bring no company (a single caller awaiting each receipt). Default 2 ms;
+    /// <see cref="TimeSpan.Zero"/> disables it; at most 1 second.
+    /// </summary>
+    public TimeSpan CommitLinger { get; set; } = TimeSpan.FromMilliseconds(2);
 
     /// <summary>How many times a failed group commit is attempted before its decisions fail. Default 3.</summary>
     public int MaxAppendAttempts { get; set; } = 3;
@@ -64,6 +85,16 @@ public sealed class LedgerOptions
         if (CheckpointInterval <= TimeSpan.Zero)
         {
             throw new ArgumentException($"LedgerOptions.CheckpointInterval: must be positive; got {CheckpointInterval}.");
+        }
+
+        if (CheckpointMinInterval < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"LedgerOptions.CheckpointMinInterval: must not be negative; got {CheckpointMinInterval}.");
+        }
+
+        if (CommitLinger < TimeSpan.Zero || CommitLinger > TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentException($"LedgerOptions.CommitLinger: must be between 0 (off) and 1 second; got {CommitLinger}.");
         }
 
         if (AppendRetryDelay < TimeSpan.Zero)

@@ -28,4 +28,7 @@ internal static partial class RecorderLog
 
     [LoggerMessage(EventId = 1008, Level = LogLevel.Error, Message = "Decision {RequestId} failed while building its entry")]
     public static partial void BuildFailed(ILogger logger, Exception exception, string requestId);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Error, Message = "Checkpoint at tree size {TreeSize} could not be stored; the entries are durable and a newer checkpoint follows")]
+    public static partial void CheckpointFailed(ILogger logger, Exception exception, long treeSize);
 }

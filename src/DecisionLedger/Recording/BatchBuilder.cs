@@ -1,0 +1,276 @@
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using DecisionLedger.Checkpoints;
+using DecisionLedger.Ledger;
+using DecisionLedger.Merkle;
+using DecisionLedger.Redaction;
+using DecisionLedger.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace DecisionLedger.Recording;
+
+/// <summary>
+/// Stage 1: takes what is queued (lingering briefly for company below saturation), refuses
+/// duplicate request ids, loads subject keys, builds each entry with <see cref="EntryBuilder"/>
+/// (validate → redact → canonicalize → hash), appends the leaves to the Merkle tree it alone owns,
+/// signs a checkpoint when <see cref="CheckpointSchedule"/> says so, and hands the job to the
+/// <see cref="BatchCommitter"/>, so building batch N+1 overlaps the fsync of batch N.
+/// </summary>
+internal sealed class BatchBuilder
+{
+    private readonly DecisionQueue _queue;
+    private readonly BatchCommitter _committer;
+    private readonly EntryBuilder _entries;
+    private readonly RequestIdReservations _reservations;
+    private readonly SubjectKeyring? _keyring;
+    private readonly CheckpointSchedule _schedule;
+    private readonly CommitLinger _linger;
+    private readonly ICheckpointSigner _signer;
+    private readonly ILedgerStore _store;
+    private readonly StoreRetry _retry;
+    private readonly LedgerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly RecorderMetrics _metrics;
+    private readonly ILogger _logger;
+    private MerkleTree? _tree;
+    private long _generation = 1;
+
+    public BatchBuilder(
+        RecorderContext context,
+        DecisionQueue queue,
+        BatchCommitter committer,
+        RequestIdReservations reservations,
+        CheckpointSchedule schedule,
+        CommitLinger linger,
+        ICheckpointSigner signer,
+        MerkleTree tree,
+        EntryBuilder entries,
+        SubjectKeyring? keyring)
+    {
+        (_store, _options, _time, _retry, _metrics, _logger) = context;
+        _queue = queue;
+        _committer = committer;
+        _reservations = reservations;
+        _schedule = schedule;
+        _linger = linger;
+        _signer = signer;
+        _tree = tree;
+        _entries = entries;
+        _keyring = keyring;
+    }
+
+    public async Task RunAsync()
+    {
+        var items = new List<QueueItem>(Math.Min(_options.MaxBatchSize, 1024));
+        ChannelReader<QueueItem> reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                items.Clear();
+                (bool drained, bool urgent) = Drain(reader, items);
+                _queue.NotifyRoom();
+                if (_linger.ShouldWait(drained, urgent))
+                {
+                    int before = items.Count;
+                    await _linger.WaitAsync().ConfigureAwait(false);
+                    Drain(reader, items);
+                    _queue.NotifyRoom();
+                    _linger.Observe(items.Count - before);
+                }
+
+                await BuildAsync(items).ConfigureAwait(false);
+            }
+
+            // Shutdown: everything accepted is built; seal it with a final checkpoint.
+            await EnsureTreeAsync().ConfigureAwait(false);
+            if (_tree is not null && _tree.Size > _schedule.SignedSize)
+            {
+                await _committer.SubmitAsync(CheckpointJob()).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _committer.Complete();
+        }
+    }
+
+    // Takes queued items up to a batch; reports whether the queue ran dry and whether an item must not wait.
+    private (bool Drained, bool Urgent) Drain(ChannelReader<QueueItem> reader, List<QueueItem> items)
+    {
+        bool urgent = false;
+        while (items.Count < _options.MaxBatchSize)
+        {
+            if (!reader.TryRead(out QueueItem? item))
+            {
+                return (true, urgent);
+            }
+
+            items.Add(item);
+            urgent |= item is not DecisionRequest and not PreparedDecisionRequest;
+        }
+
+        return (false, urgent);
+    }
+
+    private async Task BuildAsync(List<QueueItem> items)
+    {
+        var requests = new List<EntryRequest>(items.Count);
+        List<FlushRequest>? flushes = null;
+        bool tick = false;
+        foreach (QueueItem item in items)
+        {
+            switch (item)
+            {
+                case EntryRequest request:
+                    requests.Add(request);
+                    break;
+                case FlushRequest flush:
+                    (flushes ??= []).Add(flush);
+                    break;
+                case CheckpointTick:
+                    tick = true;
+                    break;
+            }
+        }
+
+        CommitJob? job = null;
+        try
+        {
+            await EnsureTreeAsync().ConfigureAwait(false);
+            if (requests.Count > 0)
+            {
+                job = await BuildBatchAsync(requests).ConfigureAwait(false);
+            }
+            else if (tick && _schedule.IsDue(_tree!.Size))
+            {
+                job = CheckpointJob();
+            }
+        }
+        catch (Exception ex)
+        {
+            // The store cannot even be read: these requests fail now, loudly.
+            _metrics.Reject("store_failure", requests.Count);
+            foreach (EntryRequest request in requests)
+            {
+                request.Fail(ex);
+            }
+        }
+
+        job ??= new CommitJob { Generation = _generation, EndSize = _tree?.Size ?? _committer.DurableSize };
+        job.Flushes = flushes;
+        await _committer.SubmitAsync(job).ConfigureAwait(false);
+    }
+
+    private async Task<CommitJob?> BuildBatchAsync(List<EntryRequest> requests)
+    {
+        (List<EntryRequest> accepted, List<string>? reserved) = await _reservations.FilterAsync(requests).ConfigureAwait(false);
+        Dictionary<string, AesGcm>? ciphers = null;
+        try
+        {
+            // Keys are fetched (or created) once per batch, before any leaf is added to the tree.
+            ciphers = _keyring is null ? null : await _keyring.LoadAsync(accepted).ConfigureAwait(false);
+            CommitJob? job = BuildEntries(accepted, reserved, ciphers);
+            if (job is null)
+            {
+                _reservations.Release(reserved);
+            }
+
+            return job;
+        }
+        catch
+        {
+            _reservations.Release(reserved);
+            throw;
+        }
+        finally
+        {
+            SubjectKeyring.Dispose(ciphers);
+        }
+    }
+
+    private CommitJob? BuildEntries(List<EntryRequest> requests, List<string>? reserved, Dictionary<string, AesGcm>? ciphers)
+    {
+        MerkleTree tree = _tree!;
+        long start = tree.Size;
+        var entries = new List<StoredEntry>(requests.Count);
+        var inputs = new List<StoredInput>(requests.Count);
+        var receipts = new List<(EntryRequest, RecordReceipt)>(requests.Count);
+        foreach (EntryRequest request in requests)
+        {
+            (StoredEntry Entry, StoredInput? Input) built;
+            try
+            {
+                built = request.Build(_entries, start + entries.Count, ciphers);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or RedactionException)
+            {
+                RecorderLog.BuildFailed(_logger, ex, request.RequestId);
+                _metrics.Reject("invalid");
+                request.Fail(ex);
+                continue;
+            }
+
+            tree.Append(built.Entry.LeafHash);
+            entries.Add(built.Entry);
+            if (built.Input is { } input)
+            {
+                inputs.Add(input);
+            }
+
+            receipts.Add((request, new RecordReceipt(built.Entry.Seq, request.RequestId, built.Entry.LeafHash)));
+        }
+
+        if (entries.Count == 0)
+        {
+            return null;
+        }
+
+        StoredCheckpoint? checkpoint = _schedule.IsDue(tree.Size) ? SignCheckpoint() : null;
+        return new CommitJob
+        {
+            Generation = _generation,
+            EndSize = tree.Size,
+            Batch = new AppendBatch(entries, inputs, tree.TakeCompletedTiles(), checkpoint),
+            Receipts = receipts,
+            ReservedIds = reserved,
+        };
+    }
+
+    private CommitJob CheckpointJob()
+    {
+        StoredCheckpoint checkpoint = SignCheckpoint();
+        return new CommitJob { Generation = _generation, EndSize = checkpoint.TreeSize, Checkpoint = checkpoint };
+    }
+
+    private StoredCheckpoint SignCheckpoint()
+    {
+        MerkleTree tree = _tree!;
+        string note = CheckpointNote.Sign(new Checkpoint(_options.Origin, tree.Size, tree.Root), _signer);
+        _schedule.Signed(tree.Size);
+        return new StoredCheckpoint(tree.Size, tree.Root, note, _time.GetUtcNow());
+    }
+
+    // After a failed commit the tree holds leaves the store never took: wait (on a barrier job, not
+    // by polling) until the committer has settled every job built on it, then rebuild from the store.
+    private async Task EnsureTreeAsync()
+    {
+        if (_committer.InvalidGeneration < _generation && _tree is not null)
+        {
+            return;
+        }
+
+        var barrier = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _committer.SubmitAsync(new CommitJob { Generation = _generation, EndSize = _committer.DurableSize, Barrier = barrier }).ConfigureAwait(false);
+        await barrier.Task.ConfigureAwait(false);
+
+        _tree = null;
+        long size = await _retry.RunAsync(ct => _store.GetSizeAsync(ct)).ConfigureAwait(false);
+        _tree = await _retry.RunAsync(ct => LedgerTreeLoader.LoadAsync(_store, size, ct)).ConfigureAwait(false);
+        StoredCheckpoint? latest = await _retry.RunAsync(ct => _store.GetLatestCheckpointAsync(ct)).ConfigureAwait(false);
+        long covered = latest?.TreeSize ?? 0;
+        _schedule.Reset(covered, retrySoon: covered < size);
+        _committer.DurableSize = size;
+        _generation = _committer.InvalidGeneration + 1;
+    }
+}
