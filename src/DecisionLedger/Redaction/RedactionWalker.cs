@@ -62,6 +62,34 @@ internal sealed class RedactionWalker
         }
     }
 
+    /// <summary>Whether <paramref name="profile"/> changes anything in <paramref name="decision"/>: the allocation-free scan alone.</summary>
+    public static bool Fires(Decision decision, CompiledProfile profile)
+    {
+        RedactionWalker walker = t_cached ?? new RedactionWalker();
+        t_cached = null;
+        try
+        {
+            walker._profile = profile;
+            for (int r = 0; r < profile.Selectors.Length; r++)
+            {
+                walker.Push(r << 8);
+            }
+
+            int rootCount = walker._top;
+            return walker.ScanSection("input", decision.Input, rootCount)
+                || walker.ScanSection("output", decision.Output, rootCount)
+                || (decision.Metadata is { } metadata && walker.ScanSection("metadata", metadata, rootCount))
+                || (decision.Explanation is { } explanation && walker.VisitExplanation(explanation, rootCount, write: false).Hit);
+        }
+        finally
+        {
+            walker._profile = null!;
+            walker._top = 0;
+            walker._matcher.Clear();
+            t_cached = walker;
+        }
+    }
+
     /// <summary>Applies <paramref name="profile"/> to an explanation, appending what fired to <paramref name="applied"/>; the same explanation when nothing did.</summary>
     public static Explanation RedactExplanation(Explanation explanation, CompiledProfile profile, byte[] key, List<AppliedRedaction> applied)
     {
