@@ -5,7 +5,7 @@ namespace DecisionLedger.Benchmarks;
 
 /// <summary>
 /// <c>--builder-cpu</c>: process CPU per decision of each <see cref="StageBenchmarks"/> case, measured in
-/// alternating rounds so that the old and new builders see the same machine load. Wall-clock benchmarks on a
+/// alternating rounds (new before old within a round) so that the old and new builders see the same machine load. Wall-clock benchmarks on a
 /// shared two-core machine mostly measure the neighbours; CPU time is what the builder itself spends.
 /// </summary>
 internal static class BuilderCpu
@@ -20,10 +20,10 @@ internal static class BuilderCpu
             ("stage: redaction (no PII)", () => stages.Redact()),
             ("stage: entry JCS", () => stages.EntryCanonicalize()),
             ("stage: input digest + leaf hash", () => stages.Hashes()),
-            ("builder, old (no PII)", () => stages.LegacyBuild()),
             ("builder, new (no PII)", () => stages.Build()),
-            ("builder, old (3 PII)", () => stages.LegacyBuildPii()),
+            ("builder, old (no PII)", () => stages.LegacyBuild()),
             ("builder, new (3 PII)", () => stages.BuildPii()),
+            ("builder, old (3 PII)", () => stages.LegacyBuildPii()),
         ];
         double[] cpu = new double[cases.Length];
         long[] allocated = new long[cases.Length];
@@ -55,6 +55,6 @@ internal static class BuilderCpu
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {cases[c].Name,-40} {cpu[c] / total,8:0.00} µs  {allocated[c] / total,7:0} B"));
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  new/old (no PII) = {cpu[5] / cpu[4]:0.00}x; new/old (3 PII) = {cpu[7] / cpu[6]:0.00}x"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  new/old (no PII) = {cpu[4] / cpu[5]:0.00}x; new/old (3 PII) = {cpu[6] / cpu[7]:0.00}x"));
     }
 }
