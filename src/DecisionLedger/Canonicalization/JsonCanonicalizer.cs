@@ -330,7 +330,7 @@ public static class JsonCanonicalizer
         return w;
     }
 
-    private static void WriteValue(JsonElement element, IBufferWriter<byte> output, ref CanonicalScratch scratch)
+    internal static void WriteValue(JsonElement element, IBufferWriter<byte> output, ref CanonicalScratch scratch)
     {
         switch (element.ValueKind)
         {
@@ -411,7 +411,7 @@ public static class JsonCanonicalizer
             int start = scratch.NamesUsed;
             int length = Unescape(raw, scratch.Names.AsSpan(start));
             scratch.NamesUsed += length;
-            scratch.Slots[index++] = new PropertySlot(property.Value, start, length);
+            scratch.Slots[index++] = new PropertySlot(property, start, length);
         }
 
         scratch.SlotsUsed = index;
@@ -421,9 +421,7 @@ public static class JsonCanonicalizer
         {
             if (Utf16OrderComparer.CompareUtf8(NameOf(in scratch, slots[i - 1]), NameOf(in scratch, slots[i])) == 0)
             {
-                throw new ArgumentException(
-                    $"The JSON object has the property \"{Encoding.UTF8.GetString(NameOf(in scratch, slots[i]))}\" more than once; RFC 8785 requires unique names. Keep one of them.",
-                    nameof(element));
+                throw DuplicateName(NameOf(in scratch, slots[i]));
             }
         }
 
@@ -447,10 +445,13 @@ public static class JsonCanonicalizer
         scratch.NamesUsed = nameBase;
     }
 
+    internal static ArgumentException DuplicateName(ReadOnlySpan<byte> name) =>
+        new($"The JSON object has the property \"{Encoding.UTF8.GetString(name)}\" more than once; RFC 8785 requires unique names. Keep one of them.", "element");
+
     private static ReadOnlySpan<byte> NameOf(in CanonicalScratch scratch, PropertySlot slot) =>
         scratch.Names.AsSpan(slot.NameStart, slot.NameLength);
 
-    private static void WriteStringElement(JsonElement element, IBufferWriter<byte> output, ref CanonicalScratch scratch)
+    internal static void WriteStringElement(JsonElement element, IBufferWriter<byte> output, ref CanonicalScratch scratch)
     {
         ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(element);
 
@@ -479,7 +480,7 @@ public static class JsonCanonicalizer
 
     // Decodes JSON escapes in a raw string token into UTF-8. The result is never longer
     // than the input: every escape is at least as long as the bytes it stands for.
-    private static int Unescape(ReadOnlySpan<byte> raw, Span<byte> destination)
+    internal static int Unescape(ReadOnlySpan<byte> raw, Span<byte> destination)
     {
         int written = 0;
         while (true)
@@ -538,7 +539,7 @@ public static class JsonCanonicalizer
     private static ArgumentException LoneSurrogate(int unit) =>
         new($"The JSON string has a lone UTF-16 surrogate (\\u{unit:x4}); RFC 8785 accepts only valid Unicode text. Remove the unpaired surrogate or fix the text's encoding.", "element");
 
-    private static void WriteQuotedUtf8(ReadOnlySpan<byte> utf8, IBufferWriter<byte> output)
+    internal static void WriteQuotedUtf8(ReadOnlySpan<byte> utf8, IBufferWriter<byte> output)
     {
         WriteByte(output, (byte)'"');
         while (true)
@@ -579,13 +580,13 @@ public static class JsonCanonicalizer
         }
     }
 
-    private static void WriteByte(IBufferWriter<byte> output, byte value)
+    internal static void WriteByte(IBufferWriter<byte> output, byte value)
     {
         output.GetSpan(1)[0] = value;
         output.Advance(1);
     }
 
-    private static void WriteBytes(IBufferWriter<byte> output, ReadOnlySpan<byte> value)
+    internal static void WriteBytes(IBufferWriter<byte> output, ReadOnlySpan<byte> value)
     {
         if (value.IsEmpty)
         {

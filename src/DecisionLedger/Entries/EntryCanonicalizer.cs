@@ -160,49 +160,53 @@ public static class EntryCanonicalizer
         return entry;
     }
 
-    private static void Validate(LedgerEntry entry)
+    private static void Validate(LedgerEntry entry) =>
+        Validate(entry.V, entry.Seq, entry.RequestId, entry.Model, entry.Timestamp, entry.Output, entry.Redactions);
+
+    /// <summary>The checks of <see cref="Write"/>, for writers that hold the fields but no <see cref="LedgerEntry"/>.</summary>
+    internal static void Validate(int v, long seq, string? requestId, ModelInfo? model, DateTimeOffset timestamp, JsonElement output, object? redactions)
     {
-        if (entry.V != LedgerEntry.CurrentVersion)
+        if (v != LedgerEntry.CurrentVersion)
         {
             throw new ArgumentException(
-                $"Entry field 'v' is {entry.V}; this build writes only leaf format version {LedgerEntry.CurrentVersion}.", nameof(entry));
+                $"Entry field 'v' is {v}; this build writes only leaf format version {LedgerEntry.CurrentVersion}.", "entry");
         }
 
-        if (entry.Seq is < 0 or > MaxSeq)
+        if (seq is < 0 or > MaxSeq)
         {
             throw new ArgumentException(
-                $"Entry field 'seq' is {entry.Seq}; it must be between 0 and 2^53 so it is an exact JSON number.", nameof(entry));
+                $"Entry field 'seq' is {seq}; it must be between 0 and 2^53 so it is an exact JSON number.", "entry");
         }
 
-        if (entry.RequestId is null)
+        if (requestId is null)
         {
-            throw new ArgumentException("Entry field 'requestId' is missing; assign the decision's id (a UUIDv7 when the caller sent none).", nameof(entry));
+            throw new ArgumentException("Entry field 'requestId' is missing; assign the decision's id (a UUIDv7 when the caller sent none).", "entry");
         }
 
-        if (entry.Model is null || entry.Model.Name is null || entry.Model.Version is null)
+        if (model is null || model.Name is null || model.Version is null)
         {
-            throw new ArgumentException("Entry field 'model' needs 'name' and 'version'.", nameof(entry));
+            throw new ArgumentException("Entry field 'model' needs 'name' and 'version'.", "entry");
         }
 
-        if (entry.Timestamp.Ticks % TimeSpan.TicksPerMicrosecond != 0)
+        if (timestamp.Ticks % TimeSpan.TicksPerMicrosecond != 0)
         {
             throw new ArgumentException(
-                $"Entry field 'timestamp' ({entry.Timestamp:O}) is finer than a microsecond; truncate it to microseconds before recording so it survives the canonical form unchanged.",
-                nameof(entry));
+                $"Entry field 'timestamp' ({timestamp:O}) is finer than a microsecond; truncate it to microseconds before recording so it survives the canonical form unchanged.",
+                "entry");
         }
 
-        if (entry.Output.ValueKind == JsonValueKind.Undefined)
+        if (output.ValueKind == JsonValueKind.Undefined)
         {
-            throw new ArgumentException("Entry field 'output' is missing (an undefined JsonElement); it must hold the model's output.", nameof(entry));
+            throw new ArgumentException("Entry field 'output' is missing (an undefined JsonElement); it must hold the model's output.", "entry");
         }
 
-        if (entry.Redactions is null)
+        if (redactions is null)
         {
-            throw new ArgumentException("Entry field 'redactions' is null; use an empty list when no redaction applied.", nameof(entry));
+            throw new ArgumentException("Entry field 'redactions' is null; use an empty list when no redaction applied.", "entry");
         }
     }
 
-    private static void WriteModel(IBufferWriter<byte> output, ModelInfo model)
+    internal static void WriteModel(IBufferWriter<byte> output, ModelInfo model)
     {
         bool first = true;
         WriteRaw(output, "{"u8);
@@ -219,7 +223,7 @@ public static class EntryCanonicalizer
         WriteRaw(output, "}"u8);
     }
 
-    private static void WriteExplanation(IBufferWriter<byte> output, Explanation explanation)
+    internal static void WriteExplanation(IBufferWriter<byte> output, Explanation explanation)
     {
         bool first = true;
         WriteRaw(output, "{"u8);
@@ -300,7 +304,7 @@ public static class EntryCanonicalizer
         }
     }
 
-    private static void WriteRedactions(IBufferWriter<byte> output, IReadOnlyList<AppliedRedaction> redactions)
+    internal static void WriteRedactions(IBufferWriter<byte> output, IReadOnlyList<AppliedRedaction> redactions)
     {
         WriteRaw(output, "["u8);
         for (int i = 0; i < redactions.Count; i++)
@@ -324,7 +328,7 @@ public static class EntryCanonicalizer
         WriteRaw(output, "]"u8);
     }
 
-    private static void WriteDigest(IBufferWriter<byte> output, Sha256Hash digest)
+    internal static void WriteDigest(IBufferWriter<byte> output, Sha256Hash digest)
     {
         Span<byte> raw = stackalloc byte[Sha256Hash.Size];
         digest.CopyTo(raw);
@@ -335,7 +339,7 @@ public static class EntryCanonicalizer
         output.Advance(written + 2);
     }
 
-    private static void WriteTimestamp(IBufferWriter<byte> output, DateTimeOffset timestamp)
+    internal static void WriteTimestamp(IBufferWriter<byte> output, DateTimeOffset timestamp)
     {
         Span<byte> destination = output.GetSpan(32);
         destination[0] = (byte)'"';
@@ -345,14 +349,14 @@ public static class EntryCanonicalizer
     }
 
     // Integers within ±2^53 print the same as ECMAScript would print them as doubles.
-    private static void WriteInteger(IBufferWriter<byte> output, long value)
+    internal static void WriteInteger(IBufferWriter<byte> output, long value)
     {
         Span<byte> destination = output.GetSpan(20);
         value.TryFormat(destination, out int written, default, CultureInfo.InvariantCulture);
         output.Advance(written);
     }
 
-    private static void Number(IBufferWriter<byte> output, double value, string field)
+    internal static void Number(IBufferWriter<byte> output, double value, string field)
     {
         if (!double.IsFinite(value))
         {
@@ -364,7 +368,7 @@ public static class EntryCanonicalizer
         JsonCanonicalizer.WriteNumber(value, output);
     }
 
-    private static void OptionalString(IBufferWriter<byte> output, ref bool first, ReadOnlySpan<byte> key, string? value)
+    internal static void OptionalString(IBufferWriter<byte> output, ref bool first, ReadOnlySpan<byte> key, string? value)
     {
         if (value is null)
         {
@@ -375,7 +379,7 @@ public static class EntryCanonicalizer
         JsonCanonicalizer.WriteString(value, output);
     }
 
-    private static void Key(IBufferWriter<byte> output, ref bool first, ReadOnlySpan<byte> quotedKeyAndColon)
+    internal static void Key(IBufferWriter<byte> output, ref bool first, ReadOnlySpan<byte> quotedKeyAndColon)
     {
         if (!first)
         {
@@ -386,7 +390,7 @@ public static class EntryCanonicalizer
         WriteRaw(output, quotedKeyAndColon);
     }
 
-    private static void WriteRaw(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
+    internal static void WriteRaw(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
     {
         bytes.CopyTo(output.GetSpan(bytes.Length));
         output.Advance(bytes.Length);

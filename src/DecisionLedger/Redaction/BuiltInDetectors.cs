@@ -64,14 +64,14 @@ internal static partial class BuiltInDetectors
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a single built-in detector"),
     };
 
-    /// <summary>Whether a string with <paramref name="stats"/> can contain a match at all.</summary>
+    /// <summary>Whether a string with <paramref name="stats"/> can contain a match at all: a necessary condition of each pattern (see <see cref="TextStats"/>).</summary>
     public static bool MayMatch(RedactionDetector kind, in TextStats stats) => kind switch
     {
-        RedactionDetector.Email => stats.HasAt,
-        RedactionDetector.Phone => stats.Digits >= 8,
-        RedactionDetector.Ssn => stats.Digits >= 9 && stats.Dashes >= 2,
-        RedactionDetector.Card => stats.Digits >= 13,
-        RedactionDetector.Iban => stats.Digits >= 7,
+        RedactionDetector.Email => stats.HasAt && stats.Dots >= 1,
+        RedactionDetector.Phone => stats.Digits >= 8 && stats.PhoneShape,
+        RedactionDetector.Ssn => stats.SsnShape,
+        RedactionDetector.Card => stats.CardRun >= 13,
+        RedactionDetector.Iban => stats.Digits >= 7 && stats.IbanShape,
         RedactionDetector.IPv4 => stats.Digits >= 4 && stats.Dots >= 3,
         RedactionDetector.IPv6 => stats.Colons >= 2,
         _ => true,

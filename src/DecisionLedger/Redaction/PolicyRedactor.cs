@@ -67,11 +67,21 @@ public sealed class PolicyRedactor : IRedactor
         _models = models.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
+    /// <summary>The redaction key, for the builder's one-pass writer (<see cref="CanonicalRedactor"/>).</summary>
+    internal byte[] Key => _key;
+
     /// <inheritdoc/>
     public RedactionResult Redact(Decision decision)
     {
         ArgumentNullException.ThrowIfNull(decision);
+        CompiledProfile? profile = ProfileFor(decision);
+        return profile is null ? new RedactionResult(decision, []) : RedactionWalker.Redact(decision, profile, _key);
+    }
+
+    /// <summary>The profile that applies to <paramref name="decision"/>'s model, or null when it redacts nothing.</summary>
+    internal CompiledProfile? ProfileFor(Decision decision)
+    {
         CompiledProfile profile = _models.Count != 0 && _models.TryGetValue(decision.Model.Name, out CompiledProfile? model) ? model : _default;
-        return profile.IsEmpty ? new RedactionResult(decision, []) : RedactionWalker.Redact(decision, profile, _key);
+        return profile.IsEmpty ? null : profile;
     }
 }

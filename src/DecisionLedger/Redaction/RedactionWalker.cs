@@ -1,8 +1,6 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using DecisionLedger.Canonicalization;
 using DecisionLedger.Entries;
 using DecisionLedger.Records;
@@ -25,16 +23,10 @@ internal sealed class RedactionWalker
     [ThreadStatic]
     private static RedactionWalker? t_cached;
 
-    private static readonly Comparison<Candidate> s_byLengthThenStart = static (a, b) =>
-        a.Length != b.Length ? b.Length.CompareTo(a.Length) : a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Detector.CompareTo(b.Detector);
-
-    private static readonly Comparison<Candidate> s_byStart = static (a, b) => a.Start.CompareTo(b.Start);
-
-    private readonly List<Candidate> _candidates = [];
-    private readonly List<Candidate> _accepted = [];
+    private readonly DetectorMatcher _matcher = new();
+    private readonly List<RedactionAction> _fired = [];
     private readonly List<string> _path = [];
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
-    private readonly StringBuilder _text = new();
     private readonly Utf8JsonWriter _writer;
     private int[] _states = new int[64];
     private int _top;
@@ -64,8 +56,66 @@ internal sealed class RedactionWalker
             walker._applied = null;
             walker._top = 0;
             walker._path.Clear();
-            walker._candidates.Clear();
-            walker._accepted.Clear();
+            walker._matcher.Clear();
+            walker._fired.Clear();
+            t_cached = walker;
+        }
+    }
+
+    /// <summary>Whether <paramref name="profile"/> changes anything in <paramref name="decision"/>: the allocation-free scan alone.</summary>
+    public static bool Fires(Decision decision, CompiledProfile profile)
+    {
+        RedactionWalker walker = t_cached ?? new RedactionWalker();
+        t_cached = null;
+        try
+        {
+            walker._profile = profile;
+            for (int r = 0; r < profile.Selectors.Length; r++)
+            {
+                walker.Push(r << 8);
+            }
+
+            int rootCount = walker._top;
+            return walker.ScanSection("input", decision.Input, rootCount)
+                || walker.ScanSection("output", decision.Output, rootCount)
+                || (decision.Metadata is { } metadata && walker.ScanSection("metadata", metadata, rootCount))
+                || (decision.Explanation is { } explanation && walker.VisitExplanation(explanation, rootCount, write: false).Hit);
+        }
+        finally
+        {
+            walker._profile = null!;
+            walker._top = 0;
+            walker._matcher.Clear();
+            t_cached = walker;
+        }
+    }
+
+    /// <summary>Applies <paramref name="profile"/> to an explanation, appending what fired to <paramref name="applied"/>; the same explanation when nothing did.</summary>
+    public static Explanation RedactExplanation(Explanation explanation, CompiledProfile profile, byte[] key, List<AppliedRedaction> applied)
+    {
+        RedactionWalker walker = t_cached ?? new RedactionWalker();
+        t_cached = null;
+        try
+        {
+            walker._profile = profile;
+            walker._key = key;
+            walker._applied = applied;
+            for (int r = 0; r < profile.Selectors.Length; r++)
+            {
+                walker.Push(r << 8);
+            }
+
+            (bool changed, Explanation? redacted) = walker.VisitExplanation(explanation, walker._top, write: true);
+            return changed ? redacted! : explanation;
+        }
+        finally
+        {
+            walker._profile = null!;
+            walker._applied = null;
+            walker._top = 0;
+            walker._path.Clear();
+            walker._matcher.Clear();
+            walker._fired.Clear();
             t_cached = walker;
         }
     }
@@ -300,119 +350,20 @@ internal sealed class RedactionWalker
         return false;
     }
 
-    private bool AnyMayMatch(in TextStats stats)
-    {
-        foreach (DetectorRule detector in _profile.Detectors)
-        {
-            if (detector.MayMatch(stats))
-            {
-                return true;
-            }
-        }
+    private bool AnyMayMatch(in TextStats stats) => DetectorMatcher.AnyMayMatch(_profile, stats);
 
-        return false;
-    }
-
-    /// <summary>Collects validated matches, then keeps the longest of overlapping ones; true if any redacts.</summary>
-    private bool FindMatches(string text, in TextStats stats)
-    {
-        _candidates.Clear();
-        _accepted.Clear();
-        DetectorRule[] detectors = _profile.Detectors;
-        for (int d = 0; d < detectors.Length; d++)
-        {
-            DetectorRule detector = detectors[d];
-            if (!detector.MayMatch(stats))
-            {
-                continue;
-            }
-
-            try
-            {
-                foreach (ValueMatch match in detector.Pattern.EnumerateMatches(text))
-                {
-                    if (match.Length == 0)
-                    {
-                        continue;
-                    }
-
-                    bool valid = BuiltInDetectors.IsValid(detector.Kind, text.AsSpan(match.Index, match.Length));
-                    if (valid || detector.ShieldsWhenInvalid)
-                    {
-                        _candidates.Add(new Candidate(match.Index, match.Length, valid ? d : -1));
-                    }
-                }
-            }
-            catch (RegexMatchTimeoutException e)
-            {
-                throw new RedactionException(
-                    detector.Action.Rule,
-                    string.Create(CultureInfo.InvariantCulture, $"redaction rule '{detector.Action.Rule}' exceeded its {e.MatchTimeout.TotalMilliseconds:0.###} ms match timeout on a string in '{_section}'; simplify the pattern (avoid nested quantifiers such as (a+)+) or raise RedactionOptions.RegexTimeout. The decision must not be recorded unredacted."),
-                    e);
-            }
-        }
-
-        if (_candidates.Count == 0)
-        {
-            return false;
-        }
-
-        if (_candidates.Count > 1)
-        {
-            _candidates.Sort(s_byLengthThenStart);
-        }
-
-        bool redacts = false;
-        foreach (Candidate candidate in _candidates)
-        {
-            bool overlaps = false;
-            foreach (Candidate taken in _accepted)
-            {
-                if (candidate.Start < taken.End && taken.Start < candidate.End)
-                {
-                    overlaps = true;
-                    break;
-                }
-            }
-
-            if (!overlaps)
-            {
-                _accepted.Add(candidate);
-                redacts |= candidate.Detector >= 0;
-            }
-        }
-
-        return redacts;
-    }
+    private bool FindMatches(string text, in TextStats stats) => _matcher.FindMatches(_profile, text, stats, _section);
 
     private string Rewrite(string text, string path)
     {
-        if (_accepted.Count > 1)
+        _fired.Clear();
+        string rewritten = _matcher.Rewrite(_profile, text, _key, _fired);
+        foreach (RedactionAction action in _fired)
         {
-            _accepted.Sort(s_byStart);
+            Record(path, action);
         }
 
-        int firstRecord = _applied?.Count ?? 0;
-        _text.Clear();
-        int position = 0;
-        foreach (Candidate candidate in _accepted)
-        {
-            if (candidate.Detector < 0)
-            {
-                continue;
-            }
-
-            DetectorRule detector = _profile.Detectors[candidate.Detector];
-            ReadOnlySpan<char> match = text.AsSpan(candidate.Start, candidate.Length);
-            _text.Append(text, position, candidate.Start - position);
-            string hashInput = detector.Action.Operator == RedactionOperator.Hash ? BuiltInDetectors.Normalize(detector.Kind, match) : string.Empty;
-            _text.Append(detector.Action.Apply(match, hashInput, _key));
-            position = candidate.End;
-            RecordOnce(path, detector.Action, firstRecord);
-        }
-
-        _text.Append(text, position, text.Length - position);
-        return _text.ToString();
+        return rewritten;
     }
 
     private (bool Hit, Explanation? Redacted) VisitExplanation(Explanation explanation, int rootCount, bool write)
@@ -541,24 +492,6 @@ internal sealed class RedactionWalker
 
     private void Record(string path, RedactionAction action) =>
         _applied?.Add(new AppliedRedaction(path, action.Rule, action.OperatorName));
-
-    private void RecordOnce(string path, RedactionAction action, int from)
-    {
-        if (_applied is null)
-        {
-            return;
-        }
-
-        for (int i = from; i < _applied.Count; i++)
-        {
-            if (ReferenceEquals(_applied[i].Rule, action.Rule) && _applied[i].Path == path)
-            {
-                return;
-            }
-        }
-
-        Record(path, action);
-    }
 
     // ---- selector states: (rule << 8) | next segment, on one stack ----
     private void Push(int state)

@@ -1,0 +1,410 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using DecisionLedger.Canonicalization;
+using DecisionLedger.Entries;
+using DecisionLedger.Records;
+
+namespace DecisionLedger.Redaction;
+
+/// <summary>
+/// Redacts one section of a decision (<c>input</c>, <c>output</c>, <c>metadata</c>) while writing its RFC 8785
+/// bytes: one walk in canonical member order, no redacted copy, no second canonicalization. Produces exactly
+/// the bytes of <see cref="JsonCanonicalizer"/> over what <see cref="RedactionWalker"/> would have built, and the
+/// same applied redactions in the same (document) order. One instance per builder; not thread-safe.
+/// </summary>
+/// <remarks>
+/// Members are visited sorted, but redactions are recorded in document order, so each is keyed by the byte
+/// offset of its value in the section's JSON (offsets grow in document order) and sorted once at the end.
+/// Paths are built only for a value that is redacted. A subtree that no selector can reach, under a profile
+/// without detectors, is handed to the plain canonicalizer.
+/// </remarks>
+internal sealed class CanonicalRedactor : IDisposable
+{
+    private static readonly Comparison<(int Offset, int Order, AppliedRedaction Redaction)> s_documentOrder =
+        static (a, b) => a.Offset != b.Offset ? a.Offset.CompareTo(b.Offset) : a.Order.CompareTo(b.Order);
+
+    /// <summary>The section whose original bytes are also fingerprinted.</summary>
+    public const string InputSection = "input";
+
+    private readonly DetectorMatcher _matcher = new();
+    private readonly List<RedactionAction> _fired = [];
+    private readonly List<(int Offset, int Order, AppliedRedaction Redaction)> _pending = [];
+    private readonly List<(JsonProperty Member, int Index)> _path = [];
+    private CanonicalScratch _scratch;
+    private int[] _states = new int[64];
+    private int _top;
+    private CompiledProfile _profile = null!;
+    private byte[] _key = null!;
+    private string _section = string.Empty;
+    private JsonElement _sectionElement;
+
+    /// <summary>
+    /// Writes the canonical bytes of <paramref name="section"/> with <paramref name="profile"/> applied and appends
+    /// what fired to <paramref name="applied"/>; true if anything did (otherwise the bytes are the plain JCS form).
+    /// </summary>
+    /// <exception cref="ArgumentException">The value cannot be canonicalized (see <see cref="JsonCanonicalizer.Write"/>).</exception>
+    /// <exception cref="RedactionException">A pattern timed out.</exception>
+    public bool WriteSection(string name, JsonElement section, CompiledProfile profile, byte[] key, IBufferWriter<byte> output, List<AppliedRedaction> applied)
+    {
+        _profile = profile;
+        _key = key;
+        _section = name;
+        _sectionElement = section;
+        _top = 0;
+        _scratch.SlotsUsed = 0;
+        _scratch.NamesUsed = 0;
+        _pending.Clear();
+        _path.Clear();
+        try
+        {
+            for (int r = 0; r < profile.Selectors.Length; r++)
+            {
+                Push(r << 8);
+            }
+
+            int mark = _top;
+            int count = Step(0, mark, new NameMatcher(name));
+            int forced = Selected(mark, count);
+            if (section.ValueKind == JsonValueKind.Object)
+            {
+                WriteObject(section, mark, count, output, forced);
+            }
+            else
+            {
+                // As the walker does: a selector naming a whole non-object section leaves it to the detectors.
+                WriteValue(section, mark, count, output);
+            }
+
+            if (_pending.Count > 1)
+            {
+                _pending.Sort(s_documentOrder);
+            }
+
+            foreach ((_, _, AppliedRedaction redaction) in _pending)
+            {
+                applied.Add(redaction);
+            }
+
+            return _pending.Count != 0;
+        }
+        finally
+        {
+            // Pooled slots must not keep this decision's document alive.
+            _scratch.Slots?.AsSpan().Clear();
+            _sectionElement = default;
+            _profile = null!;
+            _path.Clear();
+            _pending.Clear();
+            _matcher.Clear();
+        }
+    }
+
+    public void Dispose()
+    {
+        _scratch.Release();
+        _scratch = default;
+    }
+
+    private void WriteValue(JsonElement value, int start, int count, IBufferWriter<byte> output)
+    {
+        if (count == 0 && _profile.Detectors.Length == 0)
+        {
+            JsonCanonicalizer.WriteValue(value, output, ref _scratch);
+            return;
+        }
+
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                WriteObject(value, start, count, output, forced: -1);
+                break;
+            case JsonValueKind.Array:
+                WriteArray(value, start, count, output);
+                break;
+            case JsonValueKind.String:
+                WriteString(value, output);
+                break;
+            default:
+                JsonCanonicalizer.WriteValue(value, output, ref _scratch);
+                break;
+        }
+    }
+
+    private void WriteObject(JsonElement obj, int start, int count, IBufferWriter<byte> output, int forced)
+    {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        int n = obj.GetPropertyCount();
+        if (n == 0)
+        {
+            JsonCanonicalizer.WriteBytes(output, "{}"u8);
+            return;
+        }
+
+        int slotBase = _scratch.SlotsUsed;
+        int nameBase = _scratch.NamesUsed;
+        _scratch.EnsureSlots(n);
+        int index = slotBase;
+        foreach (JsonProperty property in obj.EnumerateObject())
+        {
+            ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8PropertyName(property);
+            _scratch.EnsureNames(raw.Length);
+            int nameStart = _scratch.NamesUsed;
+            int length = JsonCanonicalizer.Unescape(raw, _scratch.Names.AsSpan(nameStart));
+            _scratch.NamesUsed += length;
+            _scratch.Slots[index++] = new PropertySlot(property, nameStart, length);
+        }
+
+        _scratch.SlotsUsed = index;
+        new Utf16OrderComparer(_scratch.Names).Sort(_scratch.Slots.AsSpan(slotBase, n));
+        JsonCanonicalizer.WriteByte(output, (byte)'{');
+        int previous = -1;
+        for (int i = 0; i < n; i++)
+        {
+            // Re-read through the scratch each time: a nested object may have grown (replaced) its arrays.
+            PropertySlot slot = _scratch.Slots[slotBase + i];
+            int mark = _top;
+            JsonProperty member = slot.Property;
+            int childCount = count == 0 ? 0 : Step(start, count, new MemberMatcher(member));
+            int rule = forced >= 0 ? forced : Selected(mark, childCount);
+            _path.Add((member, -1));
+            if (rule >= 0 && _profile.Selectors[rule].Action.Operator == RedactionOperator.Drop)
+            {
+                Record(slot.Value, _profile.Selectors[rule].Action);
+            }
+            else
+            {
+                // Sorted, so a repeated name is next to its twin among the members written (a dropped one is not).
+                ReadOnlySpan<byte> nameBytes = _scratch.Names.AsSpan(slot.NameStart, slot.NameLength);
+                if (previous >= 0)
+                {
+                    PropertySlot before = _scratch.Slots[slotBase + previous];
+                    if (Utf16OrderComparer.CompareUtf8(_scratch.Names.AsSpan(before.NameStart, before.NameLength), nameBytes) == 0)
+                    {
+                        throw JsonCanonicalizer.DuplicateName(nameBytes);
+                    }
+
+                    JsonCanonicalizer.WriteByte(output, (byte)',');
+                }
+
+                previous = i;
+                JsonCanonicalizer.WriteQuotedUtf8(nameBytes, output);
+                JsonCanonicalizer.WriteByte(output, (byte)':');
+                if (rule >= 0)
+                {
+                    ApplySelector(_profile.Selectors[rule].Action, slot.Value, output);
+                }
+                else
+                {
+                    WriteValue(slot.Value, mark, childCount, output);
+                }
+            }
+
+            _path.RemoveAt(_path.Count - 1);
+            _top = mark;
+        }
+
+        JsonCanonicalizer.WriteByte(output, (byte)'}');
+        _scratch.SlotsUsed = slotBase;
+        _scratch.NamesUsed = nameBase;
+    }
+
+    private void WriteArray(JsonElement array, int start, int count, IBufferWriter<byte> output)
+    {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        JsonCanonicalizer.WriteByte(output, (byte)'[');
+        bool first = true;
+        int index = 0;
+        foreach (JsonElement item in array.EnumerateArray())
+        {
+            int mark = _top;
+            int childCount = count == 0 ? 0 : Step(start, count, new IndexMatcher(index));
+            int rule = Selected(mark, childCount);
+            _path.Add((default, index));
+            if (rule >= 0 && _profile.Selectors[rule].Action.Operator == RedactionOperator.Drop)
+            {
+                Record(item, _profile.Selectors[rule].Action);
+            }
+            else
+            {
+                if (!first)
+                {
+                    JsonCanonicalizer.WriteByte(output, (byte)',');
+                }
+
+                first = false;
+                if (rule >= 0)
+                {
+                    ApplySelector(_profile.Selectors[rule].Action, item, output);
+                }
+                else
+                {
+                    WriteValue(item, mark, childCount, output);
+                }
+            }
+
+            _path.RemoveAt(_path.Count - 1);
+            _top = mark;
+            index++;
+        }
+
+        JsonCanonicalizer.WriteByte(output, (byte)']');
+    }
+
+    private void ApplySelector(RedactionAction action, JsonElement value, IBufferWriter<byte> output)
+    {
+        Record(value, action);
+        if (action.Operator == RedactionOperator.Tag)
+        {
+            JsonCanonicalizer.WriteString(action.Tag, output);
+            return;
+        }
+
+        string text = value.ValueKind == JsonValueKind.String
+            ? value.GetString()!
+            : Encoding.UTF8.GetString(JsonCanonicalizer.Canonicalize(value));
+        JsonCanonicalizer.WriteString(action.Apply(text, text, _key), output);
+    }
+
+    private void WriteString(JsonElement value, IBufferWriter<byte> output)
+    {
+        if (_profile.Detectors.Length != 0)
+        {
+            TextStats stats = TextStats.Of(value);
+            if (DetectorMatcher.AnyMayMatch(_profile, stats))
+            {
+                if (ReferenceEquals(_section, InputSection))
+                {
+                    // The input is fingerprinted as received, so a lone surrogate in it is the canonicalizer's
+                    // ArgumentException, never GetString's InvalidOperationException; escapes are decoded (and so
+                    // checked) the canonicalizer's way first.
+                    ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(value);
+                    _scratch.EnsureNames(raw.Length);
+                    JsonCanonicalizer.Unescape(raw[1..^1], _scratch.Names.AsSpan(_scratch.NamesUsed));
+                }
+
+                string text = value.GetString()!;
+                if (_matcher.FindMatches(_profile, text, stats, _section))
+                {
+                    _fired.Clear();
+                    string rewritten = _matcher.Rewrite(_profile, text, _key, _fired);
+                    foreach (RedactionAction action in _fired)
+                    {
+                        Record(value, action);
+                    }
+
+                    JsonCanonicalizer.WriteString(rewritten, output);
+                    return;
+                }
+            }
+        }
+
+        JsonCanonicalizer.WriteStringElement(value, output, ref _scratch);
+    }
+
+    private void Record(JsonElement at, RedactionAction action)
+    {
+        // Offsets within one document's buffer grow in document order; computed now, while both refs are live.
+        int offset = (int)Unsafe.ByteOffset(
+            ref MemoryMarshal.GetReference(JsonMarshal.GetRawUtf8Value(_sectionElement)),
+            ref MemoryMarshal.GetReference(JsonMarshal.GetRawUtf8Value(at)));
+        string path = _section;
+        foreach ((JsonProperty member, int index) in _path)
+        {
+            path = index >= 0 ? JsonPaths.Index(path, index) : JsonPaths.Child(path, member.Name);
+        }
+
+        _pending.Add((offset, _pending.Count, new AppliedRedaction(path, action.Rule, action.OperatorName)));
+    }
+
+    // ---- selector states, as in RedactionWalker: (rule << 8) | next segment, on one stack ----
+    private void Push(int state)
+    {
+        if (_top == _states.Length)
+        {
+            Array.Resize(ref _states, _states.Length * 2);
+        }
+
+        _states[_top++] = state;
+    }
+
+    private void PushUnique(int state, int from)
+    {
+        for (int i = from; i < _top; i++)
+        {
+            if (_states[i] == state)
+            {
+                return;
+            }
+        }
+
+        Push(state);
+    }
+
+    private int Selected(int start, int count)
+    {
+        int best = -1;
+        for (int i = start; i < start + count; i++)
+        {
+            int rule = _states[i] >> 8;
+            if ((_states[i] & 0xFF) == _profile.Selectors[rule].Segments.Length && (best < 0 || rule < best))
+            {
+                best = rule;
+            }
+        }
+
+        return best;
+    }
+
+    // A struct matcher keeps the per-member walk free of delegate allocations.
+    private int Step<TMatcher>(int start, int count, TMatcher matcher)
+        where TMatcher : struct, ISegmentMatcher
+    {
+        int from = _top;
+        for (int i = start; i < start + count; i++)
+        {
+            int rule = _states[i] >> 8;
+            int next = _states[i] & 0xFF;
+            PathSegment[] segments = _profile.Selectors[rule].Segments;
+            if (next == segments.Length)
+            {
+                continue;
+            }
+
+            PathSegment segment = segments[next];
+            if (matcher.Matches(segment))
+            {
+                PushUnique((rule << 8) | (next + 1), from);
+            }
+
+            if (segment.Recursive)
+            {
+                PushUnique(_states[i], from);
+            }
+        }
+
+        return _top - from;
+    }
+
+    private interface ISegmentMatcher
+    {
+        bool Matches(PathSegment segment);
+    }
+
+    private readonly struct MemberMatcher(JsonProperty property) : ISegmentMatcher
+    {
+        public bool Matches(PathSegment segment) => segment.MatchesMember(property);
+    }
+
+    private readonly struct NameMatcher(string name) : ISegmentMatcher
+    {
+        public bool Matches(PathSegment segment) => segment.MatchesMember(name);
+    }
+
+    private readonly struct IndexMatcher(int index) : ISegmentMatcher
+    {
+        public bool Matches(PathSegment segment) => segment.MatchesIndex(index);
+    }
+}
