@@ -72,7 +72,54 @@ internal sealed class SqliteIndexWriter : IDisposable
     /// one IMMEDIATE transaction of its own; returns how many were indexed (0 when caught up). The
     /// entries come from <paramref name="held"/> when it holds the one at the watermark, else from the file.
     /// </summary>
-    public int IndexNext(int maxEntries, SqliteCommittedBatches? held = null)
+    /// <param name="maxEntries">The most entries to index in this transaction.</param>
+    /// <param name="held">Committed batches still in memory, or null to read from the file.</param>
+    /// <param name="relaxSync">
+    /// Commit this transaction with <c>synchronous = NORMAL</c> (no fsync of its own) when the
+    /// connection is stricter. The index is derived from the log, so this is safe: in WAL mode the
+    /// next FULL commit of the log (or a checkpoint) syncs these frames too, and a transaction lost
+    /// to a crash takes its watermark with it, so its entries are indexed again on the next open.
+    /// </param>
+    public int IndexNext(int maxEntries, SqliteCommittedBatches? held = null, bool relaxSync = false)
+    {
+        long restore = relaxSync ? ReadSynchronous() : -1;
+        if (restore > (long)SqliteSynchronousMode.Normal)
+        {
+            SetSynchronous((long)SqliteSynchronousMode.Normal);
+        }
+        else
+        {
+            restore = -1;
+        }
+
+        try
+        {
+            return IndexNextInTransaction(maxEntries, held);
+        }
+        finally
+        {
+            if (restore >= 0)
+            {
+                SetSynchronous(restore);
+            }
+        }
+    }
+
+    private long ReadSynchronous()
+    {
+        using SqliteCommand command = _connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous;";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private void SetSynchronous(long mode)
+    {
+        using SqliteCommand command = _connection.CreateCommand();
+        command.CommandText = FormattableString.Invariant($"PRAGMA synchronous = {mode};");
+        command.ExecuteNonQuery();
+    }
+
+    private int IndexNextInTransaction(int maxEntries, SqliteCommittedBatches? held)
     {
         using SqliteTransaction transaction = _connection.BeginTransaction(deferred: false);
         Enlist(transaction);

@@ -17,6 +17,14 @@ internal sealed class SqliteIndexer : IAsyncDisposable
 
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a wake-up waits for more appends before indexing. Below saturation every group
+    /// commit wakes the indexer; indexing each one in its own transaction doubled the per-commit
+    /// cost (measured at a steady 5,000/s: 191 µs of CPU per decision, batches of 45). Queries do not
+    /// notice the wait: they scan the unindexed tail.
+    /// </summary>
+    public static readonly TimeSpan GatherDelay = TimeSpan.FromMilliseconds(200);
+
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
@@ -60,6 +68,7 @@ internal sealed class SqliteIndexer : IAsyncDisposable
         CancellationToken stopping = _stop.Token;
         while (await _wake.Reader.WaitToReadAsync(stopping).ConfigureAwait(false))
         {
+            await Task.Delay(GatherDelay, stopping).ConfigureAwait(false);
             _wake.Reader.TryRead(out _);
             try
             {

@@ -750,7 +750,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
     private int IndexNext(int maxEntries)
     {
         int indexed = 0;
-        Write("index appended entries", writer => indexed = writer.Index.IndexNext(maxEntries, _committed));
+        Write("index appended entries", writer => indexed = writer.Index.IndexNext(maxEntries, _committed, relaxSync: true));
         return indexed;
     }
 
