@@ -3,7 +3,7 @@ using System.Globalization;
 namespace DecisionLedger.LoadTest;
 
 /// <summary>Command-line settings of the load tool.</summary>
-internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity, string WorkDirectory, bool Keep, int Rate, int MaxBatch, string Store = "sqlite", string? Connection = null, bool PipelineOnly = false, bool Peers = true)
+internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity, string WorkDirectory, bool Keep, int Rate, int MaxBatch, string Store = "sqlite", string? Connection = null, bool PipelineOnly = false, bool Peers = true, bool SynchronousIndex = false)
 {
     public static LoadSettings Parse(string[] args)
     {
@@ -17,6 +17,7 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
         string? connection = null;
         bool pipelineOnly = false;
         bool? peers = null;
+        bool synchronousIndex = false;
         int batch = new DecisionLedger.Recording.LedgerOptions().MaxBatchSize;
         for (int i = 0; i < args.Length; i++)
         {
@@ -34,8 +35,17 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
                 case "--pipeline-only": pipelineOnly = true; break;
                 case "--peers": peers = true; break;
                 case "--no-peers": peers = false; break;
+                case "--index-mode":
+                    string mode = args[++i];
+                    synchronousIndex = mode switch
+                    {
+                        "deferred" => false,
+                        "synchronous" => true,
+                        _ => throw new ArgumentException($"--index-mode: '{mode}' is not an index mode; use 'deferred' (default) or 'synchronous'."),
+                    };
+                    break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--count N] [--producers K] [--queue N] [--dir DIR] [--keep] [--rate DECISIONS_PER_SECOND] [--batch MAX_BATCH_SIZE] [--store sqlite|postgres] [--connection NPGSQL_CONNECTION_STRING] [--pipeline-only] [--peers|--no-peers]");
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--count N] [--producers K] [--queue N] [--dir DIR] [--keep] [--rate DECISIONS_PER_SECOND] [--batch MAX_BATCH_SIZE] [--store sqlite|postgres] [--connection NPGSQL_CONNECTION_STRING] [--pipeline-only] [--peers|--no-peers] [--index-mode deferred|synchronous]");
             }
         }
 
@@ -50,6 +60,6 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
         }
 
         // The Serilog peers run by default in a full run and only on request with --pipeline-only (kept quick).
-        return new LoadSettings(count, producers, queue, dir, keep, rate, batch, store, connection, pipelineOnly, peers ?? !pipelineOnly);
+        return new LoadSettings(count, producers, queue, dir, keep, rate, batch, store, connection, pipelineOnly, peers ?? !pipelineOnly, synchronousIndex);
     }
 }

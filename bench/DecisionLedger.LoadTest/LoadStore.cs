@@ -22,7 +22,10 @@ internal static class LoadStore
     public static ILedgerStore Create(LoadSettings settings, string databasePath) =>
         IsPostgres(settings)
             ? new PostgreSqlLedgerStore(settings.Connection!, new PostgreSqlLedgerStoreOptions { Schema = PostgresSchema, MigrateOnOpen = true })
-            : new SqliteLedgerStore(databasePath);
+            : new SqliteLedgerStore(databasePath, new SqliteLedgerStoreOptions
+            {
+                IndexMode = settings.SynchronousIndex ? SqliteIndexMode.Synchronous : SqliteIndexMode.Deferred,
+            });
 
     /// <summary>A description for the report.</summary>
     public static string Describe(LoadSettings settings) =>
