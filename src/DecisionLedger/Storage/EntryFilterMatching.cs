@@ -12,6 +12,16 @@ internal static class EntryFilterMatching
             throw new InvalidOperationException("A filter with where predicates must be resolved with WhereSelection.ResolveAsync before an in-order pass.");
         }
 
+        return filter.MatchesColumns(entry);
+    }
+
+    /// <summary>
+    /// True when <paramref name="entry"/> satisfies every column filter that is set (request id, model,
+    /// version, user, tenant, subject, fingerprint, kind, time, cursor, selected seqs); where
+    /// predicates are left to the caller.
+    /// </summary>
+    public static bool MatchesColumns(this EntryFilter filter, StoredEntry entry)
+    {
         EntryColumns c = entry.Columns;
         return Eq(filter.RequestId, c.RequestId)
             && Eq(filter.ModelName, c.ModelName)

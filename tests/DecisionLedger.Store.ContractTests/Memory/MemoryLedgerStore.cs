@@ -238,7 +238,7 @@ public sealed class MemoryLedgerStore(MemoryLedgerData data) : ILedgerStore
             for (int i = Data.Entries.Count - 1; i >= 0 && page.Count < filter.Limit; i--)
             {
                 StoredEntry entry = Data.Entries[i];
-                if (ColumnsMatch(filter, entry)
+                if (filter.MatchesColumns(entry)
                     && MemoryWhereEvaluator.Matches(filter.Where, entry.CanonicalBytes, Data.Inputs.GetValueOrDefault(entry.Seq)?.Input))
                 {
                     page.Add(entry);
@@ -336,24 +336,6 @@ public sealed class MemoryLedgerStore(MemoryLedgerData data) : ILedgerStore
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    private static bool ColumnsMatch(EntryFilter filter, StoredEntry entry)
-    {
-        EntryColumns c = entry.Columns;
-        return Eq(filter.RequestId, c.RequestId)
-            && Eq(filter.ModelName, c.ModelName)
-            && Eq(filter.ModelVersion, c.ModelVersion)
-            && Eq(filter.UserId, c.UserId)
-            && Eq(filter.Tenant, c.Tenant)
-            && Eq(filter.SubjectId, c.SubjectId)
-            && Eq(filter.InputFingerprint, c.InputFingerprint)
-            && Eq(filter.Kind, c.Kind)
-            && (filter.From is not { } from || c.Timestamp >= from)
-            && (filter.To is not { } to || c.Timestamp < to)
-            && (filter.BeforeSeq is not { } before || entry.Seq < before);
-
-        static bool Eq(string? wanted, string? actual) => wanted is null || string.Equals(wanted, actual, StringComparison.Ordinal);
-    }
 
     private void ThrowIfTileConflicts(IReadOnlyList<(TileId Id, Tile Tile)> tiles, Func<TileId, Exception> error)
     {
