@@ -79,8 +79,18 @@ public sealed class EnqueueTests : IDisposable
             using SqliteTransaction writeLock = locker.BeginTransaction(deferred: false);
             await FillAsync(recorder, accepted);
 
+            // On a busy test host the builder can be descheduled for longer than FillAsync's window
+            // and then take one more item: fill again until refused, but only a few times, since a
+            // locked store must stall the pipeline after a bounded number of decisions.
+            string? refused;
+            for (int round = 1; recorder.TryEnqueue(RecorderFixture.Decision(round * 10_000), null, out refused); round++)
+            {
+                accepted.Add(refused!);
+                Assert.True(round < 5, $"the recorder kept accepting decisions while the store was locked ({accepted.Count} so far)");
+                await FillAsync(recorder, accepted, first: (round * 10_000) + 1);
+            }
+
             Assert.NotEmpty(accepted);
-            Assert.False(recorder.TryEnqueue(RecorderFixture.Decision(100), null, out string? refused));
             Assert.Null(refused);
             using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => recorder.EnqueueAsync(RecorderFixture.Decision(101), null, cancellation.Token).AsTask());
@@ -126,10 +136,10 @@ public sealed class EnqueueTests : IDisposable
     // Enqueues until the queue has refused everything for a full second: with the store's write lock
     // held elsewhere nothing drains it, so from then on it stays full. (Not a count: the pipeline's depth
     // between queue and store is the recorder's business.)
-    private static async Task FillAsync(DecisionRecorder recorder, List<string> accepted)
+    private static async Task FillAsync(DecisionRecorder recorder, List<string> accepted, int first = 0)
     {
         long refusingSince = Stopwatch.GetTimestamp();
-        for (int i = 0; Stopwatch.GetElapsedTime(refusingSince) < TimeSpan.FromSeconds(1); i++)
+        for (int i = first; Stopwatch.GetElapsedTime(refusingSince) < TimeSpan.FromSeconds(1); i++)
         {
             if (recorder.TryEnqueue(RecorderFixture.Decision(i), null, out string? id))
             {
