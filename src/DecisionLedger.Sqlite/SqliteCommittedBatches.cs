@@ -41,10 +41,13 @@ internal sealed class SqliteCommittedBatches
     /// <summary>
     /// Moves the held entries from <paramref name="watermark"/> on (whole batches, contiguous, until
     /// at least <paramref name="maxEntries"/>) and their inputs into the lists; false when the entry
-    /// at the watermark is not held.
+    /// at the watermark is not held. <paramref name="fieldPaths"/> gets the union of the batches'
+    /// field paths, or null when one of them came without (its entries' paths must then be collected).
     /// </summary>
-    public bool Take(long watermark, int maxEntries, List<StoredEntry> entries, List<StoredInput> inputs)
+    public bool Take(long watermark, int maxEntries, List<StoredEntry> entries, List<StoredInput> inputs, out Dictionary<string, HashSet<string>>? fieldPaths)
     {
+        fieldPaths = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        bool allCollected = true;
         while (_batches.Count > 0 && _batches.Peek().Entries[^1].Seq < watermark)
         {
             _count -= _batches.Dequeue().Entries.Count;
@@ -72,8 +75,36 @@ internal sealed class SqliteCommittedBatches
             }
 
             next = batch.Entries[^1].Seq + 1;
+            if (batch.FieldPaths is { } paths)
+            {
+                MergeInto(fieldPaths, paths);
+            }
+            else
+            {
+                allCollected = false;
+            }
+        }
+
+        if (!allCollected || entries.Count == 0)
+        {
+            fieldPaths = null;
         }
 
         return entries.Count > 0;
+    }
+
+    // A batch taken from its first entry on carries exactly its entries' paths; one cut at the
+    // watermark (only after a restart) would carry more, which the catalog tolerates.
+    private static void MergeInto(Dictionary<string, HashSet<string>> union, IReadOnlyDictionary<string, HashSet<string>> paths)
+    {
+        foreach ((string model, HashSet<string> modelPaths) in paths)
+        {
+            if (!union.TryGetValue(model, out HashSet<string>? known))
+            {
+                union[model] = known = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            known.UnionWith(modelPaths);
+        }
     }
 }

@@ -128,8 +128,10 @@ internal sealed class SqliteIndexWriter : IDisposable
             long from = ReadWatermark();
             var entries = new List<StoredEntry>();
             var inputs = new List<StoredInput>();
-            if (held is null || !held.Take(from, maxEntries, entries, inputs))
+            Dictionary<string, HashSet<string>>? fieldPaths = null;
+            if (held is null || !held.Take(from, maxEntries, entries, inputs, out fieldPaths))
             {
+                fieldPaths = null;
                 long to = from + maxEntries;
                 if (held?.FirstSeq is { } first && first > from)
                 {
@@ -144,7 +146,7 @@ internal sealed class SqliteIndexWriter : IDisposable
                 return 0;
             }
 
-            List<(string Model, string Path)> paths = Index(entries, inputs);
+            List<(string Model, string Path)> paths = Index(entries, inputs, fieldPaths);
             transaction.Commit();
             Remember(paths);
             return entries.Count;
@@ -162,7 +164,7 @@ internal sealed class SqliteIndexWriter : IDisposable
         var entries = new List<StoredEntry>();
         var inputs = new List<StoredInput>();
         ReadStored(from, to, entries, inputs);
-        return entries.Count == 0 ? [] : Index(entries, inputs);
+        return entries.Count == 0 ? [] : Index(entries, inputs, fieldPaths: null);
     }
 
     private void ReadStored(long from, long to, List<StoredEntry> entries, List<StoredInput> inputs)
@@ -193,8 +195,11 @@ internal sealed class SqliteIndexWriter : IDisposable
     /// Indexes <paramref name="entries"/> (contiguous, starting at the watermark) with their
     /// <paramref name="inputs"/> inside the current transaction and moves the watermark past them.
     /// </summary>
+    /// <param name="entries">The entries.</param>
+    /// <param name="inputs">Their stored inputs.</param>
+    /// <param name="fieldPaths">Their field paths as the recorder collected them, or null to collect them here from the bytes.</param>
     /// <returns>The catalog paths written, to <see cref="Remember"/> once the transaction commits.</returns>
-    public List<(string Model, string Path)> Index(IReadOnlyList<StoredEntry> entries, IReadOnlyList<StoredInput> inputs)
+    public List<(string Model, string Path)> Index(IReadOnlyList<StoredEntry> entries, IReadOnlyList<StoredInput> inputs, IReadOnlyDictionary<string, HashSet<string>>? fieldPaths)
     {
         for (int i = 0; i < entries.Count; i++)
         {
@@ -212,7 +217,7 @@ internal sealed class SqliteIndexWriter : IDisposable
             _insertIndex.Execute();
         }
 
-        List<(string Model, string Path)> paths = InsertNewPaths(FieldPathCollector.Collect(new AppendBatch(entries, inputs, [], null)));
+        List<(string Model, string Path)> paths = InsertNewPaths(fieldPaths ?? FieldPathCollector.Collect(entries, inputs));
         if (entries.Count > 0)
         {
             _watermark.Value = entries[^1].Seq + 1;
@@ -295,7 +300,7 @@ internal sealed class SqliteIndexWriter : IDisposable
         }
     }
 
-    private List<(string Model, string Path)> InsertNewPaths(Dictionary<string, HashSet<string>> byModel)
+    private List<(string Model, string Path)> InsertNewPaths(IReadOnlyDictionary<string, HashSet<string>> byModel)
     {
         var inserted = new List<(string, string)>();
         foreach ((string model, HashSet<string> paths) in byModel)

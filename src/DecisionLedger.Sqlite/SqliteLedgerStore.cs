@@ -743,7 +743,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
             }
         }
 
-        return FieldPathCollector.Collect(new AppendBatch(entries, inputs, [], null));
+        return FieldPathCollector.Collect(entries, inputs);
     }
 
     // One batch of the background indexer, under the write lock like every write of this process.

@@ -267,7 +267,7 @@ internal sealed class SqliteWriter : IDisposable
                 paths.AddRange(Index.IndexStored(watermark, size));
             }
 
-            paths.AddRange(Index.Index(batch.Entries, batch.Inputs));
+            paths.AddRange(Index.Index(batch.Entries, batch.Inputs, batch.FieldPaths));
             return paths;
         }
         finally

@@ -14,7 +14,7 @@ namespace DecisionLedger.Querying;
 /// <see cref="FieldPath"/> grammar are skipped with their subtree, since no query can name them.
 /// </summary>
 /// <remarks>
-/// Cheap enough for the append path: <see cref="Collect"/> hashes each document's shape (member
+/// Cheap enough for the append path: <see cref="Collect(AppendBatch)"/> hashes each document's shape (member
 /// names and depths) in one allocation-free <see cref="Utf8JsonReader"/> pass and collects paths
 /// (one short string per property) only for a shape not yet seen in the batch. Encrypted inputs
 /// are skipped (they are ciphertext), so <c>input.</c> paths come from plaintext inputs only.
@@ -35,13 +35,24 @@ public static class FieldPathCollector
     public static Dictionary<string, HashSet<string>> Collect(AppendBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        return Collect(batch.Entries, batch.Inputs);
+    }
+
+    /// <summary>The distinct paths of <paramref name="entries"/> and their plaintext <paramref name="inputs"/>, by model name.</summary>
+    /// <param name="entries">Entries about to be appended.</param>
+    /// <param name="inputs">Their stored inputs.</param>
+    /// <returns>Model name → paths; models with no paths are absent.</returns>
+    public static Dictionary<string, HashSet<string>> Collect(IReadOnlyList<StoredEntry> entries, IReadOnlyList<StoredInput> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(inputs);
         var byModel = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         var modelOfSeq = new Dictionary<long, string>();
 
         // Decisions of one model almost always share a shape: its paths are collected (one string
         // per property) once per batch; every other entry costs one allocation-free reader pass.
         var seen = new HashSet<(string Model, ulong Shape)>();
-        foreach (StoredEntry entry in batch.Entries)
+        foreach (StoredEntry entry in entries)
         {
             string model = entry.Columns.ModelName;
             modelOfSeq[entry.Seq] = model;
@@ -51,7 +62,7 @@ public static class FieldPathCollector
             }
         }
 
-        foreach (StoredInput input in batch.Inputs)
+        foreach (StoredInput input in inputs)
         {
             if (modelOfSeq.TryGetValue(input.Seq, out string? model)
                 && !InputEncryption.IsEncrypted(input.Input)

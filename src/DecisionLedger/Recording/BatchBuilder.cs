@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using DecisionLedger.Checkpoints;
 using DecisionLedger.Ledger;
 using DecisionLedger.Merkle;
+using DecisionLedger.Querying;
 using DecisionLedger.Redaction;
 using DecisionLedger.Storage;
 using Microsoft.Extensions.Logging;
@@ -227,11 +228,18 @@ internal sealed class BatchBuilder
         }
 
         StoredCheckpoint? checkpoint = _schedule.IsDue(tree.Size) ? SignCheckpoint() : null;
+
+        // The field catalog's paths are collected here, on the builder's thread, and handed to the
+        // store with the batch: the store's single writer is the pipeline's bottleneck stage.
+        var batch = new AppendBatch(entries, inputs, tree.TakeCompletedTiles(), checkpoint)
+        {
+            FieldPaths = FieldPathCollector.Collect(entries, inputs),
+        };
         return new CommitJob
         {
             Generation = _generation,
             EndSize = tree.Size,
-            Batch = new AppendBatch(entries, inputs, tree.TakeCompletedTiles(), checkpoint),
+            Batch = batch,
             Receipts = receipts,
             ReservedIds = reserved,
         };

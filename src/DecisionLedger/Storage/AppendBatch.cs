@@ -14,4 +14,17 @@ public sealed record AppendBatch(
     IReadOnlyList<StoredEntry> Entries,
     IReadOnlyList<StoredInput> Inputs,
     IReadOnlyList<(TileId Id, Tile Tile)> Tiles,
-    StoredCheckpoint? Checkpoint);
+    StoredCheckpoint? Checkpoint)
+{
+    /// <summary>
+    /// The field paths of these entries and their plaintext inputs, by model name, as the recorder's
+    /// builder collected them while it still held the bytes (<see cref="Querying.FieldPathCollector.Collect(AppendBatch)"/>),
+    /// so no store parses an entry again to keep its field catalog. Null when the caller did not
+    /// collect them; a store then collects them itself. Read-only by contract.
+    /// </summary>
+    public IReadOnlyDictionary<string, HashSet<string>>? FieldPaths { get; init; }
+
+    /// <summary>The batch's field paths: <see cref="FieldPaths"/> when the builder collected them, else collected now.</summary>
+    public IReadOnlyDictionary<string, HashSet<string>> FieldPathsOrCollect() =>
+        FieldPaths ?? Querying.FieldPathCollector.Collect(this);
+}

@@ -30,6 +30,8 @@ internal sealed class RecorderFixture : IDisposable
 
     public SqliteLedgerStore OpenStore() => new(DatabasePath);
 
+    public SqliteLedgerStore OpenStore(string fileName) => new(_directory.File(fileName));
+
     public ValueTask<DecisionRecorder> StartAsync(ILedgerStore store, LedgerOptions? options = null, TimeProvider? time = null) =>
         DecisionRecorder.StartAsync(store, Signer, Fingerprinter, options ?? new LedgerOptions { Origin = "test.local/ledger" }, time, new SeededRandomSource(7));
 
