@@ -14,9 +14,6 @@ namespace DecisionLedger.Sqlite;
 /// </summary>
 internal sealed class SqliteIndexWriter : IDisposable
 {
-    /// <summary>The most catalog paths kept per model; beyond it new paths are not recorded (a query on one is then refused as unknown).</summary>
-    public const int MaxPathsPerModel = 10_000;
-
     private readonly SqliteConnection _connection;
     private readonly string _path;
     private readonly SqliteRowStatement _insertIndex;
@@ -25,12 +22,6 @@ internal sealed class SqliteIndexWriter : IDisposable
     private readonly SqliteParameter _watermark;
     private readonly SqliteCommand _readEntries;
     private readonly SqliteCommand _readInputs;
-    private readonly SqliteCommand _insertPath;
-    private readonly SqliteParameter _pathModel;
-    private readonly SqliteParameter _pathText;
-
-    // The field catalog as stored, so indexing only writes paths it has not seen (usually none).
-    private readonly Dictionary<string, HashSet<string>> _knownPaths = new(StringComparer.Ordinal);
     private readonly byte[] _scratch = new byte[Sha256Hash.Size];
 
     public SqliteIndexWriter(SqliteConnection connection, string path)
@@ -48,11 +39,11 @@ internal sealed class SqliteIndexWriter : IDisposable
         _readInputs = Command("SELECT seq, salt, input FROM inputs WHERE seq >= @from AND seq < @to ORDER BY seq;");
         _readInputs.Parameters.Add("@from", SqliteType.Integer);
         _readInputs.Parameters.Add("@to", SqliteType.Integer);
-        _insertPath = Command("INSERT OR IGNORE INTO field_paths(model, path) VALUES (@model, @path);");
-        _pathModel = _insertPath.Parameters.Add("@model", SqliteType.Text);
-        _pathText = _insertPath.Parameters.Add("@path", SqliteType.Text);
-        LoadKnownPaths();
+        Catalog = new SqliteFieldCatalogWriter(connection);
     }
+
+    /// <summary>The field catalog's writes on this connection.</summary>
+    public SqliteFieldCatalogWriter Catalog { get; }
 
     /// <summary>Makes the commands run in <paramref name="transaction"/> (the writer's, or one of <see cref="IndexNext"/>).</summary>
     public void Enlist(SqliteTransaction? transaction)
@@ -61,7 +52,7 @@ internal sealed class SqliteIndexWriter : IDisposable
         _setWatermark.Transaction = transaction;
         _readEntries.Transaction = transaction;
         _readInputs.Transaction = transaction;
-        _insertPath.Transaction = transaction;
+        Catalog.Enlist(transaction);
     }
 
     /// <summary>How many entries are indexed (all seqs below it), read in the current transaction.</summary>
@@ -148,7 +139,7 @@ internal sealed class SqliteIndexWriter : IDisposable
 
             List<(string Model, string Path)> paths = Index(entries, inputs, fieldPaths);
             transaction.Commit();
-            Remember(paths);
+            Catalog.Remember(paths);
             return entries.Count;
         }
         finally
@@ -158,7 +149,7 @@ internal sealed class SqliteIndexWriter : IDisposable
     }
 
     /// <summary>Indexes the stored entries in [<paramref name="from"/>, <paramref name="to"/>) inside the current transaction.</summary>
-    /// <returns>The catalog paths written, to <see cref="Remember"/> once the transaction commits.</returns>
+    /// <returns>The catalog paths written, to <see cref="SqliteFieldCatalogWriter.Remember"/> once the transaction commits.</returns>
     public List<(string Model, string Path)> IndexStored(long from, long to)
     {
         var entries = new List<StoredEntry>();
@@ -198,7 +189,7 @@ internal sealed class SqliteIndexWriter : IDisposable
     /// <param name="entries">The entries.</param>
     /// <param name="inputs">Their stored inputs.</param>
     /// <param name="fieldPaths">Their field paths as the recorder collected them, or null to collect them here from the bytes.</param>
-    /// <returns>The catalog paths written, to <see cref="Remember"/> once the transaction commits.</returns>
+    /// <returns>The catalog paths written, to <see cref="SqliteFieldCatalogWriter.Remember"/> once the transaction commits.</returns>
     public List<(string Model, string Path)> Index(IReadOnlyList<StoredEntry> entries, IReadOnlyList<StoredInput> inputs, IReadOnlyDictionary<string, HashSet<string>>? fieldPaths)
     {
         for (int i = 0; i < entries.Count; i++)
@@ -217,7 +208,7 @@ internal sealed class SqliteIndexWriter : IDisposable
             _insertIndex.Execute();
         }
 
-        List<(string Model, string Path)> paths = InsertNewPaths(fieldPaths ?? FieldPathCollector.Collect(entries, inputs));
+        List<(string Model, string Path)> paths = Catalog.InsertNew(fieldPaths ?? FieldPathCollector.Collect(entries, inputs));
         if (entries.Count > 0)
         {
             _watermark.Value = entries[^1].Seq + 1;
@@ -227,57 +218,6 @@ internal sealed class SqliteIndexWriter : IDisposable
         return paths;
     }
 
-    /// <summary>
-    /// Fills the field catalog from every stored entry and input, in one transaction: run once when
-    /// a ledger written before the catalog existed is first opened writable.
-    /// </summary>
-    public void BackfillFieldPaths()
-    {
-        var byModel = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        using (SqliteCommand read = Command(
-            "SELECT e.model, e.body, i.input FROM entries e LEFT JOIN inputs i ON i.seq = e.seq ORDER BY e.seq;"))
-        using (SqliteDataReader reader = read.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                string model = reader.IsDBNull(0) ? "" : reader.GetString(0);
-                if (!byModel.TryGetValue(model, out HashSet<string>? paths))
-                {
-                    paths = new HashSet<string>(StringComparer.Ordinal);
-                    byModel[model] = paths;
-                }
-
-                FieldPathCollector.CollectEntry(reader.GetFieldValue<byte[]>(1), paths);
-                if (!reader.IsDBNull(2))
-                {
-                    FieldPathCollector.CollectInput(reader.GetFieldValue<byte[]>(2), paths);
-                }
-            }
-        }
-
-        using SqliteTransaction transaction = _connection.BeginTransaction(deferred: false);
-        Enlist(transaction);
-        List<(string Model, string Path)> newPaths = InsertNewPaths(byModel);
-        transaction.Commit();
-        Enlist(null);
-        Remember(newPaths);
-    }
-
-    // Only after commit: a rolled-back transaction must not leave paths the file does not hold.
-    public void Remember(List<(string Model, string Path)> paths)
-    {
-        foreach ((string model, string path) in paths)
-        {
-            if (!_knownPaths.TryGetValue(model, out HashSet<string>? known))
-            {
-                known = new HashSet<string>(StringComparer.Ordinal);
-                _knownPaths[model] = known;
-            }
-
-            known.Add(path);
-        }
-    }
-
     public void Dispose()
     {
         _insertIndex.Dispose();
@@ -285,7 +225,7 @@ internal sealed class SqliteIndexWriter : IDisposable
         _setWatermark.Dispose();
         _readEntries.Dispose();
         _readInputs.Dispose();
-        _insertPath.Dispose();
+        Catalog.Dispose();
     }
 
     private void BindKey(int index, long? key)
@@ -298,49 +238,6 @@ internal sealed class SqliteIndexWriter : IDisposable
         {
             _insertIndex.BindNull(index);
         }
-    }
-
-    private List<(string Model, string Path)> InsertNewPaths(IReadOnlyDictionary<string, HashSet<string>> byModel)
-    {
-        var inserted = new List<(string, string)>();
-        foreach ((string model, HashSet<string> paths) in byModel)
-        {
-            _knownPaths.TryGetValue(model, out HashSet<string>? known);
-            int room = MaxPathsPerModel - (known?.Count ?? 0);
-            foreach (string path in paths)
-            {
-                if (room <= 0)
-                {
-                    break;
-                }
-
-                if (known is not null && known.Contains(path))
-                {
-                    continue;
-                }
-
-                _pathModel.Value = model;
-                _pathText.Value = path;
-                _insertPath.ExecuteNonQuery();
-                inserted.Add((model, path));
-                room--;
-            }
-        }
-
-        return inserted;
-    }
-
-    private void LoadKnownPaths()
-    {
-        using SqliteCommand read = Command("SELECT model, path FROM field_paths;");
-        using SqliteDataReader reader = read.ExecuteReader();
-        var paths = new List<(string, string)>();
-        while (reader.Read())
-        {
-            paths.Add((reader.GetString(0), reader.GetString(1)));
-        }
-
-        Remember(paths);
     }
 
     private static void SetRange(SqliteCommand command, long from, long to)

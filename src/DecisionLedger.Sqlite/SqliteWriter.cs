@@ -35,9 +35,6 @@ internal sealed class SqliteWriter : IDisposable
     private readonly SqliteParameter _note;
     private readonly SqliteParameter _createdAt;
 
-    private readonly SqliteCommand _deleteInput;
-    private readonly SqliteParameter _deleteSeq;
-
     // SQLite copies a bound blob when the statement runs, so one buffer serves every row.
     private readonly byte[] _leafHashBuffer = new byte[Sha256Hash.Size];
     private readonly byte[] _rootBuffer = new byte[Sha256Hash.Size];
@@ -77,10 +74,8 @@ internal sealed class SqliteWriter : IDisposable
         _note = Parameter(_insertCheckpoint, "@note", SqliteType.Text);
         _createdAt = Parameter(_insertCheckpoint, "@created_at", SqliteType.Integer);
 
-        _deleteInput = Command("DELETE FROM inputs WHERE seq = @seq;");
-        _deleteSeq = Parameter(_deleteInput, "@seq", SqliteType.Integer);
-
         Index = new SqliteIndexWriter(connection, path);
+        Erasure = new SqliteErasureWriter(connection, path);
         _indexInCommit = indexInCommit;
     }
 
@@ -143,9 +138,12 @@ internal sealed class SqliteWriter : IDisposable
         transaction.Commit();
         if (newPaths is not null)
         {
-            Index.Remember(newPaths);
+            Index.Catalog.Remember(newPaths);
         }
     }
+
+    /// <summary>Deletes stored inputs and subject keys on this connection; callers hold the store's write lock.</summary>
+    public SqliteErasureWriter Erasure { get; }
 
     /// <summary>The decision index on this connection; callers hold the store's write lock.</summary>
     public SqliteIndexWriter Index { get; }
@@ -177,82 +175,6 @@ internal sealed class SqliteWriter : IDisposable
         transaction.Commit();
     }
 
-    /// <summary>
-    /// Deletes stored inputs in one transaction (secure_delete zeroes their bytes in the pages),
-    /// then checkpoints and truncates the WAL so no earlier frame keeps a copy; returns how many rows went.
-    /// </summary>
-    /// <exception cref="LedgerStoreException">The WAL could not be truncated because another connection is reading.</exception>
-    public int DeleteInputs(IReadOnlyCollection<long> seqs)
-    {
-        int deleted = 0;
-        using (SqliteTransaction transaction = Begin())
-        {
-            foreach (long seq in seqs)
-            {
-                _deleteSeq.Value = seq;
-                deleted += _deleteInput.ExecuteNonQuery();
-            }
-
-            transaction.Commit();
-        }
-
-        if (deleted > 0)
-        {
-            TruncateWal(deleted);
-        }
-
-        return deleted;
-    }
-
-    /// <summary>Inserts the candidate keys of subjects without one and returns every given subject's stored key, in one transaction.</summary>
-    public Dictionary<string, byte[]> GetOrCreateSubjectKeys(IReadOnlyDictionary<string, byte[]> candidates)
-    {
-        var stored = new Dictionary<string, byte[]>(candidates.Count, StringComparer.Ordinal);
-        using SqliteTransaction transaction = Begin();
-        using SqliteCommand insert = _connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT OR IGNORE INTO subject_keys(subject_id, wrapped_key) VALUES (@subject, @key);";
-        SqliteParameter subject = insert.Parameters.Add("@subject", SqliteType.Text);
-        SqliteParameter key = insert.Parameters.Add("@key", SqliteType.Blob);
-        using SqliteCommand select = _connection.CreateCommand();
-        select.Transaction = transaction;
-        select.CommandText = "SELECT wrapped_key FROM subject_keys WHERE subject_id = @subject;";
-        SqliteParameter selectSubject = select.Parameters.Add("@subject", SqliteType.Text);
-        foreach ((string subjectId, byte[] wrapped) in candidates)
-        {
-            subject.Value = subjectId;
-            key.Value = wrapped;
-            insert.ExecuteNonQuery();
-            selectSubject.Value = subjectId;
-            stored[subjectId] = (byte[])select.ExecuteScalar()!;
-        }
-
-        transaction.Commit();
-        return stored;
-    }
-
-    /// <summary>Deletes a subject's wrapped key, then truncates the WAL; returns whether a key was deleted.</summary>
-    public bool DeleteSubjectKey(string subjectId)
-    {
-        int deleted;
-        using (SqliteTransaction transaction = Begin())
-        {
-            using SqliteCommand delete = _connection.CreateCommand();
-            delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM subject_keys WHERE subject_id = @subject;";
-            delete.Parameters.AddWithValue("@subject", subjectId);
-            deleted = delete.ExecuteNonQuery();
-            transaction.Commit();
-        }
-
-        if (deleted > 0)
-        {
-            TruncateWal(deleted);
-        }
-
-        return deleted > 0;
-    }
-
     // A file indexed in deferred mode before may lag: the stored tail is indexed first, so the
     // watermark only ever moves over contiguous seqs.
     private List<(string Model, string Path)> IndexInCommit(SqliteTransaction transaction, AppendBatch batch, long size)
@@ -276,19 +198,6 @@ internal sealed class SqliteWriter : IDisposable
         }
     }
 
-    private void TruncateWal(int deleted)
-    {
-        using SqliteCommand command = _connection.CreateCommand();
-        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
-        using SqliteDataReader reader = command.ExecuteReader();
-        if (reader.Read() && reader.GetInt64(0) != 0)
-        {
-            throw new LedgerStoreException(
-                $"Deleted {deleted} stored inputs from '{_path}', but could not truncate its write-ahead log ('{_path}-wal') because another connection is reading: " +
-                "copies of the deleted bytes may remain there until the next checkpoint. Stop other readers of the ledger and run the erasure again.");
-        }
-    }
-
     public void Dispose()
     {
         _nextSeq.Dispose();
@@ -297,7 +206,7 @@ internal sealed class SqliteWriter : IDisposable
         _insertTile.Dispose();
         _readTile.Dispose();
         _insertCheckpoint.Dispose();
-        _deleteInput.Dispose();
+        Erasure.Dispose();
         Index.Dispose();
         _connection.Dispose();
     }
@@ -310,7 +219,6 @@ internal sealed class SqliteWriter : IDisposable
         _insertTile.Transaction = transaction;
         _readTile.Transaction = transaction;
         _insertCheckpoint.Transaction = transaction;
-        _deleteInput.Transaction = transaction;
         return transaction;
     }
 
