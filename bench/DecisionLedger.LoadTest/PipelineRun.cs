@@ -70,6 +70,8 @@ internal static class PipelineRun
         CheckpointLatencyResult checkpointLatency;
         CpuMeter cpu = CpuMeter.Start(LoadStore.IsPostgres(settings) ? ["postgres"] : []);
         TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        int[] collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         DecisionRecorder recorder = await DecisionRecorder.StartAsync(store, signer, new InputFingerprinter(fingerprintKey), options);
         await using (CheckpointLatencyProbe probe = await CheckpointLatencyProbe.StartAsync(settings, dbPath))
         {
@@ -107,10 +109,17 @@ internal static class PipelineRun
         // User + system time of the whole process while recording: what a decision costs in CPU,
         // which stays meaningful when other work shares the cores and wall-clock throughput does not.
         TimeSpan processCpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        int[] collections = [GC.CollectionCount(0) - collectionsBefore[0], GC.CollectionCount(1) - collectionsBefore[1], GC.CollectionCount(2) - collectionsBefore[2]];
 
         listener.Dispose();
         long total = latencies.Sum(l => (long)l.Length);
-        IReadOnlyList<string> cpuLines = [.. cpu.Report(total)];
+        IReadOnlyList<string> cpuLines =
+        [
+            .. cpu.Report(total),
+            // Managed allocation drives GC work (and the page faults of fresh gen0 memory), so it is a cost figure of its own.
+            $"  managed allocation {allocated / (double)Math.Max(1, total):N0} B per decision (producers included); GCs gen0 {collections[0]}, gen1 {collections[1]}, gen2 {collections[2]}",
+        ];
         long[] all = latencies.SelectMany(l => l).ToArray();
         Array.Sort(all);
         double tickToMicros = 1_000_000.0 / Stopwatch.Frequency;
