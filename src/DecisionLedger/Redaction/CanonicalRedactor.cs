@@ -34,8 +34,7 @@ internal sealed class CanonicalRedactor : IDisposable
     private readonly List<(int Offset, int Order, AppliedRedaction Redaction)> _pending = [];
     private readonly List<(JsonProperty Member, int Index)> _path = [];
     private CanonicalScratch _scratch;
-    private int[] _states = new int[64];
-    private int _top;
+    private SelectorStates _states = new();
     private CompiledProfile _profile = null!;
     private byte[] _key = null!;
     private string _section = string.Empty;
@@ -53,21 +52,15 @@ internal sealed class CanonicalRedactor : IDisposable
         _key = key;
         _section = name;
         _sectionElement = section;
-        _top = 0;
         _scratch.SlotsUsed = 0;
         _scratch.NamesUsed = 0;
         _pending.Clear();
         _path.Clear();
         try
         {
-            for (int r = 0; r < profile.Selectors.Length; r++)
-            {
-                Push(r << 8);
-            }
-
-            int mark = _top;
-            int count = Step(0, mark, new NameMatcher(name));
-            int forced = Selected(mark, count);
+            int mark = _states.Start(profile.Selectors);
+            int count = _states.StepName(0, mark, name);
+            int forced = _states.Selected(mark, count);
             if (section.ValueKind == JsonValueKind.Object)
             {
                 WriteObject(section, mark, count, output, forced);
@@ -96,6 +89,7 @@ internal sealed class CanonicalRedactor : IDisposable
             _scratch.Slots?.AsSpan().Clear();
             _sectionElement = default;
             _profile = null!;
+            _states.Clear();
             _path.Clear();
             _pending.Clear();
             _matcher.Clear();
@@ -165,10 +159,10 @@ internal sealed class CanonicalRedactor : IDisposable
         {
             // Re-read through the scratch each time: a nested object may have grown (replaced) its arrays.
             PropertySlot slot = _scratch.Slots[slotBase + i];
-            int mark = _top;
+            int mark = _states.Top;
             JsonProperty member = slot.Property;
-            int childCount = count == 0 ? 0 : Step(start, count, new MemberMatcher(member));
-            int rule = forced >= 0 ? forced : Selected(mark, childCount);
+            int childCount = count == 0 ? 0 : _states.StepMember(start, count, member);
+            int rule = forced >= 0 ? forced : _states.Selected(mark, childCount);
             _path.Add((member, -1));
             if (rule >= 0 && _profile.Selectors[rule].Action.Operator == RedactionOperator.Drop)
             {
@@ -203,7 +197,7 @@ internal sealed class CanonicalRedactor : IDisposable
             }
 
             _path.RemoveAt(_path.Count - 1);
-            _top = mark;
+            _states.Top = mark;
         }
 
         JsonCanonicalizer.WriteByte(output, (byte)'}');
@@ -219,9 +213,9 @@ internal sealed class CanonicalRedactor : IDisposable
         int index = 0;
         foreach (JsonElement item in array.EnumerateArray())
         {
-            int mark = _top;
-            int childCount = count == 0 ? 0 : Step(start, count, new IndexMatcher(index));
-            int rule = Selected(mark, childCount);
+            int mark = _states.Top;
+            int childCount = count == 0 ? 0 : _states.StepIndex(start, count, index);
+            int rule = _states.Selected(mark, childCount);
             _path.Add((default, index));
             if (rule >= 0 && _profile.Selectors[rule].Action.Operator == RedactionOperator.Drop)
             {
@@ -246,7 +240,7 @@ internal sealed class CanonicalRedactor : IDisposable
             }
 
             _path.RemoveAt(_path.Count - 1);
-            _top = mark;
+            _states.Top = mark;
             index++;
         }
 
@@ -317,94 +311,5 @@ internal sealed class CanonicalRedactor : IDisposable
         }
 
         _pending.Add((offset, _pending.Count, new AppliedRedaction(path, action.Rule, action.OperatorName)));
-    }
-
-    // ---- selector states, as in RedactionWalker: (rule << 8) | next segment, on one stack ----
-    private void Push(int state)
-    {
-        if (_top == _states.Length)
-        {
-            Array.Resize(ref _states, _states.Length * 2);
-        }
-
-        _states[_top++] = state;
-    }
-
-    private void PushUnique(int state, int from)
-    {
-        for (int i = from; i < _top; i++)
-        {
-            if (_states[i] == state)
-            {
-                return;
-            }
-        }
-
-        Push(state);
-    }
-
-    private int Selected(int start, int count)
-    {
-        int best = -1;
-        for (int i = start; i < start + count; i++)
-        {
-            int rule = _states[i] >> 8;
-            if ((_states[i] & 0xFF) == _profile.Selectors[rule].Segments.Length && (best < 0 || rule < best))
-            {
-                best = rule;
-            }
-        }
-
-        return best;
-    }
-
-    // A struct matcher keeps the per-member walk free of delegate allocations.
-    private int Step<TMatcher>(int start, int count, TMatcher matcher)
-        where TMatcher : struct, ISegmentMatcher
-    {
-        int from = _top;
-        for (int i = start; i < start + count; i++)
-        {
-            int rule = _states[i] >> 8;
-            int next = _states[i] & 0xFF;
-            PathSegment[] segments = _profile.Selectors[rule].Segments;
-            if (next == segments.Length)
-            {
-                continue;
-            }
-
-            PathSegment segment = segments[next];
-            if (matcher.Matches(segment))
-            {
-                PushUnique((rule << 8) | (next + 1), from);
-            }
-
-            if (segment.Recursive)
-            {
-                PushUnique(_states[i], from);
-            }
-        }
-
-        return _top - from;
-    }
-
-    private interface ISegmentMatcher
-    {
-        bool Matches(PathSegment segment);
-    }
-
-    private readonly struct MemberMatcher(JsonProperty property) : ISegmentMatcher
-    {
-        public bool Matches(PathSegment segment) => segment.MatchesMember(property);
-    }
-
-    private readonly struct NameMatcher(string name) : ISegmentMatcher
-    {
-        public bool Matches(PathSegment segment) => segment.MatchesMember(name);
-    }
-
-    private readonly struct IndexMatcher(int index) : ISegmentMatcher
-    {
-        public bool Matches(PathSegment segment) => segment.MatchesIndex(index);
     }
 }
