@@ -133,7 +133,7 @@ internal sealed class CanonicalRedactor : IDisposable
         int n = obj.GetPropertyCount();
         if (n == 0)
         {
-            JsonCanonicalizer.WriteBytes(output, "{}"u8);
+            CanonicalOutput.WriteBytes(output, "{}"u8);
             return;
         }
 
@@ -146,14 +146,14 @@ internal sealed class CanonicalRedactor : IDisposable
             ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8PropertyName(property);
             _scratch.EnsureNames(raw.Length);
             int nameStart = _scratch.NamesUsed;
-            int length = JsonCanonicalizer.Unescape(raw, _scratch.Names.AsSpan(nameStart));
+            int length = JsonStringUnescaper.Unescape(raw, _scratch.Names.AsSpan(nameStart));
             _scratch.NamesUsed += length;
             _scratch.Slots[index++] = new PropertySlot(property, nameStart, length);
         }
 
         _scratch.SlotsUsed = index;
         new Utf16OrderComparer(_scratch.Names).Sort(_scratch.Slots.AsSpan(slotBase, n));
-        JsonCanonicalizer.WriteByte(output, (byte)'{');
+        CanonicalOutput.WriteByte(output, (byte)'{');
         int previous = -1;
         for (int i = 0; i < n; i++)
         {
@@ -180,12 +180,12 @@ internal sealed class CanonicalRedactor : IDisposable
                         throw JsonCanonicalizer.DuplicateName(nameBytes);
                     }
 
-                    JsonCanonicalizer.WriteByte(output, (byte)',');
+                    CanonicalOutput.WriteByte(output, (byte)',');
                 }
 
                 previous = i;
-                JsonCanonicalizer.WriteQuotedUtf8(nameBytes, output);
-                JsonCanonicalizer.WriteByte(output, (byte)':');
+                CanonicalOutput.WriteQuotedUtf8(nameBytes, output);
+                CanonicalOutput.WriteByte(output, (byte)':');
                 if (rule >= 0)
                 {
                     ApplySelector(_profile.Selectors[rule].Action, slot.Value, output);
@@ -200,7 +200,7 @@ internal sealed class CanonicalRedactor : IDisposable
             _states.Top = mark;
         }
 
-        JsonCanonicalizer.WriteByte(output, (byte)'}');
+        CanonicalOutput.WriteByte(output, (byte)'}');
         _scratch.SlotsUsed = slotBase;
         _scratch.NamesUsed = nameBase;
     }
@@ -208,7 +208,7 @@ internal sealed class CanonicalRedactor : IDisposable
     private void WriteArray(JsonElement array, int start, int count, IBufferWriter<byte> output)
     {
         RuntimeHelpers.EnsureSufficientExecutionStack();
-        JsonCanonicalizer.WriteByte(output, (byte)'[');
+        CanonicalOutput.WriteByte(output, (byte)'[');
         bool first = true;
         int index = 0;
         foreach (JsonElement item in array.EnumerateArray())
@@ -225,7 +225,7 @@ internal sealed class CanonicalRedactor : IDisposable
             {
                 if (!first)
                 {
-                    JsonCanonicalizer.WriteByte(output, (byte)',');
+                    CanonicalOutput.WriteByte(output, (byte)',');
                 }
 
                 first = false;
@@ -244,7 +244,7 @@ internal sealed class CanonicalRedactor : IDisposable
             index++;
         }
 
-        JsonCanonicalizer.WriteByte(output, (byte)']');
+        CanonicalOutput.WriteByte(output, (byte)']');
     }
 
     private void ApplySelector(RedactionAction action, JsonElement value, IBufferWriter<byte> output)
@@ -276,7 +276,7 @@ internal sealed class CanonicalRedactor : IDisposable
                     // checked) the canonicalizer's way first.
                     ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(value);
                     _scratch.EnsureNames(raw.Length);
-                    JsonCanonicalizer.Unescape(raw[1..^1], _scratch.Names.AsSpan(_scratch.NamesUsed));
+                    JsonStringUnescaper.Unescape(raw[1..^1], _scratch.Names.AsSpan(_scratch.NamesUsed));
                 }
 
                 string text = value.GetString()!;
