@@ -206,23 +206,9 @@ public static class JsonCanonicalizer
             return;
         }
 
-        int slotBase = scratch.SlotsUsed;
         int nameBase = scratch.NamesUsed;
-        scratch.EnsureSlots(count);
-        int index = slotBase;
-        foreach (JsonProperty property in element.EnumerateObject())
-        {
-            ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8PropertyName(property);
-            scratch.EnsureNames(raw.Length);
-            int start = scratch.NamesUsed;
-            int length = JsonStringUnescaper.Unescape(raw, scratch.Names.AsSpan(start));
-            scratch.NamesUsed += length;
-            scratch.Slots[index++] = new PropertySlot(property, start, length);
-        }
-
-        scratch.SlotsUsed = index;
+        int slotBase = scratch.PushSortedMembers(element, count);
         Span<PropertySlot> slots = scratch.Slots.AsSpan(slotBase, count);
-        new Utf16OrderComparer(scratch.Names).Sort(slots);
         for (int i = 1; i < slots.Length; i++)
         {
             if (Utf16OrderComparer.CompareUtf8(NameOf(in scratch, slots[i - 1]), NameOf(in scratch, slots[i])) == 0)

@@ -137,22 +137,8 @@ internal sealed class CanonicalRedactor : IDisposable
             return;
         }
 
-        int slotBase = _scratch.SlotsUsed;
         int nameBase = _scratch.NamesUsed;
-        _scratch.EnsureSlots(n);
-        int index = slotBase;
-        foreach (JsonProperty property in obj.EnumerateObject())
-        {
-            ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8PropertyName(property);
-            _scratch.EnsureNames(raw.Length);
-            int nameStart = _scratch.NamesUsed;
-            int length = JsonStringUnescaper.Unescape(raw, _scratch.Names.AsSpan(nameStart));
-            _scratch.NamesUsed += length;
-            _scratch.Slots[index++] = new PropertySlot(property, nameStart, length);
-        }
-
-        _scratch.SlotsUsed = index;
-        new Utf16OrderComparer(_scratch.Names).Sort(_scratch.Slots.AsSpan(slotBase, n));
+        int slotBase = _scratch.PushSortedMembers(obj, n);
         CanonicalOutput.WriteByte(output, (byte)'{');
         int previous = -1;
         for (int i = 0; i < n; i++)
