@@ -1,7 +1,4 @@
-using System.Buffers;
-using System.Diagnostics;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using DecisionLedger.Records;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -18,11 +15,6 @@ internal sealed class DecisionCaptureFilter : IEndpointFilter
     private static readonly object s_capturing = new();
     private static readonly object s_true = true;
 
-    // An immutable, owned document: safe to share between decisions.
-    private static readonly JsonElement s_emptyObject = JsonElement.Parse("{}"u8);
-
-    // Bodies up to this size are read into a pooled array and parsed in one go; larger ones stream.
-    private const int MaxPooledBody = 1024 * 1024;
     private readonly DecisionCaptureMetadata _metadata;
     private DecisionCaptureRuntime? _runtime;
 
@@ -57,10 +49,10 @@ internal sealed class DecisionCaptureFilter : IEndpointFilter
         catch (Exception ex)
         {
             TimeSpan failedAfter = runtime.Time.GetElapsedTime(started);
-            JsonElement error = ErrorOutput(ex.GetType().Name, StatusCodes.Status500InternalServerError);
+            JsonElement error = CapturedJson.ErrorOutput(ex.GetType().Name, StatusCodes.Status500InternalServerError);
             try
             {
-                Decision failed = await BuildAsync(http, capture, runtime, endpoint, error, StatusCodes.Status500InternalServerError, failedAfter).ConfigureAwait(false);
+                Decision failed = await CapturedDecisionBuilder.BuildAsync(http, capture, runtime, endpoint, error, StatusCodes.Status500InternalServerError, failedAfter).ConfigureAwait(false);
                 await runtime.CaptureAsync(failed, options.Durability, endpointCapture.OnCommitFailed, options.RecordTimeout).ConfigureAwait(false);
             }
             catch (Exception recordFailure) when (recordFailure is not OutOfMemoryException)
@@ -88,8 +80,8 @@ internal sealed class DecisionCaptureFilter : IEndpointFilter
             runtime.Sampling.For(endpoint, capture);
         }
 
-        JsonElement output = failure ? ErrorOutput(ErrorMessage(value, status), status) : SerializeOutput(value, runtime.Json);
-        Decision decision = await BuildAsync(http, capture, runtime, endpoint, output, status, latency).ConfigureAwait(false);
+        JsonElement output = failure ? CapturedJson.ErrorOutput(ErrorMessage(value, status), status) : CapturedJson.SerializeOutput(value, runtime.Json);
+        Decision decision = await CapturedDecisionBuilder.BuildAsync(http, capture, runtime, endpoint, output, status, latency).ConfigureAwait(false);
         try
         {
             await runtime.CaptureAsync(decision, options.Durability, endpointCapture.OnCommitFailed, options.RecordTimeout).ConfigureAwait(false);
@@ -132,217 +124,4 @@ internal sealed class DecisionCaptureFilter : IEndpointFilter
         ProblemDetails problem => problem.Detail ?? problem.Title ?? ReasonPhrases.GetReasonPhrase(status),
         _ => ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : $"HTTP {status}",
     };
-
-    private static JsonElement SerializeOutput(object? value, JsonSerializerOptions json)
-    {
-        if (value is null)
-        {
-            return EmptyObject();
-        }
-
-        JsonElement element = JsonSerializer.SerializeToElement(value, json.GetTypeInfo(value.GetType()));
-        return element.ValueKind == JsonValueKind.Object ? element : Wrap("value", element);
-    }
-
-    private static async Task<Decision> BuildAsync(HttpContext http, DecisionCaptureMetadata capture, DecisionCaptureRuntime runtime, string endpoint, JsonElement output, int status, TimeSpan latency)
-    {
-        DecisionCaptureOptions options = capture.Options;
-        JsonElement input = await ReadInputAsync(http.Request).ConfigureAwait(false);
-        var context = http.RequestServices.GetService(typeof(IDecisionContext)) as IDecisionContext;
-
-        string? user = http.User.Identity?.Name;
-        if (string.IsNullOrEmpty(user) && options.UserHeader is not null)
-        {
-            user = Header(http, options.UserHeader);
-        }
-
-        string? tenant = options.TenantHeader is not null ? Header(http, options.TenantHeader) : null;
-        if (tenant is null && options.TenantClaim is not null)
-        {
-            tenant = http.User.FindFirst(options.TenantClaim)?.Value;
-        }
-
-        string? subject = context?.Subject ?? options.SubjectSelector?.Invoke(http, input);
-
-        return new Decision
-        {
-            Model = new ModelInfo
-            {
-                Name = capture.ModelName,
-                Version = capture.ModelVersion,
-                PipelineVersion = context?.PipelineVersion ?? options.PipelineVersion,
-                ArtifactDigest = context?.ArtifactDigest ?? options.ArtifactDigest,
-            },
-            Input = input,
-            Output = output,
-            Explanation = context?.Explanation,
-            Actor = user is null && tenant is null ? null : new Actor { UserId = user, Tenant = tenant },
-            Subject = subject is null ? null : new DecisionSubject { Id = subject },
-            LatencyMs = latency.TotalMilliseconds,
-            Metadata = Metadata(http, endpoint, status, context, runtime.Json),
-        };
-    }
-
-    // Written straight to UTF-8 (a pooled, per-thread writer) rather than built as a JsonObject tree
-    // and serialized: the same bytes without a dozen node allocations per request.
-    private static JsonElement Metadata(HttpContext http, string endpoint, int status, IDecisionContext? context, JsonSerializerOptions json)
-    {
-        CaptureJsonWriter buffer = CaptureJsonWriter.Rent();
-        try
-        {
-            Utf8JsonWriter writer = buffer.Writer;
-            writer.WriteStartObject();
-            writer.WriteString("endpoint", endpoint);
-            writer.WriteString("method", http.Request.Method);
-            writer.WriteNumber("status", status);
-            if (http.Connection.RemoteIpAddress is { } ip)
-            {
-                Span<char> text = stackalloc char[64];
-                if (ip.TryFormat(text, out int written))
-                {
-                    writer.WriteString("ip", text[..written]);
-                }
-                else
-                {
-                    writer.WriteString("ip", ip.ToString());
-                }
-            }
-
-            if (TraceParent(http) is { } traceparent)
-            {
-                writer.WriteString("traceparent", traceparent);
-            }
-
-            if (context is not null && context.Metadata.Count > 0)
-            {
-                // Keys set by the endpoint replace the built-in ones, as they did when this was a JsonObject.
-                foreach ((string key, object? value) in context.Metadata)
-                {
-                    if (key is "endpoint" or "method" or "status" or "ip" or "traceparent")
-                    {
-                        return MetadataWithOverrides(http, endpoint, status, context, json);
-                    }
-                }
-
-                foreach ((string key, object? value) in context.Metadata)
-                {
-                    writer.WritePropertyName(key);
-                    if (value is null)
-                    {
-                        writer.WriteNullValue();
-                    }
-                    else
-                    {
-                        JsonSerializer.Serialize(writer, value, json.GetTypeInfo(value.GetType()));
-                    }
-                }
-            }
-
-            writer.WriteEndObject();
-            return buffer.ToElement();
-        }
-        finally
-        {
-            buffer.Return();
-        }
-    }
-
-    // The rare endpoint that overrides a built-in metadata key: build it as a node tree, last write wins.
-    private static JsonElement MetadataWithOverrides(HttpContext http, string endpoint, int status, IDecisionContext context, JsonSerializerOptions json)
-    {
-        var metadata = new JsonObject
-        {
-            ["endpoint"] = endpoint,
-            ["method"] = http.Request.Method,
-            ["status"] = status,
-        };
-        if (http.Connection.RemoteIpAddress is { } ip)
-        {
-            metadata["ip"] = ip.ToString();
-        }
-
-        if (TraceParent(http) is { } traceparent)
-        {
-            metadata["traceparent"] = traceparent;
-        }
-
-        foreach ((string key, object? value) in context.Metadata)
-        {
-            metadata[key] = value is null ? null : JsonSerializer.SerializeToNode(value, json.GetTypeInfo(value.GetType()));
-        }
-
-        return ToElement(metadata);
-    }
-
-    private static async Task<JsonElement> ReadInputAsync(HttpRequest request)
-    {
-        // Without buffering (an endpoint whose delegate was not wrapped) the body is gone after binding.
-        if (!request.Body.CanSeek || request.Body.Length == 0)
-        {
-            return EmptyObject();
-        }
-
-        long length = request.Body.Length;
-        request.Body.Position = 0;
-        try
-        {
-            if (length <= MaxPooledBody)
-            {
-                // The buffered body is already in memory (or a small temp file): read it whole into a
-                // pooled array and parse once, synchronously, into a document the decision owns.
-                byte[] rented = ArrayPool<byte>.Shared.Rent((int)length);
-                try
-                {
-                    int read = await request.Body.ReadAtLeastAsync(rented.AsMemory(0, (int)length), (int)length, throwOnEndOfStream: false, request.HttpContext.RequestAborted).ConfigureAwait(false);
-                    return ParseInput(rented.AsSpan(0, read));
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(rented);
-                }
-            }
-
-            using JsonDocument document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted).ConfigureAwait(false);
-            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : Wrap("body", document.RootElement);
-        }
-        catch (JsonException)
-        {
-            request.Body.Position = 0;
-            using var reader = new StreamReader(request.Body, leaveOpen: true);
-            string text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
-            return ToElement(new JsonObject { ["body"] = text });
-        }
-        finally
-        {
-            request.Body.Position = 0;
-        }
-    }
-
-    private static JsonElement ParseInput(ReadOnlySpan<byte> body)
-    {
-        JsonElement element = JsonElement.Parse(body);
-        return element.ValueKind == JsonValueKind.Object ? element : Wrap("body", element);
-    }
-
-    private static string? TraceParent(HttpContext http)
-    {
-        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity)
-        {
-            return activity.Id;
-        }
-
-        string? header = Header(http, "traceparent");
-        return header;
-    }
-
-    private static string? Header(HttpContext http, string name) =>
-        http.Request.Headers.TryGetValue(name, out var values) && values.Count > 0 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
-
-    private static JsonElement ErrorOutput(string error, int status) => ToElement(new JsonObject { ["error"] = error, ["status"] = status });
-
-    private static JsonElement EmptyObject() => s_emptyObject;
-
-    private static JsonElement Wrap(string name, JsonElement value) => ToElement(new JsonObject { [name] = JsonNode.Parse(value.GetRawText()) });
-
-    private static JsonElement ToElement(JsonObject node) => JsonSerializer.SerializeToElement(node, JsonObjectContext.Default.JsonObject);
 }

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text.Json;
 
 namespace DecisionLedger.Canonicalization;
 
@@ -49,6 +51,32 @@ internal struct CanonicalScratch
         Slots.AsSpan(0, SlotsUsed).CopyTo(bigger);
         ArrayPool<PropertySlot>.Shared.Return(Slots, clearArray: true);
         Slots = bigger;
+    }
+
+    /// <summary>
+    /// Pushes one slot per member of <paramref name="obj"/> (it has <paramref name="count"/>), each with its name
+    /// decoded onto the name stack, and sorts them in RFC 8785 order (UTF-16 code units); returns the first slot.
+    /// The caller pops by restoring <see cref="SlotsUsed"/> and <see cref="NamesUsed"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name holds a lone UTF-16 surrogate escape.</exception>
+    public int PushSortedMembers(JsonElement obj, int count)
+    {
+        int slotBase = SlotsUsed;
+        EnsureSlots(count);
+        int index = slotBase;
+        foreach (JsonProperty property in obj.EnumerateObject())
+        {
+            ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8PropertyName(property);
+            EnsureNames(raw.Length);
+            int start = NamesUsed;
+            int length = JsonStringUnescaper.Unescape(raw, Names.AsSpan(start));
+            NamesUsed += length;
+            Slots[index++] = new PropertySlot(property, start, length);
+        }
+
+        SlotsUsed = index;
+        new Utf16OrderComparer(Names).Sort(Slots.AsSpan(slotBase, count));
+        return slotBase;
     }
 
     public readonly void Release()

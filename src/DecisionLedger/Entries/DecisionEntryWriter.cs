@@ -38,60 +38,53 @@ internal static class DecisionEntryWriter
         IReadOnlyList<AppliedRedaction> redactions)
     {
         bool first = true;
-        EntryCanonicalizer.WriteRaw(output, "{"u8);
+        CanonicalTokenWriter.WriteRaw(output, "{"u8);
         if (decision.Actor is { } actor)
         {
-            EntryCanonicalizer.Key(output, ref first, "\"actor\":"u8);
-            bool inner = true;
-            EntryCanonicalizer.WriteRaw(output, "{"u8);
-            EntryCanonicalizer.OptionalString(output, ref inner, "\"tenant\":"u8, actor.Tenant);
-            EntryCanonicalizer.OptionalString(output, ref inner, "\"userId\":"u8, actor.UserId);
-            EntryCanonicalizer.WriteRaw(output, "}"u8);
+            CanonicalTokenWriter.Key(output, ref first, "\"actor\":"u8);
+            CanonicalEntryParts.WriteActor(output, actor);
         }
 
         if (explanation is not null)
         {
-            EntryCanonicalizer.Key(output, ref first, "\"explanation\":"u8);
-            EntryCanonicalizer.WriteExplanation(output, explanation);
+            CanonicalTokenWriter.Key(output, ref first, "\"explanation\":"u8);
+            CanonicalEntryParts.WriteExplanation(output, explanation);
         }
 
-        EntryCanonicalizer.Key(output, ref first, "\"inputDigest\":"u8);
-        EntryCanonicalizer.WriteDigest(output, inputDigest);
+        CanonicalTokenWriter.Key(output, ref first, "\"inputDigest\":"u8);
+        CanonicalTokenWriter.WriteDigest(output, inputDigest);
         if (decision.LatencyMs is { } latency)
         {
-            EntryCanonicalizer.Key(output, ref first, "\"latencyMs\":"u8);
-            EntryCanonicalizer.Number(output, latency, "latencyMs");
+            CanonicalTokenWriter.Key(output, ref first, "\"latencyMs\":"u8);
+            CanonicalTokenWriter.Number(output, latency, "latencyMs");
         }
 
         if (!canonicalMetadata.IsEmpty)
         {
-            EntryCanonicalizer.Key(output, ref first, "\"metadata\":"u8);
-            EntryCanonicalizer.WriteRaw(output, canonicalMetadata);
+            CanonicalTokenWriter.Key(output, ref first, "\"metadata\":"u8);
+            CanonicalTokenWriter.WriteRaw(output, canonicalMetadata);
         }
 
-        EntryCanonicalizer.Key(output, ref first, "\"model\":"u8);
-        EntryCanonicalizer.WriteModel(output, decision.Model);
-        EntryCanonicalizer.Key(output, ref first, "\"output\":"u8);
-        EntryCanonicalizer.WriteRaw(output, canonicalOutput);
-        EntryCanonicalizer.Key(output, ref first, "\"redactions\":"u8);
-        EntryCanonicalizer.WriteRedactions(output, redactions);
-        EntryCanonicalizer.Key(output, ref first, "\"requestId\":"u8);
+        CanonicalTokenWriter.Key(output, ref first, "\"model\":"u8);
+        CanonicalEntryParts.WriteModel(output, decision.Model);
+        CanonicalTokenWriter.Key(output, ref first, "\"output\":"u8);
+        CanonicalTokenWriter.WriteRaw(output, canonicalOutput);
+        CanonicalTokenWriter.Key(output, ref first, "\"redactions\":"u8);
+        CanonicalEntryParts.WriteRedactions(output, redactions);
+        CanonicalTokenWriter.Key(output, ref first, "\"requestId\":"u8);
         JsonCanonicalizer.WriteString(requestId, output);
-        EntryCanonicalizer.Key(output, ref first, "\"seq\":"u8);
-        EntryCanonicalizer.WriteInteger(output, seq);
+        CanonicalTokenWriter.Key(output, ref first, "\"seq\":"u8);
+        CanonicalTokenWriter.WriteInteger(output, seq);
         if (decision.Subject is { } subject)
         {
-            EntryCanonicalizer.Key(output, ref first, "\"subject\":"u8);
-            bool inner = true;
-            EntryCanonicalizer.WriteRaw(output, "{"u8);
-            EntryCanonicalizer.OptionalString(output, ref inner, "\"id\":"u8, subject.Id);
-            EntryCanonicalizer.WriteRaw(output, "}"u8);
+            CanonicalTokenWriter.Key(output, ref first, "\"subject\":"u8);
+            CanonicalEntryParts.WriteSubject(output, subject);
         }
 
-        EntryCanonicalizer.Key(output, ref first, "\"timestamp\":"u8);
-        EntryCanonicalizer.WriteTimestamp(output, timestamp);
-        EntryCanonicalizer.Key(output, ref first, "\"v\":"u8);
-        EntryCanonicalizer.WriteInteger(output, LedgerEntry.CurrentVersion);
-        EntryCanonicalizer.WriteRaw(output, "}"u8);
+        CanonicalTokenWriter.Key(output, ref first, "\"timestamp\":"u8);
+        CanonicalTokenWriter.WriteTimestamp(output, timestamp);
+        CanonicalTokenWriter.Key(output, ref first, "\"v\":"u8);
+        CanonicalTokenWriter.WriteInteger(output, LedgerEntry.CurrentVersion);
+        CanonicalTokenWriter.WriteRaw(output, "}"u8);
     }
 }

@@ -1,8 +1,6 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
 using DecisionLedger.Canonicalization;
-using DecisionLedger.Hashing;
 using DecisionLedger.Records;
 
 namespace DecisionLedger.Entries;
@@ -21,8 +19,6 @@ namespace DecisionLedger.Entries;
 /// </remarks>
 public static class EntryCanonicalizer
 {
-    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
-
     // 2^53: beyond it a JSON number (an IEEE-754 double) no longer holds every integer.
     private const long MaxSeq = 1L << 53;
 
@@ -42,61 +38,54 @@ public static class EntryCanonicalizer
         Validate(entry);
 
         bool first = true;
-        WriteRaw(output, "{"u8);
+        CanonicalTokenWriter.WriteRaw(output, "{"u8);
         if (entry.Actor is { } actor)
         {
-            Key(output, ref first, "\"actor\":"u8);
-            bool inner = true;
-            WriteRaw(output, "{"u8);
-            OptionalString(output, ref inner, "\"tenant\":"u8, actor.Tenant);
-            OptionalString(output, ref inner, "\"userId\":"u8, actor.UserId);
-            WriteRaw(output, "}"u8);
+            CanonicalTokenWriter.Key(output, ref first, "\"actor\":"u8);
+            CanonicalEntryParts.WriteActor(output, actor);
         }
 
         if (entry.Explanation is { } explanation)
         {
-            Key(output, ref first, "\"explanation\":"u8);
-            WriteExplanation(output, explanation);
+            CanonicalTokenWriter.Key(output, ref first, "\"explanation\":"u8);
+            CanonicalEntryParts.WriteExplanation(output, explanation);
         }
 
-        Key(output, ref first, "\"inputDigest\":"u8);
-        WriteDigest(output, entry.InputDigest);
+        CanonicalTokenWriter.Key(output, ref first, "\"inputDigest\":"u8);
+        CanonicalTokenWriter.WriteDigest(output, entry.InputDigest);
         if (entry.LatencyMs is { } latency)
         {
-            Key(output, ref first, "\"latencyMs\":"u8);
-            Number(output, latency, "latencyMs");
+            CanonicalTokenWriter.Key(output, ref first, "\"latencyMs\":"u8);
+            CanonicalTokenWriter.Number(output, latency, "latencyMs");
         }
 
         if (entry.Metadata is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } metadata)
         {
-            Key(output, ref first, "\"metadata\":"u8);
+            CanonicalTokenWriter.Key(output, ref first, "\"metadata\":"u8);
             JsonCanonicalizer.Write(metadata, output);
         }
 
-        Key(output, ref first, "\"model\":"u8);
-        WriteModel(output, entry.Model);
-        Key(output, ref first, "\"output\":"u8);
+        CanonicalTokenWriter.Key(output, ref first, "\"model\":"u8);
+        CanonicalEntryParts.WriteModel(output, entry.Model);
+        CanonicalTokenWriter.Key(output, ref first, "\"output\":"u8);
         JsonCanonicalizer.Write(entry.Output, output);
-        Key(output, ref first, "\"redactions\":"u8);
-        WriteRedactions(output, entry.Redactions);
-        Key(output, ref first, "\"requestId\":"u8);
+        CanonicalTokenWriter.Key(output, ref first, "\"redactions\":"u8);
+        CanonicalEntryParts.WriteRedactions(output, entry.Redactions);
+        CanonicalTokenWriter.Key(output, ref first, "\"requestId\":"u8);
         JsonCanonicalizer.WriteString(entry.RequestId, output);
-        Key(output, ref first, "\"seq\":"u8);
-        WriteInteger(output, entry.Seq);
+        CanonicalTokenWriter.Key(output, ref first, "\"seq\":"u8);
+        CanonicalTokenWriter.WriteInteger(output, entry.Seq);
         if (entry.Subject is { } subject)
         {
-            Key(output, ref first, "\"subject\":"u8);
-            bool inner = true;
-            WriteRaw(output, "{"u8);
-            OptionalString(output, ref inner, "\"id\":"u8, subject.Id);
-            WriteRaw(output, "}"u8);
+            CanonicalTokenWriter.Key(output, ref first, "\"subject\":"u8);
+            CanonicalEntryParts.WriteSubject(output, subject);
         }
 
-        Key(output, ref first, "\"timestamp\":"u8);
-        WriteTimestamp(output, entry.Timestamp);
-        Key(output, ref first, "\"v\":"u8);
-        WriteInteger(output, entry.V);
-        WriteRaw(output, "}"u8);
+        CanonicalTokenWriter.Key(output, ref first, "\"timestamp\":"u8);
+        CanonicalTokenWriter.WriteTimestamp(output, entry.Timestamp);
+        CanonicalTokenWriter.Key(output, ref first, "\"v\":"u8);
+        CanonicalTokenWriter.WriteInteger(output, entry.V);
+        CanonicalTokenWriter.WriteRaw(output, "}"u8);
     }
 
     /// <summary>Returns the canonical bytes of <paramref name="entry"/> as a new array.</summary>
@@ -204,195 +193,5 @@ public static class EntryCanonicalizer
         {
             throw new ArgumentException("Entry field 'redactions' is null; use an empty list when no redaction applied.", "entry");
         }
-    }
-
-    internal static void WriteModel(IBufferWriter<byte> output, ModelInfo model)
-    {
-        bool first = true;
-        WriteRaw(output, "{"u8);
-        OptionalString(output, ref first, "\"artifactDigest\":"u8, model.ArtifactDigest);
-        OptionalString(output, ref first, "\"name\":"u8, model.Name);
-        if (model.Parameters is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } parameters)
-        {
-            Key(output, ref first, "\"parameters\":"u8);
-            JsonCanonicalizer.Write(parameters, output);
-        }
-
-        OptionalString(output, ref first, "\"pipelineVersion\":"u8, model.PipelineVersion);
-        OptionalString(output, ref first, "\"version\":"u8, model.Version);
-        WriteRaw(output, "}"u8);
-    }
-
-    internal static void WriteExplanation(IBufferWriter<byte> output, Explanation explanation)
-    {
-        bool first = true;
-        WriteRaw(output, "{"u8);
-        if (explanation.Attributions is { } attributions)
-        {
-            Key(output, ref first, "\"attributions\":"u8);
-            WriteAttributions(output, attributions);
-        }
-
-        if (explanation.BaseValue is { } baseValue)
-        {
-            Key(output, ref first, "\"baseValue\":"u8);
-            Number(output, baseValue, "explanation.baseValue");
-        }
-
-        OptionalString(output, ref first, "\"method\":"u8, explanation.Method);
-        WriteRaw(output, "}"u8);
-    }
-
-    private static void WriteAttributions(IBufferWriter<byte> output, IReadOnlyDictionary<string, double> attributions)
-    {
-        int count = attributions.Count;
-        string[] names = ArrayPool<string>.Shared.Rent(Math.Max(count, 1));
-        double[] values = ArrayPool<double>.Shared.Rent(Math.Max(count, 1));
-        try
-        {
-            int n = 0;
-
-            // The concrete type's struct enumerator avoids boxing one on the hot path.
-            if (attributions is Dictionary<string, double> dictionary)
-            {
-                foreach (KeyValuePair<string, double> pair in dictionary)
-                {
-                    names[n] = pair.Key;
-                    values[n++] = pair.Value;
-                }
-            }
-            else
-            {
-                foreach (KeyValuePair<string, double> pair in attributions)
-                {
-                    if (n == count)
-                    {
-                        throw new ArgumentException("Entry field 'explanation.attributions' changed while it was being written.", nameof(attributions));
-                    }
-
-                    names[n] = pair.Key;
-                    values[n++] = pair.Value;
-                }
-            }
-
-            // RFC 8785 orders members by UTF-16 code units, which is exactly ordinal order.
-            Array.Sort(names, values, 0, n, StringComparer.Ordinal);
-            WriteRaw(output, "{"u8);
-            for (int i = 0; i < n; i++)
-            {
-                if (i > 0)
-                {
-                    if (string.Equals(names[i - 1], names[i], StringComparison.Ordinal))
-                    {
-                        throw new ArgumentException($"Entry field 'explanation.attributions' has the feature \"{names[i]}\" twice.", nameof(attributions));
-                    }
-
-                    WriteRaw(output, ","u8);
-                }
-
-                JsonCanonicalizer.WriteString(names[i], output);
-                WriteRaw(output, ":"u8);
-                Number(output, values[i], "explanation.attributions");
-            }
-
-            WriteRaw(output, "}"u8);
-        }
-        finally
-        {
-            ArrayPool<string>.Shared.Return(names, clearArray: true);
-            ArrayPool<double>.Shared.Return(values);
-        }
-    }
-
-    internal static void WriteRedactions(IBufferWriter<byte> output, IReadOnlyList<AppliedRedaction> redactions)
-    {
-        WriteRaw(output, "["u8);
-        for (int i = 0; i < redactions.Count; i++)
-        {
-            AppliedRedaction redaction = redactions[i];
-            if (redaction?.Path is null || redaction.Rule is null || redaction.Operator is null)
-            {
-                throw new ArgumentException(
-                    $"Entry field 'redactions[{i}]' needs a path, a rule and an operator.", nameof(redactions));
-            }
-
-            WriteRaw(output, i == 0 ? "{\"operator\":"u8 : ",{\"operator\":"u8);
-            JsonCanonicalizer.WriteString(redaction.Operator, output);
-            WriteRaw(output, ",\"path\":"u8);
-            JsonCanonicalizer.WriteString(redaction.Path, output);
-            WriteRaw(output, ",\"rule\":"u8);
-            JsonCanonicalizer.WriteString(redaction.Rule, output);
-            WriteRaw(output, "}"u8);
-        }
-
-        WriteRaw(output, "]"u8);
-    }
-
-    internal static void WriteDigest(IBufferWriter<byte> output, Sha256Hash digest)
-    {
-        Span<byte> raw = stackalloc byte[Sha256Hash.Size];
-        digest.CopyTo(raw);
-        Span<byte> destination = output.GetSpan((2 * Sha256Hash.Size) + 2);
-        destination[0] = (byte)'"';
-        Convert.TryToHexStringLower(raw, destination[1..], out int written);
-        destination[written + 1] = (byte)'"';
-        output.Advance(written + 2);
-    }
-
-    internal static void WriteTimestamp(IBufferWriter<byte> output, DateTimeOffset timestamp)
-    {
-        Span<byte> destination = output.GetSpan(32);
-        destination[0] = (byte)'"';
-        timestamp.UtcDateTime.TryFormat(destination[1..], out int written, TimestampFormat, CultureInfo.InvariantCulture);
-        destination[written + 1] = (byte)'"';
-        output.Advance(written + 2);
-    }
-
-    // Integers within ±2^53 print the same as ECMAScript would print them as doubles.
-    internal static void WriteInteger(IBufferWriter<byte> output, long value)
-    {
-        Span<byte> destination = output.GetSpan(20);
-        value.TryFormat(destination, out int written, default, CultureInfo.InvariantCulture);
-        output.Advance(written);
-    }
-
-    internal static void Number(IBufferWriter<byte> output, double value, string field)
-    {
-        if (!double.IsFinite(value))
-        {
-            throw new ArgumentException(
-                $"Entry field '{field}' is {value.ToString(CultureInfo.InvariantCulture)}; JSON holds only finite numbers. Omit the value or record it as finite.",
-                field);
-        }
-
-        JsonCanonicalizer.WriteNumber(value, output);
-    }
-
-    internal static void OptionalString(IBufferWriter<byte> output, ref bool first, ReadOnlySpan<byte> key, string? value)
-    {
-        if (value is null)
-        {
-            return;
-        }
-
-        Key(output, ref first, key);
-        JsonCanonicalizer.WriteString(value, output);
-    }
-
-    internal static void Key(IBufferWriter<byte> output, ref bool first, ReadOnlySpan<byte> quotedKeyAndColon)
-    {
-        if (!first)
-        {
-            WriteRaw(output, ","u8);
-        }
-
-        first = false;
-        WriteRaw(output, quotedKeyAndColon);
-    }
-
-    internal static void WriteRaw(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
-    {
-        bytes.CopyTo(output.GetSpan(bytes.Length));
-        output.Advance(bytes.Length);
     }
 }

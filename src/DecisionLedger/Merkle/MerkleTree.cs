@@ -22,17 +22,13 @@ namespace DecisionLedger.Merkle;
 public sealed class MerkleTree
 {
     // Tree-levels 0..62 are all a long-sized tree can have; they fit in tile-levels 0..7.
-    private const int MaxTileLevels = 8;
+    internal const int MaxTileLevels = 8;
 
     private readonly ITileStore _store;
     private readonly List<PartialTile> _partials = [];
-    private readonly Dictionary<TileId, Tile> _pending = [];
-    private readonly List<(TileId Id, Tile Tile)> _completed = [];
-
-    // The last full tile read per tile-level: consecutive path nodes mostly share a tile, and full
-    // tiles are immutable, so the cache never goes stale.
-    private readonly Tile?[] _cachedTiles = new Tile?[MaxTileLevels];
-    private readonly long[] _cachedTileIndexes = new long[MaxTileLevels];
+    private readonly UnpersistedTiles _unpersisted = new();
+    private readonly MerkleNodeReader _nodes;
+    private readonly MerkleProofBuilder _proofs;
 
     private Sha256Hash _root;
     private bool _rootValid;
@@ -41,6 +37,8 @@ public sealed class MerkleTree
     {
         _store = store;
         _partials.Add(new PartialTile(0));
+        _nodes = new MerkleNodeReader(this, store, _unpersisted);
+        _proofs = new MerkleProofBuilder(_nodes);
     }
 
     /// <summary>The number of leaves appended.</summary>
@@ -119,42 +117,7 @@ public sealed class MerkleTree
         CancellationToken cancellationToken)
     {
         var tree = new MerkleTree(store);
-        tree._partials.Clear();
-        for (int tileLevel = 0; tileLevel < MaxTileLevels; tileLevel++)
-        {
-            long nodesAtLevel = ShiftRight(size, tileLevel * Tile.Height);
-            if (tileLevel > 0 && nodesAtLevel == 0)
-            {
-                break;
-            }
-
-            var partial = new PartialTile(nodesAtLevel / Tile.Width);
-            int count = (int)(nodesAtLevel % Tile.Width);
-            if (tileLevel == 0)
-            {
-                for (int i = 0; i < count; i++)
-                {
-                    partial.Append(tailLeafHashes[i]);
-                }
-            }
-            else
-            {
-                // The bases of a partial tile at this level are the tops of full tiles one level down.
-                long firstChild = partial.Index * Tile.Width;
-                for (int i = 0; i < count; i++)
-                {
-                    var id = new TileId(tileLevel - 1, firstChild + i);
-                    Tile child = await store.ReadTileAsync(id, cancellationToken).ConfigureAwait(false)
-                        ?? throw new InvalidOperationException(
-                            $"Cannot restore a tree of size {size}: tile {id} is missing from the tile store. " +
-                            "The store must hold every full tile of the tree; were the completed tiles persisted with their entries?");
-                    partial.Append(child.Top);
-                }
-            }
-
-            tree._partials.Add(partial);
-        }
-
+        await RightEdgeLoader.LoadAsync(tree._partials, store, size, tailLeafHashes, cancellationToken).ConfigureAwait(false);
         tree.Size = size;
         return tree;
     }
@@ -187,8 +150,7 @@ public sealed class MerkleTree
             // The tile is full: it becomes immutable and its top is the next base one tile-level up.
             var id = new TileId(tileLevel, partial.Index);
             Tile tile = partial.Complete();
-            _pending.Add(id, tile);
-            _completed.Add((id, tile));
+            _unpersisted.Add(id, tile);
             carry = tile.Top;
         }
 
@@ -200,34 +162,12 @@ public sealed class MerkleTree
     /// them to the store (in the transaction that appends their entries) before asking for a proof.
     /// </summary>
     /// <returns>The completed tiles in completion order; empty when there are none.</returns>
-    public IReadOnlyList<(TileId Id, Tile Tile)> TakeCompletedTiles()
-    {
-        if (_completed.Count == 0)
-        {
-            return [];
-        }
-
-        (TileId Id, Tile Tile)[] tiles = [.. _completed];
-        _completed.Clear();
-        _pending.Clear();
-        return tiles;
-    }
+    public IReadOnlyList<(TileId Id, Tile Tile)> TakeCompletedTiles() => _unpersisted.Take();
 
     /// <summary>Writes the completed tiles to the tree's own store (<see cref="TakeCompletedTiles"/> + write).</summary>
     /// <param name="cancellationToken">Cancels the write.</param>
-    public async ValueTask FlushCompletedTilesAsync(CancellationToken cancellationToken = default)
-    {
-        if (_completed.Count == 0)
-        {
-            return;
-        }
-
-        // Write before forgetting, so a failed write leaves the tiles pending and readable.
-        (TileId Id, Tile Tile)[] tiles = [.. _completed];
-        await _store.WriteTilesAsync(tiles, cancellationToken).ConfigureAwait(false);
-        _completed.Clear();
-        _pending.Clear();
-    }
+    public ValueTask FlushCompletedTilesAsync(CancellationToken cancellationToken = default) =>
+        _unpersisted.FlushAsync(_store, cancellationToken);
 
     /// <summary>Returns the root of the tree's first <paramref name="treeSize"/> leaves.</summary>
     /// <param name="treeSize">0 to <see cref="Size"/>.</param>
@@ -248,7 +188,7 @@ public sealed class MerkleTree
 
         return treeSize == 0
             ? new ValueTask<Sha256Hash>(MerkleHasher.EmptyRoot)
-            : FoldRangeAsync(0, treeSize, cancellationToken);
+            : _proofs.FoldRangeAsync(0, treeSize, cancellationToken);
     }
 
     /// <summary>Returns the hash of leaf <paramref name="index"/>.</summary>
@@ -263,7 +203,7 @@ public sealed class MerkleTree
             throw new ArgumentOutOfRangeException(nameof(index), index, RangeMessage("leaf index", Size));
         }
 
-        return GetNodeAsync(0, index, cancellationToken);
+        return _nodes.GetNodeAsync(0, index, cancellationToken);
     }
 
     /// <summary>Proves that leaf <paramref name="leafIndex"/> is in the tree of size <paramref name="treeSize"/> (RFC 9162 §2.1.3).</summary>
@@ -287,7 +227,7 @@ public sealed class MerkleTree
             throw new ArgumentOutOfRangeException(nameof(leafIndex), leafIndex, RangeMessage("leaf index", treeSize));
         }
 
-        return ProveInclusionCoreAsync(leafIndex, treeSize, cancellationToken);
+        return _proofs.ProveInclusionAsync(leafIndex, treeSize, cancellationToken);
     }
 
     /// <summary>Proves that the tree of size <paramref name="fromSize"/> is a prefix of the tree of size <paramref name="toSize"/> (RFC 9162 §2.1.4).</summary>
@@ -318,79 +258,7 @@ public sealed class MerkleTree
             return new ValueTask<ConsistencyProof>(new ConsistencyProof(fromSize, toSize, []));
         }
 
-        return ProveConsistencyCoreAsync(fromSize, toSize, cancellationToken);
-    }
-
-    private async ValueTask<InclusionProof> ProveInclusionCoreAsync(long leafIndex, long treeSize, CancellationToken cancellationToken)
-    {
-        Sha256Hash leafHash = await GetNodeAsync(0, leafIndex, cancellationToken).ConfigureAwait(false);
-        var hashes = new List<Sha256Hash>(64 - BitOperations.LeadingZeroCount((ulong)(treeSize - 1)));
-        await AddPathAsync(hashes, 0, leafIndex, treeSize, cancellationToken).ConfigureAwait(false);
-        return new InclusionProof(leafIndex, treeSize, leafHash, hashes);
-    }
-
-    private async ValueTask<ConsistencyProof> ProveConsistencyCoreAsync(long fromSize, long toSize, CancellationToken cancellationToken)
-    {
-        // The old tree's last complete subtree: the node at level k = trailing zeros of fromSize
-        // that ends at leaf fromSize − 1. When fromSize is a power of two that node is the old
-        // root itself, which the verifier already holds, so it is omitted.
-        int level = BitOperations.TrailingZeroCount(fromSize);
-        long node = (fromSize >> level) - 1;
-        var hashes = new List<Sha256Hash>(65 - BitOperations.LeadingZeroCount((ulong)(toSize - 1)));
-        if (node != 0)
-        {
-            hashes.Add(await GetNodeAsync(level, node, cancellationToken).ConfigureAwait(false));
-        }
-
-        await AddPathAsync(hashes, level, node, toSize, cancellationToken).ConfigureAwait(false);
-        return new ConsistencyProof(fromSize, toSize, hashes);
-    }
-
-    // Appends the siblings of the path from node (level, index) to the root of the tree of
-    // treeSize leaves, bottom-up, skipping levels where the node has no sibling (RFC 9162 PATH).
-    private async ValueTask AddPathAsync(List<Sha256Hash> hashes, int level, long node, long treeSize, CancellationToken cancellationToken)
-    {
-        long last = (treeSize - 1) >> level;
-        while (last > 0)
-        {
-            if ((node & 1) == 1)
-            {
-                hashes.Add(await GetNodeAsync(level, node - 1, cancellationToken).ConfigureAwait(false));
-            }
-            else if (node < last)
-            {
-                // The right sibling may be the incomplete right border of the tree at treeSize.
-                long start = (node + 1) << level;
-                long end = Math.Min(treeSize, start + (1L << level));
-                hashes.Add(await FoldRangeAsync(start, end, cancellationToken).ConfigureAwait(false));
-            }
-
-            node >>= 1;
-            last >>= 1;
-            level++;
-        }
-    }
-
-    // The Merkle Tree Hash of leaves [start, end), where start is aligned to the largest complete
-    // subtree in the range: fold its complete subtrees right to left (the smallest is rightmost).
-    private async ValueTask<Sha256Hash> FoldRangeAsync(long start, long end, CancellationToken cancellationToken)
-    {
-        long remaining = end - start;
-        long position = end;
-        int level = BitOperations.TrailingZeroCount(remaining);
-        position -= 1L << level;
-        Sha256Hash hash = await GetNodeAsync(level, position >> level, cancellationToken).ConfigureAwait(false);
-        remaining &= remaining - 1;
-        while (remaining != 0)
-        {
-            level = BitOperations.TrailingZeroCount(remaining);
-            position -= 1L << level;
-            Sha256Hash left = await GetNodeAsync(level, position >> level, cancellationToken).ConfigureAwait(false);
-            hash = MerkleHasher.HashChildren(left, hash);
-            remaining &= remaining - 1;
-        }
-
-        return hash;
+        return _proofs.ProveConsistencyAsync(fromSize, toSize, cancellationToken);
     }
 
     // The root from the right edge: every complete subtree in the decomposition of Size lies in
@@ -419,62 +287,12 @@ public sealed class MerkleTree
         return hash;
     }
 
-    // A complete node (level, index): from the partial tile on the right edge, the pending list, the
-    // per-level cache or the store. Synchronous whenever the store answers synchronously.
-    private ValueTask<Sha256Hash> GetNodeAsync(int level, long index, CancellationToken cancellationToken)
-    {
-        int tileLevel = level / Tile.Height;
-        int levelInTile = level % Tile.Height;
-        long tileIndex = index >> (Tile.Height - levelInTile);
-        int indexInTile = (int)(index & ((Tile.Width >> levelInTile) - 1));
-
-        // Tile (t, N) is full when the tree has (N + 1) × 256 nodes at tree-level 8t.
-        if (tileIndex >= ShiftRight(Size, (tileLevel + 1) * Tile.Height))
-        {
-            return new ValueTask<Sha256Hash>(_partials[tileLevel].GetNode(levelInTile, indexInTile));
-        }
-
-        if (_cachedTiles[tileLevel] is { } cached && _cachedTileIndexes[tileLevel] == tileIndex)
-        {
-            return new ValueTask<Sha256Hash>(cached.GetNodeUnchecked(levelInTile, indexInTile));
-        }
-
-        var id = new TileId(tileLevel, tileIndex);
-        if (_pending.TryGetValue(id, out Tile? pending))
-        {
-            return new ValueTask<Sha256Hash>(Remember(id, pending).GetNodeUnchecked(levelInTile, indexInTile));
-        }
-
-        ValueTask<Tile?> read = _store.ReadTileAsync(id, cancellationToken);
-        if (read.IsCompletedSuccessfully)
-        {
-            Tile tile = read.Result ?? throw MissingTile(id);
-            return new ValueTask<Sha256Hash>(Remember(id, tile).GetNodeUnchecked(levelInTile, indexInTile));
-        }
-
-        return AwaitNodeAsync(read, id, levelInTile, indexInTile);
-    }
-
-    private async ValueTask<Sha256Hash> AwaitNodeAsync(ValueTask<Tile?> read, TileId id, int levelInTile, int indexInTile)
-    {
-        Tile tile = await read.ConfigureAwait(false) ?? throw MissingTile(id);
-        return Remember(id, tile).GetNodeUnchecked(levelInTile, indexInTile);
-    }
-
-    private Tile Remember(TileId id, Tile tile)
-    {
-        _cachedTiles[id.Level] = tile;
-        _cachedTileIndexes[id.Level] = id.Index;
-        return tile;
-    }
-
-    private InvalidOperationException MissingTile(TileId id) => new(
-        $"Tile {id} is missing from the tile store, but the tree of size {Size} needs it. " +
-        "Completed tiles must be written to the store (TakeCompletedTiles or FlushCompletedTilesAsync) before proofs are asked for.");
-
     private static string RangeMessage(string what, long count) =>
         count == 0 ? $"The tree is empty: there is no {what} to use." : $"The {what} must be between 0 and {count - 1}.";
 
+    /// <summary>The partial tile on the right edge at <paramref name="tileLevel"/>.</summary>
+    internal PartialTile RightEdge(int tileLevel) => _partials[tileLevel];
+
     // C# masks shift counts to 6 bits, so x >> 64 would be x; a shift past the width means zero here.
-    private static long ShiftRight(long value, int bits) => bits >= 63 ? 0 : value >> bits;
+    internal static long ShiftRight(long value, int bits) => bits >= 63 ? 0 : value >> bits;
 }

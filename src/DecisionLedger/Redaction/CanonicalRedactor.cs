@@ -34,8 +34,7 @@ internal sealed class CanonicalRedactor : IDisposable
     private readonly List<(int Offset, int Order, AppliedRedaction Redaction)> _pending = [];
     private readonly List<(JsonProperty Member, int Index)> _path = [];
     private CanonicalScratch _scratch;
-    private int[] _states = new int[64];
-    private int _top;
+    private SelectorStates _states = new();
     private CompiledProfile _profile = null!;
     private byte[] _key = null!;
     private string _section = string.Empty;
@@ -53,21 +52,15 @@ internal sealed class CanonicalRedactor : IDisposable
         _key = key;
         _section = name;
         _sectionElement = section;
-        _top = 0;
         _scratch.SlotsUsed = 0;
         _scratch.NamesUsed = 0;
         _pending.Clear();
         _path.Clear();
         try
         {
-            for (int r = 0; r < profile.Selectors.Length; r++)
-            {
-                Push(r << 8);
-            }
-
-            int mark = _top;
-            int count = Step(0, mark, new NameMatcher(name));
-            int forced = Selected(mark, count);
+            int mark = _states.Start(profile.Selectors);
+            int count = _states.StepName(0, mark, name);
+            int forced = _states.Selected(mark, count);
             if (section.ValueKind == JsonValueKind.Object)
             {
                 WriteObject(section, mark, count, output, forced);
@@ -96,6 +89,7 @@ internal sealed class CanonicalRedactor : IDisposable
             _scratch.Slots?.AsSpan().Clear();
             _sectionElement = default;
             _profile = null!;
+            _states.Clear();
             _path.Clear();
             _pending.Clear();
             _matcher.Clear();
@@ -139,36 +133,22 @@ internal sealed class CanonicalRedactor : IDisposable
         int n = obj.GetPropertyCount();
         if (n == 0)
         {
-            JsonCanonicalizer.WriteBytes(output, "{}"u8);
+            CanonicalOutput.WriteBytes(output, "{}"u8);
             return;
         }
 
-        int slotBase = _scratch.SlotsUsed;
         int nameBase = _scratch.NamesUsed;
-        _scratch.EnsureSlots(n);
-        int index = slotBase;
-        foreach (JsonProperty property in obj.EnumerateObject())
-        {
-            ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8PropertyName(property);
-            _scratch.EnsureNames(raw.Length);
-            int nameStart = _scratch.NamesUsed;
-            int length = JsonCanonicalizer.Unescape(raw, _scratch.Names.AsSpan(nameStart));
-            _scratch.NamesUsed += length;
-            _scratch.Slots[index++] = new PropertySlot(property, nameStart, length);
-        }
-
-        _scratch.SlotsUsed = index;
-        new Utf16OrderComparer(_scratch.Names).Sort(_scratch.Slots.AsSpan(slotBase, n));
-        JsonCanonicalizer.WriteByte(output, (byte)'{');
+        int slotBase = _scratch.PushSortedMembers(obj, n);
+        CanonicalOutput.WriteByte(output, (byte)'{');
         int previous = -1;
         for (int i = 0; i < n; i++)
         {
             // Re-read through the scratch each time: a nested object may have grown (replaced) its arrays.
             PropertySlot slot = _scratch.Slots[slotBase + i];
-            int mark = _top;
+            int mark = _states.Top;
             JsonProperty member = slot.Property;
-            int childCount = count == 0 ? 0 : Step(start, count, new MemberMatcher(member));
-            int rule = forced >= 0 ? forced : Selected(mark, childCount);
+            int childCount = count == 0 ? 0 : _states.StepMember(start, count, member);
+            int rule = forced >= 0 ? forced : _states.Selected(mark, childCount);
             _path.Add((member, -1));
             if (rule >= 0 && _profile.Selectors[rule].Action.Operator == RedactionOperator.Drop)
             {
@@ -186,12 +166,12 @@ internal sealed class CanonicalRedactor : IDisposable
                         throw JsonCanonicalizer.DuplicateName(nameBytes);
                     }
 
-                    JsonCanonicalizer.WriteByte(output, (byte)',');
+                    CanonicalOutput.WriteByte(output, (byte)',');
                 }
 
                 previous = i;
-                JsonCanonicalizer.WriteQuotedUtf8(nameBytes, output);
-                JsonCanonicalizer.WriteByte(output, (byte)':');
+                CanonicalOutput.WriteQuotedUtf8(nameBytes, output);
+                CanonicalOutput.WriteByte(output, (byte)':');
                 if (rule >= 0)
                 {
                     ApplySelector(_profile.Selectors[rule].Action, slot.Value, output);
@@ -203,10 +183,10 @@ internal sealed class CanonicalRedactor : IDisposable
             }
 
             _path.RemoveAt(_path.Count - 1);
-            _top = mark;
+            _states.Top = mark;
         }
 
-        JsonCanonicalizer.WriteByte(output, (byte)'}');
+        CanonicalOutput.WriteByte(output, (byte)'}');
         _scratch.SlotsUsed = slotBase;
         _scratch.NamesUsed = nameBase;
     }
@@ -214,14 +194,14 @@ internal sealed class CanonicalRedactor : IDisposable
     private void WriteArray(JsonElement array, int start, int count, IBufferWriter<byte> output)
     {
         RuntimeHelpers.EnsureSufficientExecutionStack();
-        JsonCanonicalizer.WriteByte(output, (byte)'[');
+        CanonicalOutput.WriteByte(output, (byte)'[');
         bool first = true;
         int index = 0;
         foreach (JsonElement item in array.EnumerateArray())
         {
-            int mark = _top;
-            int childCount = count == 0 ? 0 : Step(start, count, new IndexMatcher(index));
-            int rule = Selected(mark, childCount);
+            int mark = _states.Top;
+            int childCount = count == 0 ? 0 : _states.StepIndex(start, count, index);
+            int rule = _states.Selected(mark, childCount);
             _path.Add((default, index));
             if (rule >= 0 && _profile.Selectors[rule].Action.Operator == RedactionOperator.Drop)
             {
@@ -231,7 +211,7 @@ internal sealed class CanonicalRedactor : IDisposable
             {
                 if (!first)
                 {
-                    JsonCanonicalizer.WriteByte(output, (byte)',');
+                    CanonicalOutput.WriteByte(output, (byte)',');
                 }
 
                 first = false;
@@ -246,11 +226,11 @@ internal sealed class CanonicalRedactor : IDisposable
             }
 
             _path.RemoveAt(_path.Count - 1);
-            _top = mark;
+            _states.Top = mark;
             index++;
         }
 
-        JsonCanonicalizer.WriteByte(output, (byte)']');
+        CanonicalOutput.WriteByte(output, (byte)']');
     }
 
     private void ApplySelector(RedactionAction action, JsonElement value, IBufferWriter<byte> output)
@@ -282,7 +262,7 @@ internal sealed class CanonicalRedactor : IDisposable
                     // checked) the canonicalizer's way first.
                     ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(value);
                     _scratch.EnsureNames(raw.Length);
-                    JsonCanonicalizer.Unescape(raw[1..^1], _scratch.Names.AsSpan(_scratch.NamesUsed));
+                    JsonStringUnescaper.Unescape(raw[1..^1], _scratch.Names.AsSpan(_scratch.NamesUsed));
                 }
 
                 string text = value.GetString()!;
@@ -317,94 +297,5 @@ internal sealed class CanonicalRedactor : IDisposable
         }
 
         _pending.Add((offset, _pending.Count, new AppliedRedaction(path, action.Rule, action.OperatorName)));
-    }
-
-    // ---- selector states, as in RedactionWalker: (rule << 8) | next segment, on one stack ----
-    private void Push(int state)
-    {
-        if (_top == _states.Length)
-        {
-            Array.Resize(ref _states, _states.Length * 2);
-        }
-
-        _states[_top++] = state;
-    }
-
-    private void PushUnique(int state, int from)
-    {
-        for (int i = from; i < _top; i++)
-        {
-            if (_states[i] == state)
-            {
-                return;
-            }
-        }
-
-        Push(state);
-    }
-
-    private int Selected(int start, int count)
-    {
-        int best = -1;
-        for (int i = start; i < start + count; i++)
-        {
-            int rule = _states[i] >> 8;
-            if ((_states[i] & 0xFF) == _profile.Selectors[rule].Segments.Length && (best < 0 || rule < best))
-            {
-                best = rule;
-            }
-        }
-
-        return best;
-    }
-
-    // A struct matcher keeps the per-member walk free of delegate allocations.
-    private int Step<TMatcher>(int start, int count, TMatcher matcher)
-        where TMatcher : struct, ISegmentMatcher
-    {
-        int from = _top;
-        for (int i = start; i < start + count; i++)
-        {
-            int rule = _states[i] >> 8;
-            int next = _states[i] & 0xFF;
-            PathSegment[] segments = _profile.Selectors[rule].Segments;
-            if (next == segments.Length)
-            {
-                continue;
-            }
-
-            PathSegment segment = segments[next];
-            if (matcher.Matches(segment))
-            {
-                PushUnique((rule << 8) | (next + 1), from);
-            }
-
-            if (segment.Recursive)
-            {
-                PushUnique(_states[i], from);
-            }
-        }
-
-        return _top - from;
-    }
-
-    private interface ISegmentMatcher
-    {
-        bool Matches(PathSegment segment);
-    }
-
-    private readonly struct MemberMatcher(JsonProperty property) : ISegmentMatcher
-    {
-        public bool Matches(PathSegment segment) => segment.MatchesMember(property);
-    }
-
-    private readonly struct NameMatcher(string name) : ISegmentMatcher
-    {
-        public bool Matches(PathSegment segment) => segment.MatchesMember(name);
-    }
-
-    private readonly struct IndexMatcher(int index) : ISegmentMatcher
-    {
-        public bool Matches(PathSegment segment) => segment.MatchesIndex(index);
     }
 }

@@ -80,7 +80,7 @@ internal static class CanonicalFormChecker
                         end = start + value.Length + 2;
                         break;
                     case JsonTokenType.Number:
-                        if (!JsonCanonicalizer.IsCanonicalNumberText(value) && !PrintsAs(ref reader, value))
+                        if (!CanonicalNumberFormat.IsCanonicalText(value) && !PrintsAs(ref reader, value))
                         {
                             return false;
                         }

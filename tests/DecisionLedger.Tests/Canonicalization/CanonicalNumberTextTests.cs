@@ -21,7 +21,7 @@ public sealed class CanonicalNumberTextTests
     [InlineData("1000")]
     public void IsCanonicalNumberText_CanonicalTokens_AreCopied(string token)
     {
-        Assert.True(JsonCanonicalizer.IsCanonicalNumberText(Encoding.UTF8.GetBytes(token)));
+        Assert.True(CanonicalNumberFormat.IsCanonicalText(Encoding.UTF8.GetBytes(token)));
         Assert.Equal(token, ViaDouble(token));
     }
 
@@ -38,7 +38,7 @@ public sealed class CanonicalNumberTextTests
     [InlineData("-")]
     [InlineData("")]
     public void IsCanonicalNumberText_OtherTokens_TakeTheDoublePath(string token) =>
-        Assert.False(JsonCanonicalizer.IsCanonicalNumberText(Encoding.UTF8.GetBytes(token)));
+        Assert.False(CanonicalNumberFormat.IsCanonicalText(Encoding.UTF8.GetBytes(token)));
 
     [Fact]
     public void Canonicalize_RandomDecimals_FastPathMatchesDoublePath()
