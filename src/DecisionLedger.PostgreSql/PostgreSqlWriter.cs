@@ -21,7 +21,7 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
     private readonly string _target;
     private readonly string _lockKey;
     private readonly HashSet<int> _partitionMonths = [];
-    private readonly byte[] _hashBuffer = new byte[Sha256Hash.Size];
+    private readonly PostgreSqlCopyRows _copyRows = new();
 
     // Catalog pairs this connection has committed: a batch whose paths are all known skips the insert.
     private readonly HashSet<(string Model, string Path)> _knownPaths = [];
@@ -220,69 +220,44 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
         return reader.GetInt64(0);
     }
 
-    private async Task CopyRequestIdsAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
-    {
-        NpgsqlBinaryImporter importer = await _connection.BeginBinaryImportAsync(
-            $"COPY {_schema}.request_ids (request_id, seq, ts) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
-        await using var importerScope = importer.ConfigureAwait(false);
-        foreach (StoredEntry entry in entries)
+    private Task CopyRequestIdsAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken) =>
+        _copyRows.CopyAsync(_connection, $"COPY {_schema}.request_ids (request_id, seq, ts) FROM STDIN (FORMAT BINARY)", entries, static (row, entry) =>
         {
-            await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(entry.Columns.RequestId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(entry.Seq, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(PostgreSqlRows.ToTimestamp(entry.Columns.Timestamp), NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-        }
+            row.StartRow(3);
+            row.WriteText(entry.Columns.RequestId);
+            row.WriteInt64(entry.Seq);
+            row.WriteTimestamp(entry.Columns.Timestamp);
+        }, cancellationToken);
 
-        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task CopyEntriesAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
-    {
-        NpgsqlBinaryImporter importer = await _connection.BeginBinaryImportAsync(
-            $"COPY {_schema}.entries ({PostgreSqlSchema.EntryColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
-        await using var importerScope = importer.ConfigureAwait(false);
-        foreach (StoredEntry entry in entries)
+    private Task CopyEntriesAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken) =>
+        _copyRows.CopyAsync(_connection, $"COPY {_schema}.entries ({PostgreSqlSchema.EntryColumns}) FROM STDIN (FORMAT BINARY)", entries, static (row, entry) =>
         {
             EntryColumns columns = entry.Columns;
-            await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(entry.Seq, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(columns.RequestId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(PostgreSqlRows.ToTimestamp(columns.Timestamp), NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(columns.ModelName, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(columns.ModelVersion, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await WriteNullableAsync(importer, columns.UserId, cancellationToken).ConfigureAwait(false);
-            await WriteNullableAsync(importer, columns.Tenant, cancellationToken).ConfigureAwait(false);
-            await WriteNullableAsync(importer, columns.SubjectId, cancellationToken).ConfigureAwait(false);
-            await WriteNullableAsync(importer, columns.InputFingerprint, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(columns.Kind, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            row.StartRow(12);
+            row.WriteInt64(entry.Seq);
+            row.WriteText(columns.RequestId);
+            row.WriteTimestamp(columns.Timestamp);
+            row.WriteText(columns.ModelName);
+            row.WriteText(columns.ModelVersion);
+            row.WriteText(columns.UserId);
+            row.WriteText(columns.Tenant);
+            row.WriteText(columns.SubjectId);
+            row.WriteText(columns.InputFingerprint);
+            row.WriteText(columns.Kind);
+            Span<byte> leafHash = stackalloc byte[Sha256Hash.Size];
+            entry.LeafHash.CopyTo(leafHash);
+            row.WriteBytes(leafHash);
+            row.WriteBytes(entry.CanonicalBytes);
+        }, cancellationToken);
 
-            // The importer copies the value into its buffer at once, so one array serves every row.
-            entry.LeafHash.CopyTo(_hashBuffer);
-            await importer.WriteAsync(_hashBuffer, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(entry.CanonicalBytes, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
-        }
-
-        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task CopyInputsAsync(IReadOnlyList<StoredInput> inputs, CancellationToken cancellationToken)
-    {
-        NpgsqlBinaryImporter importer = await _connection.BeginBinaryImportAsync(
-            $"COPY {_schema}.inputs (seq, salt, input) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
-        await using var importerScope = importer.ConfigureAwait(false);
-        foreach (StoredInput input in inputs)
+    private Task CopyInputsAsync(IReadOnlyList<StoredInput> inputs, CancellationToken cancellationToken) =>
+        _copyRows.CopyAsync(_connection, $"COPY {_schema}.inputs (seq, salt, input) FROM STDIN (FORMAT BINARY)", inputs, static (row, input) =>
         {
-            await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(input.Seq, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(input.Salt, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(input.Input, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
-        }
-
-        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken cancellationToken) =>
-        value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+            row.StartRow(3);
+            row.WriteInt64(input.Seq);
+            row.WriteBytesOrNull(input.Salt);
+            row.WriteBytesOrNull(input.Input);
+        }, cancellationToken);
 
     private async Task<string> FirstStoredRequestIdAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
     {
