@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using DecisionLedger.Storage;
 using Npgsql;
 
 namespace DecisionLedger.PostgreSql;
@@ -68,9 +69,10 @@ internal sealed class PostgreSqlCopyRows
                 _buffer = new byte[ChunkBytes + 4096];
             }
 
-            if (!sent)
+            if (!sent && connection.FullState == System.Data.ConnectionState.Open)
             {
-                // Abandons the COPY so the caller's exception, not a half-row complaint from the server, reaches the caller.
+                // Abandons the COPY so the caller's exception, not a half-row complaint from the
+                // server, reaches the caller (a broken connection has nothing left to abandon).
                 await stream.CancelAsync().ConfigureAwait(false);
             }
         }
@@ -100,8 +102,9 @@ internal sealed class PostgreSqlCopyRows
         WriteInt64(microseconds);
     }
 
-    /// <summary>Writes a <c>text</c> value, or NULL when <paramref name="value"/> is null.</summary>
-    public void WriteText(string? value)
+    /// <summary>Writes a <c>text</c> value of <paramref name="column"/>, or NULL when <paramref name="value"/> is null.</summary>
+    /// <exception cref="LedgerStoreException">The value is not valid UTF-16 (a lone surrogate), so it has no UTF-8 form PostgreSQL could store.</exception>
+    public void WriteText(string? value, string column)
     {
         if (value is null)
         {
@@ -110,7 +113,19 @@ internal sealed class PostgreSqlCopyRows
         }
 
         Span<byte> span = Reserve(4 + Utf8.GetMaxByteCount(value.Length));
-        int written = Utf8.GetBytes(value, span[4..]);
+        int written;
+        try
+        {
+            written = Utf8.GetBytes(value, span[4..]);
+        }
+        catch (EncoderFallbackException exception)
+        {
+            _length -= span.Length;
+            throw new LedgerStoreException(
+                $"Append rejected: {column} holds text that is not valid UTF-16 (an unpaired surrogate at index {exception.Index}), which PostgreSQL cannot store as text. Nothing of the batch was stored.",
+                exception);
+        }
+
         BinaryPrimitives.WriteInt32BigEndian(span, written);
         _length -= span.Length - 4 - written;
     }

@@ -121,8 +121,7 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
         List<(string Model, string Path)> newPaths = PostgreSqlFieldCatalog.Pairs(FieldPathCollector.Collect(batch));
         newPaths.RemoveAll(_knownPaths.Contains);
 
-        // Tiles, the checkpoint and new catalog paths go in one round trip: a batch of 8,192
-        // entries carries ~35 tiles, and a round trip each cost more than their rows.
+        // Tiles, the checkpoint and new catalog paths go in one round trip (PostgreSqlTailInsert).
         TileId? conflict = await InsertTilesCheckpointAndPathsAsync(transaction, batch.Tiles, batch.Checkpoint, newPaths, cancellationToken).ConfigureAwait(false);
         if (conflict is { } id)
         {
@@ -224,7 +223,7 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
         _copyRows.CopyAsync(_connection, $"COPY {_schema}.request_ids (request_id, seq, ts) FROM STDIN (FORMAT BINARY)", entries, static (row, entry) =>
         {
             row.StartRow(3);
-            row.WriteText(entry.Columns.RequestId);
+            row.WriteText(entry.Columns.RequestId, "request_id");
             row.WriteInt64(entry.Seq);
             row.WriteTimestamp(entry.Columns.Timestamp);
         }, cancellationToken);
@@ -235,15 +234,15 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
             EntryColumns columns = entry.Columns;
             row.StartRow(12);
             row.WriteInt64(entry.Seq);
-            row.WriteText(columns.RequestId);
+            row.WriteText(columns.RequestId, "request_id");
             row.WriteTimestamp(columns.Timestamp);
-            row.WriteText(columns.ModelName);
-            row.WriteText(columns.ModelVersion);
-            row.WriteText(columns.UserId);
-            row.WriteText(columns.Tenant);
-            row.WriteText(columns.SubjectId);
-            row.WriteText(columns.InputFingerprint);
-            row.WriteText(columns.Kind);
+            row.WriteText(columns.ModelName, "model");
+            row.WriteText(columns.ModelVersion, "version");
+            row.WriteText(columns.UserId, "user_id");
+            row.WriteText(columns.Tenant, "tenant");
+            row.WriteText(columns.SubjectId, "subject_id");
+            row.WriteText(columns.InputFingerprint, "fingerprint");
+            row.WriteText(columns.Kind, "kind");
             Span<byte> leafHash = stackalloc byte[Sha256Hash.Size];
             entry.LeafHash.CopyTo(leafHash);
             row.WriteBytes(leafHash);
@@ -267,79 +266,13 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string ?? "(unknown)";
     }
 
-    // Inserts in one round trip; returns the first tile whose id is stored with different content, or null.
-    private async Task<TileId?> InsertTilesCheckpointAndPathsAsync(
+    private Task<TileId?> InsertTilesCheckpointAndPathsAsync(
         NpgsqlTransaction transaction,
         IReadOnlyList<(TileId Id, Tile Tile)> tiles,
         StoredCheckpoint? checkpoint,
         IReadOnlyList<(string Model, string Path)> newPaths,
-        CancellationToken cancellationToken)
-    {
-        var batch = new NpgsqlBatch(_connection, transaction);
-        await using var batchScope = batch.ConfigureAwait(false);
-        var tileData = new byte[tiles.Count][];
-        for (int i = 0; i < tiles.Count; i++)
-        {
-            (TileId id, Tile tile) = tiles[i];
-            tileData[i] = new byte[Tile.BaseByteLength];
-            tile.WriteBase(tileData[i]);
-
-            // ON CONFLICT DO NOTHING needs INSERT only; rewriting identical content is allowed (ITileStore).
-            batch.BatchCommands.Add(new NpgsqlBatchCommand($"INSERT INTO {_schema}.tiles(level, idx, data) VALUES ($1, $2, $3) ON CONFLICT (level, idx) DO NOTHING;")
-            {
-                Parameters =
-                {
-                    new NpgsqlParameter<int> { TypedValue = id.Level },
-                    new NpgsqlParameter<long> { TypedValue = id.Index },
-                    new NpgsqlParameter<byte[]> { TypedValue = tileData[i] },
-                },
-            });
-        }
-
-        if (checkpoint is not null)
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand($"INSERT INTO {_schema}.checkpoints(tree_size, root, note, created_at) VALUES ($1, $2, $3, $4);")
-            {
-                Parameters =
-                {
-                    new NpgsqlParameter<long> { TypedValue = checkpoint.TreeSize },
-                    new NpgsqlParameter<byte[]> { TypedValue = checkpoint.RootHash.ToArray() },
-                    new NpgsqlParameter<string> { TypedValue = checkpoint.SignedNote },
-                    new NpgsqlParameter<DateTime>(string.Empty, NpgsqlDbType.TimestampTz) { TypedValue = PostgreSqlRows.ToTimestamp(checkpoint.CreatedAt) },
-                },
-            });
-        }
-
-        if (newPaths.Count > 0)
-        {
-            batch.BatchCommands.Add(PostgreSqlFieldCatalog.InsertCommand(_schema, newPaths));
-        }
-
-        if (batch.BatchCommands.Count == 0)
-        {
-            return null;
-        }
-
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        for (int i = 0; i < tiles.Count; i++)
-        {
-            if (batch.BatchCommands[i].RecordsAffected == 0 && !await StoredTileEqualsAsync(transaction, tiles[i].Id, tileData[i], cancellationToken).ConfigureAwait(false))
-            {
-                return tiles[i].Id;
-            }
-        }
-
-        return null;
-    }
-
-    private async Task<bool> StoredTileEqualsAsync(NpgsqlTransaction transaction, TileId id, byte[] data, CancellationToken cancellationToken)
-    {
-        var select = new NpgsqlCommand($"SELECT data FROM {_schema}.tiles WHERE level = @level AND idx = @idx;", _connection, transaction);
-        await using var selectScope = select.ConfigureAwait(false);
-        select.Parameters.Add(new NpgsqlParameter<int>("level", NpgsqlDbType.Integer) { TypedValue = id.Level });
-        select.Parameters.Add(new NpgsqlParameter<long>("idx", NpgsqlDbType.Bigint) { TypedValue = id.Index });
-        return await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] stored && stored.AsSpan().SequenceEqual(data);
-    }
+        CancellationToken cancellationToken) =>
+        PostgreSqlTailInsert.RunAsync(_connection, transaction, _schema, tiles, checkpoint, newPaths, cancellationToken);
 
     private void ThrowIfCheckpointBeyond(StoredCheckpoint checkpoint, long size)
     {
