@@ -21,7 +21,7 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
     private readonly string _target;
     private readonly string _lockKey;
     private readonly HashSet<int> _partitionMonths = [];
-    private readonly byte[] _hashBuffer = new byte[Sha256Hash.Size];
+    private readonly PostgreSqlCopyRows _copyRows = new();
 
     // Catalog pairs this connection has committed: a batch whose paths are all known skips the insert.
     private readonly HashSet<(string Model, string Path)> _knownPaths = [];
@@ -121,8 +121,7 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
         List<(string Model, string Path)> newPaths = PostgreSqlFieldCatalog.Pairs(FieldPathCollector.Collect(batch));
         newPaths.RemoveAll(_knownPaths.Contains);
 
-        // Tiles, the checkpoint and new catalog paths go in one round trip: a batch of 8,192
-        // entries carries ~35 tiles, and a round trip each cost more than their rows.
+        // Tiles, the checkpoint and new catalog paths go in one round trip (PostgreSqlTailInsert).
         TileId? conflict = await InsertTilesCheckpointAndPathsAsync(transaction, batch.Tiles, batch.Checkpoint, newPaths, cancellationToken).ConfigureAwait(false);
         if (conflict is { } id)
         {
@@ -220,69 +219,44 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
         return reader.GetInt64(0);
     }
 
-    private async Task CopyRequestIdsAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
-    {
-        NpgsqlBinaryImporter importer = await _connection.BeginBinaryImportAsync(
-            $"COPY {_schema}.request_ids (request_id, seq, ts) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
-        await using var importerScope = importer.ConfigureAwait(false);
-        foreach (StoredEntry entry in entries)
+    private Task CopyRequestIdsAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken) =>
+        _copyRows.CopyAsync(_connection, $"COPY {_schema}.request_ids (request_id, seq, ts) FROM STDIN (FORMAT BINARY)", entries, static (row, entry) =>
         {
-            await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(entry.Columns.RequestId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(entry.Seq, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(PostgreSqlRows.ToTimestamp(entry.Columns.Timestamp), NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-        }
+            row.StartRow(3);
+            row.WriteText(entry.Columns.RequestId, "request_id");
+            row.WriteInt64(entry.Seq);
+            row.WriteTimestamp(entry.Columns.Timestamp);
+        }, cancellationToken);
 
-        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task CopyEntriesAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
-    {
-        NpgsqlBinaryImporter importer = await _connection.BeginBinaryImportAsync(
-            $"COPY {_schema}.entries ({PostgreSqlSchema.EntryColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
-        await using var importerScope = importer.ConfigureAwait(false);
-        foreach (StoredEntry entry in entries)
+    private Task CopyEntriesAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken) =>
+        _copyRows.CopyAsync(_connection, $"COPY {_schema}.entries ({PostgreSqlSchema.EntryColumns}) FROM STDIN (FORMAT BINARY)", entries, static (row, entry) =>
         {
             EntryColumns columns = entry.Columns;
-            await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(entry.Seq, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(columns.RequestId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(PostgreSqlRows.ToTimestamp(columns.Timestamp), NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(columns.ModelName, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(columns.ModelVersion, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await WriteNullableAsync(importer, columns.UserId, cancellationToken).ConfigureAwait(false);
-            await WriteNullableAsync(importer, columns.Tenant, cancellationToken).ConfigureAwait(false);
-            await WriteNullableAsync(importer, columns.SubjectId, cancellationToken).ConfigureAwait(false);
-            await WriteNullableAsync(importer, columns.InputFingerprint, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(columns.Kind, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            row.StartRow(12);
+            row.WriteInt64(entry.Seq);
+            row.WriteText(columns.RequestId, "request_id");
+            row.WriteTimestamp(columns.Timestamp);
+            row.WriteText(columns.ModelName, "model");
+            row.WriteText(columns.ModelVersion, "version");
+            row.WriteText(columns.UserId, "user_id");
+            row.WriteText(columns.Tenant, "tenant");
+            row.WriteText(columns.SubjectId, "subject_id");
+            row.WriteText(columns.InputFingerprint, "fingerprint");
+            row.WriteText(columns.Kind, "kind");
+            Span<byte> leafHash = stackalloc byte[Sha256Hash.Size];
+            entry.LeafHash.CopyTo(leafHash);
+            row.WriteBytes(leafHash);
+            row.WriteBytes(entry.CanonicalBytes);
+        }, cancellationToken);
 
-            // The importer copies the value into its buffer at once, so one array serves every row.
-            entry.LeafHash.CopyTo(_hashBuffer);
-            await importer.WriteAsync(_hashBuffer, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(entry.CanonicalBytes, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
-        }
-
-        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task CopyInputsAsync(IReadOnlyList<StoredInput> inputs, CancellationToken cancellationToken)
-    {
-        NpgsqlBinaryImporter importer = await _connection.BeginBinaryImportAsync(
-            $"COPY {_schema}.inputs (seq, salt, input) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
-        await using var importerScope = importer.ConfigureAwait(false);
-        foreach (StoredInput input in inputs)
+    private Task CopyInputsAsync(IReadOnlyList<StoredInput> inputs, CancellationToken cancellationToken) =>
+        _copyRows.CopyAsync(_connection, $"COPY {_schema}.inputs (seq, salt, input) FROM STDIN (FORMAT BINARY)", inputs, static (row, input) =>
         {
-            await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(input.Seq, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(input.Salt, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(input.Input, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
-        }
-
-        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken cancellationToken) =>
-        value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+            row.StartRow(3);
+            row.WriteInt64(input.Seq);
+            row.WriteBytesOrNull(input.Salt);
+            row.WriteBytesOrNull(input.Input);
+        }, cancellationToken);
 
     private async Task<string> FirstStoredRequestIdAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
     {
@@ -292,79 +266,13 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string ?? "(unknown)";
     }
 
-    // Inserts in one round trip; returns the first tile whose id is stored with different content, or null.
-    private async Task<TileId?> InsertTilesCheckpointAndPathsAsync(
+    private Task<TileId?> InsertTilesCheckpointAndPathsAsync(
         NpgsqlTransaction transaction,
         IReadOnlyList<(TileId Id, Tile Tile)> tiles,
         StoredCheckpoint? checkpoint,
         IReadOnlyList<(string Model, string Path)> newPaths,
-        CancellationToken cancellationToken)
-    {
-        var batch = new NpgsqlBatch(_connection, transaction);
-        await using var batchScope = batch.ConfigureAwait(false);
-        var tileData = new byte[tiles.Count][];
-        for (int i = 0; i < tiles.Count; i++)
-        {
-            (TileId id, Tile tile) = tiles[i];
-            tileData[i] = new byte[Tile.BaseByteLength];
-            tile.WriteBase(tileData[i]);
-
-            // ON CONFLICT DO NOTHING needs INSERT only; rewriting identical content is allowed (ITileStore).
-            batch.BatchCommands.Add(new NpgsqlBatchCommand($"INSERT INTO {_schema}.tiles(level, idx, data) VALUES ($1, $2, $3) ON CONFLICT (level, idx) DO NOTHING;")
-            {
-                Parameters =
-                {
-                    new NpgsqlParameter<int> { TypedValue = id.Level },
-                    new NpgsqlParameter<long> { TypedValue = id.Index },
-                    new NpgsqlParameter<byte[]> { TypedValue = tileData[i] },
-                },
-            });
-        }
-
-        if (checkpoint is not null)
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand($"INSERT INTO {_schema}.checkpoints(tree_size, root, note, created_at) VALUES ($1, $2, $3, $4);")
-            {
-                Parameters =
-                {
-                    new NpgsqlParameter<long> { TypedValue = checkpoint.TreeSize },
-                    new NpgsqlParameter<byte[]> { TypedValue = checkpoint.RootHash.ToArray() },
-                    new NpgsqlParameter<string> { TypedValue = checkpoint.SignedNote },
-                    new NpgsqlParameter<DateTime>(string.Empty, NpgsqlDbType.TimestampTz) { TypedValue = PostgreSqlRows.ToTimestamp(checkpoint.CreatedAt) },
-                },
-            });
-        }
-
-        if (newPaths.Count > 0)
-        {
-            batch.BatchCommands.Add(PostgreSqlFieldCatalog.InsertCommand(_schema, newPaths));
-        }
-
-        if (batch.BatchCommands.Count == 0)
-        {
-            return null;
-        }
-
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        for (int i = 0; i < tiles.Count; i++)
-        {
-            if (batch.BatchCommands[i].RecordsAffected == 0 && !await StoredTileEqualsAsync(transaction, tiles[i].Id, tileData[i], cancellationToken).ConfigureAwait(false))
-            {
-                return tiles[i].Id;
-            }
-        }
-
-        return null;
-    }
-
-    private async Task<bool> StoredTileEqualsAsync(NpgsqlTransaction transaction, TileId id, byte[] data, CancellationToken cancellationToken)
-    {
-        var select = new NpgsqlCommand($"SELECT data FROM {_schema}.tiles WHERE level = @level AND idx = @idx;", _connection, transaction);
-        await using var selectScope = select.ConfigureAwait(false);
-        select.Parameters.Add(new NpgsqlParameter<int>("level", NpgsqlDbType.Integer) { TypedValue = id.Level });
-        select.Parameters.Add(new NpgsqlParameter<long>("idx", NpgsqlDbType.Bigint) { TypedValue = id.Index });
-        return await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] stored && stored.AsSpan().SequenceEqual(data);
-    }
+        CancellationToken cancellationToken) =>
+        PostgreSqlTailInsert.RunAsync(_connection, transaction, _schema, tiles, checkpoint, newPaths, cancellationToken);
 
     private void ThrowIfCheckpointBeyond(StoredCheckpoint checkpoint, long size)
     {
