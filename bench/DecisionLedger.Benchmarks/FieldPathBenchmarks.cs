@@ -8,7 +8,7 @@ namespace DecisionLedger.Benchmarks;
 
 /// <summary>
 /// The field-catalog cost a store pays per appended entry with a ~1 KB canonical entry and a
-/// ~400 B input: walking every document (what <see cref="FieldPathCollector.Collect"/> avoids),
+/// ~400 B input: walking every document (what <see cref="FieldPathCollector.Collect(DecisionLedger.Storage.AppendBatch)"/> avoids),
 /// and the per-entry cost of <c>Collect(batch)</c>, which walks only the first document of each
 /// shape. Baseline: a bare reader pass over the same bytes.
 /// </summary>

@@ -102,6 +102,6 @@ internal static class PostgreSqlFieldCatalog
     }
 
     /// <summary>Flattens model → paths into (model, path) pairs.</summary>
-    public static List<(string Model, string Path)> Pairs(Dictionary<string, HashSet<string>> byModel) =>
+    public static List<(string Model, string Path)> Pairs(IReadOnlyDictionary<string, HashSet<string>> byModel) =>
         [.. byModel.SelectMany(pair => pair.Value.Select(path => (pair.Key, path)))];
 }

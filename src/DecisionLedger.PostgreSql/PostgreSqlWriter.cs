@@ -1,6 +1,5 @@
 using DecisionLedger.Hashing;
 using DecisionLedger.Merkle;
-using DecisionLedger.Querying;
 using DecisionLedger.Storage;
 using Npgsql;
 using NpgsqlTypes;
@@ -118,7 +117,8 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
             ThrowIfCheckpointBeyond(checkpoint, newSize);
         }
 
-        List<(string Model, string Path)> newPaths = PostgreSqlFieldCatalog.Pairs(FieldPathCollector.Collect(batch));
+        // The recorder's builder collected the batch's paths (AppendBatch.FieldPaths): no entry is parsed here.
+        List<(string Model, string Path)> newPaths = PostgreSqlFieldCatalog.Pairs(batch.FieldPathsOrCollect());
         newPaths.RemoveAll(_knownPaths.Contains);
 
         // Tiles, the checkpoint and new catalog paths go in one round trip (PostgreSqlTailInsert).
