@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using DecisionLedger.Hashing;
 using DecisionLedger.Merkle;
 using DecisionLedger.Storage;
@@ -23,15 +21,11 @@ namespace DecisionLedger.PostgreSql;
 /// </remarks>
 public sealed class PostgreSqlLedgerStore : ILedgerStore
 {
-    private const int TileCacheCapacity = 1024;
-    private readonly ConcurrentDictionary<TileId, Tile> _tileCache = new();
     private readonly PostgreSqlLedgerStoreOptions _options;
     private readonly string _connectionString;
     private readonly string _schema;
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private PostgreSqlWriter? _writer;
-    private bool _opened;
+    private readonly PostgreSqlConnections _db;
+    private readonly PostgreSqlLogReader _log;
     private volatile bool _disposed;
 
     /// <summary>Creates a store over the ledger schema reached with <paramref name="connectionString"/>; nothing is opened until <see cref="OpenAsync"/>.</summary>
@@ -49,7 +43,8 @@ public sealed class PostgreSqlLedgerStore : ILedgerStore
         _schema = PostgreSqlSchema.Quote(_options.Schema);
         _connectionString = PostgreSqlTarget.Normalize(connectionString, nameof(connectionString));
         Target = PostgreSqlTarget.Describe(_connectionString, _options.Schema);
-        _dataSource = NpgsqlDataSource.Create(_connectionString);
+        _db = new PostgreSqlConnections(_connectionString, _options, Target);
+        _log = new PostgreSqlLogReader(_db, _schema);
     }
 
     /// <summary>Where the ledger lives, for messages: <c>PostgreSQL host:port/database (schema s)</c>; never the password.</summary>
@@ -64,18 +59,18 @@ public sealed class PostgreSqlLedgerStore : ILedgerStore
             await new PostgreSqlLedgerMigrator(_connectionString, _options.Schema).MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await ReadAsync("open the ledger", CheckVersionAsync, cancellationToken).ConfigureAwait(false);
+        await _db.ReadAsync("open the ledger", _log.CheckVersionAsync, cancellationToken).ConfigureAwait(false);
         if (!_options.ReadOnly)
         {
-            await WriteAsync("create the entry partitions ahead", async writer =>
+            await _db.WriteAsync("create the entry partitions ahead", async writer =>
             {
                 DateTimeOffset now = _options.TimeProvider.GetUtcNow();
                 await writer.EnsurePartitionsAsync(now, now.AddMonths(_options.PartitionMonthsAhead), cancellationToken).ConfigureAwait(false);
             }, cancellationToken, opening: true).ConfigureAwait(false);
         }
 
-        LedgerHead head = await ReadAsync("open the ledger", ReadHeadAsync, cancellationToken).ConfigureAwait(false);
-        _opened = true;
+        LedgerHead head = await _db.ReadAsync("open the ledger", _log.ReadHeadAsync, cancellationToken).ConfigureAwait(false);
+        _db.Opened = true;
         return head;
     }
 
@@ -83,29 +78,29 @@ public sealed class PostgreSqlLedgerStore : ILedgerStore
     public ValueTask AppendAsync(AppendBatch batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        return new ValueTask(WriteAsync($"append a batch of {batch.Entries.Count} entries", writer => writer.AppendAsync(batch, cancellationToken), cancellationToken));
+        return new ValueTask(_db.WriteAsync($"append a batch of {batch.Entries.Count} entries", writer => writer.AppendAsync(batch, cancellationToken), cancellationToken));
     }
 
     /// <inheritdoc />
     public ValueTask<long> GetSizeAsync(CancellationToken cancellationToken = default) =>
-        new(ReadAsync("read the ledger size", (connection, ct) => ScalarAsync(connection, $"SELECT coalesce(max(seq) + 1, 0) FROM {_schema}.request_ids;", ct), cancellationToken));
+        new(_db.ReadAsync("read the ledger size", (connection, ct) => PostgreSqlConnections.ScalarAsync(connection, $"SELECT coalesce(max(seq) + 1, 0) FROM {_schema}.request_ids;", ct), cancellationToken));
 
     /// <inheritdoc />
     public ValueTask AppendCheckpointAsync(StoredCheckpoint checkpoint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        return new ValueTask(WriteAsync("store a checkpoint", writer => writer.AppendCheckpointAsync(checkpoint, cancellationToken), cancellationToken));
+        return new ValueTask(_db.WriteAsync("store a checkpoint", writer => writer.AppendCheckpointAsync(checkpoint, cancellationToken), cancellationToken));
     }
 
     /// <inheritdoc />
     public ValueTask<StoredEntry?> GetEntryAsync(long seq, CancellationToken cancellationToken = default) =>
-        new(ReadAsync($"read entry {seq}", (connection, ct) => ReadOneEntryAsync(connection, "seq = @value", new NpgsqlParameter<long>("value", NpgsqlDbType.Bigint) { TypedValue = seq }, ct), cancellationToken));
+        new(_db.ReadAsync($"read entry {seq}", (connection, ct) => _log.ReadOneEntryAsync(connection, "seq = @value", new NpgsqlParameter<long>("value", NpgsqlDbType.Bigint) { TypedValue = seq }, ct), cancellationToken));
 
     /// <inheritdoc />
     public ValueTask<StoredEntry?> FindByRequestIdAsync(string requestId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requestId);
-        return new(ReadAsync("find an entry by request id", (connection, ct) => ReadOneEntryAsync(
+        return new(_db.ReadAsync("find an entry by request id", (connection, ct) => _log.ReadOneEntryAsync(
             connection,
             $"seq = (SELECT seq FROM {_schema}.request_ids WHERE request_id = @value) AND request_id = @value",
             new NpgsqlParameter<string>("value", NpgsqlDbType.Text) { TypedValue = requestId },
@@ -121,7 +116,7 @@ public sealed class PostgreSqlLedgerStore : ILedgerStore
             return new ValueTask<IReadOnlySet<string>>(new HashSet<string>(StringComparer.Ordinal));
         }
 
-        return new(ReadAsync("look up request ids", async Task<IReadOnlySet<string>> (connection, ct) =>
+        return new(_db.ReadAsync("look up request ids", async Task<IReadOnlySet<string>> (connection, ct) =>
         {
             var found = new HashSet<string>(StringComparer.Ordinal);
             var command = new NpgsqlCommand($"SELECT request_id FROM {_schema}.request_ids WHERE request_id = ANY(@ids);", connection);
@@ -140,21 +135,21 @@ public sealed class PostgreSqlLedgerStore : ILedgerStore
 
     /// <inheritdoc />
     public IAsyncEnumerable<StoredEntry> ReadEntriesAsync(long fromSeq, long toSeq, CancellationToken cancellationToken = default) =>
-        StreamAsync(
+        _db.StreamAsync(
             "read entries",
             $"SELECT {PostgreSqlSchema.EntryColumns} FROM {_schema}.entries WHERE seq >= @from AND seq < @to ORDER BY seq;",
-            [Bigint("from", fromSeq), Bigint("to", toSeq)],
-            EntryReader(),
+            [PostgreSqlConnections.Bigint("from", fromSeq), PostgreSqlConnections.Bigint("to", toSeq)],
+            _log.EntryReader(),
             cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<Sha256Hash>> ReadLeafHashesAsync(long fromSeq, long toSeq, CancellationToken cancellationToken = default) =>
-        new(ReadAsync("read leaf hashes", async Task<IReadOnlyList<Sha256Hash>> (connection, ct) =>
+        new(_db.ReadAsync("read leaf hashes", async Task<IReadOnlyList<Sha256Hash>> (connection, ct) =>
         {
             var command = new NpgsqlCommand($"SELECT seq, leaf_hash FROM {_schema}.entries WHERE seq >= @from AND seq < @to ORDER BY seq;", connection);
             await using var commandScope = command.ConfigureAwait(false);
-            command.Parameters.Add(Bigint("from", fromSeq));
-            command.Parameters.Add(Bigint("to", toSeq));
+            command.Parameters.Add(PostgreSqlConnections.Bigint("from", fromSeq));
+            command.Parameters.Add(PostgreSqlConnections.Bigint("to", toSeq));
             var hashes = new List<Sha256Hash>((int)Math.Clamp(toSeq - fromSeq, 0, 1 << 16));
             byte[] scratch = new byte[Sha256Hash.Size];
             NpgsqlDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -169,11 +164,11 @@ public sealed class PostgreSqlLedgerStore : ILedgerStore
 
     /// <inheritdoc />
     public ValueTask<StoredInput?> GetInputAsync(long seq, CancellationToken cancellationToken = default) =>
-        new(ReadAsync($"read the input of entry {seq}", async (connection, ct) =>
+        new(_db.ReadAsync($"read the input of entry {seq}", async (connection, ct) =>
         {
             var command = new NpgsqlCommand($"SELECT seq, salt, input FROM {_schema}.inputs WHERE seq = @seq;", connection);
             await using var commandScope = command.ConfigureAwait(false);
-            command.Parameters.Add(Bigint("seq", seq));
+            command.Parameters.Add(PostgreSqlConnections.Bigint("seq", seq));
             NpgsqlDataReader reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await using var readerScope = reader.ConfigureAwait(false);
             return await reader.ReadAsync(ct).ConfigureAwait(false) ? PostgreSqlRows.ReadInput(reader) : null;
@@ -181,25 +176,25 @@ public sealed class PostgreSqlLedgerStore : ILedgerStore
 
     /// <inheritdoc />
     public IAsyncEnumerable<StoredInput> ReadInputsAsync(long fromSeq, long toSeq, CancellationToken cancellationToken = default) =>
-        StreamAsync<StoredInput>(
+        _db.StreamAsync<StoredInput>(
             "read inputs",
             $"SELECT seq, salt, input FROM {_schema}.inputs WHERE seq >= @from AND seq < @to ORDER BY seq;",
-            [Bigint("from", fromSeq), Bigint("to", toSeq)],
+            [PostgreSqlConnections.Bigint("from", fromSeq), PostgreSqlConnections.Bigint("to", toSeq)],
             static () => PostgreSqlRows.ReadInput,
             cancellationToken);
 
     /// <inheritdoc />
     public IAsyncEnumerable<StoredCheckpoint> ReadCheckpointsAsync(CancellationToken cancellationToken = default) =>
-        StreamAsync(
+        _db.StreamAsync(
             "read checkpoints",
             $"SELECT tree_size, root, note, created_at FROM {_schema}.checkpoints ORDER BY id;",
             [],
-            CheckpointReader,
+            _log.CheckpointReader,
             cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<StoredCheckpoint?> GetLatestCheckpointAsync(CancellationToken cancellationToken = default) =>
-        new(ReadAsync("read the latest checkpoint", ReadLatestCheckpointAsync, cancellationToken));
+        new(_db.ReadAsync("read the latest checkpoint", _log.ReadLatestCheckpointAsync, cancellationToken));
 
     /// <inheritdoc />
     /// <exception cref="ArgumentOutOfRangeException"><see cref="EntryFilter.Limit"/> is negative.</exception>
@@ -209,12 +204,12 @@ public sealed class PostgreSqlLedgerStore : ILedgerStore
         ArgumentOutOfRangeException.ThrowIfNegative(filter.Limit, nameof(filter));
         var command = new NpgsqlCommand();
         PostgreSqlEntryFilterSql.Apply(command, filter, _schema);
-        return StreamAsync("query entries", command, EntryReader(), cancellationToken);
+        return _db.StreamAsync("query entries", command, _log.EntryReader(), cancellationToken);
     }
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<string>> GetFieldPathsAsync(string? modelName, CancellationToken cancellationToken = default) =>
-        new(ReadAsync("read the field catalog", (connection, ct) => PostgreSqlFieldCatalog.ReadAsync(connection, _schema, modelName, ct), cancellationToken));
+        new(_db.ReadAsync("read the field catalog", (connection, ct) => PostgreSqlFieldCatalog.ReadAsync(connection, _schema, modelName, ct), cancellationToken));
 
     /// <inheritdoc />
     /// <remarks>
@@ -225,8 +220,8 @@ public sealed class PostgreSqlLedgerStore : ILedgerStore
     public ValueTask<int> DeleteInputsAsync(IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(seqs);
-        ThrowIfReadOnly($"delete {seqs.Count} stored inputs");
-        return new(ReadAsync($"delete {seqs.Count} stored inputs", async (connection, ct) =>
+        _db.ThrowIfReadOnly($"delete {seqs.Count} stored inputs");
+        return new(_db.ReadAsync($"delete {seqs.Count} stored inputs", async (connection, ct) =>
         {
             var command = new NpgsqlCommand($"DELETE FROM {_schema}.inputs WHERE seq = ANY(@seqs);", connection);
             await using var commandScope = command.ConfigureAwait(false);
@@ -244,15 +239,15 @@ public sealed class PostgreSqlLedgerStore : ILedgerStore
             return new ValueTask<IReadOnlyDictionary<string, byte[]>>(new Dictionary<string, byte[]>(StringComparer.Ordinal));
         }
 
-        return new(ReadAsync("read subject keys", (connection, ct) => SelectSubjectKeysAsync(connection, null, [.. subjectIds], ct), cancellationToken));
+        return new(_db.ReadAsync("read subject keys", (connection, ct) => SelectSubjectKeysAsync(connection, null, [.. subjectIds], ct), cancellationToken));
     }
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyDictionary<string, byte[]>> GetOrCreateSubjectKeysAsync(IReadOnlyDictionary<string, byte[]> candidates, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(candidates);
-        ThrowIfReadOnly($"store keys of {candidates.Count} subjects");
-        return new(ReadAsync($"store keys of {candidates.Count} subjects", async (connection, ct) =>
+        _db.ThrowIfReadOnly($"store keys of {candidates.Count} subjects");
+        return new(_db.ReadAsync($"store keys of {candidates.Count} subjects", async (connection, ct) =>
         {
             string[] subjects = [.. candidates.Keys];
             byte[][] keys = [.. subjects.Select(s => candidates[s])];
@@ -277,8 +272,8 @@ public sealed class PostgreSqlLedgerStore : ILedgerStore
     public ValueTask<bool> DeleteSubjectKeyAsync(string subjectId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subjectId);
-        ThrowIfReadOnly("delete a subject key");
-        return new(ReadAsync("delete a subject key", async (connection, ct) =>
+        _db.ThrowIfReadOnly("delete a subject key");
+        return new(_db.ReadAsync("delete a subject key", async (connection, ct) =>
         {
             var command = new NpgsqlCommand($"DELETE FROM {_schema}.subject_keys WHERE subject_id = @subject;", connection);
             await using var commandScope = command.ConfigureAwait(false);
@@ -288,46 +283,8 @@ public sealed class PostgreSqlLedgerStore : ILedgerStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<Tile?> ReadTileAsync(TileId id, CancellationToken cancellationToken = default)
-    {
-        // Tiles never change once stored, so a cached one is always right.
-        if (_tileCache.TryGetValue(id, out Tile? cached))
-        {
-            return cached;
-        }
-
-        Tile? tile = await ReadAsync($"read tile {id}", async (connection, ct) =>
-        {
-            var command = new NpgsqlCommand($"SELECT data FROM {_schema}.tiles WHERE level = @level AND idx = @idx;", connection);
-            await using var commandScope = command.ConfigureAwait(false);
-            command.Parameters.Add(new NpgsqlParameter<int>("level", NpgsqlDbType.Integer) { TypedValue = id.Level });
-            command.Parameters.Add(Bigint("idx", id.Index));
-            if (await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is not byte[] data)
-            {
-                return null;
-            }
-
-            if (data.Length != Tile.BaseByteLength)
-            {
-                throw new LedgerStoreException(
-                    $"{Target} holds tile {id} with {data.Length} bytes instead of {Tile.BaseByteLength}: the data was altered. Run 'dledger verify' and restore from a backup.");
-            }
-
-            return Tile.FromBaseBytes(data);
-        }, cancellationToken).ConfigureAwait(false);
-
-        if (tile is not null)
-        {
-            if (_tileCache.Count >= TileCacheCapacity)
-            {
-                _tileCache.Clear();
-            }
-
-            _tileCache[id] = tile;
-        }
-
-        return tile;
-    }
+    public ValueTask<Tile?> ReadTileAsync(TileId id, CancellationToken cancellationToken = default) =>
+        _log.ReadTileAsync(id, cancellationToken);
 
     /// <inheritdoc />
     /// <exception cref="LedgerStoreException">The write failed; none of the tiles was stored.</exception>
@@ -336,143 +293,14 @@ public sealed class PostgreSqlLedgerStore : ILedgerStore
         ArgumentNullException.ThrowIfNull(tiles);
         return tiles.Count == 0
             ? default
-            : new ValueTask(WriteAsync($"write {tiles.Count} tiles", writer => writer.WriteTilesAsync(tiles, cancellationToken), cancellationToken));
+            : new ValueTask(_db.WriteAsync($"write {tiles.Count} tiles", writer => writer.WriteTilesAsync(tiles, cancellationToken), cancellationToken));
     }
 
     /// <summary>Closes the write connection and the connection pool; committed data stays.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _writeLock.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            if (_writer is not null)
-            {
-                await _writer.DisposeAsync().ConfigureAwait(false);
-                _writer = null;
-            }
-
-            await _dataSource.DisposeAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
-    private static NpgsqlParameter<long> Bigint(string name, long value) => new(name, NpgsqlDbType.Bigint) { TypedValue = value };
-
-    private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
-    {
-        var command = new NpgsqlCommand(sql, connection);
-        await using var commandScope = command.ConfigureAwait(false);
-        command.Parameters.AddRange(parameters);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long value ? value : 0;
-    }
-
-    private async Task<bool> CheckVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        long version = await ScalarAsync(connection, $"SELECT coalesce(max(version), 0)::bigint FROM {_schema}.schema_migrations;", cancellationToken).ConfigureAwait(false);
-        if (version > PostgreSqlSchema.Version)
-        {
-            throw new LedgerStoreException(
-                $"The ledger schema at {Target} has version {version}, newer than this DecisionLedger understands ({PostgreSqlSchema.Version}). Upgrade DecisionLedger to open it.");
-        }
-
-        if (version < PostgreSqlSchema.Version)
-        {
-            throw new LedgerStoreException(
-                $"The ledger schema at {Target} has version {version}; this DecisionLedger needs {PostgreSqlSchema.Version}. " +
-                "Run the migrations with the owner connection ('dledger migrate --connection …' or PostgreSqlLedgerMigrator.MigrateAsync).");
-        }
-
-        return true;
-    }
-
-    // The full contiguity check would count every row; the tail since the latest checkpoint is
-    // what a crash or a manual delete can tear unnoticed, and 'dledger verify' checks the rest.
-    private async Task<LedgerHead> ReadHeadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        StoredCheckpoint? latest = await ReadLatestCheckpointAsync(connection, cancellationToken).ConfigureAwait(false);
-        long size = await ScalarAsync(connection, $"SELECT coalesce(max(seq) + 1, 0) FROM {_schema}.request_ids;", cancellationToken).ConfigureAwait(false);
-        if (size == 0)
-        {
-            long stray = await ScalarAsync(connection, $"SELECT count(*) FROM (SELECT 1 FROM {_schema}.entries LIMIT 1) e;", cancellationToken).ConfigureAwait(false);
-            if (stray > 0)
-            {
-                throw Damaged("it holds entries but no request ids", 0);
-            }
-
-            return new LedgerHead(0, latest);
-        }
-
-        long min = await ScalarAsync(connection, $"SELECT min(seq) FROM {_schema}.request_ids;", cancellationToken).ConfigureAwait(false);
-        if (min != 0)
-        {
-            throw Damaged($"seq 0 missing (the lowest seq is {min})", 0);
-        }
-
-        long tail = Math.Clamp(latest?.TreeSize ?? 0, 0, size);
-        foreach (string table in new[] { "request_ids", "entries" })
-        {
-            long count = await ScalarAsync(connection, $"SELECT count(*) FROM {_schema}.{table} WHERE seq >= @tail;", cancellationToken, Bigint("tail", tail)).ConfigureAwait(false);
-            if (count != size - tail)
-            {
-                long missing = await ScalarAsync(
-                    connection,
-                    $"SELECT s FROM generate_series(@tail, @last) s WHERE NOT EXISTS (SELECT 1 FROM {_schema}.{table} t WHERE t.seq = s) ORDER BY s LIMIT 1;",
-                    cancellationToken,
-                    Bigint("tail", tail),
-                    Bigint("last", size - 1)).ConfigureAwait(false);
-                throw Damaged($"seq {missing} missing from {table} (it holds {count} of the {size - tail} rows from seq {tail} to {size - 1})", missing);
-            }
-        }
-
-        return new LedgerHead(size, latest);
-    }
-
-    private LedgerStoreException Damaged(string what, long seq) => new(
-        $"The ledger at {Target} is damaged: {what}; rows were deleted outside DecisionLedger (first bad seq {seq}). " +
-        "Do not append to it: run 'dledger verify' and restore the database from a backup.");
-
-    private async Task<StoredCheckpoint?> ReadLatestCheckpointAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        var command = new NpgsqlCommand($"SELECT tree_size, root, note, created_at FROM {_schema}.checkpoints ORDER BY id DESC LIMIT 1;", connection);
-        await using var commandScope = command.ConfigureAwait(false);
-        NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using var readerScope = reader.ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? CheckpointReader()(reader) : null;
-    }
-
-    private Func<NpgsqlDataReader, StoredCheckpoint> CheckpointReader()
-    {
-        byte[] scratch = new byte[Sha256Hash.Size];
-        return reader =>
-        {
-            long treeSize = reader.GetInt64(0);
-            return new StoredCheckpoint(treeSize, PostgreSqlRows.ReadHash(reader, 1, scratch, Target, treeSize), reader.GetString(2), PostgreSqlRows.ReadTimestamp(reader, 3));
-        };
-    }
-
-    private Func<Func<NpgsqlDataReader, StoredEntry>> EntryReader() => () =>
-    {
-        byte[] scratch = new byte[Sha256Hash.Size];
-        return reader => PostgreSqlRows.ReadEntry(reader, scratch, Target);
-    };
-
-    private async Task<StoredEntry?> ReadOneEntryAsync(NpgsqlConnection connection, string predicate, NpgsqlParameter parameter, CancellationToken cancellationToken)
-    {
-        var command = new NpgsqlCommand($"SELECT {PostgreSqlSchema.EntryColumns} FROM {_schema}.entries WHERE {predicate};", connection);
-        await using var commandScope = command.ConfigureAwait(false);
-        command.Parameters.Add(parameter);
-        NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using var readerScope = reader.ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? PostgreSqlRows.ReadEntry(reader, new byte[Sha256Hash.Size], Target) : null;
+        _disposed = true;
+        await _db.DisposeAsync().ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyDictionary<string, byte[]>> SelectSubjectKeysAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string[] subjects, CancellationToken cancellationToken)
@@ -489,123 +317,5 @@ public sealed class PostgreSqlLedgerStore : ILedgerStore
         }
 
         return keys;
-    }
-
-    private IAsyncEnumerable<T> StreamAsync<T>(string action, string sql, NpgsqlParameter[] parameters, Func<Func<NpgsqlDataReader, T>> readerFactory, CancellationToken cancellationToken)
-    {
-        var command = new NpgsqlCommand(sql);
-        command.Parameters.AddRange(parameters);
-        return StreamAsync(action, command, readerFactory, cancellationToken);
-    }
-
-    private async IAsyncEnumerable<T> StreamAsync<T>(string action, NpgsqlCommand command, Func<Func<NpgsqlDataReader, T>> readerFactory, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        NpgsqlCommand owned = command;
-        await using var ownedScope = owned.ConfigureAwait(false);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        NpgsqlConnection connection;
-        NpgsqlDataReader reader;
-        try
-        {
-            connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (NpgsqlException exception)
-        {
-            throw PostgreSqlErrors.Wrap(exception, Target, action);
-        }
-
-        await using (connection.ConfigureAwait(false))
-        {
-            owned.Connection = connection;
-            try
-            {
-                reader = await owned.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (NpgsqlException exception)
-            {
-                throw PostgreSqlErrors.Wrap(exception, Target, action);
-            }
-
-            await using (reader.ConfigureAwait(false))
-            {
-                Func<NpgsqlDataReader, T> read = readerFactory();
-                while (await ReadRowAsync(reader, action, cancellationToken).ConfigureAwait(false))
-                {
-                    yield return read(reader);
-                }
-            }
-        }
-    }
-
-    private async Task<bool> ReadRowAsync(NpgsqlDataReader reader, string action, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (NpgsqlException exception)
-        {
-            throw PostgreSqlErrors.Wrap(exception, Target, action);
-        }
-    }
-
-    private async Task<T> ReadAsync<T>(string action, Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        try
-        {
-            NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var connectionScope = connection.ConfigureAwait(false);
-            return await read(connection, cancellationToken).ConfigureAwait(false);
-        }
-        catch (NpgsqlException exception)
-        {
-            throw PostgreSqlErrors.Wrap(exception, Target, action);
-        }
-    }
-
-    private void ThrowIfReadOnly(string action)
-    {
-        if (_options.ReadOnly)
-        {
-            throw new LedgerStoreException($"Could not {action}: the ledger at {Target} was opened read-only. Open it without ReadOnly to write.");
-        }
-    }
-
-    private async Task WriteAsync(string action, Func<PostgreSqlWriter, Task> write, CancellationToken cancellationToken, bool opening = false)
-    {
-        ThrowIfReadOnly(action);
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_opened && !opening)
-            {
-                throw new InvalidOperationException($"Call OpenAsync before writing to the ledger at {Target}.");
-            }
-
-            try
-            {
-                _writer ??= await PostgreSqlWriter.OpenAsync(_dataSource, _schema, _options.Schema, Target, cancellationToken).ConfigureAwait(false);
-                await write(_writer).ConfigureAwait(false);
-            }
-            catch (NpgsqlException exception)
-            {
-                throw PostgreSqlErrors.Wrap(exception, Target, action);
-            }
-            finally
-            {
-                // A connection broken by a server restart is replaced on the next write.
-                if (_writer is { IsUsable: false })
-                {
-                    await _writer.DisposeAsync().ConfigureAwait(false);
-                    _writer = null;
-                }
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
     }
 }
