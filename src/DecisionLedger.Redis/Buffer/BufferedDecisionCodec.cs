@@ -74,7 +74,8 @@ internal static class BufferedDecisionCodec
         Decision decision;
         try
         {
-            decision = Parser.Parse(decisionJson);
+            // What this version's collectors write is read directly; anything else gets the full parser's verdict.
+            decision = BufferedDecisionReader.TryRead(decisionJson, out Decision? read) ? read : Parser.Parse(decisionJson);
         }
         catch (DecisionValidationException ex)
         {
@@ -99,8 +100,14 @@ internal static class BufferedDecisionCodec
         return new RedactedDecision(decision, ReadRedactions(redactionsJson), fingerprint);
     }
 
-    private static List<AppliedRedaction> ReadRedactions(byte[] json)
+    private static IReadOnlyList<AppliedRedaction> ReadRedactions(byte[] json)
     {
+        // Most decisions carry no PII: what Encode writes for them needs no parser.
+        if (json.AsSpan().SequenceEqual("[]"u8))
+        {
+            return [];
+        }
+
         try
         {
             using JsonDocument document = JsonDocument.Parse(json);
