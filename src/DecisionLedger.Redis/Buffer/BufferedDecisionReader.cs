@@ -57,20 +57,17 @@ internal static class BufferedDecisionReader
         foreach (JsonProperty property in root.EnumerateObject())
         {
             JsonElement value = property.Value;
-            bool read = property.Name switch
-            {
-                "requestId" => TryString(value, out requestId),
-                "timestamp" => TryTimestamp(value, out timestamp),
-                "model" => TryModel(value, out model),
-                "input" => TryObject(value, out input),
-                "output" => TryObject(value, out output),
-                "explanation" => TryExplanation(value, out explanation),
-                "actor" => TryActor(value, out actor),
-                "subject" => TrySubject(value, out subject),
-                "latencyMs" => TryNumber(value, out latencyMs),
-                "metadata" => TryObject(value, out metadata),
-                _ => false,
-            };
+            bool read = property.NameEquals("requestId"u8) ? TryString(value, out requestId)
+                : property.NameEquals("timestamp"u8) ? TryTimestamp(value, out timestamp)
+                : property.NameEquals("model"u8) ? TryModel(value, out model)
+                : property.NameEquals("input"u8) ? TryObject(value, out input)
+                : property.NameEquals("output"u8) ? TryObject(value, out output)
+                : property.NameEquals("explanation"u8) ? TryExplanation(value, out explanation)
+                : property.NameEquals("actor"u8) ? TryActor(value, out actor)
+                : property.NameEquals("subject"u8) ? TrySubject(value, out subject)
+                : property.NameEquals("latencyMs"u8) ? TryNumber(value, out latencyMs)
+                : property.NameEquals("metadata"u8) ? TryObject(value, out metadata)
+                : false;
             if (!read)
             {
                 return false;
@@ -110,15 +107,12 @@ internal static class BufferedDecisionReader
         JsonElement? parameters = null;
         foreach (JsonProperty property in value.EnumerateObject())
         {
-            bool read = property.Name switch
-            {
-                "name" => TryString(property.Value, out name),
-                "version" => TryString(property.Value, out version),
-                "pipelineVersion" => TryString(property.Value, out pipelineVersion),
-                "artifactDigest" => TryString(property.Value, out artifactDigest),
-                "parameters" => TryObject(property.Value, out parameters),
-                _ => false,
-            };
+            bool read = property.NameEquals("name"u8) ? TryString(property.Value, out name)
+                : property.NameEquals("version"u8) ? TryString(property.Value, out version)
+                : property.NameEquals("pipelineVersion"u8) ? TryString(property.Value, out pipelineVersion)
+                : property.NameEquals("artifactDigest"u8) ? TryString(property.Value, out artifactDigest)
+                : property.NameEquals("parameters"u8) ? TryObject(property.Value, out parameters)
+                : false;
             if (!read)
             {
                 return false;
@@ -147,13 +141,10 @@ internal static class BufferedDecisionReader
         Dictionary<string, double>? attributions = null;
         foreach (JsonProperty property in value.EnumerateObject())
         {
-            bool read = property.Name switch
-            {
-                "method" => TryString(property.Value, out method),
-                "baseValue" => TryNumber(property.Value, out baseValue),
-                "attributions" => TryAttributions(property.Value, out attributions),
-                _ => false,
-            };
+            bool read = property.NameEquals("method"u8) ? TryString(property.Value, out method)
+                : property.NameEquals("baseValue"u8) ? TryNumber(property.Value, out baseValue)
+                : property.NameEquals("attributions"u8) ? TryAttributions(property.Value, out attributions)
+                : false;
             if (!read)
             {
                 return false;
@@ -198,12 +189,9 @@ internal static class BufferedDecisionReader
         string? userId = null, tenant = null;
         foreach (JsonProperty property in value.EnumerateObject())
         {
-            bool read = property.Name switch
-            {
-                "userId" => TryString(property.Value, out userId),
-                "tenant" => TryString(property.Value, out tenant),
-                _ => false,
-            };
+            bool read = property.NameEquals("userId"u8) ? TryString(property.Value, out userId)
+                : property.NameEquals("tenant"u8) ? TryString(property.Value, out tenant)
+                : false;
             if (!read)
             {
                 return false;

@@ -124,7 +124,7 @@ internal static class DecisionEndpoints
             }
 
             var errors = new List<LineError>();
-            List<(long Line, ValueTask<RecordReceipt> Receipt)> pending = SubmitLines(recorder, parser, body.Bytes.WrittenSpan, proof, errors);
+            List<(long Line, Task<RecordReceipt> Receipt)> pending = SubmitLines(recorder, parser, body.Bytes.WrittenSpan, proof, errors);
             body.Dispose();
             return await RecordBatchAsync(context, pending, errors).ConfigureAwait(false);
         }
@@ -164,9 +164,9 @@ internal static class DecisionEndpoints
     /// goes to <paramref name="errors"/>. Synchronous over the body's bytes, so the (rented) body can
     /// be released before the receipts are awaited.
     /// </summary>
-    private static List<(long Line, ValueTask<RecordReceipt> Receipt)> SubmitLines(IDecisionRecorder recorder, DecisionParser parser, ReadOnlySpan<byte> body, bool proof, List<LineError> errors)
+    private static List<(long Line, Task<RecordReceipt> Receipt)> SubmitLines(IDecisionRecorder recorder, DecisionParser parser, ReadOnlySpan<byte> body, bool proof, List<LineError> errors)
     {
-        var pending = new List<(long Line, ValueTask<RecordReceipt> Receipt)>();
+        var pending = new List<(long Line, Task<RecordReceipt> Receipt)>();
         foreach (NdjsonLines.Line line in new NdjsonLines(body))
         {
             Decision decision;
@@ -180,8 +180,11 @@ internal static class DecisionEndpoints
                 continue;
             }
 
-            // Each ValueTask is awaited exactly once (RecordBatchAsync); no Task wrapper per line.
-            pending.Add((line.Number, recorder.RecordAsync(decision, proof, CancellationToken.None)));
+            // The receipt's own task: no async state machine per line, and completing the group commit
+            // wakes only this request's one awaiting continuation, not one per line.
+            pending.Add((line.Number, recorder is DecisionRecorder direct
+                ? direct.SubmitAsync(decision, proof)
+                : recorder.RecordAsync(decision, proof, CancellationToken.None).AsTask()));
         }
 
         return pending;
@@ -191,10 +194,10 @@ internal static class DecisionEndpoints
     /// Records every valid line and reports every invalid one: 200 with receipts and errors when at
     /// least one line was recorded, 400 (problem details with the errors) when none was.
     /// </summary>
-    private static async Task<IResult> RecordBatchAsync(HttpContext context, List<(long Line, ValueTask<RecordReceipt> Receipt)> pending, List<LineError> errors)
+    private static async Task<IResult> RecordBatchAsync(HttpContext context, List<(long Line, Task<RecordReceipt> Receipt)> pending, List<LineError> errors)
     {
         var receipts = new List<(long Line, RecordReceipt Receipt)>(pending.Count);
-        foreach ((long line, ValueTask<RecordReceipt> task) in pending)
+        foreach ((long line, Task<RecordReceipt> task) in pending)
         {
             try
             {
