@@ -74,8 +74,7 @@ internal static class BufferedDecisionCodec
         Decision decision;
         try
         {
-            // What this version's collectors write is read directly; anything else gets the full parser's verdict.
-            decision = BufferedDecisionReader.TryRead(decisionJson, out Decision? read) ? read : Parser.Parse(decisionJson);
+            decision = Parser.Parse(decisionJson);
         }
         catch (DecisionValidationException ex)
         {
