@@ -127,6 +127,32 @@ public sealed class IngestTests
     }
 
     [Fact]
+    public async Task PostNdjson_LargeChunkedBatch_RecordsEveryLineWithReceiptsInLineOrder()
+    {
+        // Larger than the first rented buffers on both sides: the body arrives in many pipe reads
+        // without a Content-Length, and the receipts outgrow the answer's first buffer (proofs make them long).
+        await using RunningCollector collector = await RunningCollector.StartAsync();
+        const int Lines = 1500;
+        string body = string.Concat(Enumerable.Range(0, Lines).Select(i => Some.Decision(5000 + i, $"big-{i}") + "\n"));
+        using var content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(body)), 1000);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
+        using HttpRequestMessage request = collector.Request(HttpMethod.Post, "/v1/decisions?proof=true", collector.Keys[ApiKeyRole.Ingest], content);
+        request.Headers.TransferEncodingChunked = true;
+
+        using HttpResponseMessage response = await collector.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(text), response.Content.Headers.ContentLength);
+        using JsonDocument result = JsonDocument.Parse(text);
+        JsonElement[] receipts = [.. result.RootElement.GetProperty("receipts").EnumerateArray()];
+        Assert.Equal(Enumerable.Range(0, Lines).Select(i => $"big-{i}"), receipts.Select(r => r.GetProperty("requestId").GetString()));
+        Assert.Equal(Enumerable.Range(1, Lines).Select(i => (long)i), receipts.Select(r => r.GetProperty("line").GetInt64()));
+        Assert.All(receipts, r => Assert.True(r.TryGetProperty("proof", out _)));
+        Assert.Empty(result.RootElement.GetProperty("errors").EnumerateArray());
+    }
+
+    [Fact]
     public async Task PostNdjson_AllLinesBad_Returns400WithEveryLine()
     {
         await using RunningCollector collector = await RunningCollector.StartAsync();

@@ -99,8 +99,14 @@ internal static class BufferedDecisionCodec
         return new RedactedDecision(decision, ReadRedactions(redactionsJson), fingerprint);
     }
 
-    private static List<AppliedRedaction> ReadRedactions(byte[] json)
+    private static IReadOnlyList<AppliedRedaction> ReadRedactions(byte[] json)
     {
+        // Most decisions carry no PII: what Encode writes for them needs no parser.
+        if (json.AsSpan().SequenceEqual("[]"u8))
+        {
+            return [];
+        }
+
         try
         {
             using JsonDocument document = JsonDocument.Parse(json);

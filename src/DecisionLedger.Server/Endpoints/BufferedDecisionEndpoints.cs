@@ -35,14 +35,25 @@ internal static class BufferedDecisionEndpoints
         bool wait = WantsReceipt(context.Request);
         try
         {
-            return body.IsBatch
-                ? await BufferBatchAsync(buffer, parser, body.Bytes, wait).ConfigureAwait(false)
-                : await BufferOneAsync(buffer, parser, body.Bytes, wait).ConfigureAwait(false);
+            if (!body.IsBatch)
+            {
+                return await BufferOneAsync(buffer, parser, body, wait).ConfigureAwait(false);
+            }
+
+            var errors = new List<LineError>();
+            var lines = new List<long>();
+            List<RedactedDecision> prepared = PrepareLines(buffer, parser, body.Bytes.WrittenSpan, errors, lines);
+            body.Dispose();
+            return await BufferBatchAsync(buffer, prepared, lines, errors, wait).ConfigureAwait(false);
         }
         catch (RedisException exception)
         {
             // Nothing acknowledged: the client must retry (with its requestId, so a repeat is de-duplicated).
             return Problems.Unavailable($"buffer: Redis did not acknowledge the decision ({exception.Message}); it was NOT accepted. Retry shortly with the same requestId.");
+        }
+        finally
+        {
+            body.Dispose();
         }
     }
 
@@ -68,12 +79,13 @@ internal static class BufferedDecisionEndpoints
         return false;
     }
 
-    private static async Task<IResult> BufferOneAsync(CollectorBuffer buffer, DecisionParser parser, byte[] body, bool wait)
+    private static async Task<IResult> BufferOneAsync(CollectorBuffer buffer, DecisionParser parser, DecisionBody body, bool wait)
     {
         RedactedDecision prepared;
         try
         {
-            prepared = buffer.Preparer.Prepare(parser.Parse(body));
+            prepared = buffer.Preparer.Prepare(parser.Parse(body.Bytes.WrittenSpan));
+            body.Dispose();
         }
         catch (DecisionValidationException exception)
         {
@@ -96,10 +108,9 @@ internal static class BufferedDecisionEndpoints
             : JsonBody.Create(json => DecisionEndpoints.WriteReceipt(json, receipt, line: null));
     }
 
-    private static async Task<IResult> BufferBatchAsync(CollectorBuffer buffer, DecisionParser parser, byte[] body, bool wait)
+    /// <summary>Parses and prepares every line of a batch; every invalid line goes to <paramref name="errors"/>.</summary>
+    private static List<RedactedDecision> PrepareLines(CollectorBuffer buffer, DecisionParser parser, ReadOnlySpan<byte> body, List<LineError> errors, List<long> lines)
     {
-        var errors = new List<LineError>();
-        var lines = new List<long>();
         var prepared = new List<RedactedDecision>();
         foreach (NdjsonLines.Line line in new NdjsonLines(body))
         {
@@ -118,6 +129,11 @@ internal static class BufferedDecisionEndpoints
             }
         }
 
+        return prepared;
+    }
+
+    private static async Task<IResult> BufferBatchAsync(CollectorBuffer buffer, List<RedactedDecision> prepared, List<long> lines, List<LineError> errors, bool wait)
+    {
         if (prepared.Count == 0)
         {
             return LineError.NoneTaken(errors, "buffered");

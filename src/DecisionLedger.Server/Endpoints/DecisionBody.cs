@@ -8,8 +8,9 @@ namespace DecisionLedger.Server.Endpoints;
 /// <summary>
 /// The body of <c>POST /v1/decisions</c>, whether the collector records in process or buffers:
 /// one decision (<c>application/json</c>) or a batch (<c>application/x-ndjson</c>), within its size limit.
+/// Its bytes are rented: dispose it once every line is parsed (parsed decisions own copies of their bytes).
 /// </summary>
-internal readonly record struct DecisionBody(bool IsBatch, byte[] Bytes)
+internal readonly record struct DecisionBody(bool IsBatch, PooledBuffer Bytes) : IDisposable
 {
     /// <summary>Reads the body, or returns the 415/413 problem to answer instead.</summary>
     public static async Task<(DecisionBody Body, IResult? Problem)> ReadAsync(HttpContext context, CollectorOptions options)
@@ -31,7 +32,7 @@ internal readonly record struct DecisionBody(bool IsBatch, byte[] Bytes)
         }
 
         long limit = batch ? options.MaxBatchBytes : options.MaxDecisionBytes;
-        byte[]? bytes = await BodyReader.ReadAsync(context.Request, limit, context.RequestAborted).ConfigureAwait(false);
+        PooledBuffer? bytes = await BodyReader.ReadPooledAsync(context.Request, limit, context.RequestAborted).ConfigureAwait(false);
         if (bytes is null)
         {
             CollectorLog.TooLarge(ApiKeyEndpointFilter.Logger(context), limit, ApiKeyEndpointFilter.Caller(context).KeyId);
@@ -40,4 +41,7 @@ internal readonly record struct DecisionBody(bool IsBatch, byte[] Bytes)
 
         return (new DecisionBody(batch, bytes), null);
     }
+
+    /// <summary>Returns the body's buffer to the pool.</summary>
+    public void Dispose() => Bytes?.Dispose();
 }

@@ -88,37 +88,59 @@ internal static class DecisionEndpoints
             return problem;
         }
 
-        if (ledger.Recorder is not { } recorder)
+        // The body goes back to the pool as soon as its lines are parsed (below), or here on any early answer.
+        using (body)
         {
-            return Problems.Unavailable("recorder: not started or shutting down; retry shortly (see /readyz).");
-        }
+            if (ledger.Recorder is not { } recorder)
+            {
+                return Problems.Unavailable("recorder: not started or shutting down; retry shortly (see /readyz).");
+            }
 
-        bool proof;
-        try
-        {
-            proof = QueryValues.Text(context.Request.Query, "proof") is { } value
-                && (bool.TryParse(value, out bool parsed) ? parsed : throw new FormatException($"proof: '{value}' is not true or false."));
-        }
-        catch (FormatException exception)
-        {
-            return Problems.BadRequest(exception.Message);
-        }
+            bool proof;
+            try
+            {
+                proof = QueryValues.Text(context.Request.Query, "proof") is { } value
+                    && (bool.TryParse(value, out bool parsed) ? parsed : throw new FormatException($"proof: '{value}' is not true or false."));
+            }
+            catch (FormatException exception)
+            {
+                return Problems.BadRequest(exception.Message);
+            }
 
-        return body.IsBatch
-            ? await RecordBatchAsync(context, recorder, parser, body.Bytes, proof).ConfigureAwait(false)
-            : await RecordOneAsync(recorder, parser, body.Bytes, proof).ConfigureAwait(false);
+            if (!body.IsBatch)
+            {
+                Decision decision;
+                try
+                {
+                    decision = parser.Parse(body.Bytes.WrittenSpan);
+                }
+                catch (DecisionValidationException exception)
+                {
+                    return Problems.BadRequest(exception.Message, ErrorExtensions(exception.Path, exception.Problem, exception.Fix));
+                }
+
+                body.Dispose();
+                return await RecordOneAsync(recorder, decision, proof).ConfigureAwait(false);
+            }
+
+            var errors = new List<LineError>();
+            List<(long Line, Task<RecordReceipt> Receipt)> pending = SubmitLines(recorder, parser, body.Bytes.WrittenSpan, proof, errors);
+            body.Dispose();
+            return await RecordBatchAsync(context, pending, errors).ConfigureAwait(false);
+        }
     }
 
-    private static async Task<IResult> RecordOneAsync(IDecisionRecorder recorder, DecisionParser parser, byte[] body, bool proof)
+    private static async Task<IResult> RecordOneAsync(IDecisionRecorder recorder, Decision decision, bool proof)
     {
         RecordReceipt receipt;
         try
         {
             // Once accepted, the decision is recorded even if the client goes away.
-            receipt = await recorder.RecordAsync(parser.Parse(body), proof, CancellationToken.None).ConfigureAwait(false);
+            receipt = await recorder.RecordAsync(decision, proof, CancellationToken.None).ConfigureAwait(false);
         }
         catch (DecisionValidationException exception)
         {
+            // The recorder's own checks (RecordableDecision) on a parsed decision.
             return Problems.BadRequest(exception.Message, ErrorExtensions(exception.Path, exception.Problem, exception.Fix));
         }
         catch (RedactionException exception)
@@ -138,13 +160,13 @@ internal static class DecisionEndpoints
     }
 
     /// <summary>
-    /// Records every valid line and reports every invalid one: 200 with receipts and errors when at
-    /// least one line was recorded, 400 (problem details with the errors) when none was.
+    /// Parses every line of a batch and hands each valid one to the recorder; every invalid line
+    /// goes to <paramref name="errors"/>. Synchronous over the body's bytes, so the (rented) body can
+    /// be released before the receipts are awaited.
     /// </summary>
-    private static async Task<IResult> RecordBatchAsync(HttpContext context, IDecisionRecorder recorder, DecisionParser parser, byte[] body, bool proof)
+    private static List<(long Line, Task<RecordReceipt> Receipt)> SubmitLines(IDecisionRecorder recorder, DecisionParser parser, ReadOnlySpan<byte> body, bool proof, List<LineError> errors)
     {
-        var errors = new List<LineError>();
-        var pending = new List<(long Line, ValueTask<RecordReceipt> Receipt)>();
+        var pending = new List<(long Line, Task<RecordReceipt> Receipt)>();
         foreach (NdjsonLines.Line line in new NdjsonLines(body))
         {
             Decision decision;
@@ -158,12 +180,24 @@ internal static class DecisionEndpoints
                 continue;
             }
 
-            // Each ValueTask is awaited exactly once below; no Task wrapper per line.
-            pending.Add((line.Number, recorder.RecordAsync(decision, proof, CancellationToken.None)));
+            // The receipt's own task: no async state machine per line, and completing the group commit
+            // wakes only this request's one awaiting continuation, not one per line.
+            pending.Add((line.Number, recorder is DecisionRecorder direct
+                ? direct.SubmitAsync(decision, proof)
+                : recorder.RecordAsync(decision, proof, CancellationToken.None).AsTask()));
         }
 
+        return pending;
+    }
+
+    /// <summary>
+    /// Records every valid line and reports every invalid one: 200 with receipts and errors when at
+    /// least one line was recorded, 400 (problem details with the errors) when none was.
+    /// </summary>
+    private static async Task<IResult> RecordBatchAsync(HttpContext context, List<(long Line, Task<RecordReceipt> Receipt)> pending, List<LineError> errors)
+    {
         var receipts = new List<(long Line, RecordReceipt Receipt)>(pending.Count);
-        foreach ((long line, ValueTask<RecordReceipt> task) in pending)
+        foreach ((long line, Task<RecordReceipt> task) in pending)
         {
             try
             {
@@ -194,7 +228,8 @@ internal static class DecisionEndpoints
             return LineError.NoneTaken(errors, "recorded");
         }
 
-        return JsonBody.Create(json =>
+        // ~130 bytes per receipt without a proof; the buffer grows if proofs make it longer.
+        return JsonBody.Create(context, (receipts.Count * 136) + 64, json =>
         {
             json.WriteStartObject();
             json.WriteStartArray("receipts");

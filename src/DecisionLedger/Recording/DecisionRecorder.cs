@@ -159,6 +159,36 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
     }
 
     /// <summary>
+    /// As <see cref="RecordAsync(Decision, bool, CancellationToken)"/>, for a caller that submits many
+    /// decisions at once and then awaits them (a collector's NDJSON batch): the task returned is the
+    /// receipt's own, with no async state machine per decision, so a group commit completing a
+    /// thousand of them schedules only the continuations somebody is actually waiting on. Failures,
+    /// including a full queue under <see cref="QueueFullPolicy.Reject"/>, come out of the task.
+    /// </summary>
+    /// <param name="decision">A parsed, validated decision.</param>
+    /// <param name="includeProof">Whether the receipt waits for the covering checkpoint and carries the inclusion proof.</param>
+    /// <returns>The receipt, once the decision is durable.</returns>
+    public Task<RecordReceipt> SubmitAsync(Decision decision, bool includeProof = false)
+    {
+        try
+        {
+            DecisionRequest request = Prepare(decision, awaited: true, includeProof, onFailure: null);
+            ValueTask queued = _queue.AddAsync(request, CancellationToken.None);
+            return queued.IsCompletedSuccessfully ? request.Completion!.Task : AfterQueuedAsync(queued, request);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return Task.FromException<RecordReceipt>(ex);
+        }
+
+        static async Task<RecordReceipt> AfterQueuedAsync(ValueTask queued, DecisionRequest request)
+        {
+            await queued.ConfigureAwait(false);
+            return await request.Completion!.Task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Accepts a decision into the queue if there is room, without waiting: true once it is
     /// queued — not yet durable; the next group commit makes it so, and a graceful
     /// <see cref="DisposeAsync"/> drains it. False when the queue is full (nothing is queued;
