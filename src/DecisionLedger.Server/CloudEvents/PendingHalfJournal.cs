@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using System.Threading.Channels;
 using DecisionLedger.Server.Hosting;
 using Microsoft.Extensions.Logging;
@@ -78,11 +76,11 @@ internal sealed class PendingHalfJournal : IAsyncDisposable
         try
         {
             byte[] content = File.Exists(path) ? File.ReadAllBytes(path) : [];
-            Dictionary<(string Id, InferenceEventKind Kind), LiveLine> live = Read(content, path, logger, time);
+            Dictionary<(string Id, InferenceEventKind Kind), JournalLine> live = PendingHalfJournalFile.ReadLive(content, path, logger, time);
             halves = [.. live.Values.Select(line => line.Half)];
-            Rewrite(path, live.Values);
+            PendingHalfJournalFile.Rewrite(path, live.Values);
             DirectorySync.Flush(Path.GetDirectoryName(path)!);
-            return new PendingHalfJournal(path, logger, time, lockFile, OpenForAppend(path), live.Count);
+            return new PendingHalfJournal(path, logger, time, lockFile, PendingHalfJournalFile.OpenForAppend(path), live.Count);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -138,88 +136,6 @@ internal sealed class PendingHalfJournal : IAsyncDisposable
 
         await _file.DisposeAsync().ConfigureAwait(false);
         await _lock.DisposeAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>The live halves of a journal's content, last word per (id, kind); reports torn and corrupt lines.</summary>
-    private static Dictionary<(string Id, InferenceEventKind Kind), LiveLine> Read(byte[] content, string path, ILogger logger, TimeProvider time)
-    {
-        var live = new Dictionary<(string Id, InferenceEventKind Kind), LiveLine>();
-        int start = 0;
-        int number = 0;
-        string? copy = null;
-        while (start < content.Length)
-        {
-            int newline = content.AsSpan(start).IndexOf((byte)'\n');
-            bool terminated = newline >= 0;
-            int end = terminated ? start + newline : content.Length;
-            number++;
-            ReadOnlyMemory<byte> line = content.AsMemory(start, end - start);
-            start = terminated ? end + 1 : content.Length;
-            if (line.Span.Trim((byte)' ').IsEmpty)
-            {
-                continue;
-            }
-
-            try
-            {
-                using JsonDocument document = JsonDocument.Parse(line);
-                (string op, string id, InferenceEventKind kind) = PendingHalfCodec.ReadKey(document.RootElement);
-                if (op == PendingHalfCodec.HalfOp)
-                {
-                    live[(id, kind)] = new LiveLine(line.ToArray(), PendingHalfCodec.DecodeHalf(document.RootElement));
-                }
-                else
-                {
-                    live.Remove((id, kind));
-                }
-            }
-            catch (Exception exception) when (IsUnreadable(exception) && !terminated)
-            {
-                // Only the last line can lack its newline, and a half is acknowledged only after its newline is on disk.
-                CollectorLog.JournalTornLine(logger, path, number);
-            }
-            catch (Exception exception) when (IsUnreadable(exception))
-            {
-                if (copy is null)
-                {
-                    copy = path + ".corrupt-" + time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-                    File.WriteAllBytes(copy, content);
-                }
-
-                CollectorLog.JournalCorruptLine(logger, path, number, exception.Message, copy);
-            }
-        }
-
-        return live;
-    }
-
-    /// <summary>Replaces the file with <paramref name="lines"/>: a new file, fsynced, renamed over the old one (the caller then syncs the directory).</summary>
-    private static void Rewrite(string path, IEnumerable<LiveLine> lines)
-    {
-        string temporary = path + ".compact";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            foreach (LiveLine line in lines)
-            {
-                file.Write(line.Line);
-                file.WriteByte((byte)'\n');
-            }
-
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
-
-    private static bool IsUnreadable(Exception exception) =>
-        exception is JsonException or InvalidOperationException or FormatException or ArgumentException;
-
-    private static FileStream OpenForAppend(string path)
-    {
-        // Not FileMode.Append: a failed write is rolled back with SetLength, which Append forbids.
-        var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 64 * 1024);
-        file.Seek(0, SeekOrigin.End);
-        return file;
     }
 
     private async Task WriteLoopAsync()
@@ -318,10 +234,10 @@ internal sealed class PendingHalfJournal : IAsyncDisposable
             reader.ReadExactly(content);
         }
 
-        Dictionary<(string Id, InferenceEventKind Kind), LiveLine> live = Read(content, FilePath, _logger, _time);
-        Rewrite(FilePath, live.Values);
+        Dictionary<(string Id, InferenceEventKind Kind), JournalLine> live = PendingHalfJournalFile.ReadLive(content, FilePath, _logger, _time);
+        PendingHalfJournalFile.Rewrite(FilePath, live.Values);
         FileStream old = _file;
-        _file = OpenForAppend(FilePath);
+        _file = PendingHalfJournalFile.OpenForAppend(FilePath);
         old.Dispose();
         Interlocked.Exchange(ref _lines, live.Count);
         _live = live.Count;
@@ -331,6 +247,4 @@ internal sealed class PendingHalfJournal : IAsyncDisposable
     }
 
     private sealed record Write(byte[] Line, TaskCompletionSource? Durable, int LiveDelta);
-
-    private sealed record LiveLine(byte[] Line, JournaledHalf Half);
 }
