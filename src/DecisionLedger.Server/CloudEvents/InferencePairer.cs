@@ -19,9 +19,6 @@ namespace DecisionLedger.Server.CloudEvents;
 /// </summary>
 internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
 {
-    /// <summary>How long a half whose recording failed (recorder or Redis unavailable) waits before the next try, at most.</summary>
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
-
     private readonly IInferenceDecisionSink _sink;
     private readonly CollectorOptions _options;
     private readonly InferenceDecisionBuilder _builder;
@@ -29,12 +26,10 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
     private readonly CloudEventMetrics _metrics;
     private readonly string _journalPath;
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, PendingHalf> _pending = new(StringComparer.Ordinal);
-    private readonly HashSet<Task> _recording = [];
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly PendingHalves _pending;
+    private readonly BackgroundDecisionRecorder _recorder;
     private PendingHalfJournal? _journal;
     private string? _journalHeld;
-    private bool _closed;
 
     public InferencePairer(IInferenceDecisionSink sink, LedgerDirectory directory, CollectorOptions options, InferenceDecisionBuilder builder, IMeterFactory meterFactory, ILoggerFactory loggerFactory)
     {
@@ -44,6 +39,8 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
         _logger = loggerFactory.CreateLogger(CollectorLog.Category);
         _metrics = new CloudEventMetrics(meterFactory, () => PendingCount);
         _journalPath = options.CloudEventJournalPath ?? Path.Combine(directory.Path, PendingHalfJournal.FileName);
+        _recorder = new BackgroundDecisionRecorder(sink, builder, options, _metrics, _logger, _gate, () => _journal);
+        _pending = new PendingHalves(_gate, options, _recorder, _metrics, _logger);
     }
 
     /// <summary>Halves waiting for their partner.</summary>
@@ -57,8 +54,6 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
             }
         }
     }
-
-    private TimeSpan RetryDelay => _options.CloudEventPairTimeout < MaxRetryDelay ? _options.CloudEventPairTimeout : MaxRetryDelay;
 
     /// <summary>Pairs <paramref name="half"/> with its pending partner and records the pair, or holds it (durably).</summary>
     /// <param name="half">The half that arrived.</param>
@@ -87,12 +82,12 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
                     throw new CloudEventJournalException(_journalHeld, heldElsewhere: true);
                 }
 
-                if (_closed || _journal is null || !_sink.IsOpen)
+                if (_pending.IsClosed || _journal is null || !_sink.IsOpen)
                 {
                     return new PairingOutcome(PairingStatus.Closed);
                 }
 
-                if (_pending.TryGetValue(half.Id, out partner))
+                if (_pending.TryGet(half.Id, out partner))
                 {
                     if (partner.Event.Kind == half.Kind)
                     {
@@ -105,8 +100,7 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
                     }
                     else
                     {
-                        _pending.Remove(half.Id);
-                        partner.Timer?.Dispose();
+                        _pending.Take(partner);
                     }
                 }
                 else if (line is not null)
@@ -119,8 +113,7 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
 
                     // Appended under the gate, so the half's line is always before its tombstone in the journal.
                     held = new PendingHalf(half, received, _journal.AppendHalfAsync(line));
-                    _pending.Add(half.Id, held);
-                    held.Timer = _options.TimeProvider.CreateTimer(OnTimeout, held, _options.CloudEventPairTimeout, Timeout.InfiniteTimeSpan);
+                    _pending.Hold(held, _options.CloudEventPairTimeout);
                 }
             }
 
@@ -135,7 +128,7 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
 
         if (held is not null)
         {
-            await HoldAsync(held).ConfigureAwait(false);
+            await _pending.WaitDurableAsync(held).ConfigureAwait(false);
             return new PairingOutcome(PairingStatus.Pending);
         }
 
@@ -152,8 +145,7 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
     /// <inheritdoc />
     /// <remarks>
     /// Runs before any hosted service starts (Kestrel included), after the recorder (or the buffer) is ready:
-    /// registered after them. Replays the journal: pairs found whole are recorded, halves past their timeout are
-    /// recorded alone, the others wait again for the rest of their timeout.
+    /// registered after them. Replays the journal (<see cref="PendingHalves.Replay"/>).
     /// </remarks>
     public Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -164,36 +156,10 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
         }
 
         DateTimeOffset now = _options.TimeProvider.GetUtcNow();
-        int pairs = 0;
-        int expired = 0;
         lock (_gate)
         {
             _journal = journal;
-            foreach (IGrouping<string, JournaledHalf> group in halves.GroupBy(half => half.Event.Id, StringComparer.Ordinal))
-            {
-                JournaledHalf? request = group.FirstOrDefault(half => half.Event.Kind == InferenceEventKind.Request);
-                JournaledHalf? response = group.FirstOrDefault(half => half.Event.Kind == InferenceEventKind.Response);
-                if (request is not null && response is not null)
-                {
-                    pairs++;
-                    StartRecording(request.Event, response.Event, null);
-                    continue;
-                }
-
-                JournaledHalf alone = request ?? response!;
-                TimeSpan left = alone.Received + _options.CloudEventPairTimeout - now;
-                if (left <= TimeSpan.Zero)
-                {
-                    expired++;
-                    StartRecording(request?.Event, response?.Event, "timeout");
-                    continue;
-                }
-
-                var pending = new PendingHalf(alone.Event, alone.Received, Task.CompletedTask);
-                _pending.Add(alone.Event.Id, pending);
-                pending.Timer = _options.TimeProvider.CreateTimer(OnTimeout, pending, left, Timeout.InfiniteTimeSpan);
-            }
-
+            (int pairs, int expired) = _pending.Replay(halves, now);
             if (halves.Count > 0)
             {
                 CollectorLog.JournalReplayed(_logger, journal.FilePath, halves.Count, pairs, expired, _pending.Count);
@@ -215,19 +181,17 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
         Task[] inFlight;
         lock (_gate)
         {
-            _closed = true;
-            rest = [.. _pending.Values];
-            _pending.Clear();
-            inFlight = [.. _recording];
+            rest = _pending.Close();
+            inFlight = _recorder.InFlight();
         }
 
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _recorder.StopRetryingAsync().ConfigureAwait(false);
         foreach (PendingHalf half in rest)
         {
             half.Timer?.Dispose();
         }
 
-        await Task.WhenAll(inFlight.Concat(rest.Select(half => RecordAsync(Alone(half.Event, InferenceEventKind.Request), Alone(half.Event, InferenceEventKind.Response), "shutdown")))).ConfigureAwait(false);
+        await Task.WhenAll(inFlight.Concat(rest.Select(half => _recorder.RecordAloneAsync(half.Event, "shutdown")))).ConfigureAwait(false);
         if (Interlocked.Exchange(ref _journal, null) is { } journal)
         {
             await journal.DisposeAsync().ConfigureAwait(false);
@@ -250,7 +214,7 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
     public void Dispose()
     {
         _metrics.Dispose();
-        _stopping.Dispose();
+        _recorder.Dispose();
     }
 
     /// <summary>Opens the journal; null when another collector holds it (that one owns its halves).</summary>
@@ -271,31 +235,6 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
         }
     }
 
-    private static InferenceEvent? Alone(InferenceEvent half, InferenceEventKind kind) => half.Kind == kind ? half : null;
-
-    /// <summary>Waits for the half's line to be on disk; if it cannot be, the half is let go and the sender told (503).</summary>
-    private async Task HoldAsync(PendingHalf held)
-    {
-        try
-        {
-            await held.Durable.ConfigureAwait(false);
-        }
-        catch (CloudEventJournalException)
-        {
-            lock (_gate)
-            {
-                if (_pending.TryGetValue(held.Event.Id, out PendingHalf? current) && ReferenceEquals(current, held))
-                {
-                    _pending.Remove(held.Event.Id);
-                    held.Timer?.Dispose();
-                }
-            }
-
-            _metrics.Reject("journal-failed");
-            throw;
-        }
-    }
-
     private async Task<PairingOutcome> RecordPairAsync(InferenceEvent half, PendingHalf partner, bool waitForReceipt)
     {
         InferenceEvent request = half.Kind == InferenceEventKind.Request ? half : partner.Event;
@@ -310,7 +249,7 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
             // Each half was valid alone but the pair is not (e.g. too large together): keep the partner, refuse this half.
             lock (_gate)
             {
-                StartRecording(Alone(partner.Event, InferenceEventKind.Request), Alone(partner.Event, InferenceEventKind.Response), "partner-refused");
+                _recorder.StartAlone(partner.Event, "partner-refused");
             }
 
             throw;
@@ -324,171 +263,12 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
         catch
         {
             // Not recorded (recorder full, Redis down): the partner waits again, the sender of this half retries.
-            Restore(partner);
+            _pending.Restore(partner);
             throw;
         }
 
         _journal?.AppendDone(partner.Event);
         _metrics.Paired.Add(1);
         return new PairingOutcome(PairingStatus.Paired, recorded);
-    }
-
-    /// <summary>Puts a partner back after its pair could not be recorded, for the rest of its timeout.</summary>
-    private void Restore(PendingHalf partner)
-    {
-        lock (_gate)
-        {
-            if (!_closed && _pending.TryGetValue(partner.Event.Id, out PendingHalf? other) && other.Event.Kind != partner.Event.Kind)
-            {
-                // A copy of the failed half arrived while its pair was being recorded and is held now: pair the
-                // partner with it (recorded in the background, retried), or the partner would only be replayed
-                // after the copy had been recorded alone, and be refused then as a duplicate: lost.
-                _pending.Remove(partner.Event.Id);
-                other.Timer?.Dispose();
-                InferenceEvent request = partner.Event.Kind == InferenceEventKind.Request ? partner.Event : other.Event;
-                InferenceEvent response = partner.Event.Kind == InferenceEventKind.Response ? partner.Event : other.Event;
-                StartRecording(request, response, aloneBecause: null);
-                return;
-            }
-
-            if (_closed || _pending.ContainsKey(partner.Event.Id))
-            {
-                // Stopping, or a copy of the partner itself arrived meanwhile (held with its own journal line):
-                // the partner's line stays in the journal for the next start.
-                CollectorLog.HalfKeptInJournal(_logger, partner.Event.Id);
-                return;
-            }
-
-            TimeSpan left = partner.Received + _options.CloudEventPairTimeout - _options.TimeProvider.GetUtcNow();
-            _pending.Add(partner.Event.Id, partner);
-            partner.Timer = _options.TimeProvider.CreateTimer(OnTimeout, partner, left > TimeSpan.Zero ? left : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    private void OnTimeout(object? state)
-    {
-        var half = (PendingHalf)state!;
-        lock (_gate)
-        {
-            // The partner may have won the race, or shutdown taken the half.
-            if (!_pending.TryGetValue(half.Event.Id, out PendingHalf? current) || !ReferenceEquals(current, half))
-            {
-                return;
-            }
-
-            _pending.Remove(half.Event.Id);
-            StartRecording(Alone(half.Event, InferenceEventKind.Request), Alone(half.Event, InferenceEventKind.Response), "timeout");
-        }
-
-        half.Timer?.Dispose();
-    }
-
-    /// <summary>
-    /// Starts recording in the background and tracks it until done; called while holding the gate, so
-    /// <see cref="StoppedAsync"/> either sees the half pending or sees its recording in flight, never neither.
-    /// </summary>
-    private void StartRecording(InferenceEvent? request, InferenceEvent? response, string? aloneBecause)
-    {
-        Task recording = Task.Run(() => RecordAsync(request, response, aloneBecause));
-        _recording.Add(recording);
-        recording.ContinueWith(
-            done =>
-            {
-                lock (_gate)
-                {
-                    _recording.Remove(done);
-                }
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.None,
-            TaskScheduler.Default);
-    }
-
-    /// <summary>
-    /// Records a pair replayed from the journal, or a half whose partner never came, then writes its tombstone.
-    /// A failure that may pass (recorder or Redis unavailable) is retried until the collector stops; the half then
-    /// stays in the journal. Every failure is logged and counted, never silent.
-    /// </summary>
-    private async Task RecordAsync(InferenceEvent? request, InferenceEvent? response, string? aloneBecause)
-    {
-        InferenceEvent first = request ?? response!;
-        string missing = request is null ? "request" : "response";
-        while (true)
-        {
-            try
-            {
-                InferenceRecord recorded = await _sink.RecordAsync(_builder.Build(request, response, aloneBecause), waitForReceipt: false).ConfigureAwait(false);
-                if (aloneBecause is null)
-                {
-                    _metrics.Paired.Add(1);
-                }
-                else
-                {
-                    _metrics.TimedOut.Add(1, new KeyValuePair<string, object?>("reason", aloneBecause), new KeyValuePair<string, object?>("missing", missing));
-                    if (recorded.Receipt is { } receipt)
-                    {
-                        CollectorLog.HalfRecordedAlone(_logger, first.Id, missing, aloneBecause, receipt.Seq);
-                    }
-                    else
-                    {
-                        CollectorLog.HalfBufferedAlone(_logger, first.Id, missing, aloneBecause, recorded.BufferId ?? string.Empty);
-                    }
-                }
-
-                break;
-            }
-            catch (DuplicateRequestIdException)
-            {
-                _metrics.Reject("duplicate");
-                CollectorLog.HalfAlreadyRecorded(_logger, first.Id);
-                break;
-            }
-            catch (Exception exception) when (exception is DecisionValidationException or RedactionException)
-            {
-                // It can never be recorded: retrying would only hold it forever.
-                _metrics.Reject("failed");
-                CollectorLog.HalfNotRecorded(_logger, exception, first.Id, missing);
-                break;
-            }
-            catch (Exception exception)
-            {
-                _metrics.Reject("retry");
-                if (_stopping.IsCancellationRequested)
-                {
-                    CollectorLog.HalfNotRecorded(_logger, exception, first.Id, missing);
-                    CollectorLog.HalfKeptInJournal(_logger, first.Id);
-                    return;
-                }
-
-                CollectorLog.HalfRecordRetry(_logger, exception, first.Id, RetryDelay.TotalSeconds);
-                try
-                {
-                    await Task.Delay(RetryDelay, _options.TimeProvider, _stopping.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    CollectorLog.HalfKeptInJournal(_logger, first.Id);
-                    return;
-                }
-            }
-        }
-
-        foreach (InferenceEvent half in new[] { request, response }.OfType<InferenceEvent>())
-        {
-            _journal?.AppendDone(half);
-        }
-    }
-
-    private sealed class PendingHalf(InferenceEvent half, DateTimeOffset received, Task durable)
-    {
-        public InferenceEvent Event { get; } = half;
-
-        /// <summary>When it was first accepted; the timeout runs from here, across restarts.</summary>
-        public DateTimeOffset Received { get; } = received;
-
-        /// <summary>Completes once its journal line is on disk.</summary>
-        public Task Durable { get; } = durable;
-
-        public ITimer? Timer { get; set; }
     }
 }
