@@ -1,9 +1,5 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
-using DecisionLedger.Redaction;
-using DecisionLedger.Redis.Buffer;
 using DecisionLedger.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,19 +18,13 @@ namespace DecisionLedger.Redis.Sequencing;
 /// </summary>
 public sealed class DecisionSequencer : IDisposable
 {
-    private readonly IConnectionMultiplexer _redis;
     private readonly RedisBufferOptions _options;
     private readonly BufferKeys _keys;
     private readonly string _consumer;
-    private readonly DecisionRecorder _recorder;
-    private readonly ILedgerStore _store;
     private readonly ILogger _logger;
     private readonly SequencerMetrics _metrics;
-    private RedisValue _claimCursor = "0-0";
-    private long _nextClaim;
-    private long _recorded;
-    private long _deadLettered;
-    private long _redelivered;
+    private readonly BufferStreamReader _reader;
+    private readonly BufferBatchRecorder _batches;
 
     /// <summary>Creates a sequencer over an open recorder and its store.</summary>
     /// <param name="redis">The connection to the buffer's Redis.</param>
@@ -63,24 +53,23 @@ public sealed class DecisionSequencer : IDisposable
         ArgumentNullException.ThrowIfNull(recorder);
         ArgumentNullException.ThrowIfNull(store);
         options.Validate();
-        _redis = redis;
         _options = options;
         _keys = new BufferKeys(options.KeyPrefix, origin);
         _consumer = consumerName;
-        _recorder = recorder;
-        _store = store;
         _logger = logger ?? NullLogger.Instance;
         _metrics = new SequencerMetrics(meterFactory);
+        _reader = new BufferStreamReader(redis, options, _keys, consumerName, _metrics, _logger);
+        _batches = new BufferBatchRecorder(redis, options, _keys, recorder, store, _metrics, _logger);
     }
 
     /// <summary>Decisions this sequencer recorded.</summary>
-    public long Recorded => Interlocked.Read(ref _recorded);
+    public long Recorded => _batches.Recorded;
 
     /// <summary>Stream entries this sequencer moved to the dead-letter stream.</summary>
-    public long DeadLettered => Interlocked.Read(ref _deadLettered);
+    public long DeadLettered => _batches.DeadLettered;
 
     /// <summary>Stream entries whose decision was already in the ledger (redeliveries), acknowledged without recording.</summary>
-    public long Redelivered => Interlocked.Read(ref _redelivered);
+    public long Redelivered => _batches.Redelivered;
 
     /// <summary>
     /// Runs until <paramref name="stoppingToken"/> is cancelled (e.g. leadership lost). Failures of
@@ -104,7 +93,7 @@ public sealed class DecisionSequencer : IDisposable
             {
                 if (!groupReady)
                 {
-                    await EnsureGroupAsync().ConfigureAwait(false);
+                    await _reader.EnsureGroupAsync().ConfigureAwait(false);
                     groupReady = true;
                 }
 
@@ -113,17 +102,17 @@ public sealed class DecisionSequencer : IDisposable
                 {
                     // After a start or a failure: first what this consumer read but did not acknowledge.
                     await DrainAsync(Take(ref inFlight)).ConfigureAwait(false);
-                    entries = await ReadAsync("0-0").ConfigureAwait(false);
+                    entries = await _reader.ReadOwnPendingAsync().ConfigureAwait(false);
                     readOwnPending = entries.Length > 0;
                 }
-                else if (Stopwatch.GetTimestamp() >= _nextClaim)
+                else if (_reader.ClaimDue)
                 {
                     await DrainAsync(Take(ref inFlight)).ConfigureAwait(false);
-                    entries = await ClaimAsync().ConfigureAwait(false);
+                    entries = await _reader.ClaimAsync().ConfigureAwait(false);
                 }
                 else
                 {
-                    entries = await ReadAsync(StreamPosition.NewMessages).ConfigureAwait(false);
+                    entries = await _reader.ReadNewAsync().ConfigureAwait(false);
                 }
 
                 if (entries.Length == 0)
@@ -138,9 +127,9 @@ public sealed class DecisionSequencer : IDisposable
                     continue;
                 }
 
-                // ProcessAsync queues the whole batch with the recorder before its first await.
+                // RecordAsync queues the whole batch with the recorder before its first await.
                 Task? previous = Take(ref inFlight);
-                inFlight = ProcessAsync(entries);
+                inFlight = _batches.RecordAsync(entries);
                 await DrainAsync(previous).ConfigureAwait(false);
                 if (readOwnPending)
                 {
@@ -198,163 +187,6 @@ public sealed class DecisionSequencer : IDisposable
         catch (Exception ex)
         {
             SequencerLog.IterationFailed(_logger, ex);
-        }
-    }
-
-    private async Task EnsureGroupAsync()
-    {
-        try
-        {
-            await _redis.GetDatabase().StreamCreateConsumerGroupAsync(_keys.Stream, _options.ConsumerGroup, StreamPosition.Beginning, createStream: true).ConfigureAwait(false);
-        }
-        catch (RedisServerException ex) when (ex.Message.Contains("BUSYGROUP", StringComparison.Ordinal))
-        {
-            // The group exists: the normal case after the first start.
-        }
-    }
-
-    private Task<StreamEntry[]> ReadAsync(RedisValue position) =>
-        _redis.GetDatabase().StreamReadGroupAsync(_keys.Stream, _options.ConsumerGroup, _consumer, position, _options.ReadBatchSize);
-
-    private async Task<StreamEntry[]> ClaimAsync()
-    {
-        StreamAutoClaimResult result = await _redis.GetDatabase().StreamAutoClaimAsync(
-            _keys.Stream,
-            _options.ConsumerGroup,
-            _consumer,
-            (long)_options.ClaimMinIdle.TotalMilliseconds,
-            _claimCursor,
-            _options.ReadBatchSize).ConfigureAwait(false);
-        _claimCursor = result.NextStartId;
-        if (result.NextStartId == "0-0")
-        {
-            // A full pass over the pending list: look again after a fraction of the idle time.
-            _nextClaim = Stopwatch.GetTimestamp() + (long)(_options.ClaimMinIdle.TotalSeconds / 4 * Stopwatch.Frequency);
-        }
-
-        StreamEntry[] claimed = result.ClaimedEntries ?? [];
-        if (claimed.Length > 0)
-        {
-            _metrics.Claimed.Add(claimed.Length);
-            SequencerLog.Claimed(_logger, claimed.Length, (long)_options.ClaimMinIdle.TotalMilliseconds);
-        }
-
-        return claimed;
-    }
-
-    private async Task ProcessAsync(StreamEntry[] entries)
-    {
-        var submitted = new List<(StreamEntry Entry, RedactedDecision Decision, Task<RecordReceipt> Receipt)>(entries.Length);
-        var dead = new List<(StreamEntry Entry, string Reason)>();
-        foreach (StreamEntry entry in entries)
-        {
-            RedactedDecision decision;
-            try
-            {
-                decision = BufferedDecisionCodec.Decode(entry);
-            }
-            catch (BufferedDecisionFormatException ex)
-            {
-                dead.Add((entry, ex.Message));
-                continue;
-            }
-
-            // All of the read batch is queued before any is awaited: the recorder commits it as one group.
-            submitted.Add((entry, decision, _recorder.RecordAsync(decision, CancellationToken.None).AsTask()));
-        }
-
-        var acknowledged = new List<RedisValue>(entries.Length);
-        var receipts = new List<RecordReceipt>(submitted.Count);
-        Exception? failure = null;
-        foreach ((StreamEntry entry, RedactedDecision decision, Task<RecordReceipt> pending) in submitted)
-        {
-            try
-            {
-                receipts.Add(await pending.ConfigureAwait(false));
-                acknowledged.Add(entry.Id);
-                Interlocked.Increment(ref _recorded);
-            }
-            catch (DuplicateRequestIdException)
-            {
-                // Redelivered after a crash between commit and XACK, or sent twice: recorded once, acknowledged here.
-                StoredEntry? existing = await _store.FindByRequestIdAsync(decision.RequestId).ConfigureAwait(false);
-                if (existing is null)
-                {
-                    // Its twin in this batch failed to commit: leave it pending, it is retried.
-                    failure ??= new LedgerStoreException($"Decision {decision.RequestId} was neither recorded nor found; it stays pending and is retried.");
-                    continue;
-                }
-
-                SequencerLog.Redelivered(_logger, decision.RequestId);
-                _metrics.Redelivered.Add(1);
-                Interlocked.Increment(ref _redelivered);
-                receipts.Add(new RecordReceipt(existing.Seq, decision.RequestId, existing.LeafHash));
-                acknowledged.Add(entry.Id);
-            }
-            catch (Exception ex) when (ex is DecisionValidationException or RedactionException or ArgumentException or FormatException)
-            {
-                // The content itself cannot become an entry: retrying cannot help.
-                dead.Add((entry, $"requestId {decision.RequestId}: {ex.Message}"));
-            }
-            catch (Exception ex)
-            {
-                // Store failure or shutdown: not acknowledged, so it is read again and recorded later.
-                failure ??= ex;
-            }
-        }
-
-        IDatabase db = _redis.GetDatabase();
-        if (dead.Count > 0)
-        {
-            await DeadLetterAsync(db, dead).ConfigureAwait(false);
-        }
-
-        if (acknowledged.Count > 0)
-        {
-            RedisValue[] ids = [.. acknowledged];
-
-            // One round trip: Redis runs a connection's commands in order, so XACK (these decisions
-            // are durable in the ledger), then XDEL (the stream holds only what is in flight), then
-            // the receipts for waiting collectors.
-            IBatch pipeline = db.CreateBatch();
-            Task<long> acked = pipeline.StreamAcknowledgeAsync(_keys.Stream, _options.ConsumerGroup, ids);
-            Task<long> deleted = pipeline.StreamDeleteAsync(_keys.Stream, ids);
-            Task<long> published = pipeline.PublishAsync(_keys.Receipts, ReceiptMessages.Write(receipts));
-            pipeline.Execute();
-            await Task.WhenAll(acked, deleted, published).ConfigureAwait(false);
-            _metrics.Acknowledged.Add(ids.Length);
-        }
-
-        if (failure is not null)
-        {
-            throw new LedgerStoreException($"{submitted.Count - acknowledged.Count} buffered decisions were not recorded and stay pending: {failure.Message}", failure);
-        }
-    }
-
-    private async Task DeadLetterAsync(IDatabase db, List<(StreamEntry Entry, string Reason)> dead)
-    {
-        foreach ((StreamEntry entry, string reason) in dead)
-        {
-            SequencerLog.DeadLettered(_logger, entry.Id.ToString(), reason);
-            NameValueEntry[] original = entry.Values ?? [];
-            var fields = new NameValueEntry[original.Length + 3];
-            fields[0] = new NameValueEntry("reason", reason);
-            fields[1] = new NameValueEntry("sourceId", entry.Id);
-            fields[2] = new NameValueEntry("sourceStream", _keys.Stream.ToString());
-            original.CopyTo(fields, 3);
-
-            // Copy and acknowledge atomically: the entry is in exactly one of the two streams' live sets.
-            ITransaction transaction = db.CreateTransaction();
-            _ = transaction.StreamAddAsync(_keys.DeadLetters, fields);
-            _ = transaction.StreamAcknowledgeAsync(_keys.Stream, _options.ConsumerGroup, entry.Id);
-            _ = transaction.StreamDeleteAsync(_keys.Stream, [entry.Id]);
-            if (!await transaction.ExecuteAsync().ConfigureAwait(false))
-            {
-                throw new RedisException($"Moving stream entry {entry.Id} to the dead-letter stream did not commit; it stays pending.");
-            }
-
-            _metrics.DeadLettered.Add(1);
-            Interlocked.Increment(ref _deadLettered);
         }
     }
 }

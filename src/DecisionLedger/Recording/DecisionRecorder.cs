@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using DecisionLedger.Checkpoints;
-using DecisionLedger.Encryption;
 using DecisionLedger.Entries;
 using DecisionLedger.Hashing;
 using DecisionLedger.Ledger;
@@ -25,57 +24,24 @@ namespace DecisionLedger.Recording;
 /// </summary>
 public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
 {
-    private readonly TimeProvider _time;
-    private readonly BufferedRandomSource _idRandom;
     private readonly ILogger _logger;
-    private readonly EntryBuilder _entries;
+    private readonly DecisionRequestFactory _requests;
+    private readonly RecorderPipeline _pipeline;
     private readonly DecisionQueue _queue;
-    private readonly RecorderMetrics _metrics;
-    private readonly CheckpointSchedule _schedule;
     private readonly CommitLinger _linger;
-    private readonly BatchCommitter _committer;
-    private readonly Task _stages;
     private int _disposed;
 
-    private DecisionRecorder(
-        ILedgerStore store,
-        MerkleTree tree,
-        LedgerHead head,
-        ICheckpointSigner signer,
-        InputFingerprinter fingerprinter,
-        IRedactor redactor,
-        LedgerOptions options,
-        TimeProvider time,
-        IRandomSource random,
-        ILogger logger,
-        IMeterFactory? meterFactory)
+    private DecisionRecorder(DecisionRequestFactory requests, RecorderPipeline pipeline, ILogger logger)
     {
-        _time = time;
-        _idRandom = new BufferedRandomSource(random);
+        _requests = requests;
+        _pipeline = pipeline;
+        _queue = pipeline.Queue;
+        _linger = pipeline.Linger;
         _logger = logger;
-        _entries = new EntryBuilder(fingerprinter, random, redactor);
-        _metrics = new RecorderMetrics(meterFactory, () => _queue!.Count);
-        var context = new RecorderContext(store, options, time, new StoreRetry(options, time, logger), _metrics, logger);
-        _queue = new DecisionQueue(options, _metrics, logger);
-        _schedule = new CheckpointSchedule(options, time, head.LatestCheckpoint?.TreeSize ?? 0, _queue.TryAdd);
-        _linger = new CommitLinger(options.CommitLinger);
-        var reservations = new RequestIdReservations(context);
-        var prover = new ReceiptProver(store);
-        _committer = new BatchCommitter(context, reservations, _schedule, prover, head.Size);
-        MasterKey? masterKey = options.EncryptInputs ? options.MasterKey ?? MasterKey.FromEnvironment() : null;
-        SubjectKeyring? keyring = masterKey is null ? null : new SubjectKeyring(store, masterKey, random, context.Retry);
-        var builder = new BatchBuilder(context, _queue, _committer, reservations, _schedule, _linger, signer, tree, _entries, keyring);
-        _stages = Task.WhenAll(Task.Run(prover.RunAsync), Task.Run(_committer.RunAsync), Task.Run(builder.RunAsync));
-
-        if (head.Size > (head.LatestCheckpoint?.TreeSize ?? 0))
-        {
-            // Entries the last run left uncovered (it stopped before its final checkpoint) get one soon.
-            _queue.TryAdd(CheckpointTick.Instance);
-        }
     }
 
     /// <summary>The number of entries durably in the ledger as far as this recorder knows.</summary>
-    public long DurableSize => _committer.DurableSize;
+    public long DurableSize => _pipeline.Committer.DurableSize;
 
     /// <summary>
     /// Opens the store, restores the Merkle tree's right edge, checks the tail against the
@@ -112,36 +78,22 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(signer);
         ArgumentNullException.ThrowIfNull(fingerprinter);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        if (options.EncryptInputs && options.MasterKey is null && MasterKey.FromEnvironment() is null)
-        {
-            throw new ArgumentException($"LedgerOptions.MasterKey: required when EncryptInputs is on; set it, or the environment variable {MasterKey.EnvironmentVariable} (base64 of 32 random bytes).");
-        }
+        RecorderStartup.Validate(options);
 
         (LedgerHead head, MerkleTree tree) = await LedgerTreeLoader.OpenAsync(store, cancellationToken).ConfigureAwait(false);
         ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<DecisionRecorder>();
         RecorderLog.Opened(logger, options.Origin, head.Size);
         random ??= CryptographicRandomSource.Instance;
-        if (redactor is null)
-        {
-            // The default policy only tags; the hash operator's key is never used, so a fresh one is fine.
-            byte[] unusedKey = new byte[PolicyRedactor.MinimumKeyLength];
-            random.Fill(unusedKey);
-            redactor = new PolicyRedactor(RedactionPolicy.PrivacyByDefault, unusedKey);
-        }
-
-        return new DecisionRecorder(
-            store, tree, head, signer, fingerprinter, redactor, options,
-            timeProvider ?? TimeProvider.System,
-            random,
-            logger,
-            meterFactory);
+        redactor ??= RecorderStartup.DefaultRedactor(random);
+        TimeProvider time = timeProvider ?? TimeProvider.System;
+        var pipeline = new RecorderPipeline(store, tree, head, signer, fingerprinter, redactor, options, time, random, logger, meterFactory);
+        return new DecisionRecorder(new DecisionRequestFactory(time, random), pipeline, logger);
     }
 
     /// <inheritdoc />
     public string Record(Decision decision)
     {
-        DecisionRequest request = Prepare(decision, awaited: false, includeProof: false, onFailure: null);
+        DecisionRequest request = _requests.Create(decision, awaited: false, includeProof: false, onFailure: null);
         _queue.Add(request);
         return request.RequestId;
     }
@@ -153,7 +105,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask<RecordReceipt> RecordAsync(Decision decision, bool includeProof, CancellationToken cancellationToken = default)
     {
-        DecisionRequest request = Prepare(decision, awaited: true, includeProof, onFailure: null);
+        DecisionRequest request = _requests.Create(decision, awaited: true, includeProof, onFailure: null);
         await _queue.AddAsync(request, cancellationToken).ConfigureAwait(false);
         return await request.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -172,7 +124,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
     {
         try
         {
-            DecisionRequest request = Prepare(decision, awaited: true, includeProof, onFailure: null);
+            DecisionRequest request = _requests.Create(decision, awaited: true, includeProof, onFailure: null);
             ValueTask queued = _queue.AddAsync(request, CancellationToken.None);
             return queued.IsCompletedSuccessfully ? request.Completion!.Task : AfterQueuedAsync(queued, request);
         }
@@ -207,7 +159,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
     public bool TryEnqueue(Decision decision, Action<string, Exception>? onFailure, [NotNullWhen(true)] out string? requestId)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        DecisionRequest request = Prepare(decision, awaited: false, includeProof: false, onFailure);
+        DecisionRequest request = _requests.Create(decision, awaited: false, includeProof: false, onFailure);
         requestId = _queue.TryAdd(request) ? request.RequestId : null;
         return requestId is not null;
     }
@@ -229,7 +181,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
     public async ValueTask<string> EnqueueAsync(Decision decision, Action<string, Exception>? onFailure, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        DecisionRequest request = Prepare(decision, awaited: false, includeProof: false, onFailure);
+        DecisionRequest request = _requests.Create(decision, awaited: false, includeProof: false, onFailure);
         await _queue.AddAsync(request, cancellationToken).ConfigureAwait(false);
         return request.RequestId;
     }
@@ -282,9 +234,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
     /// <exception cref="LedgerStoreException">The store failed to append the event.</exception>
     public async ValueTask<RecordReceipt> RecordEventAsync(LedgerEvent ledgerEvent, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(ledgerEvent);
-        DateTimeOffset now = _time.GetUtcNow();
-        var request = new EventRequest(ledgerEvent, Uuid7.Create(now, _idRandom), EntryBuilder.ToMicroseconds(now));
+        EventRequest request = _requests.CreateEvent(ledgerEvent);
 
         // Events are rare and must not be dropped: always wait for room, whatever the policy.
         await _queue.AddWaitingAsync(request, cancellationToken).ConfigureAwait(false);
@@ -302,7 +252,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         }
         catch (ObjectDisposedException)
         {
-            await _stages.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _pipeline.Stages.WaitAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -318,23 +268,8 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
             return;
         }
 
-        _queue.Close();
-        _linger.Interrupt();
-        await _stages.ConfigureAwait(false);
-        _schedule.Dispose();
-        _entries.Dispose();
-        _idRandom.Dispose();
-        _metrics.Dispose();
+        await _pipeline.StopAsync().ConfigureAwait(false);
+        _requests.Dispose();
         RecorderLog.Stopped(_logger, DurableSize);
-    }
-
-    private DecisionRequest Prepare(Decision decision, bool awaited, bool includeProof, Action<string, Exception>? onFailure)
-    {
-        ArgumentNullException.ThrowIfNull(decision);
-        RecordableDecision.Ensure(decision);
-        bool supplied = decision.RequestId is not null;
-        string requestId = decision.RequestId ?? Uuid7.Create(_time.GetUtcNow(), _idRandom);
-        DateTimeOffset timestamp = EntryBuilder.ToMicroseconds(decision.Timestamp ?? _time.GetUtcNow());
-        return new DecisionRequest(decision, requestId, supplied, timestamp, awaited, includeProof, onFailure);
     }
 }
