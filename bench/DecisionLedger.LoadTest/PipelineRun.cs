@@ -45,6 +45,8 @@ internal static class PipelineRun
 
         long batches = 0, batchTotal = 0;
         int batchMax = 0;
+        double batchMaxAt = 0, longestCommit = 0, longestCommitAt = 0;
+        var sinceStart = Stopwatch.StartNew();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
@@ -57,10 +59,22 @@ internal static class PipelineRun
         {
             batches++;
             batchTotal += value;
-            batchMax = Math.Max(batchMax, value);
+            if (value > batchMax)
+            {
+                batchMax = value;
+                batchMaxAt = sinceStart.Elapsed.TotalSeconds;
+            }
         });
         double commitSeconds = 0;
-        listener.SetMeasurementEventCallback<double>((_, value, _, _) => commitSeconds += value);
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
+        {
+            commitSeconds += value;
+            if (value > longestCommit)
+            {
+                longestCommit = value;
+                longestCommitAt = sinceStart.Elapsed.TotalSeconds;
+            }
+        });
         listener.Start();
 
         await using ILedgerStore store = LoadStore.Create(settings, dbPath);
@@ -118,6 +132,8 @@ internal static class PipelineRun
         [
             .. cpu.Report(total),
             // Managed allocation drives GC work (and the page faults of fresh gen0 memory), so it is a cost figure of its own.
+            // A stall shows as one outsized batch: when it came, and the longest commit (a slow commit, or a wait elsewhere).
+            $"  largest batch     {batchMax:N0} at {batchMaxAt:F2} s into the run (opening the store included); longest commit {longestCommit * 1000:F0} ms at {longestCommitAt:F2} s",
             $"  managed allocation {allocated / (double)Math.Max(1, total):N0} B per decision (producers included); GCs gen0 {collections[0]}, gen1 {collections[1]}, gen2 {collections[2]}",
         ];
         long[] all = latencies.SelectMany(l => l).ToArray();
