@@ -230,8 +230,42 @@ internal sealed class SqliteConnections
     public LedgerStoreException Wrap(SqliteException exception, string action) =>
         SqliteErrors.Wrap(exception, DatabasePath, action, _options.BusyTimeout);
 
+    /// <summary>
+    /// Creates the database file empty with mode 0600 before SQLite opens it: SQLite gives its
+    /// <c>-wal</c> and <c>-shm</c> files the database file's mode, so all three are readable by
+    /// the owner only instead of whatever the umask allows (inputs and fingerprints live there).
+    /// An empty file is a valid empty database. An existing file keeps its mode.
+    /// </summary>
+    private void CreateOwnerOnlyFile()
+    {
+        if (OperatingSystem.IsWindows() || File.Exists(DatabasePath))
+        {
+            return;
+        }
+
+        try
+        {
+            using var created = new FileStream(DatabasePath, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(DatabasePath))
+        {
+            // Another process created it first; SQLite opens that one.
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new LedgerStoreException(
+                $"Could not create the ledger database '{DatabasePath}': {exception.Message} Give this process write access to the directory.", exception);
+        }
+    }
+
     private SqliteWriter CreateWriter()
     {
+        CreateOwnerOnlyFile();
         var connection = new SqliteConnection(_writeConnectionString);
         try
         {

@@ -89,7 +89,7 @@ public sealed class LedgerDirectory
             throw new IOException($"{full} already holds a ledger ({ConfigFileName} exists); choose another --ledger directory.");
         }
 
-        Directory.CreateDirectory(full);
+        CreateOwnerOnlyDirectory(full);
         var signer = Ed25519NoteSigner.Generate(KeyNameFor(origin), random);
         byte[] fingerprintKey = new byte[32];
         random.Fill(fingerprintKey);
@@ -98,7 +98,7 @@ public sealed class LedgerDirectory
         WriteSecret(System.IO.Path.Combine(full, SigningKeyFileName), signer.SignerKey + "\n");
         WriteSecret(System.IO.Path.Combine(full, FingerprintKeyFileName), Convert.ToBase64String(fingerprintKey) + "\n");
         byte[] redactionKey = NewRedactionKey(full, random);
-        File.WriteAllText(System.IO.Path.Combine(full, ConfigFileName), JsonSerializer.Serialize(config, LedgerConfigJsonContext.Default.LedgerConfig) + "\n");
+        WriteSecret(System.IO.Path.Combine(full, ConfigFileName), JsonSerializer.Serialize(config, LedgerConfigJsonContext.Default.LedgerConfig) + "\n");
         return new LedgerDirectory(full, config, signer, fingerprintKey, redactionKey);
     }
 
@@ -187,6 +187,19 @@ public sealed class LedgerDirectory
 
     // Note key names may not contain '+' or spaces; the origin usually qualifies.
     private static string KeyNameFor(string origin) => origin.Replace('+', '-');
+
+    // A directory created here is 0700: the database, its WAL and the keys are nobody else's
+    // business, not even their names. A directory that already existed keeps the mode its owner chose.
+    private static void CreateOwnerOnlyDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows() || Directory.Exists(path))
+        {
+            Directory.CreateDirectory(path);
+            return;
+        }
+
+        Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
 
     private static void WriteSecret(string path, string contents)
     {
