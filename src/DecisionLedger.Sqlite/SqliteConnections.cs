@@ -89,9 +89,13 @@ internal sealed class SqliteConnections
         return indexed;
     }
 
-    /// <summary>Closes the writer and the idle read connections; false when already closed.</summary>
+    /// <summary>
+    /// Closes the writer and the idle read connections, then (when this store wrote) checkpoints
+    /// the WAL into the database file and truncates it; false when already closed.
+    /// </summary>
     public bool Close()
     {
+        bool wrote;
         lock (_writeLock)
         {
             if (_disposed)
@@ -100,13 +104,51 @@ internal sealed class SqliteConnections
             }
 
             _disposed = true;
+            wrote = _writer is not null;
             _writer?.Dispose();
             _writer = null;
         }
 
-        using var pooled = new SqliteConnection(_readConnectionString);
-        SqliteConnection.ClearPool(pooled);
+        using (var pooled = new SqliteConnection(_readConnectionString))
+        {
+            SqliteConnection.ClearPool(pooled);
+        }
+
+        if (wrote)
+        {
+            CheckpointWal();
+        }
+
         return true;
+    }
+
+    /// <summary>
+    /// Copies every committed page from the WAL into the database file and truncates the WAL, so
+    /// that after a clean stop <c>ledger.db</c> alone holds the whole ledger (a file copy of it is
+    /// a backup). SQLite does this itself only when the last connection to close can write; the
+    /// read pool used to close last, read-only, and left the data in <c>ledger.db-wal</c>.
+    /// </summary>
+    /// <remarks>
+    /// Best effort: another process reading the file (a CLI query beside a collector) may keep the
+    /// checkpoint from completing, which loses nothing: the WAL stays, and is as durable as before.
+    /// </remarks>
+    private void CheckpointWal()
+    {
+        try
+        {
+            using var connection = new SqliteConnection(_writeConnectionString);
+            connection.Open();
+            using SqliteCommand checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+
+            // A close must not hang on another process's lock for the full busy timeout.
+            checkpoint.CommandTimeout = 2;
+            checkpoint.ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+            // Busy or locked by another process: the WAL keeps the data; see the remarks.
+        }
     }
 
     public SqliteConnection OpenReadConnection(string action)

@@ -1,0 +1,32 @@
+namespace DecisionLedger.Cli.Tests;
+
+/// <summary>After a clean stop the database file alone holds the whole ledger: the WAL was checkpointed into it.</summary>
+public sealed class CleanCloseTests
+{
+    [Fact]
+    public async Task Record_CleanStop_LedgerDbAloneHoldsEveryEntryAndVerifies()
+    {
+        using var temp = new TempLedger();
+        Assert.Equal(0, (await CliRun.RunAsync("init", "--origin", "t.example/x", "--ledger", temp.Ledger)).ExitCode);
+        CliResult record = await CliRun.RunWithInputAsync(Some.Lines(300), null, "record", "-", "--ledger", temp.Ledger);
+        Assert.True(record.ExitCode == 0, record.ToString());
+
+        // A copy of the directory without the WAL and shared-memory files: what a file backup of
+        // ledger.db (and the keys beside it) would hold.
+        string copy = Path.Combine(temp.Root, "copy");
+        Directory.CreateDirectory(copy);
+        foreach (string file in Directory.GetFiles(temp.Ledger))
+        {
+            string name = Path.GetFileName(file);
+            if (!name.EndsWith("-wal", StringComparison.Ordinal) && !name.EndsWith("-shm", StringComparison.Ordinal))
+            {
+                File.Copy(file, Path.Combine(copy, name));
+            }
+        }
+
+        Assert.True(new FileInfo(temp.Database + "-wal") is { Exists: false } or { Length: 0 }, "a clean stop leaves no data in the WAL");
+        CliResult verify = await CliRun.RunAsync("verify", "--ledger", copy);
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.Contains("tree size 300,", verify.Out, StringComparison.Ordinal);
+    }
+}
