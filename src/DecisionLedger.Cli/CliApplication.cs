@@ -85,6 +85,8 @@ internal static class CliApplication
         root.Subcommands.Add(new ReportCommand(context).Build());
         root.Subcommands.Add(new MigrateCommand(context).Build());
         root.Subcommands.Add(new IndexCommand(context).Build());
+        root.Subcommands.Add(new BackupCommand(context).Build());
+        root.Subcommands.Add(new RestoreCommand(context).Build());
         return root;
     }
 }

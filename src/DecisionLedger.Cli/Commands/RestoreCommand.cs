@@ -1,0 +1,84 @@
+using System.CommandLine;
+using DecisionLedger.Cli.Output;
+using DecisionLedger.Ledger;
+using DecisionLedger.Storage;
+
+namespace DecisionLedger.Cli.Commands;
+
+/// <summary>
+/// <c>restore --from FILE</c>: brings a backup written by <c>dledger backup</c> back into the
+/// <c>--ledger</c> directory, which must be new or empty unless <c>--force</c> replaces the ledger there.
+/// </summary>
+internal sealed class RestoreCommand(CommandContext context)
+{
+    private readonly Option<string> _from = new("--from")
+    {
+        Description = "The backup file written by 'dledger backup --out'.",
+        HelpName = "FILE",
+        Required = true,
+    };
+
+    private readonly Option<bool> _force = new("--force")
+    {
+        Description = "Replace the ledger already in --ledger (its database, keys and configuration). Stop every recorder and collector on it first.",
+    };
+
+    /// <summary>Defines the command.</summary>
+    public Command Build()
+    {
+        var command = new Command("restore", "Restore a ledger from a file written by 'dledger backup' into a new or empty --ledger directory.") { _from, _force };
+        command.SetAction(ExecuteAsync);
+        return command;
+    }
+
+    private async Task<int> ExecuteAsync(ParseResult parsed, CancellationToken cancellationToken)
+    {
+        if (context.IsPostgres(parsed))
+        {
+            throw new CliException(
+                ExitCodes.BadInput,
+                "restore: this ledger lives in PostgreSQL (--store postgres); restore a pg_dump with pg_restore (or recover from a base backup and WAL archive) as docs/operations.md shows.");
+        }
+
+        string archive = Path.GetFullPath(parsed.GetValue(_from)!);
+        string ledger = context.LedgerPath(parsed);
+        if (Directory.Exists(ledger) && Directory.EnumerateFileSystemEntries(ledger).Any() && !parsed.GetValue(_force))
+        {
+            string what = LedgerDirectory.Exists(ledger) ? "holds a ledger" : "is not empty";
+            throw new CliException(
+                ExitCodes.StoreFailure,
+                $"--ledger: {ledger} {what}; restore into a new directory, or pass --force to replace what is there (stop every recorder on it first).");
+        }
+
+        LedgerBackupArchive.Extract(archive, ledger);
+        LedgerDirectory directory = LedgerDirectory.Open(ledger);
+        (long entries, StoredCheckpoint? checkpoint) = await LedgerBackupArchive.ReadSummaryAsync(directory.DatabasePath, cancellationToken);
+
+        if (context.Json(parsed))
+        {
+            await JsonOutput.WriteAsync(context.Environment.Out, json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("ledger", directory.Path);
+                json.WriteNumber("entries", entries);
+                if (checkpoint is null)
+                {
+                    json.WriteNull("checkpointTreeSize");
+                }
+                else
+                {
+                    json.WriteNumber("checkpointTreeSize", checkpoint.TreeSize);
+                }
+
+                json.WriteEndObject();
+            }, cancellationToken);
+        }
+        else
+        {
+            await context.Environment.Out.WriteLineAsync(
+                $"Restored {entries} entries into {directory.Path} (latest checkpoint: tree size {checkpoint?.TreeSize.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}). Run 'dledger verify --ledger {directory.Path}' to check it.");
+        }
+
+        return ExitCodes.Ok;
+    }
+}
