@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text;
 using System.Threading.Channels;
-using DecisionLedger.Cli.Output;
 using DecisionLedger.Recording;
 using DecisionLedger.Records;
 
@@ -10,7 +9,9 @@ namespace DecisionLedger.Cli.Commands;
 /// <summary>
 /// <c>record [FILE|-]</c>: appends decisions from NDJSON and prints one receipt per line, in
 /// input order, once each is durable. A bad line stops the command with exit 2; every line
-/// before it is durable and verifiable.
+/// before it is durable and verifiable. A line whose <c>requestId</c> is already in the ledger
+/// with the same decision (a re-run after a crash) gets the existing receipt; a different
+/// decision under that id is a conflict (exit 2).
 /// </summary>
 internal sealed class RecordCommand(CommandContext context)
 {
@@ -44,7 +45,9 @@ internal sealed class RecordCommand(CommandContext context)
         {
             await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: true, cancellationToken);
             DecisionRecorder recorder = await session.StartRecorderAsync(context.Environment.Time, cancellationToken);
-            (long recorded, Exception? failure) = await PumpAsync(recorder, input, proofs, context.Environment.Out, session.Directory.Path, cancellationToken);
+            var resent = new ResentDecisionMatcher(session.Store, session.Directory.CreateRedactor(), session.Directory.CreateFingerprinter());
+            var printer = new ReceiptPrinter(context.Environment.Out, session.Directory.Path, resent, session.Store, proofs);
+            (long recorded, Exception? failure) = await PumpAsync(recorder, input, proofs, printer, cancellationToken);
 
             // Disposing drains the queue and signs a final checkpoint over everything recorded.
             await recorder.DisposeAsync();
@@ -55,7 +58,8 @@ internal sealed class RecordCommand(CommandContext context)
 
             if (!context.Json(parsed))
             {
-                await context.Environment.Error.WriteLineAsync($"recorded {recorded} decision(s) in {session.Directory.Path}");
+                string already = printer.AlreadyRecorded > 0 ? $" ({printer.AlreadyRecorded} of them already recorded before)" : string.Empty;
+                await context.Environment.Error.WriteLineAsync($"recorded {recorded} decision(s) in {session.Directory.Path}{already}");
             }
         }
 
@@ -90,15 +94,15 @@ internal sealed class RecordCommand(CommandContext context)
     /// awaits receipts in input order and prints each batch as soon as it is durable.
     /// </summary>
     /// <returns>How many decisions were recorded, and the failure that stopped the pump (already line-numbered), if any.</returns>
-    private static async Task<(long Recorded, Exception? Failure)> PumpAsync(IDecisionRecorder recorder, Stream input, bool proofs, TextWriter output, string ledgerPath, CancellationToken cancellationToken)
+    private static async Task<(long Recorded, Exception? Failure)> PumpAsync(IDecisionRecorder recorder, Stream input, bool proofs, ReceiptPrinter printer, CancellationToken cancellationToken)
     {
-        var pending = Channel.CreateBounded<(long Line, ValueTask<RecordReceipt> Receipt)>(new BoundedChannelOptions(MaxInFlight)
+        var pending = Channel.CreateBounded<PendingReceipt>(new BoundedChannelOptions(MaxInFlight)
         {
             SingleReader = true,
             SingleWriter = true,
         });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task<long> printer = PrintReceiptsAsync(pending.Reader, output, ledgerPath, stop);
+        Task<long> printing = printer.PrintAsync(pending.Reader, stop);
 
         Exception? readFailure = null;
         try
@@ -124,7 +128,7 @@ internal sealed class RecordCommand(CommandContext context)
                     break;
                 }
 
-                await pending.Writer.WriteAsync((lineNumber, recorder.RecordAsync(decision, proofs, CancellationToken.None)), stop.Token);
+                await pending.Writer.WriteAsync(new PendingReceipt(lineNumber, decision, recorder.RecordAsync(decision, proofs, CancellationToken.None)), stop.Token);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -143,7 +147,7 @@ internal sealed class RecordCommand(CommandContext context)
         long printed;
         try
         {
-            printed = await printer;
+            printed = await printing;
         }
         catch (Exception printerFailure)
         {
@@ -151,69 +155,5 @@ internal sealed class RecordCommand(CommandContext context)
         }
 
         return (printed, readFailure);
-    }
-
-    private static async Task<long> PrintReceiptsAsync(ChannelReader<(long Line, ValueTask<RecordReceipt> Receipt)> pending, TextWriter output, string ledgerPath, CancellationTokenSource stop)
-    {
-        long printed = 0;
-        try
-        {
-            await foreach ((long line, ValueTask<RecordReceipt> task) in pending.ReadAllAsync(CancellationToken.None))
-            {
-                RecordReceipt receipt;
-                try
-                {
-                    receipt = await task;
-                }
-                catch (DuplicateRequestIdException exception)
-                {
-                    throw new CliException(ExitCodes.BadInput, $"line {line}: requestId: '{exception.RequestId}' is already in the ledger; send a new requestId or omit it to have one assigned.", exception);
-                }
-                catch (Exception exception) when (exception is not CliException)
-                {
-                    throw new CliException(ErrorMapper.Map(exception, ledgerPath).ExitCode, $"line {line}: {ErrorMapper.Map(exception, ledgerPath).Message}", exception);
-                }
-
-                await output.WriteLineAsync(JsonOutput.ToString(json =>
-                {
-                    json.WriteStartObject();
-                    json.WriteNumber("seq", receipt.Seq);
-                    json.WriteString("requestId", receipt.RequestId);
-                    json.WriteString("leafHash", receipt.LeafHash.ToBase64());
-                    Server.ProofJson.WriteReceiptProof(json, receipt);
-                    json.WriteEndObject();
-                }));
-                printed++;
-
-                // Flush whenever nothing else is ready, so a reader sees each receipt once it is durable.
-                if (!pending.TryPeek(out var next) || !next.Receipt.IsCompleted)
-                {
-                    await output.FlushAsync(CancellationToken.None);
-                }
-            }
-        }
-        catch
-        {
-            await stop.CancelAsync();
-            await output.FlushAsync(CancellationToken.None);
-
-            // Let the remaining decisions finish (they may well be recorded) without printing them.
-            while (pending.TryRead(out var rest))
-            {
-                try
-                {
-                    await rest.Receipt;
-                }
-                catch (Exception)
-                {
-                    // Already reporting the first failure.
-                }
-            }
-
-            throw;
-        }
-
-        await output.FlushAsync(CancellationToken.None);
-        return printed;
     }
 }
