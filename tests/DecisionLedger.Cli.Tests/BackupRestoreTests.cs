@@ -115,7 +115,7 @@ public sealed class BackupRestoreTests
         CliResult result = await CliRun.RunAsync("backup", "--out", archive, "--ledger", temp.Ledger);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--out", result.Error, StringComparison.Ordinal);
+        Assert.Contains($"--out: {archive} exists already", result.Error, StringComparison.Ordinal);
         Assert.Equal("keep me", await File.ReadAllTextAsync(archive));
     }
 
@@ -129,7 +129,7 @@ public sealed class BackupRestoreTests
         CliResult result = await CliRun.RunAsync("restore", "--from", archive, "--ledger", temp.Ledger);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--from", result.Error, StringComparison.Ordinal);
+        Assert.Contains($"--from: {archive}", result.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(temp.Database));
     }
 
