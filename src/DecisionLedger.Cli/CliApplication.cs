@@ -6,6 +6,9 @@ namespace DecisionLedger.Cli;
 /// <summary>Builds the command tree, runs one command line and turns every failure into an exit code.</summary>
 internal static class CliApplication
 {
+    // Commands whose recorder must drain and sign a final checkpoint when stopped.
+    private static readonly HashSet<string> DrainingCommands = new(StringComparer.Ordinal) { "record", "sequence" };
+
     /// <summary>Runs <paramref name="args"/> and returns the process exit code (see <see cref="ExitCodes"/>).</summary>
     /// <param name="args">The command line without the program name.</param>
     /// <param name="environment">Where output goes and input comes from.</param>
@@ -30,19 +33,23 @@ internal static class CliApplication
                 return ExitCodes.BadInput;
             }
 
+            string command = parsed.CommandResult.Command.Name;
+            bool drains = !OperatingSystem.IsWindows() && DrainingCommands.Contains(command);
             var invocation = new InvocationConfiguration
             {
                 Output = environment.Out,
                 Error = environment.Error,
                 EnableDefaultExceptionHandler = false,
 
-                // The collector's web host handles Ctrl-C/SIGTERM itself and drains the recorder;
-                // System.CommandLine's handler would end the process after its timeout, mid-drain.
-                ProcessTerminationTimeout = string.Equals(parsed.CommandResult.Command.Name, ServeCommand.Name, StringComparison.Ordinal)
+                // The collector's web host handles Ctrl-C/SIGTERM itself and drains the recorder; the
+                // draining commands handle them with GracefulStop. System.CommandLine's handler would
+                // end the process after its timeout, mid-drain, before the final checkpoint.
+                ProcessTerminationTimeout = drains || string.Equals(command, ServeCommand.Name, StringComparison.Ordinal)
                     ? null
                     : new InvocationConfiguration().ProcessTerminationTimeout,
             };
-            return await parsed.InvokeAsync(invocation, cancellationToken);
+            using GracefulStop? stop = drains ? GracefulStop.Register(cancellationToken) : null;
+            return await parsed.InvokeAsync(invocation, stop?.Token ?? cancellationToken);
         }
         catch (Exception exception)
         {

@@ -47,10 +47,19 @@ internal sealed class RecordCommand(CommandContext context)
             DecisionRecorder recorder = await session.StartRecorderAsync(context.Environment.Time, cancellationToken);
             var resent = new ResentDecisionMatcher(session.Store, session.Directory.CreateRedactor(), session.Directory.CreateFingerprinter());
             var printer = new ReceiptPrinter(context.Environment.Out, session.Directory.Path, resent, session.Store, proofs);
-            (long recorded, Exception? failure) = await PumpAsync(recorder, input, proofs, printer, cancellationToken);
+            long recorded;
+            Exception? failure;
+            try
+            {
+                (recorded, failure) = await PumpAsync(recorder, input, proofs, printer, cancellationToken);
+            }
+            finally
+            {
+                // Disposing drains the queue and signs a final checkpoint over everything recorded,
+                // however the pump ended: a stopped or failed run leaves no entry uncovered.
+                await recorder.DisposeAsync();
+            }
 
-            // Disposing drains the queue and signs a final checkpoint over everything recorded.
-            await recorder.DisposeAsync();
             if (failure is not null)
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
@@ -134,6 +143,14 @@ internal sealed class RecordCommand(CommandContext context)
         catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // The printer stopped on a failed decision; its exception is reported below.
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped (SIGTERM, Ctrl-C): no more lines are read; what is in flight is still printed
+            // once durable, and the caller's dispose signs the final checkpoint over it.
+            readFailure = new CliException(
+                ExitCodes.StoreFailure,
+                "stopped before the end of the input; every receipt printed is durable and covered by the final checkpoint. Run record again over the same input to go on: lines already recorded get their receipts again.");
         }
         catch (DecoderFallbackException exception)
         {

@@ -88,7 +88,10 @@ public sealed class LeaderElectedSequencer
                 using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, leadership.Lost);
                 try
                 {
-                    SequencerLedger ledger = await _openLedger(leading.Token).ConfigureAwait(false);
+                    // Opened even when a stop arrives meanwhile: the new leader's recorder is what signs
+                    // the entries a killed leader committed after its last checkpoint, and it does so when
+                    // disposed below. Only losing leadership abandons the open (the ledger is someone else's).
+                    SequencerLedger ledger = await _openLedger(leadership.Lost).ConfigureAwait(false);
                     await using (ledger.ConfigureAwait(false))
                     {
                         using var sequencer = new DecisionSequencer(redis, _options, _origin, _consumer, ledger.Recorder, ledger.Store, _loggerFactory.CreateLogger<DecisionSequencer>(), _meterFactory);
@@ -98,7 +101,7 @@ public sealed class LeaderElectedSequencer
                 }
                 catch (OperationCanceledException) when (leading.IsCancellationRequested)
                 {
-                    // Stopped or lost leadership while opening the ledger.
+                    // Lost leadership while opening the ledger, or stopped while sequencing.
                 }
                 catch (Exception ex)
                 {
