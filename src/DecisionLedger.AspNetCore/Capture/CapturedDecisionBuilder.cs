@@ -8,7 +8,11 @@ namespace DecisionLedger.AspNetCore.Capture;
 internal static class CapturedDecisionBuilder
 {
     /// <summary>The decision of one captured request: input from the buffered body, actor and subject from the request, metadata from its context.</summary>
-    public static async Task<Decision> BuildAsync(HttpContext http, DecisionCaptureMetadata capture, DecisionCaptureRuntime runtime, string endpoint, JsonElement output, int status, TimeSpan latency)
+    /// <returns>
+    /// The decision, and the exception of <see cref="DecisionCaptureOptions.SubjectSelector"/> when it threw
+    /// (the decision then has no subject): a failing selector must not cost the decision its record.
+    /// </returns>
+    public static async Task<(Decision Decision, Exception? SubjectSelectorFailure)> BuildAsync(HttpContext http, DecisionCaptureMetadata capture, DecisionCaptureRuntime runtime, string endpoint, JsonElement output, int status, TimeSpan latency)
     {
         DecisionCaptureOptions options = capture.Options;
         JsonElement input = await CapturedInputReader.ReadAsync(http.Request).ConfigureAwait(false);
@@ -26,9 +30,21 @@ internal static class CapturedDecisionBuilder
             tenant = http.User.FindFirst(options.TenantClaim)?.Value;
         }
 
-        string? subject = context?.Subject ?? options.SubjectSelector?.Invoke(http, input);
+        string? subject = context?.Subject;
+        Exception? selectorFailure = null;
+        if (subject is null && options.SubjectSelector is { } selector)
+        {
+            try
+            {
+                subject = selector(http, input);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                selectorFailure = ex;
+            }
+        }
 
-        return new Decision
+        Decision decision = new()
         {
             Model = new ModelInfo
             {
@@ -45,5 +61,6 @@ internal static class CapturedDecisionBuilder
             LatencyMs = latency.TotalMilliseconds,
             Metadata = CaptureMetadataWriter.Write(http, endpoint, status, context, runtime.Json),
         };
+        return (decision, selectorFailure);
     }
 }

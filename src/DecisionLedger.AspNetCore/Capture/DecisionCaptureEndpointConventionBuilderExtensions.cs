@@ -11,6 +11,9 @@ public static class DecisionCaptureEndpointConventionBuilderExtensions
     /// ledger registered by <c>AddDecisionLedger</c>: the JSON request body as input, the value the
     /// endpoint returns as output, status, user, tenant, subject, latency, route, client IP and
     /// W3C traceparent. The request body is buffered so it can be read after model binding.
+    /// Failures are decisions too: an exception, a non-2xx result, a throwing
+    /// <see cref="DecisionCaptureOptions.SubjectSelector"/> and a body that model binding refuses
+    /// (malformed or wrong-typed JSON: 400) are recorded with the error and the status.
     /// Options on an endpoint win over those on its group.
     /// </summary>
     /// <typeparam name="TBuilder">The endpoint or route group builder.</typeparam>
@@ -35,7 +38,8 @@ public static class DecisionCaptureEndpointConventionBuilderExtensions
         builder.AddEndpointFilter(new DecisionCaptureFilter(metadata));
 
         // Filters run after model binding has consumed the body; buffering must start before it,
-        // so the endpoint's request delegate (built by now) is wrapped.
+        // so the endpoint's request delegate (built by now) is wrapped. The wrapper also records the
+        // requests that binding refuses (400) before any filter runs.
         builder.Finally(static endpoint =>
         {
             RequestDelegate? inner = endpoint.RequestDelegate;
@@ -45,11 +49,7 @@ public static class DecisionCaptureEndpointConventionBuilderExtensions
             }
 
             endpoint.Metadata.Add(BufferingMarker.Instance);
-            endpoint.RequestDelegate = context =>
-            {
-                context.Request.EnableBuffering();
-                return inner(context);
-            };
+            endpoint.RequestDelegate = context => UnboundRequestCapture.InvokeAsync(context, inner);
         });
         return builder;
     }

@@ -48,19 +48,10 @@ internal sealed class DecisionCaptureFilter : IEndpointFilter
         }
         catch (Exception ex)
         {
+            UnboundRequestCapture.MarkRecordedByFilter(http);
             TimeSpan failedAfter = runtime.Time.GetElapsedTime(started);
             JsonElement error = CapturedJson.ErrorOutput(ex.GetType().Name, StatusCodes.Status500InternalServerError);
-            try
-            {
-                Decision failed = await CapturedDecisionBuilder.BuildAsync(http, capture, runtime, endpoint, error, StatusCodes.Status500InternalServerError, failedAfter).ConfigureAwait(false);
-                await runtime.CaptureAsync(failed, options.Durability, endpointCapture.OnCommitFailed, options.RecordTimeout).ConfigureAwait(false);
-            }
-            catch (Exception recordFailure) when (recordFailure is not OutOfMemoryException)
-            {
-                // The endpoint's own exception is what the client and the logs must see.
-                CaptureLog.FailureUnrecorded(runtime.Logger, recordFailure, capture.ModelName, endpoint);
-            }
-
+            await RecordFailureAsync(http, endpointCapture, runtime, error, failedAfter).ConfigureAwait(false);
             throw;
         }
 
@@ -80,8 +71,23 @@ internal sealed class DecisionCaptureFilter : IEndpointFilter
             runtime.Sampling.For(endpoint, capture);
         }
 
+        if (failure)
+        {
+            UnboundRequestCapture.MarkRecordedByFilter(http);
+        }
+
         JsonElement output = failure ? CapturedJson.ErrorOutput(ErrorMessage(value, status), status) : CapturedJson.SerializeOutput(value, runtime.Json);
-        Decision decision = await CapturedDecisionBuilder.BuildAsync(http, capture, runtime, endpoint, output, status, latency).ConfigureAwait(false);
+        (Decision decision, Exception? selectorFailure) = await CapturedDecisionBuilder.BuildAsync(http, capture, runtime, endpoint, output, status, latency).ConfigureAwait(false);
+        if (selectorFailure is not null)
+        {
+            // The selector's exception answers 500 as before, and that failure is a decision too:
+            // recorded with the error in place of the output and no subject.
+            UnboundRequestCapture.MarkRecordedByFilter(http);
+            JsonElement error = CapturedJson.ErrorOutput($"SubjectSelector threw {selectorFailure.GetType().Name}", StatusCodes.Status500InternalServerError);
+            await RecordFailureAsync(http, endpointCapture, runtime, error, latency).ConfigureAwait(false);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(selectorFailure);
+        }
+
         try
         {
             await runtime.CaptureAsync(decision, options.Durability, endpointCapture.OnCommitFailed, options.RecordTimeout).ConfigureAwait(false);
@@ -96,6 +102,9 @@ internal sealed class DecisionCaptureFilter : IEndpointFilter
             }
 
             CaptureLog.Withheld(runtime.Logger, ex, capture.ModelName, endpoint);
+
+            // The 503 is the ledger's failure, already counted and logged: not a refused request.
+            UnboundRequestCapture.MarkRecordedByFilter(http);
             return TypedResults.Problem(new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
@@ -106,6 +115,23 @@ internal sealed class DecisionCaptureFilter : IEndpointFilter
         }
 
         return result;
+    }
+
+    // Records a failure whose own exception is what the client and the logs must see: a recording
+    // failure is logged, never thrown in its place.
+    private static async Task RecordFailureAsync(HttpContext http, EndpointCapture endpointCapture, DecisionCaptureRuntime runtime, JsonElement error, TimeSpan latency)
+    {
+        DecisionCaptureMetadata capture = endpointCapture.Capture;
+        DecisionCaptureOptions options = capture.Options;
+        try
+        {
+            (Decision failed, _) = await CapturedDecisionBuilder.BuildAsync(http, capture, runtime, endpointCapture.Endpoint, error, StatusCodes.Status500InternalServerError, latency).ConfigureAwait(false);
+            await runtime.CaptureAsync(failed, options.Durability, endpointCapture.OnCommitFailed, options.RecordTimeout).ConfigureAwait(false);
+        }
+        catch (Exception recordFailure) when (recordFailure is not OutOfMemoryException)
+        {
+            CaptureLog.FailureUnrecorded(runtime.Logger, recordFailure, capture.ModelName, endpointCapture.Endpoint);
+        }
     }
 
     private static bool Sampled(double rate) => rate >= 1.0 || (rate > 0.0 && Random.Shared.NextDouble() < rate);
