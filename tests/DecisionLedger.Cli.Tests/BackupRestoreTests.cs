@@ -105,6 +105,33 @@ public sealed class BackupRestoreTests
     }
 
     [Fact]
+    public async Task Backup_WithoutKeys_RestoreNeedsTheKeysInTheTargetFirst()
+    {
+        using var temp = new TempLedger();
+        Assert.Equal(0, (await CliRun.RunAsync("init", "--origin", "t.example/x", "--ledger", temp.Ledger)).ExitCode);
+        Assert.Equal(0, (await CliRun.RunWithInputAsync(Some.Lines(7), null, "record", "-", "--ledger", temp.Ledger)).ExitCode);
+        string archive = Path.Combine(temp.Root, "nokeys.backup");
+        Assert.Equal(0, (await CliRun.RunAsync("backup", "--out", archive, "--without-keys", "--ledger", temp.Ledger)).ExitCode);
+
+        string restored = Path.Combine(temp.Root, "restored");
+        CliResult refused = await CliRun.RunAsync("restore", "--from", archive, "--ledger", restored);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("holds no signing.key", refused.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(restored, "ledger.db")));
+
+        foreach (string key in new[] { "signing.key", "fingerprint.key", "redaction.key" })
+        {
+            File.Copy(Path.Combine(temp.Ledger, key), Path.Combine(restored, key));
+        }
+
+        CliResult restore = await CliRun.RunAsync("restore", "--from", archive, "--ledger", restored);
+        Assert.True(restore.ExitCode == 0, restore.ToString());
+        CliResult verify = await CliRun.RunAsync("verify", "--ledger", restored);
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.Contains("tree size 7,", verify.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Backup_ExistingOutFile_ExitsTwoAndLeavesItAlone()
     {
         using var temp = new TempLedger();

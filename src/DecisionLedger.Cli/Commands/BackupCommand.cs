@@ -19,10 +19,15 @@ internal sealed class BackupCommand(CommandContext context)
         Required = true,
     };
 
+    private readonly Option<bool> _withoutKeys = new("--without-keys")
+    {
+        Description = "Leave the key files (signing.key, fingerprint.key, redaction.key) out, for keys kept apart from the data; a restore then needs them in the target directory.",
+    };
+
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command("backup", "Copy the ledger (database, keys, configuration) into one file, safely while it records; 'dledger restore' brings it back.") { _out };
+        var command = new Command("backup", "Copy the ledger (database, keys, configuration) into one file, safely while it records; 'dledger restore' brings it back.") { _out, _withoutKeys };
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -40,7 +45,7 @@ internal sealed class BackupCommand(CommandContext context)
 
         string archive = Path.GetFullPath(parsed.GetValue(_out)!);
         LedgerDirectory directory = LedgerDirectory.Open(context.LedgerPath(parsed));
-        (long entries, StoredCheckpoint? checkpoint) = await LedgerBackupArchive.WriteAsync(directory, archive, cancellationToken);
+        (long entries, StoredCheckpoint? checkpoint) = await LedgerBackupArchive.WriteAsync(directory, archive, withKeys: !parsed.GetValue(_withoutKeys), cancellationToken);
 
         if (context.Json(parsed))
         {

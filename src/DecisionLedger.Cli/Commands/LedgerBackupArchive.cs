@@ -22,10 +22,17 @@ internal static class LedgerBackupArchive
 {
     private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
+    /// <summary>The secret key files, left out by <c>--without-keys</c> for operators who keep keys apart from data.</summary>
+    public static readonly string[] KeyFiles = [LedgerDirectory.SigningKeyFileName, LedgerDirectory.FingerprintKeyFileName, LedgerDirectory.RedactionKeyFileName];
+
     /// <summary>Copies the ledger in <paramref name="directory"/> into a new archive at <paramref name="archivePath"/>.</summary>
+    /// <param name="directory">The ledger.</param>
+    /// <param name="archivePath">The archive to create.</param>
+    /// <param name="withKeys">False to leave the <see cref="KeyFiles"/> out.</param>
+    /// <param name="cancellationToken">Cancels reading the copy's summary.</param>
     /// <returns>What the copy holds: its entry count and latest checkpoint.</returns>
     /// <exception cref="CliException">The archive exists already (exit 2), or the copy failed (exit 3).</exception>
-    public static async Task<(long Entries, StoredCheckpoint? Checkpoint)> WriteAsync(LedgerDirectory directory, string archivePath, CancellationToken cancellationToken)
+    public static async Task<(long Entries, StoredCheckpoint? Checkpoint)> WriteAsync(LedgerDirectory directory, string archivePath, bool withKeys, CancellationToken cancellationToken)
     {
         if (File.Exists(archivePath) || Directory.Exists(archivePath))
         {
@@ -44,7 +51,7 @@ internal static class LedgerBackupArchive
                 foreach (string file in Directory.GetFiles(directory.Path).Order(StringComparer.Ordinal))
                 {
                     string name = Path.GetFileName(file);
-                    if (!IsDatabaseFile(name))
+                    if (!IsDatabaseFile(name) && (withKeys || !KeyFiles.Contains(name, StringComparer.Ordinal)))
                     {
                         tar.WriteEntry(file, name);
                     }
@@ -90,11 +97,21 @@ internal static class LedgerBackupArchive
         try
         {
             List<string> names = Unpack(archivePath, staging);
-            foreach (string required in new[] { LedgerDirectory.DatabaseFileName, LedgerDirectory.ConfigFileName, LedgerDirectory.SigningKeyFileName })
+            foreach (string required in new[] { LedgerDirectory.DatabaseFileName, LedgerDirectory.ConfigFileName })
             {
                 if (!names.Contains(required, StringComparer.Ordinal))
                 {
                     throw new CliException(ExitCodes.BadInput, $"--from: {archivePath} holds no {required}; it is not a backup written by 'dledger backup'.");
+                }
+            }
+
+            foreach (string key in KeyFiles)
+            {
+                if (!names.Contains(key, StringComparer.Ordinal) && !File.Exists(Path.Combine(ledgerPath, key)))
+                {
+                    throw new CliException(
+                        ExitCodes.BadInput,
+                        $"--from: {archivePath} holds no {key} (a backup taken with --without-keys), and {ledgerPath} has none; copy the ledger's key files ({string.Join(", ", KeyFiles)}) there from where you keep them, mode 0600, then restore again.");
                 }
             }
 

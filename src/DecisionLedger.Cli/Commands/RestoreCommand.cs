@@ -26,7 +26,7 @@ internal sealed class RestoreCommand(CommandContext context)
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command("restore", "Restore a ledger from a file written by 'dledger backup' into a new or empty --ledger directory.") { _from, _force };
+        var command = new Command("restore", "Restore a ledger from a file written by 'dledger backup' into a --ledger directory that holds no ledger.") { _from, _force };
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -42,12 +42,12 @@ internal sealed class RestoreCommand(CommandContext context)
 
         string archive = Path.GetFullPath(parsed.GetValue(_from)!);
         string ledger = context.LedgerPath(parsed);
-        if (Directory.Exists(ledger) && Directory.EnumerateFileSystemEntries(ledger).Any() && !parsed.GetValue(_force))
+        // A directory holding only key files is where a backup taken --without-keys is restored.
+        if ((LedgerDirectory.Exists(ledger) || File.Exists(Path.Combine(ledger, LedgerDirectory.DatabaseFileName))) && !parsed.GetValue(_force))
         {
-            string what = LedgerDirectory.Exists(ledger) ? "holds a ledger" : "is not empty";
             throw new CliException(
                 ExitCodes.StoreFailure,
-                $"--ledger: {ledger} {what}; restore into a new directory, or pass --force to replace what is there (stop every recorder on it first).");
+                $"--ledger: {ledger} holds a ledger; restore into a new directory, or pass --force to replace it (stop every recorder on it first).");
         }
 
         LedgerBackupArchive.Extract(archive, ledger);
