@@ -22,7 +22,7 @@ namespace DecisionLedger.Server.Endpoints;
 internal static class BufferedDecisionEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes) =>
-        routes.MapPost("/v1/decisions", PostAsync).RequirePermission(ApiPermission.Ingest);
+        routes.MapPost("/v1/decisions", PostAsync).RequirePermission(ApiPermission.Ingest).RequireRateLimiting(IngestAdmission.Policy);
 
     private static async Task<IResult> PostAsync(HttpContext context, CollectorBuffer buffer, CollectorOptions options, DecisionParser parser)
     {
