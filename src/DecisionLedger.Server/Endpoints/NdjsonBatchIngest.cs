@@ -156,6 +156,7 @@ internal sealed class NdjsonBatchIngest : INdjsonLineSink, IDisposable
         // Every line submitted gets its receipt or its error, even if the client is gone.
         await AwaitChunkAsync(_inFlight).ConfigureAwait(false);
         await AwaitChunkAsync(_filling).ConfigureAwait(false);
+        _errors.EndChunk();
         if (_stop is { Reason: not BatchStop.TooLarge } stop && !clientGone)
         {
             try
