@@ -124,7 +124,8 @@ internal sealed class NdjsonBatchIngest : INdjsonLineSink, IDisposable
             return LineAction.Continue;
         }
 
-        _stop = new BatchStop(error.Line, BatchStop.TooManyInvalidLines, string.Create(CultureInfo.InvariantCulture, $"{_badLines} invalid lines (MaxBadLines); the rest of the body was not examined. Fix the lines listed in errors and resend from line {error.Line + 1}."));
+        // Every line up to the last one read has its receipt or its error; none after it was looked at.
+        _stop ??= new BatchStop(_lastLine, BatchStop.TooManyInvalidLines, string.Create(CultureInfo.InvariantCulture, $"{_badLines} invalid lines (MaxBadLines); the rest of the body was not examined. Fix the lines listed in errors and resend from line {_lastLine + 1}."));
         return LineAction.Pause;
     }
 
