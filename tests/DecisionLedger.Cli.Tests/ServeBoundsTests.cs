@@ -68,6 +68,23 @@ public sealed class ServeBoundsTests(ITestOutputHelper output)
         Assert.Equal(0, await serve.StopAsync());
     }
 
+    [Theory]
+    [InlineData("--max-bad-lines", "0")]
+    [InlineData("--queue-capacity", "-1")]
+    [InlineData("--enqueue-timeout", "0")]
+    [InlineData("--max-concurrent-ingests", "0")]
+    [InlineData("--max-queued-ingests", "-1")]
+    public async Task Serve_BadLoadLimit_Exits2NamingTheFlag(string flag, string value)
+    {
+        using var temp = new TempLedger();
+        await CliRun.RunAsync("init", "--ledger", temp.Ledger, "--origin", "bounds.example/flags");
+
+        CliResult result = await CliRun.RunAsync("serve", "--urls", "http://127.0.0.1:0", flag, value, "--ledger", temp.Ledger);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(flag + ":", result.Error, StringComparison.Ordinal);
+    }
+
     private static byte[] Repeat(ReadOnlySpan<byte> unit, int times)
     {
         byte[] bytes = new byte[unit.Length * times];
