@@ -26,11 +26,13 @@ public static class CollectorApp
     /// <param name="configure">Adjusts the builder (logging, Kestrel) before the app is built; optional.</param>
     /// <returns>The app; run it with <c>RunAsync</c> or <c>StartAsync</c>.</returns>
     /// <exception cref="DirectoryNotFoundException">No ledger is at <paramref name="ledgerDirectory"/>.</exception>
+    /// <exception cref="ArgumentException">An option is out of range (<see cref="CollectorOptions.Validate"/>).</exception>
     public static WebApplication Build(string ledgerDirectory, string[] urls, CollectorOptions? options = null, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(ledgerDirectory);
         ArgumentNullException.ThrowIfNull(urls);
         options ??= new CollectorOptions();
+        options.Validate();
         LedgerDirectory directory = LedgerDirectory.Open(ledgerDirectory);
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
@@ -54,6 +56,7 @@ public static class CollectorApp
         }
 
         CaptureSetup.AddServices(builder.Services, options);
+        IngestAdmission.AddServices(builder.Services, options);
         DashboardEndpoints.AddServices(builder.Services);
 
         configure?.Invoke(builder);
@@ -61,6 +64,7 @@ public static class CollectorApp
         WebApplication app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        IngestAdmission.Use(app);
         DecisionEndpoints.Map(app, mapIngest: options.RedisBuffer is null);
         if (options.RedisBuffer is not null)
         {

@@ -18,6 +18,47 @@ public sealed class CollectorOptions
     /// <summary>The largest body of an NDJSON batch; a larger one gets 413 and records nothing. Default 64 MiB.</summary>
     public long MaxBatchBytes { get; set; } = DefaultMaxBatchBytes;
 
+    /// <summary>
+    /// The invalid lines after which an NDJSON batch stops: the rest of the body is not parsed, only counted
+    /// (<c>stopped.linesNotExamined</c> in the answer), so a body of garbage costs little. Lines already recorded
+    /// stay recorded. Default 100.
+    /// </summary>
+    public int MaxBadLines { get; set; } = 100;
+
+    /// <summary>
+    /// The most line errors an NDJSON batch answer lists; <c>errorCount</c> gives them all, so the answer stays
+    /// small whatever the body. Default 100.
+    /// </summary>
+    public int MaxListedLineErrors { get; set; } = 100;
+
+    /// <summary>
+    /// How many decisions may wait in the recorder's queue (<see cref="DecisionLedger.Recording.LedgerOptions.QueueCapacity"/>).
+    /// Default 65,536.
+    /// </summary>
+    public int QueueCapacity { get; set; } = 65_536;
+
+    /// <summary>
+    /// The longest a decision waits for room in the recorder's full queue before the collector sheds it: 503 with
+    /// <c>Retry-After</c> and a problem detail, nothing recorded, counted as <c>queue_full</c> in
+    /// <c>decisionledger_rejections_total</c> (<see cref="DecisionLedger.Recording.LedgerOptions.EnqueueTimeout"/>).
+    /// Default 2 seconds.
+    /// </summary>
+    public TimeSpan EnqueueTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The most <c>POST /v1/decisions</c> requests processed at once; each holds at most one line and two chunks
+    /// of a batch in memory, so this bounds the memory of ingestion. More wait, unread, up to
+    /// <see cref="MaxQueuedIngestRequests"/>. Default 64.
+    /// </summary>
+    public int MaxConcurrentIngestRequests { get; set; } = 64;
+
+    /// <summary>
+    /// The most <c>POST /v1/decisions</c> requests waiting (body unread) for one of the
+    /// <see cref="MaxConcurrentIngestRequests"/>; one more is shed at once with 503 and <c>Retry-After</c>,
+    /// counted as <c>overloaded</c>. Default 1,024.
+    /// </summary>
+    public int MaxQueuedIngestRequests { get; set; } = 1024;
+
     /// <summary>The largest page of <c>GET /v1/decisions</c>. Default 1,000.</summary>
     public int MaxQueryLimit { get; set; } = 1000;
 
@@ -67,4 +108,32 @@ public sealed class CollectorOptions
     /// them. The collector then opens the store for reads only. Default null: record in process.
     /// </summary>
     public DecisionLedger.Redis.RedisBufferOptions? RedisBuffer { get; set; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
+    public void Validate()
+    {
+        RequirePositive(MaxDecisionBytes, nameof(MaxDecisionBytes));
+        RequirePositive(MaxBatchBytes, nameof(MaxBatchBytes));
+        RequirePositive(MaxBadLines, nameof(MaxBadLines));
+        RequirePositive(MaxListedLineErrors, nameof(MaxListedLineErrors));
+        RequirePositive(QueueCapacity, nameof(QueueCapacity));
+        RequirePositive(MaxConcurrentIngestRequests, nameof(MaxConcurrentIngestRequests));
+        if (MaxQueuedIngestRequests < 0)
+        {
+            throw new ArgumentException($"CollectorOptions.MaxQueuedIngestRequests: must not be negative; got {MaxQueuedIngestRequests}.");
+        }
+
+        if (EnqueueTimeout <= TimeSpan.Zero || EnqueueTimeout > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentException($"CollectorOptions.EnqueueTimeout: must be more than 0 and at most 1 day; got {EnqueueTimeout}.");
+        }
+    }
+
+    private static void RequirePositive(long value, string name)
+    {
+        if (value <= 0)
+        {
+            throw new ArgumentException($"CollectorOptions.{name}: must be positive; got {value}.");
+        }
+    }
 }

@@ -22,6 +22,9 @@ internal sealed partial class ServeProcess : IDisposable
 
     public HttpClient Client { get; private set; } = new();
 
+    /// <summary>The collector's process id (its <c>/proc/ID/status</c> holds the peak RSS, <c>VmHWM</c>).</summary>
+    public int Id => _process.Id;
+
     public string Output
     {
         get

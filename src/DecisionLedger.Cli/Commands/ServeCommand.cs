@@ -39,6 +39,41 @@ internal sealed class ServeCommand(CommandContext context)
         DefaultValueFactory = _ => CollectorOptions.DefaultMaxBatchBytes,
     };
 
+    private readonly Option<int> _maxBadLines = new("--max-bad-lines")
+    {
+        Description = "Invalid lines after which an NDJSON batch stops; the rest of the body is counted, not parsed.",
+        HelpName = "LINES",
+        DefaultValueFactory = _ => new CollectorOptions().MaxBadLines,
+    };
+
+    private readonly Option<int> _queueCapacity = new("--queue-capacity")
+    {
+        Description = "Decisions that may wait in the recorder's queue.",
+        HelpName = "DECISIONS",
+        DefaultValueFactory = _ => new CollectorOptions().QueueCapacity,
+    };
+
+    private readonly Option<double> _enqueueTimeout = new("--enqueue-timeout")
+    {
+        Description = "Seconds a decision waits for room in the recorder's full queue before it is shed with 503 and Retry-After.",
+        HelpName = "SECONDS",
+        DefaultValueFactory = _ => new CollectorOptions().EnqueueTimeout.TotalSeconds,
+    };
+
+    private readonly Option<int> _maxConcurrentIngests = new("--max-concurrent-ingests")
+    {
+        Description = "POST /v1/decisions requests read and recorded at once; more wait, unread.",
+        HelpName = "REQUESTS",
+        DefaultValueFactory = _ => new CollectorOptions().MaxConcurrentIngestRequests,
+    };
+
+    private readonly Option<int> _maxQueuedIngests = new("--max-queued-ingests")
+    {
+        Description = "POST /v1/decisions requests that may wait for --max-concurrent-ingests; one more gets 503 and Retry-After at once.",
+        HelpName = "REQUESTS",
+        DefaultValueFactory = _ => new CollectorOptions().MaxQueuedIngestRequests,
+    };
+
     private readonly Option<double> _cloudEventTimeout = new("--cloudevent-timeout")
     {
         Description = "Seconds a KServe CloudEvent half waits for its partner before it is recorded alone.",
@@ -64,10 +99,18 @@ internal sealed class ServeCommand(CommandContext context)
         HelpName = "HOST:PORT",
     };
 
+    private static readonly (string Property, string Flag)[] FlagOf =
+    [
+        (nameof(CollectorOptions.MaxBadLines), "--max-bad-lines"),
+        (nameof(CollectorOptions.QueueCapacity), "--queue-capacity"),
+        (nameof(CollectorOptions.MaxConcurrentIngestRequests), "--max-concurrent-ingests"),
+        (nameof(CollectorOptions.MaxQueuedIngestRequests), "--max-queued-ingests"),
+    ];
+
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command(Name, "Run the collector: the HTTP API to record, query and prove decisions (API keys: 'dledger keys').") { _urls, _maxDecisionBytes, _maxBatchBytes, _cloudEventTimeout, _cloudEventJournal, _buffer, _redis };
+        var command = new Command(Name, "Run the collector: the HTTP API to record, query and prove decisions (API keys: 'dledger keys').") { _urls, _maxDecisionBytes, _maxBatchBytes, _maxBadLines, _queueCapacity, _enqueueTimeout, _maxConcurrentIngests, _maxQueuedIngests, _cloudEventTimeout, _cloudEventJournal, _buffer, _redis };
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -89,7 +132,42 @@ internal sealed class ServeCommand(CommandContext context)
             throw new CliException(ExitCodes.BadInput, "--cloudevent-timeout: must be more than 0 and at most 86400 seconds; pass e.g. 30.");
         }
 
-        var options = new CollectorOptions { MaxDecisionBytes = maxDecision, MaxBatchBytes = maxBatch, CloudEventPairTimeout = TimeSpan.FromSeconds(timeout), CloudEventJournalPath = parsed.GetValue(_cloudEventJournal), TimeProvider = context.Environment.Time, RedisBuffer = BufferOptions(parsed) };
+        double enqueueTimeout = parsed.GetValue(_enqueueTimeout);
+        if (!(enqueueTimeout > 0 && enqueueTimeout <= TimeSpan.FromDays(1).TotalSeconds))
+        {
+            throw new CliException(ExitCodes.BadInput, "--enqueue-timeout: must be more than 0 and at most 86400 seconds; pass e.g. 2.");
+        }
+
+        var options = new CollectorOptions
+        {
+            MaxDecisionBytes = maxDecision,
+            MaxBatchBytes = maxBatch,
+            MaxBadLines = parsed.GetValue(_maxBadLines),
+            QueueCapacity = parsed.GetValue(_queueCapacity),
+            EnqueueTimeout = TimeSpan.FromSeconds(enqueueTimeout),
+            MaxConcurrentIngestRequests = parsed.GetValue(_maxConcurrentIngests),
+            MaxQueuedIngestRequests = parsed.GetValue(_maxQueuedIngests),
+            CloudEventPairTimeout = TimeSpan.FromSeconds(timeout),
+            CloudEventJournalPath = parsed.GetValue(_cloudEventJournal),
+            TimeProvider = context.Environment.Time,
+            RedisBuffer = BufferOptions(parsed),
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException exception)
+        {
+            // The message names the option (CollectorOptions.X); the user typed the flag.
+            string message = exception.Message;
+            foreach ((string property, string flag) in FlagOf)
+            {
+                message = message.Replace("CollectorOptions." + property, flag, StringComparison.Ordinal);
+            }
+
+            throw new CliException(ExitCodes.BadInput, message);
+        }
+
         if (context.IsPostgres(parsed))
         {
             // --store postgres: keys and config stay in the ledger directory, the entries move to PostgreSQL.

@@ -22,7 +22,7 @@ namespace DecisionLedger.Server.Endpoints;
 internal static class BufferedDecisionEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes) =>
-        routes.MapPost("/v1/decisions", PostAsync).RequirePermission(ApiPermission.Ingest);
+        routes.MapPost("/v1/decisions", PostAsync).RequirePermission(ApiPermission.Ingest).RequireRateLimiting(IngestAdmission.Policy);
 
     private static async Task<IResult> PostAsync(HttpContext context, CollectorBuffer buffer, CollectorOptions options, DecisionParser parser)
     {
@@ -40,11 +40,11 @@ internal static class BufferedDecisionEndpoints
                 return await BufferOneAsync(buffer, parser, body, wait).ConfigureAwait(false);
             }
 
-            var errors = new List<LineError>();
+            var errors = new LineErrorList(options.MaxListedLineErrors);
             var lines = new List<long>();
-            List<RedactedDecision> prepared = PrepareLines(buffer, parser, body.Bytes.WrittenSpan, errors, lines);
+            List<RedactedDecision> prepared = PrepareLines(buffer, parser, body.Bytes.WrittenSpan, options.MaxBadLines, errors, lines, out BatchStop? stop);
             body.Dispose();
-            return await BufferBatchAsync(buffer, prepared, lines, errors, wait).ConfigureAwait(false);
+            return await BufferBatchAsync(buffer, prepared, lines, errors, stop, wait).ConfigureAwait(false);
         }
         catch (RedisException exception)
         {
@@ -108,12 +108,29 @@ internal static class BufferedDecisionEndpoints
             : JsonBody.Create(json => DecisionEndpoints.WriteReceipt(json, receipt, line: null));
     }
 
-    /// <summary>Parses and prepares every line of a batch; every invalid line goes to <paramref name="errors"/>.</summary>
-    private static List<RedactedDecision> PrepareLines(CollectorBuffer buffer, DecisionParser parser, ReadOnlySpan<byte> body, List<LineError> errors, List<long> lines)
+    /// <summary>
+    /// Parses and prepares every line of a batch; every invalid line goes to <paramref name="errors"/>. After
+    /// <paramref name="maxBadLines"/> invalid lines the rest is only counted (<paramref name="stop"/>).
+    /// </summary>
+    private static List<RedactedDecision> PrepareLines(CollectorBuffer buffer, DecisionParser parser, ReadOnlySpan<byte> body, int maxBadLines, LineErrorList errors, List<long> lines, out BatchStop? stop)
     {
         var prepared = new List<RedactedDecision>();
+        stop = null;
+        long lastLine = 0;
         foreach (NdjsonLines.Line line in new NdjsonLines(body))
         {
+            if (errors.Count >= maxBadLines)
+            {
+                // The rest of the body is counted, not parsed: the lines from this one on.
+                long total = body.Count((byte)'\n') + (body.IsEmpty || body[^1] == (byte)'\n' ? 0 : 1);
+                stop = new BatchStop(lastLine, BatchStop.TooManyInvalidLines, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{errors.Count} invalid lines (MaxBadLines); the rest of the body was not examined. Fix the lines listed in errors and resend from line {lastLine + 1}."))
+                {
+                    LinesNotExamined = Math.Max(0, total - lastLine),
+                };
+                break;
+            }
+
+            lastLine = line.Number;
             try
             {
                 prepared.Add(buffer.Preparer.Prepare(parser.Parse(line.Text)));
@@ -129,14 +146,15 @@ internal static class BufferedDecisionEndpoints
             }
         }
 
+        errors.EndChunk();
         return prepared;
     }
 
-    private static async Task<IResult> BufferBatchAsync(CollectorBuffer buffer, List<RedactedDecision> prepared, List<long> lines, List<LineError> errors, bool wait)
+    private static async Task<IResult> BufferBatchAsync(CollectorBuffer buffer, List<RedactedDecision> prepared, List<long> lines, LineErrorList errors, BatchStop? stop, bool wait)
     {
         if (prepared.Count == 0)
         {
-            return LineError.NoneTaken(errors, "buffered");
+            return LineError.NoneTaken(errors, stop, "buffered");
         }
 
         IReadOnlyList<string> ids;
@@ -174,7 +192,8 @@ internal static class BufferedDecisionEndpoints
             }
 
             json.WriteEndArray();
-            LineError.WriteArray(json, errors);
+            errors.Write(json);
+            stop?.Write(json);
             json.WriteEndObject();
         };
         return allReceipts ? JsonBody.Create(write) : Accepted(write);

@@ -12,23 +12,24 @@ namespace DecisionLedger.Server.Endpoints;
 /// </summary>
 internal readonly record struct DecisionBody(bool IsBatch, PooledBuffer Bytes) : IDisposable
 {
+    /// <summary>True for <c>application/x-ndjson</c> (a batch), false for <c>application/json</c> (one decision), null for anything else (415).</summary>
+    public static bool? IsBatchMediaType(HttpRequest request)
+    {
+        string? mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out MediaTypeHeaderValue? parsed) ? parsed.MediaType.Value : null;
+        if (string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        return string.Equals(mediaType, "application/x-ndjson", StringComparison.OrdinalIgnoreCase) ? true : null;
+    }
+
     /// <summary>Reads the body, or returns the 415/413 problem to answer instead.</summary>
     public static async Task<(DecisionBody Body, IResult? Problem)> ReadAsync(HttpContext context, CollectorOptions options)
     {
-        string? contentType = context.Request.ContentType;
-        string? mediaType = MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? parsed) ? parsed.MediaType.Value : null;
-        bool batch;
-        if (string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+        if (IsBatchMediaType(context.Request) is not { } batch)
         {
-            batch = false;
-        }
-        else if (string.Equals(mediaType, "application/x-ndjson", StringComparison.OrdinalIgnoreCase))
-        {
-            batch = true;
-        }
-        else
-        {
-            return (default, Problems.UnsupportedMediaType(contentType));
+            return (default, Problems.UnsupportedMediaType(context.Request.ContentType));
         }
 
         long limit = batch ? options.MaxBatchBytes : options.MaxDecisionBytes;

@@ -4,6 +4,7 @@ using DecisionLedger.Records;
 using DecisionLedger.Redaction;
 using DecisionLedger.Server.Auth;
 using DecisionLedger.Server.Hosting;
+using DecisionLedger.Server.Metrics;
 using DecisionLedger.Server.OpenApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -20,9 +21,9 @@ internal static class DecisionIngestEndpoint
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/decisions", PostAsync).RequirePermission(ApiPermission.Ingest)
+        routes.MapPost("/v1/decisions", PostAsync).RequirePermission(ApiPermission.Ingest).RequireRateLimiting(IngestAdmission.Policy)
             .WithSummary("Record one decision (application/json) or a batch (application/x-ndjson)")
-            .WithDescription("Answers once the decisions are durable: a receipt {seq, requestId, leafHash}, or {receipts, errors} for a batch (every good line recorded, every bad line reported). With proof=true each receipt waits for the signed checkpoint that covers it (within about CheckpointMinInterval, 250 ms by default) and gains \"checkpoint\" (signed note) and \"proof\" {leafIndex, treeSize, leafHash, hashes}.")
+            .WithDescription("Answers once the decisions are durable: a receipt {seq, requestId, leafHash}, or {receipts, errors, errorCount, stopped?} for a batch (every good line recorded, every bad line reported: the first MaxListedLineErrors listed, all counted; after MaxBadLines invalid lines, or when the recorder's queue stays full, the rest is not examined and stopped says why). 503 with Retry-After when the decision could not enter the recorder's queue within EnqueueTimeout, or too many ingest requests are in flight. With proof=true each receipt waits for the signed checkpoint that covers it (within about CheckpointMinInterval, 250 ms by default) and gains \"checkpoint\" (signed note) and \"proof\" {leafIndex, treeSize, leafHash, hashes}.")
             .WithTags("Recording")
             .WithQueryParameter("proof", JsonSchemaType.Boolean, "true: each receipt carries the covering signed checkpoint and its inclusion proof.")
             .Accepts<JsonElement>("application/json", "application/x-ndjson")
@@ -34,57 +35,60 @@ internal static class DecisionIngestEndpoint
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<IResult> PostAsync(HttpContext context, CollectorLedger ledger, CollectorOptions options, DecisionParser parser)
+    private static async Task<IResult> PostAsync(HttpContext context, CollectorLedger ledger, CollectorOptions options, DecisionParser parser, IngestMetrics metrics)
     {
+        if (DecisionBody.IsBatchMediaType(context.Request) is not { } batch)
+        {
+            return Problems.UnsupportedMediaType(context.Request.ContentType);
+        }
+
+        if (ledger.Recorder is not { } recorder)
+        {
+            return Problems.Unavailable("recorder: not started or shutting down; retry shortly (see /readyz).");
+        }
+
+        bool proof;
+        try
+        {
+            proof = QueryValues.Text(context.Request.Query, "proof") is { } value
+                && (bool.TryParse(value, out bool parsed) ? parsed : throw new FormatException($"proof: '{value}' is not true or false."));
+        }
+        catch (FormatException exception)
+        {
+            return Problems.BadRequest(exception.Message);
+        }
+
+        if (batch)
+        {
+            // Streamed: a batch never holds its whole body, its parsed decisions or its whole answer.
+            return await NdjsonBatchIngest.RecordAsync(context, recorder, parser, options, metrics, proof).ConfigureAwait(false);
+        }
+
         (DecisionBody body, IResult? problem) = await DecisionBody.ReadAsync(context, options).ConfigureAwait(false);
         if (problem is not null)
         {
+            metrics.Reject(IngestMetrics.TooLarge);
             return problem;
         }
 
-        // The body goes back to the pool as soon as its lines are parsed (below), or here on any early answer.
+        Decision decision;
         using (body)
         {
-            if (ledger.Recorder is not { } recorder)
-            {
-                return Problems.Unavailable("recorder: not started or shutting down; retry shortly (see /readyz).");
-            }
-
-            bool proof;
             try
             {
-                proof = QueryValues.Text(context.Request.Query, "proof") is { } value
-                    && (bool.TryParse(value, out bool parsed) ? parsed : throw new FormatException($"proof: '{value}' is not true or false."));
+                decision = parser.Parse(body.Bytes.WrittenSpan);
             }
-            catch (FormatException exception)
+            catch (DecisionValidationException exception)
             {
-                return Problems.BadRequest(exception.Message);
+                metrics.Reject(IngestMetrics.BadInput);
+                return Problems.BadRequest(exception.Message, DecisionEndpoints.ErrorExtensions(exception.Path, exception.Problem, exception.Fix));
             }
-
-            if (!body.IsBatch)
-            {
-                Decision decision;
-                try
-                {
-                    decision = parser.Parse(body.Bytes.WrittenSpan);
-                }
-                catch (DecisionValidationException exception)
-                {
-                    return Problems.BadRequest(exception.Message, DecisionEndpoints.ErrorExtensions(exception.Path, exception.Problem, exception.Fix));
-                }
-
-                body.Dispose();
-                return await RecordOneAsync(recorder, decision, proof).ConfigureAwait(false);
-            }
-
-            var errors = new List<LineError>();
-            List<(long Line, Task<RecordReceipt> Receipt)> pending = NdjsonBatchIngest.SubmitLines(recorder, parser, body.Bytes.WrittenSpan, proof, errors);
-            body.Dispose();
-            return await NdjsonBatchIngest.RecordBatchAsync(context, pending, errors).ConfigureAwait(false);
         }
+
+        return await RecordOneAsync(context, recorder, decision, proof, metrics).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> RecordOneAsync(IDecisionRecorder recorder, Decision decision, bool proof)
+    private static async Task<IResult> RecordOneAsync(HttpContext context, IDecisionRecorder recorder, Decision decision, bool proof, IngestMetrics metrics)
     {
         RecordReceipt receipt;
         try
@@ -95,6 +99,7 @@ internal static class DecisionIngestEndpoint
         catch (DecisionValidationException exception)
         {
             // The recorder's own checks (RecordableDecision) on a parsed decision.
+            metrics.Reject(IngestMetrics.BadInput);
             return Problems.BadRequest(exception.Message, DecisionEndpoints.ErrorExtensions(exception.Path, exception.Problem, exception.Fix));
         }
         catch (RedactionException exception)
@@ -107,7 +112,8 @@ internal static class DecisionIngestEndpoint
         }
         catch (LedgerQueueFullException exception)
         {
-            return Problems.Unavailable(exception.Message);
+            // Shed, not failed: nothing was queued, and the client is told when to come back.
+            return Problems.Overloaded(context, exception.Message);
         }
 
         return JsonBody.Create(json => DecisionEndpoints.WriteReceipt(json, receipt, line: null));

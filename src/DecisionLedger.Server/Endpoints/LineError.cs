@@ -40,4 +40,29 @@ internal sealed record LineError(long Line, string Path, string Problem, string 
             : string.Create(CultureInfo.InvariantCulture, $"line {errors[0].Line}: {errors[0].Path}: {errors[0].Problem}; {errors[0].Fix} (no line of the batch was {outcome}; {errors.Count} error(s))");
         return Problems.BadRequest(detail, new Dictionary<string, object?> { ["errors"] = errors.Select(e => e.ToDictionary()).ToList() });
     }
+
+    /// <summary>As <see cref="NoneTaken(IReadOnlyList{LineError}, string)"/> for a streamed batch: the listed errors, their count, and why it stopped.</summary>
+    public static IResult NoneTaken(LineErrorList errors, BatchStop? stop, string outcome)
+    {
+        string detail = errors.First is not { } first
+            ? "body: no decisions; send one JSON decision per line."
+            : string.Create(CultureInfo.InvariantCulture, $"line {first.Line}: {first.Path}: {first.Problem}; {first.Fix} (no line of the batch was {outcome}; {errors.Count} error(s){(stop is null ? string.Empty : "; stopped: " + stop.Detail)})");
+        return Problems.BadRequest(detail, Extensions(errors, stop));
+    }
+
+    /// <summary>The problem-details extensions of a batch answer: <c>errors</c> (listed), <c>errorCount</c> and <c>stopped</c>.</summary>
+    public static Dictionary<string, object?> Extensions(LineErrorList errors, BatchStop? stop)
+    {
+        var extensions = new Dictionary<string, object?>
+        {
+            ["errors"] = errors.Listed.Select(e => e.ToDictionary()).ToList(),
+            ["errorCount"] = errors.Count,
+        };
+        if (stop is not null)
+        {
+            extensions["stopped"] = stop.ToDictionary();
+        }
+
+        return extensions;
+    }
 }

@@ -59,6 +59,9 @@ internal sealed class PooledBuffer : IBufferWriter<byte>, IDisposable
         _length += bytes.Length;
     }
 
+    /// <summary>Forgets the bytes written, keeping the rented array for the next use.</summary>
+    public void Reset() => _length = 0;
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -5,6 +5,9 @@ namespace DecisionLedger.Server.Endpoints;
 /// <summary>RFC 9457 problem details with a sentence that names the field, the problem and the fix.</summary>
 internal static class Problems
 {
+    /// <summary>The <c>Retry-After</c> of a shed request, in seconds.</summary>
+    public const string RetryAfterSeconds = "1";
+
     public static IResult BadRequest(string detail, IDictionary<string, object?>? extensions = null) =>
         Results.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "The request is invalid.", extensions: extensions);
 
@@ -38,6 +41,16 @@ internal static class Problems
 
     public static IResult Unavailable(string detail) =>
         Results.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The collector cannot record right now.");
+
+    /// <summary>
+    /// 503 for load that was shed: the decision could not enter the recorder's queue in time, or too many ingest
+    /// requests were in flight. <c>Retry-After</c> tells the client when to try again; nothing in the answer was recorded.
+    /// </summary>
+    public static IResult Overloaded(HttpContext context, string detail, IDictionary<string, object?>? extensions = null)
+    {
+        context.Response.Headers.RetryAfter = RetryAfterSeconds;
+        return Results.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The collector is overloaded; retry later.", extensions: extensions);
+    }
 
     public static IResult Unauthorized() =>
         Results.Problem(

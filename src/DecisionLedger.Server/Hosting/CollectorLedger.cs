@@ -55,7 +55,7 @@ internal sealed class CollectorLedger(LedgerDirectory directory, CollectorOption
                 _store,
                 Directory.Signer,
                 Directory.CreateFingerprinter(),
-                new LedgerOptions { Origin = Directory.Config.Origin, EncryptInputs = Directory.Config.EncryptInputs },
+                new LedgerOptions { Origin = Directory.Config.Origin, EncryptInputs = Directory.Config.EncryptInputs, QueueCapacity = options.QueueCapacity, EnqueueTimeout = options.EnqueueTimeout },
                 options.TimeProvider,
                 loggerFactory: loggerFactory,
                 cancellationToken: cancellationToken,

@@ -7,7 +7,9 @@ namespace DecisionLedger.Recording;
 /// The recorder's bounded queue and its <see cref="QueueFullPolicy"/>. Producers only
 /// <c>TryWrite</c> on the hot path; the single reader is the <see cref="BatchBuilder"/>, which
 /// calls <see cref="NotifyRoom"/> after each drain so a synchronous producer held by a full
-/// queue wakes without polling.
+/// queue wakes without polling. With <see cref="LedgerOptions.EnqueueTimeout"/> set, a producer waits
+/// at most that long for room and is then refused, so callers cannot pile up behind a recorder that
+/// cannot keep up.
 /// </summary>
 internal sealed class DecisionQueue
 {
@@ -15,15 +17,17 @@ internal sealed class DecisionQueue
     private readonly LedgerOptions _options;
     private readonly RecorderMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly object _roomGate = new();
     private int _roomWaiters;
     private volatile bool _closed;
 
-    public DecisionQueue(LedgerOptions options, RecorderMetrics metrics, ILogger logger)
+    public DecisionQueue(LedgerOptions options, RecorderMetrics metrics, ILogger logger, TimeProvider time)
     {
         _options = options;
         _metrics = metrics;
         _logger = logger;
+        _time = time;
         _channel = Channel.CreateBounded<QueueItem>(new BoundedChannelOptions(options.QueueCapacity)
         {
             SingleReader = true,
@@ -56,7 +60,11 @@ internal sealed class DecisionQueue
         WaitForRoom(item);
     }
 
-    /// <summary>Queues a request for the asynchronous API: a full queue is waited on (Wait) or refused (Reject).</summary>
+    /// <summary>
+    /// Queues a request for the asynchronous API: a full queue is waited on (Wait, at most
+    /// <see cref="LedgerOptions.EnqueueTimeout"/>) or refused (Reject).
+    /// </summary>
+    /// <exception cref="LedgerQueueFullException">Refused: policy Reject, or the wait timed out.</exception>
     public ValueTask AddAsync(EntryRequest item, CancellationToken cancellationToken)
     {
         if (_channel.Writer.TryWrite(item))
@@ -65,7 +73,9 @@ internal sealed class DecisionQueue
         }
 
         RejectIfPolicy(item);
-        return AddWaitingAsync(item, cancellationToken);
+        return _options.EnqueueTimeout == Timeout.InfiniteTimeSpan
+            ? AddWaitingAsync(item, cancellationToken)
+            : AddWithinTimeoutAsync(item, cancellationToken);
     }
 
     /// <summary>Queues an item that must not be refused (events, flushes), waiting for room whatever the policy.</summary>
@@ -79,6 +89,32 @@ internal sealed class DecisionQueue
         {
             throw new ObjectDisposedException("The recorder is shutting down; the decision was not recorded.", ex);
         }
+    }
+
+    private async ValueTask AddWithinTimeoutAsync(EntryRequest item, CancellationToken cancellationToken)
+    {
+        // Only a producer that found the queue full gets here, so the timer costs nothing below saturation.
+        using var timeout = new CancellationTokenSource(_options.EnqueueTimeout, _time);
+        using CancellationTokenSource? linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token) : null;
+        try
+        {
+            await _channel.Writer.WriteAsync(item, linked?.Token ?? timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw TimedOut(item);
+        }
+        catch (ChannelClosedException ex)
+        {
+            throw new ObjectDisposedException("The recorder is shutting down; the decision was not recorded.", ex);
+        }
+    }
+
+    private LedgerQueueFullException TimedOut(EntryRequest item)
+    {
+        _metrics.Reject("queue_full");
+        RecorderLog.QueueFullRejected(_logger, _options.QueueCapacity, item.RequestId);
+        return new LedgerQueueFullException(_options.QueueCapacity, _options.EnqueueTimeout);
     }
 
     /// <summary>Wakes synchronous producers waiting for room; called by the builder after it drained items.</summary>
@@ -127,6 +163,10 @@ internal sealed class DecisionQueue
             }
         }
 
+        // A monitor cannot wait on a TimeProvider: the synchronous deadline is on the monotonic clock.
+        bool bounded = _options.EnqueueTimeout != Timeout.InfiniteTimeSpan;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+
         // Counted before the retry below, so a drain that follows a failed write always sees a waiter and pulses.
         Interlocked.Increment(ref _roomWaiters);
         try
@@ -140,7 +180,19 @@ internal sealed class DecisionQueue
                         throw new ObjectDisposedException("The recorder is shutting down; the decision was not recorded.");
                     }
 
-                    Monitor.Wait(_roomGate);
+                    if (!bounded)
+                    {
+                        Monitor.Wait(_roomGate);
+                        continue;
+                    }
+
+                    TimeSpan left = _options.EnqueueTimeout - System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                    if (left <= TimeSpan.Zero)
+                    {
+                        throw TimedOut(item);
+                    }
+
+                    Monitor.Wait(_roomGate, left);
                 }
             }
         }

@@ -17,6 +17,17 @@ public sealed class LedgerOptions
     /// <summary>What happens when the queue is full. Default <see cref="QueueFullPolicy.Wait"/>.</summary>
     public QueueFullPolicy QueueFullPolicy { get; set; } = QueueFullPolicy.Wait;
 
+    /// <summary>
+    /// Under <see cref="QueueFullPolicy.Wait"/>, the longest a decision waits for room in a full queue; when it
+    /// passes, the decision is refused with <see cref="LedgerQueueFullException"/> (nothing queued), counted as a
+    /// <c>queue_full</c> rejection and logged. It sheds load instead of letting callers pile up behind a recorder
+    /// that cannot keep up: the collector answers 503 with <c>Retry-After</c>. Default
+    /// <see cref="Timeout.InfiniteTimeSpan"/>: wait as long as it takes (back-pressure only). Measured on the
+    /// recorder's <see cref="TimeProvider"/> for the asynchronous API, on the monotonic clock for <c>Record()</c>.
+    /// Events and flushes always wait.
+    /// </summary>
+    public TimeSpan EnqueueTimeout { get; set; } = Timeout.InfiniteTimeSpan;
+
     /// <summary>The most decisions one group commit writes. Default 8,192; batches are smaller under light load.</summary>
     public int MaxBatchSize { get; set; } = 8_192;
 
@@ -95,6 +106,11 @@ public sealed class LedgerOptions
         if (CommitLinger < TimeSpan.Zero || CommitLinger > TimeSpan.FromSeconds(1))
         {
             throw new ArgumentException($"LedgerOptions.CommitLinger: must be between 0 (off) and 1 second; got {CommitLinger}.");
+        }
+
+        if (EnqueueTimeout != Timeout.InfiniteTimeSpan && (EnqueueTimeout <= TimeSpan.Zero || EnqueueTimeout > TimeSpan.FromDays(1)))
+        {
+            throw new ArgumentException($"LedgerOptions.EnqueueTimeout: must be more than 0 and at most 1 day, or Timeout.InfiniteTimeSpan to wait as long as it takes; got {EnqueueTimeout}.");
         }
 
         if (AppendRetryDelay < TimeSpan.Zero)

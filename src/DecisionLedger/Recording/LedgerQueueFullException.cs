@@ -9,6 +9,16 @@ public sealed class LedgerQueueFullException : Exception
     {
     }
 
+    /// <summary>Creates the exception for a decision that waited <paramref name="waited"/> for room in vain (<see cref="LedgerOptions.EnqueueTimeout"/>).</summary>
+    public LedgerQueueFullException(int capacity, TimeSpan waited)
+        : base(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The decision queue stayed full ({capacity} pending) for {waited.TotalSeconds:0.###} s (LedgerOptions.EnqueueTimeout); the decision was not recorded. Retry later, or raise LedgerOptions.QueueCapacity or EnqueueTimeout."))
+    {
+        Waited = waited;
+    }
+
+    /// <summary>How long the decision waited for room before it was refused; zero when it was refused at once (<see cref="QueueFullPolicy.Reject"/>).</summary>
+    public TimeSpan Waited { get; }
+
     /// <summary>Creates the exception with a custom message.</summary>
     public LedgerQueueFullException(string message)
         : base(message)

@@ -38,7 +38,7 @@ internal sealed class RecorderPipeline
         _entries = new EntryBuilder(fingerprinter, random, redactor);
         _metrics = new RecorderMetrics(meterFactory, () => Queue!.Count);
         var context = new RecorderContext(store, options, time, new StoreRetry(options, time, logger), _metrics, logger);
-        Queue = new DecisionQueue(options, _metrics, logger);
+        Queue = new DecisionQueue(options, _metrics, logger, time);
         _schedule = new CheckpointSchedule(options, time, head.LatestCheckpoint?.TreeSize ?? 0, Queue.TryAdd);
         Linger = new CommitLinger(options.CommitLinger);
         var reservations = new RequestIdReservations(context);

@@ -1,0 +1,57 @@
+using System.Reflection;
+using System.Runtime.ExceptionServices;
+using DecisionLedger.Storage;
+
+namespace DecisionLedger.Server.Tests;
+
+/// <summary>
+/// The real store behind a gate, as a stalled disk: every <c>AppendAsync</c> (a group commit) waits until
+/// <see cref="Open"/>; everything else goes straight to the store. A proxy, so it follows the store's interface as it grows.
+/// </summary>
+public class GatedStore : DispatchProxy
+{
+    private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ILedgerStore _inner = null!;
+
+    /// <summary>Wraps <paramref name="inner"/> with the gate closed.</summary>
+    public static (ILedgerStore Store, GatedStore Gate) Wrap(ILedgerStore inner)
+    {
+        ILedgerStore proxy = Create<ILedgerStore, GatedStore>();
+        var gate = (GatedStore)(object)proxy;
+        gate._inner = inner;
+        return (proxy, gate);
+    }
+
+    /// <summary>Lets every held and future append through.</summary>
+    public void Open() => _gate.TrySetResult();
+
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+    {
+        ArgumentNullException.ThrowIfNull(targetMethod);
+        if (targetMethod.Name == nameof(ILedgerStore.AppendAsync))
+        {
+            return AppendAfterGateAsync(targetMethod, args);
+        }
+
+        return Call(targetMethod, args);
+    }
+
+    private async ValueTask AppendAfterGateAsync(MethodInfo method, object?[]? args)
+    {
+        await _gate.Task;
+        await (ValueTask)Call(method, args)!;
+    }
+
+    private object? Call(MethodInfo method, object?[]? args)
+    {
+        try
+        {
+            return method.Invoke(_inner, args);
+        }
+        catch (TargetInvocationException exception) when (exception.InnerException is not null)
+        {
+            ExceptionDispatchInfo.Throw(exception.InnerException);
+            throw;
+        }
+    }
+}
