@@ -221,13 +221,10 @@ public sealed class PostgreSqlLedgerStore : ILedgerStore
     {
         ArgumentNullException.ThrowIfNull(seqs);
         _db.ThrowIfReadOnly($"delete {seqs.Count} stored inputs");
-        return new(_db.ReadAsync($"delete {seqs.Count} stored inputs", async (connection, ct) =>
-        {
-            var command = new NpgsqlCommand($"DELETE FROM {_schema}.inputs WHERE seq = ANY(@seqs);", connection);
-            await using var commandScope = command.ConfigureAwait(false);
-            command.Parameters.Add(new NpgsqlParameter<long[]>("seqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. seqs] });
-            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }, cancellationToken));
+        return new(_db.ReadAsync(
+            $"delete {seqs.Count} stored inputs",
+            (connection, ct) => PostgreSqlErasure.EraseInputsAsync(connection, _schema, [.. seqs], ct),
+            cancellationToken));
     }
 
     /// <inheritdoc />
