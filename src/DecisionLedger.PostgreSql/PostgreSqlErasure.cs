@@ -15,8 +15,8 @@ internal static class PostgreSqlErasure
     // Remaining inputs are read in pages: disposing a reader part-way would still pull every row.
     private const int ScanPageSize = 500;
 
-    /// <summary>Erases the inputs of <paramref name="seqs"/> and their traces; returns how many input rows were deleted.</summary>
-    public static async Task<int> EraseInputsAsync(NpgsqlConnection connection, string schema, long[] seqs, CancellationToken cancellationToken)
+    /// <summary>Erases the inputs of <paramref name="seqs"/> and their traces; returns how many input rows were deleted and the catalog pairs forgotten.</summary>
+    public static async Task<(int Deleted, List<(string Model, string Path)> Forgotten)> EraseInputsAsync(NpgsqlConnection connection, string schema, long[] seqs, CancellationToken cancellationToken)
     {
         NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var transactionScope = transaction.ConfigureAwait(false);
@@ -62,7 +62,7 @@ internal static class PostgreSqlErasure
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return deleted;
+        return (deleted, orphaned);
     }
 
     // Newest first: the inputs a model is recorded with now are the likeliest to share the erased

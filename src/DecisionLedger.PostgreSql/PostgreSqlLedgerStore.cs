@@ -221,10 +221,15 @@ public sealed class PostgreSqlLedgerStore : ILedgerStore
     {
         ArgumentNullException.ThrowIfNull(seqs);
         _db.ThrowIfReadOnly($"delete {seqs.Count} stored inputs");
-        return new(_db.ReadAsync(
-            $"delete {seqs.Count} stored inputs",
-            (connection, ct) => PostgreSqlErasure.EraseInputsAsync(connection, _schema, [.. seqs], ct),
-            cancellationToken));
+        return new(EraseInputsAsync([.. seqs], cancellationToken));
+    }
+
+    private async Task<int> EraseInputsAsync(long[] seqs, CancellationToken cancellationToken)
+    {
+        // On the write connection: its cache of catalog paths must forget the ones the erasure deletes.
+        int deleted = 0;
+        await _db.WriteAsync($"delete {seqs.Length} stored inputs", async writer => deleted = await writer.EraseInputsAsync(seqs, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        return deleted;
     }
 
     /// <inheritdoc />
