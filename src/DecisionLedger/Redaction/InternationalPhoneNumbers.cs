@@ -39,8 +39,9 @@ internal static partial class InternationalPhoneNumbers
         }
     }
 
-    // A '+' not glued to a word or another '+', a non-zero digit, then up to 20 digits, single separators
-    // (space, dot, dash, slash) and bracketed groups such as "(0)" or "(20)"; ends on a digit.
-    [GeneratedRegex(@"(?<![\w+])\+[1-9](?:[0-9]|[ ./-](?=[0-9(])|\((?=[0-9]{1,4}\))|(?<=\([0-9]{1,4})\)[ ./-]?(?=[0-9])){6,28}(?<=[0-9])(?![0-9])", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    // A '+' not glued to a word or another '+', a non-zero digit, then digits and the separators people write
+    // (space, dot, dash, slash, brackets). One character class under one quantifier: linear, nothing to
+    // backtrack into; libphonenumber then finds the number(s) inside the span, if any.
+    [GeneratedRegex(@"(?<![\w+])\+[1-9][0-9 ./()\-]{6,30}", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex Candidate();
 }
