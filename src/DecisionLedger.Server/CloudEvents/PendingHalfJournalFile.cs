@@ -107,7 +107,7 @@ internal static class PendingHalfJournalFile
             }
             catch (Exception exception) when (exception is DecisionLedger.Records.DecisionValidationException or DecisionLedger.Redaction.RedactionException)
             {
-                CollectorLog.JournalCorruptLine(logger, path, 0, $"half '{key.Id}' could not be redacted ({exception.Message}); kept as found", path);
+                JournalLog.RawHalfKept(logger, path, key.Kind == InferenceEventKind.Request ? "request" : "response", key.Id, exception.Message);
             }
         }
     }
