@@ -18,7 +18,9 @@ namespace DecisionLedger.PostgreSql;
 /// subject's stored inputs and input key, and nothing else;</item>
 /// <item>SELECT on <c>schema_migrations</c> (the store checks the version on open);</item>
 /// <item>USAGE on the checkpoint id sequence, EXECUTE on <c>ensure_entry_partitions</c> (a
-/// SECURITY DEFINER function that creates monthly partitions ahead of the data).</item>
+/// SECURITY DEFINER function that creates monthly partitions ahead of the data) and on
+/// <c>erase_input_traces</c> (erasure clears the erased entries' input fingerprints and the
+/// catalog paths only their inputs held).</item>
 /// </list>
 /// </remarks>
 public sealed class PostgreSqlLedgerMigrator
@@ -161,6 +163,7 @@ public sealed class PostgreSqlLedgerMigrator
                 GRANT SELECT ON {s}.schema_migrations TO {r};
                 GRANT USAGE ON SEQUENCE {s}.checkpoints_id_seq TO {r};
                 GRANT EXECUTE ON FUNCTION {s}.ensure_entry_partitions(timestamptz, timestamptz) TO {r};
+                GRANT EXECUTE ON FUNCTION {s}.erase_input_traces(bigint[], text[], text[]) TO {r};
                 """, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }

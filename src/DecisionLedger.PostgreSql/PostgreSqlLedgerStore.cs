@@ -221,13 +221,15 @@ public sealed class PostgreSqlLedgerStore : ILedgerStore
     {
         ArgumentNullException.ThrowIfNull(seqs);
         _db.ThrowIfReadOnly($"delete {seqs.Count} stored inputs");
-        return new(_db.ReadAsync($"delete {seqs.Count} stored inputs", async (connection, ct) =>
-        {
-            var command = new NpgsqlCommand($"DELETE FROM {_schema}.inputs WHERE seq = ANY(@seqs);", connection);
-            await using var commandScope = command.ConfigureAwait(false);
-            command.Parameters.Add(new NpgsqlParameter<long[]>("seqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. seqs] });
-            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }, cancellationToken));
+        return new(EraseInputsAsync([.. seqs], cancellationToken));
+    }
+
+    private async Task<int> EraseInputsAsync(long[] seqs, CancellationToken cancellationToken)
+    {
+        // On the write connection: its cache of catalog paths must forget the ones the erasure deletes.
+        int deleted = 0;
+        await _db.WriteAsync($"delete {seqs.Length} stored inputs", async writer => deleted = await writer.EraseInputsAsync(seqs, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        return deleted;
     }
 
     /// <inheritdoc />

@@ -21,7 +21,9 @@ namespace DecisionLedger.PostgreSql;
 /// fingerprints are random 64-character hex, so they get a hash index (4-byte keys, no
 /// page splits) instead of a b-tree.</item>
 /// <item>Row triggers refuse UPDATE and DELETE on entries, request ids, tiles and checkpoints
-/// even for the owner; statement triggers refuse TRUNCATE. The application role is further
+/// even for the owner (one exception since migration 5: erasure, through the SECURITY DEFINER
+/// function <c>erase_input_traces</c>, clears an entry's input fingerprint, which no hash
+/// covers); statement triggers refuse TRUNCATE. The application role is further
 /// limited by its grants (see <see cref="PostgreSqlLedgerMigrator"/>).</item>
 /// <item>The indexed text columns (model, version, user, tenant, subject, request id) use the
 /// "C" collation (migration 3): the ledger only compares them for equality, and under the
@@ -204,6 +206,46 @@ internal static partial class PostgreSqlSchema
                 END LOOP;
                 RETURN created;
             END $f$;
+            """),
+        new(5, "erasure clears input fingerprints and forgets catalog paths only erased inputs held (erase_input_traces)", s => $$"""
+            CREATE OR REPLACE FUNCTION {{s}}.refuse_entry_change() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                -- The one change an entry row allows: erasure clearing its input fingerprint, an
+                -- index column outside the hashed entry. Every other column must stay as it was.
+                IF TG_OP = 'UPDATE' AND NEW.fingerprint IS NULL
+                    AND (to_jsonb(NEW) - 'fingerprint') = (to_jsonb(OLD) - 'fingerprint') THEN
+                    RETURN NEW;
+                END IF;
+                RAISE EXCEPTION 'DecisionLedger: % is append-only; % refused', TG_TABLE_NAME, TG_OP
+                    USING ERRCODE = 'insufficient_privilege';
+            END $f$;
+            CREATE OR REPLACE TRIGGER entries_append_only BEFORE UPDATE OR DELETE ON {{s}}.entries
+                FOR EACH ROW EXECUTE FUNCTION {{s}}.refuse_entry_change();
+            CREATE OR REPLACE FUNCTION {{s}}.erase_input_traces(erased_seqs bigint[], forget_models text[], forget_paths text[]) RETURNS integer
+                LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
+            DECLARE
+                cleared integer;
+            BEGIN
+                UPDATE {{s}}.entries SET fingerprint = NULL WHERE seq = ANY(erased_seqs) AND fingerprint IS NOT NULL;
+                GET DIAGNOSTICS cleared = ROW_COUNT;
+                DELETE FROM {{s}}.field_paths f USING unnest(forget_models, forget_paths) AS p(model, path)
+                    WHERE f.model = p.model AND f.path = p.path;
+                RETURN cleared;
+            END $f$;
+            REVOKE ALL ON FUNCTION {{s}}.erase_input_traces(bigint[], text[], text[]) FROM PUBLIC;
+            DO $g$
+            DECLARE
+                grantee_name text;
+            BEGIN
+                -- Roles that already erase inputs (granted before this function existed) may clear their traces too.
+                FOR grantee_name IN
+                    SELECT DISTINCT grantee FROM information_schema.role_table_grants
+                    WHERE table_schema = '{{s.Trim('"')}}' AND table_name = 'inputs' AND privilege_type = 'DELETE'
+                        AND grantee <> current_user
+                LOOP
+                    EXECUTE format('GRANT EXECUTE ON FUNCTION %I.erase_input_traces(bigint[], text[], text[]) TO %I', '{{s.Trim('"')}}', grantee_name);
+                END LOOP;
+            END $g$;
             """),
     ];
 

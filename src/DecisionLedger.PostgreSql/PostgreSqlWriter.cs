@@ -57,6 +57,14 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>Erases stored inputs and their traces (<see cref="PostgreSqlErasure"/>) on this connection; forgets the catalog paths it deleted, so a later batch holding one writes it again.</summary>
+    public async Task<int> EraseInputsAsync(long[] seqs, CancellationToken cancellationToken)
+    {
+        (int deleted, List<(string Model, string Path)> forgotten) = await PostgreSqlErasure.EraseInputsAsync(_connection, _schema, seqs, cancellationToken).ConfigureAwait(false);
+        _knownPaths.ExceptWith(forgotten);
+        return deleted;
+    }
+
     /// <summary>Writes a batch in one transaction; rolls back everything on any failure.</summary>
     /// <exception cref="LedgerStoreException">The batch is not contiguous, repeats a request id, conflicts with a stored tile, or the write failed.</exception>
     public async Task AppendAsync(AppendBatch batch, CancellationToken cancellationToken)

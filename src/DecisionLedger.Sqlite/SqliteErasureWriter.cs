@@ -1,11 +1,12 @@
+using DecisionLedger.Erasure;
 using DecisionLedger.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace DecisionLedger.Sqlite;
 
 /// <summary>
-/// The erasing writes of the writer connection: stored inputs and subject keys deleted, each in
-/// its own IMMEDIATE transaction, then the WAL checkpointed and truncated so no earlier frame
+/// The erasing writes of the writer connection: stored inputs (with the fingerprints and catalog
+/// paths derived from them) and subject keys deleted, each in its own IMMEDIATE transaction, then the WAL checkpointed and truncated so no earlier frame
 /// keeps a copy (secure_delete zeroes the pages in the file). Not thread-safe: the store
 /// serializes calls.
 /// </summary>
@@ -28,15 +29,24 @@ internal sealed class SqliteErasureWriter : IDisposable
     }
 
     /// <summary>
-    /// Deletes stored inputs in one transaction (secure_delete zeroes their bytes in the pages),
-    /// then checkpoints and truncates the WAL so no earlier frame keeps a copy; returns how many rows went.
+    /// Erases the given entries' stored inputs and every trace derived from them, in one
+    /// transaction: the input rows (secure_delete zeroes their bytes in the pages), the entries'
+    /// input fingerprints (so a guessed input can no longer be confirmed with
+    /// <c>query --same-input</c>), and the field-catalog paths only these inputs held. Then
+    /// checkpoints and truncates the WAL so no earlier frame keeps a copy; returns how many input rows went.
     /// </summary>
+    /// <param name="seqs">The erased decisions' seqs; fingerprints are cleared even where the input was already gone.</param>
+    /// <param name="catalog">The writer's field catalog, told which paths were forgotten once the transaction commits.</param>
     /// <exception cref="LedgerStoreException">The WAL could not be truncated because another connection is reading.</exception>
-    public int DeleteInputs(IReadOnlyCollection<long> seqs)
+    public int DeleteInputs(IReadOnlyCollection<long> seqs, SqliteFieldCatalogWriter catalog)
     {
         int deleted = 0;
+        int cleared;
+        List<(string Model, string Path)> forgotten;
         using (SqliteTransaction transaction = _connection.BeginTransaction(deferred: false))
         {
+            var paths = new ErasedFieldPaths();
+            CollectErasedPaths(transaction, seqs, paths);
             _deleteInput.Transaction = transaction;
             foreach (long seq in seqs)
             {
@@ -44,15 +54,120 @@ internal sealed class SqliteErasureWriter : IDisposable
                 deleted += _deleteInput.ExecuteNonQuery();
             }
 
+            cleared = ClearFingerprints(transaction, seqs);
+            forgotten = ForgetOrphanedPaths(transaction, paths);
             transaction.Commit();
         }
 
-        if (deleted > 0)
+        catalog.Forget(forgotten);
+        if (deleted > 0 || cleared > 0 || forgotten.Count > 0)
         {
             TruncateWal(deleted);
         }
 
         return deleted;
+    }
+
+    private void CollectErasedPaths(SqliteTransaction transaction, IReadOnlyCollection<long> seqs, ErasedFieldPaths paths)
+    {
+        using SqliteCommand read = _connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "SELECT COALESCE(e.model, ''), i.input FROM inputs i JOIN entries e ON e.seq = i.seq WHERE i.seq = @seq AND i.input IS NOT NULL;";
+        SqliteParameter seqParameter = read.Parameters.Add("@seq", SqliteType.Integer);
+        foreach (long seq in seqs)
+        {
+            seqParameter.Value = seq;
+            using SqliteDataReader reader = read.ExecuteReader();
+            if (reader.Read())
+            {
+                paths.AddErased(reader.GetString(0), reader.GetFieldValue<byte[]>(1));
+            }
+        }
+    }
+
+    // The entries table refuses every UPDATE (trigger entries_no_update). Clearing a fingerprint
+    // changes no hashed byte (the fingerprint is an index column, never part of an entry), so the
+    // trigger is lifted for exactly this statement and put back, with its stored text, in the same
+    // IMMEDIATE transaction: no other connection ever sees the table without it.
+    private int ClearFingerprints(SqliteTransaction transaction, IReadOnlyCollection<long> seqs)
+    {
+        string? trigger;
+        using (SqliteCommand read = Statement(transaction, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'entries_no_update';"))
+        {
+            trigger = read.ExecuteScalar() as string;
+        }
+
+        if (trigger is not null)
+        {
+            using SqliteCommand drop = Statement(transaction, "DROP TRIGGER entries_no_update;");
+            drop.ExecuteNonQuery();
+        }
+
+        int cleared = 0;
+        using (SqliteCommand clear = Statement(transaction, "UPDATE entries SET fingerprint = NULL, fingerprint_key = NULL WHERE seq = @seq AND (fingerprint IS NOT NULL OR fingerprint_key IS NOT NULL);"))
+        using (SqliteCommand clearIndex = Statement(transaction, "UPDATE entry_index SET fingerprint_key = NULL WHERE seq = @seq AND fingerprint_key IS NOT NULL;"))
+        {
+            SqliteParameter seqParameter = clear.Parameters.Add("@seq", SqliteType.Integer);
+            SqliteParameter indexSeq = clearIndex.Parameters.Add("@seq", SqliteType.Integer);
+            foreach (long seq in seqs)
+            {
+                seqParameter.Value = seq;
+                indexSeq.Value = seq;
+                cleared += clear.ExecuteNonQuery();
+                cleared += clearIndex.ExecuteNonQuery();
+            }
+        }
+
+        if (trigger is not null)
+        {
+            using SqliteCommand create = Statement(transaction, trigger + ";");
+            create.ExecuteNonQuery();
+        }
+
+        return cleared;
+    }
+
+    // Newest first: the inputs a model is recorded with now are the likeliest to share the erased
+    // inputs' shape, so the scan usually settles within the first rows.
+    private List<(string Model, string Path)> ForgetOrphanedPaths(SqliteTransaction transaction, ErasedFieldPaths paths)
+    {
+        foreach (string model in paths.PendingModels.ToList())
+        {
+            using SqliteCommand scan = Statement(
+                transaction,
+                "SELECT i.input FROM inputs i JOIN entries e ON e.seq = i.seq WHERE COALESCE(e.model, '') = @model AND i.input IS NOT NULL ORDER BY i.seq DESC;");
+            scan.Parameters.AddWithValue("@model", model);
+            using SqliteDataReader reader = scan.ExecuteReader();
+            while (!paths.IsSettled(model) && reader.Read())
+            {
+                paths.SeenRemaining(model, reader.GetFieldValue<byte[]>(0));
+            }
+        }
+
+        List<(string Model, string Path)> orphaned = paths.Orphaned();
+        using SqliteCommand delete = Statement(transaction, "DELETE FROM field_paths WHERE model = @model AND path = @path;");
+        SqliteParameter modelParameter = delete.Parameters.Add("@model", SqliteType.Text);
+        SqliteParameter pathParameter = delete.Parameters.Add("@path", SqliteType.Text);
+        var forgotten = new List<(string Model, string Path)>(orphaned.Count);
+        foreach ((string model, string path) in orphaned)
+        {
+            modelParameter.Value = model;
+            pathParameter.Value = path;
+            if (delete.ExecuteNonQuery() > 0)
+            {
+                forgotten.Add((model, path));
+            }
+        }
+
+        return forgotten;
+    }
+
+    private SqliteCommand Statement(SqliteTransaction transaction, string sql)
+    {
+        SqliteCommand command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
     }
 
     /// <summary>Inserts the candidate keys of subjects without one and returns every given subject's stored key, in one transaction.</summary>

@@ -116,6 +116,18 @@ internal sealed class SqliteFieldCatalogWriter : IDisposable
         }
     }
 
+    /// <summary>Drops paths an erasure deleted from the table (after its commit), so a later input holding one writes it again.</summary>
+    public void Forget(List<(string Model, string Path)> paths)
+    {
+        foreach ((string model, string path) in paths)
+        {
+            if (_knownPaths.TryGetValue(model, out HashSet<string>? known))
+            {
+                known.Remove(path);
+            }
+        }
+    }
+
     private void LoadKnownPaths()
     {
         using SqliteCommand read = Command("SELECT model, path FROM field_paths;");

@@ -246,7 +246,13 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
         ArgumentNullException.ThrowIfNull(seqs);
         cancellationToken.ThrowIfCancellationRequested();
         int deleted = 0;
-        _db.Write($"delete {seqs.Count} stored inputs", writer => deleted = writer.Erasure.DeleteInputs(seqs));
+        _db.Write($"delete {seqs.Count} stored inputs", writer =>
+        {
+            // The index and catalog of entries not indexed yet are written first, so the erasure
+            // clears and prunes them too instead of the indexer writing them back afterwards.
+            _db.CatchUpIndex(writer);
+            deleted = writer.Erasure.DeleteInputs(seqs, writer.Index.Catalog);
+        });
         return new ValueTask<int>(deleted);
     }
 

@@ -103,6 +103,12 @@ public sealed class CloudEventRestoreTests : IAsyncLifetime
             RecordReceipt receipt = await recorder.RecordAsync(decision, CancellationToken.None);
             return new InferenceRecord(receipt.RequestId, receipt, null);
         }
+
+        public async Task<InferenceRecord> RecordPreparedAsync(RedactedDecision decision, bool waitForReceipt)
+        {
+            RecordReceipt receipt = await ((DecisionRecorder)recorder).RecordAsync(decision, CancellationToken.None);
+            return new InferenceRecord(receipt.RequestId, receipt, null);
+        }
     }
 
     /// <summary>Fault injection: the first decision waits for <see cref="Release"/> and then fails as a store outage would.</summary>
@@ -126,6 +132,18 @@ public sealed class CloudEventRestoreTests : IAsyncLifetime
             }
 
             return await inner.RecordAsync(decision, waitForReceipt);
+        }
+
+        public async Task<InferenceRecord> RecordPreparedAsync(RedactedDecision decision, bool waitForReceipt)
+        {
+            if (Interlocked.Increment(ref _calls) == 1)
+            {
+                Entered.SetResult();
+                await Release.Task;
+                throw new IOException("the store is unavailable (injected)");
+            }
+
+            return await inner.RecordPreparedAsync(decision, waitForReceipt);
         }
     }
 }

@@ -412,7 +412,9 @@ public abstract partial class LedgerStoreContract
         Assert.Null(await store.GetInputAsync(3));
         StoreAssert.Equal(Some.Input(0), await store.GetInputAsync(0));
         Assert.Equal([0L, 2L, 4L], (await ToListAsync(store.ReadInputsAsync(0, 5))).Select(i => i.Seq));
-        StoreAssert.Equal(entries, await ToListAsync(store.ReadEntriesAsync(0, 5)));
+        // Erasure clears the erased entries' fingerprints (an index column); nothing hashed changes.
+        StoredEntry[] expected = [.. entries.Select(e => e.Seq is 1 or 3 ? e with { Columns = e.Columns with { InputFingerprint = null } } : e)];
+        StoreAssert.Equal(expected, await ToListAsync(store.ReadEntriesAsync(0, 5)));
         Assert.Equal(0, await store.DeleteInputsAsync([1]));
     }
 

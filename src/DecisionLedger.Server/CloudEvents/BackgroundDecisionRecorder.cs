@@ -17,7 +17,7 @@ internal sealed class BackgroundDecisionRecorder : IDisposable
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
     private readonly IInferenceDecisionSink _sink;
-    private readonly InferenceDecisionBuilder _builder;
+    private readonly JournalRedactor _redactor;
     private readonly CollectorOptions _options;
     private readonly CloudEventMetrics _metrics;
     private readonly ILogger _logger;
@@ -30,10 +30,10 @@ internal sealed class BackgroundDecisionRecorder : IDisposable
     /// Records through <paramref name="sink"/>; <paramref name="gate"/> is the pairer's, under which the recordings in
     /// flight are tracked; <paramref name="journal"/> gives the journal the tombstones go to (null while none is open).
     /// </summary>
-    public BackgroundDecisionRecorder(IInferenceDecisionSink sink, InferenceDecisionBuilder builder, CollectorOptions options, CloudEventMetrics metrics, ILogger logger, Lock gate, Func<PendingHalfJournal?> journal)
+    public BackgroundDecisionRecorder(IInferenceDecisionSink sink, JournalRedactor redactor, CollectorOptions options, CloudEventMetrics metrics, ILogger logger, Lock gate, Func<PendingHalfJournal?> journal)
     {
         _sink = sink;
-        _builder = builder;
+        _redactor = redactor;
         _options = options;
         _metrics = metrics;
         _logger = logger;
@@ -97,7 +97,7 @@ internal sealed class BackgroundDecisionRecorder : IDisposable
         {
             try
             {
-                InferenceRecord recorded = await _sink.RecordAsync(_builder.Build(request, response, aloneBecause), waitForReceipt: false).ConfigureAwait(false);
+                InferenceRecord recorded = await _redactor.RecordAsync(_sink, request, response, aloneBecause, waitForReceipt: false).ConfigureAwait(false);
                 if (aloneBecause is null)
                 {
                     _metrics.Paired.Add(1);

@@ -14,9 +14,12 @@ internal sealed class BufferedDecisionSink(CollectorBuffer buffer) : IInferenceD
     public bool IsOpen => buffer.IsConnected;
 
     /// <inheritdoc />
-    public async Task<InferenceRecord> RecordAsync(Decision decision, bool waitForReceipt)
+    public Task<InferenceRecord> RecordAsync(Decision decision, bool waitForReceipt) =>
+        RecordPreparedAsync(buffer.Preparer.Prepare(decision), waitForReceipt);
+
+    /// <inheritdoc />
+    public async Task<InferenceRecord> RecordPreparedAsync(RedactedDecision prepared, bool waitForReceipt)
     {
-        RedactedDecision prepared = buffer.Preparer.Prepare(decision);
         if (!waitForReceipt)
         {
             string bufferId = await buffer.Buffer.EnqueueAsync(prepared).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using DecisionLedger.Recording;
 using DecisionLedger.Records;
 
 namespace DecisionLedger.Server.CloudEvents;
@@ -16,4 +17,12 @@ internal interface IInferenceDecisionSink
     /// <exception cref="StackExchange.Redis.RedisException">Redis did not acknowledge it (buffer mode); it is not buffered.</exception>
     /// <exception cref="DecisionLedger.Redaction.RedactionException">The redaction policy cannot be applied (buffer mode).</exception>
     Task<InferenceRecord> RecordAsync(Decision decision, bool waitForReceipt);
+
+    /// <summary>Records or buffers a decision already through the privacy step (redacted, fingerprinted): a half replayed from the journal is in it.</summary>
+    /// <param name="decision">The prepared decision; it is not redacted again.</param>
+    /// <param name="waitForReceipt">As for <see cref="RecordAsync"/>.</param>
+    /// <exception cref="DecisionLedger.Recording.DuplicateRequestIdException">The ledger already holds the request id (in process).</exception>
+    /// <exception cref="DecisionLedger.Recording.LedgerQueueFullException">The recorder refused it (in process).</exception>
+    /// <exception cref="StackExchange.Redis.RedisException">Redis did not acknowledge it (buffer mode); it is not buffered.</exception>
+    Task<InferenceRecord> RecordPreparedAsync(RedactedDecision decision, bool waitForReceipt);
 }

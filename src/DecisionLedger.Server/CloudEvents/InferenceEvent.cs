@@ -31,6 +31,13 @@ internal sealed record InferenceEvent(
     JsonElement Body,
     byte[] DataDigest)
 {
+    /// <summary>
+    /// Set on a half read back from the pending-halves journal, which holds halves only after the ledger's
+    /// redaction policy (see <see cref="JournalRedactor"/>): what was applied, and the original body's fingerprint.
+    /// Null on a half as received.
+    /// </summary>
+    public HalfRedaction? Redaction { get; init; }
+
     /// <summary>True when <paramref name="other"/> is the same event delivered again (same type, data and source).</summary>
     public bool IsRedeliveryOf(InferenceEvent other) =>
         Kind == other.Kind && string.Equals(Source, other.Source, StringComparison.Ordinal) && DataDigest.AsSpan().SequenceEqual(other.DataDigest);

@@ -28,6 +28,7 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
     private readonly Lock _gate = new();
     private readonly PendingHalves _pending;
     private readonly BackgroundDecisionRecorder _recorder;
+    private readonly JournalRedactor _redactor;
     private PendingHalfJournal? _journal;
     private string? _journalHeld;
 
@@ -39,7 +40,8 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
         _logger = loggerFactory.CreateLogger(CollectorLog.Category);
         _metrics = new CloudEventMetrics(meterFactory, () => PendingCount);
         _journalPath = options.CloudEventJournalPath ?? Path.Combine(directory.Path, PendingHalfJournal.FileName);
-        _recorder = new BackgroundDecisionRecorder(sink, builder, options, _metrics, _logger, _gate, () => _journal);
+        _redactor = new JournalRedactor(builder, directory.CreateRedactor(loggerFactory.CreateLogger("DecisionLedger.Redaction")), directory.CreateFingerprinter(), options.TimeProvider);
+        _recorder = new BackgroundDecisionRecorder(sink, _redactor, options, _metrics, _logger, _gate, () => _journal);
         _pending = new PendingHalves(_gate, options, _recorder, _metrics, _logger);
     }
 
@@ -122,8 +124,10 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
                 break;
             }
 
-            // No partner: encode the line outside the gate (bodies may be large), then look again.
-            line = PendingHalfCodec.EncodeHalf(half, received);
+            // No partner: redact and encode the line outside the gate (bodies may be large), then look again. Only
+            // the redacted half goes to disk; the half as received stays in memory, so a pair recorded before any
+            // restart is exactly the decision it always was.
+            line = PendingHalfCodec.EncodeHalf(_redactor.RedactHalf(half), received);
         }
 
         if (held is not null)
@@ -222,7 +226,7 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
     {
         try
         {
-            return PendingHalfJournal.Open(_journalPath, _options.TimeProvider, _logger, out halves);
+            return PendingHalfJournal.Open(_journalPath, _options.TimeProvider, _logger, _redactor.RedactHalf, out halves);
         }
         catch (CloudEventJournalException exception) when (exception.IsHeldElsewhere)
         {
@@ -242,7 +246,7 @@ internal sealed class InferencePairer : IHostedLifecycleService, IDisposable
         InferenceRecord recorded;
         try
         {
-            recorded = await _sink.RecordAsync(_builder.Build(request, response), waitForReceipt).ConfigureAwait(false);
+            recorded = await _redactor.RecordAsync(_sink, request, response, aloneBecause: null, waitForReceipt).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is DecisionValidationException or RedactionException)
         {

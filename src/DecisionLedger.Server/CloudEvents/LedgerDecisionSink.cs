@@ -19,4 +19,17 @@ internal sealed class LedgerDecisionSink(CollectorLedger ledger) : IInferenceDec
         RecordReceipt receipt = await recorder.RecordAsync(decision, CancellationToken.None).ConfigureAwait(false);
         return new InferenceRecord(receipt.RequestId, receipt, null);
     }
+
+    /// <inheritdoc />
+    public async Task<InferenceRecord> RecordPreparedAsync(RedactedDecision decision, bool waitForReceipt)
+    {
+        // The collector's recorder is always the ledger's own DecisionRecorder, which takes prepared decisions.
+        if (ledger.Recorder is not DecisionRecorder recorder)
+        {
+            throw new InvalidOperationException("The recorder is not running (the collector is starting or stopping).");
+        }
+
+        RecordReceipt receipt = await recorder.RecordAsync(decision, CancellationToken.None).ConfigureAwait(false);
+        return new InferenceRecord(receipt.RequestId, receipt, null);
+    }
 }

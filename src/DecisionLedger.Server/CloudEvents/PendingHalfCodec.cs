@@ -1,12 +1,17 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using DecisionLedger.Entries;
+using DecisionLedger.Hashing;
 
 namespace DecisionLedger.Server.CloudEvents;
 
 /// <summary>
 /// The lines of the <see cref="PendingHalfJournal"/>: <c>{"op":"half","id","kind","received",…event}</c> when a half
 /// is accepted, <c>{"op":"done","id","kind"}</c> once it is recorded (paired or alone). One JSON object per line.
+/// A half written by the collector is redacted (<see cref="JournalRedactor.RedactHalf"/>): its line also holds
+/// <c>redactions</c> (what was applied) and, for a request, <c>inputFingerprint</c> (hex). A line without
+/// <c>redactions</c> is a half as received (journals written before redaction); the journal redacts it on open.
 /// </summary>
 internal static class PendingHalfCodec
 {
@@ -48,6 +53,25 @@ internal static class PendingHalfCodec
             }
 
             json.WriteBase64String("dataSha256", half.DataDigest);
+            if (half.Redaction is { } redaction)
+            {
+                json.WriteStartArray("redactions");
+                foreach (AppliedRedaction applied in redaction.Applied)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("path", applied.Path);
+                    json.WriteString("rule", applied.Rule);
+                    json.WriteString("operator", applied.Operator);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                if (redaction.InputFingerprint is { } fingerprint)
+                {
+                    json.WriteString("inputFingerprint", fingerprint.ToHex());
+                }
+            }
+
             json.WritePropertyName("body");
             half.Body.WriteTo(json);
             json.WriteEndObject();
@@ -107,8 +131,45 @@ internal static class PendingHalfCodec
             OptionalObject(line, "body") ?? throw new JsonException("body: missing"),
             line.TryGetProperty("dataSha256", out JsonElement digest) && digest.ValueKind == JsonValueKind.String && digest.TryGetBytesFromBase64(out byte[]? bytes)
                 ? bytes
-                : throw new JsonException("dataSha256: missing or not base64"));
+                : throw new JsonException("dataSha256: missing or not base64"))
+        {
+            Redaction = ReadRedaction(line),
+        };
         return new JournaledHalf(half, ParseTime(RequiredString(line, "received"), "received"));
+    }
+
+    private static HalfRedaction? ReadRedaction(JsonElement line)
+    {
+        if (!line.TryGetProperty("redactions", out JsonElement redactions))
+        {
+            return null;
+        }
+
+        if (redactions.ValueKind != JsonValueKind.Array)
+        {
+            throw new JsonException("redactions: not an array");
+        }
+
+        var applied = new List<AppliedRedaction>(redactions.GetArrayLength());
+        foreach (JsonElement item in redactions.EnumerateArray())
+        {
+            applied.Add(new AppliedRedaction(RequiredString(item, "path"), RequiredString(item, "rule"), RequiredString(item, "operator")));
+        }
+
+        Sha256Hash? fingerprint = null;
+        if (OptionalString(line, "inputFingerprint") is { } hex)
+        {
+            try
+            {
+                fingerprint = Sha256Hash.FromHex(hex);
+            }
+            catch (FormatException exception)
+            {
+                throw new JsonException($"inputFingerprint: {exception.Message}", exception);
+            }
+        }
+
+        return new HalfRedaction(applied, fingerprint);
     }
 
     private static byte[] Terminated(ArrayBufferWriter<byte> buffer)

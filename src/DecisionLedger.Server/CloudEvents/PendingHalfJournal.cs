@@ -51,17 +51,18 @@ internal sealed class PendingHalfJournal : IAsyncDisposable
     /// Opens (or creates) the journal at <paramref name="path"/> and replays it: returns every half accepted and
     /// not yet recorded. A torn final line (a crash cut it short before it was acknowledged) is ignored; a
     /// corrupt line before it is reported as an error and the file as found is copied beside it. The file is
-    /// then rewritten with only the live halves.
+    /// then rewritten with only the live halves, each redacted by <paramref name="redact"/> (a journal written
+    /// before halves were redacted loses its raw bodies here), owner-only (0600 on Unix).
     /// </summary>
     /// <exception cref="CloudEventJournalException">Another collector holds the journal, or it cannot be read or written.</exception>
-    public static PendingHalfJournal Open(string path, TimeProvider time, ILogger logger, out IReadOnlyList<JournaledHalf> halves)
+    public static PendingHalfJournal Open(string path, TimeProvider time, ILogger logger, Func<InferenceEvent, InferenceEvent> redact, out IReadOnlyList<JournaledHalf> halves)
     {
         path = Path.GetFullPath(path);
         FileStream lockFile;
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            lockFile = new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            lockFile = new FileStream(path + ".lock", PendingHalfJournalFile.OwnerOnly(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
         }
         catch (IOException exception) when (exception.GetType() == typeof(IOException) && File.Exists(path + ".lock"))
         {
@@ -76,7 +77,10 @@ internal sealed class PendingHalfJournal : IAsyncDisposable
         try
         {
             byte[] content = File.Exists(path) ? File.ReadAllBytes(path) : [];
+            PendingHalfJournalFile.RestrictToOwner(path);
+            PendingHalfJournalFile.RestrictToOwner(path + ".lock");
             Dictionary<(string Id, InferenceEventKind Kind), JournalLine> live = PendingHalfJournalFile.ReadLive(content, path, logger, time);
+            PendingHalfJournalFile.RedactRawHalves(live, redact, logger, path);
             halves = [.. live.Values.Select(line => line.Half)];
             PendingHalfJournalFile.Rewrite(path, live.Values);
             DirectorySync.Flush(Path.GetDirectoryName(path)!);
@@ -170,7 +174,8 @@ internal sealed class PendingHalfJournal : IAsyncDisposable
                 }
             }
 
-            if (failure is null && _lines >= CompactAfterLines && _live * 4 <= _lines)
+            // Compacted when mostly tombstones, and as soon as nothing is pending: a recorded half leaves no line behind.
+            if (failure is null && ((_lines >= CompactAfterLines && _live * 4 <= _lines) || (_live == 0 && _lines > 0)))
             {
                 try
                 {

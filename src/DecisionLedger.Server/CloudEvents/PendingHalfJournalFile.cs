@@ -54,7 +54,10 @@ internal static class PendingHalfJournalFile
                 if (copy is null)
                 {
                     copy = path + ".corrupt-" + time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-                    File.WriteAllBytes(copy, content);
+                    using (var file = new FileStream(copy, OwnerOnly(FileMode.CreateNew, FileAccess.Write, FileShare.None)))
+                    {
+                        file.Write(content);
+                    }
                 }
 
                 CollectorLog.JournalCorruptLine(logger, path, number, exception.Message, copy);
@@ -68,7 +71,7 @@ internal static class PendingHalfJournalFile
     public static void Rewrite(string path, IEnumerable<JournalLine> lines)
     {
         string temporary = path + ".compact";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var file = new FileStream(temporary, OwnerOnly(FileMode.Create, FileAccess.Write, FileShare.None)))
         {
             foreach (JournalLine line in lines)
             {
@@ -82,6 +85,54 @@ internal static class PendingHalfJournalFile
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>
+    /// Replaces each live half that was journaled as received (by a collector from before halves were redacted)
+    /// with its redacted line, so the rewrite that follows leaves no raw body on disk. A half the policy cannot
+    /// be applied to keeps its line (it would fail the same way when recorded) and is reported.
+    /// </summary>
+    public static void RedactRawHalves(Dictionary<(string Id, InferenceEventKind Kind), JournalLine> live, Func<InferenceEvent, InferenceEvent> redact, ILogger logger, string path)
+    {
+        foreach (((string Id, InferenceEventKind Kind) key, JournalLine line) in live.ToList())
+        {
+            if (line.Half.Event.Redaction is not null)
+            {
+                continue;
+            }
+
+            try
+            {
+                InferenceEvent redacted = redact(line.Half.Event);
+                byte[] encoded = PendingHalfCodec.EncodeHalf(redacted, line.Half.Received);
+                live[key] = new JournalLine(encoded[..^1], line.Half with { Event = redacted });
+            }
+            catch (Exception exception) when (exception is DecisionLedger.Records.DecisionValidationException or DecisionLedger.Redaction.RedactionException)
+            {
+                JournalLog.RawHalfKept(logger, path, key.Kind == InferenceEventKind.Request ? "request" : "response", key.Id, exception.Message);
+            }
+        }
+    }
+
+    /// <summary>Options that create a file readable and writable by its owner only (0600 on Unix; Windows keeps its ACLs).</summary>
+    public static FileStreamOptions OwnerOnly(FileMode mode, FileAccess access, FileShare share, int bufferSize = 4096)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = access, Share = share, BufferSize = bufferSize };
+        if (!OperatingSystem.IsWindows() && mode != FileMode.Open)
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return options;
+    }
+
+    /// <summary>Makes an existing journal owner-only (0600): one created by an earlier version was 0644.</summary>
+    public static void RestrictToOwner(string path)
+    {
+        if (!OperatingSystem.IsWindows() && File.Exists(path))
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
     private static bool IsUnreadable(Exception exception) =>
         exception is JsonException or InvalidOperationException or FormatException or ArgumentException;
 
@@ -89,7 +140,7 @@ internal static class PendingHalfJournalFile
     public static FileStream OpenForAppend(string path)
     {
         // Not FileMode.Append: a failed write is rolled back with SetLength, which Append forbids.
-        var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 64 * 1024);
+        var file = new FileStream(path, OwnerOnly(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 64 * 1024));
         file.Seek(0, SeekOrigin.End);
         return file;
     }

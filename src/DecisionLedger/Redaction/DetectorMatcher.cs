@@ -68,6 +68,12 @@ internal sealed class DetectorMatcher
                         _candidates.Add(new Candidate(match.Index, match.Length, valid ? d : -1));
                     }
                 }
+
+                // International numbers with separators (+44 20 7946 0958): candidate spans validated by libphonenumber.
+                if (detector.Kind == RedactionDetector.Phone)
+                {
+                    InternationalPhoneNumbers.Find(text, (Candidates: _candidates, Detector: d), static (state, start, length) => state.Candidates.Add(new Candidate(start, length, state.Detector)));
+                }
             }
             catch (RegexMatchTimeoutException e)
             {

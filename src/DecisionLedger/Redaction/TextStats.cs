@@ -10,7 +10,8 @@ namespace DecisionLedger.Redaction;
 /// <remarks>
 /// Each shape is a necessary condition of a built-in pattern, read off the pattern itself, so skipping the
 /// pattern when a shape is absent never changes a result: every card match is a run of 13+ digits joined by
-/// single spaces or dashes; every phone match ends in <c>ddd[ .-]dddd</c> or is <c>+</c> and 8+ digits;
+/// single spaces or dashes; every phone match ends in <c>ddd[ .-]dddd</c> or starts with <c>+</c> and a
+/// non-zero digit (the international form, validated by libphonenumber);
 /// every SSN match is <c>ddd-dd-dddd</c>; every IBAN match starts with two capitals and two digits.
 /// All of them are ASCII, so scanning bytes or chars gives the same answer.
 /// </remarks>
@@ -44,7 +45,7 @@ internal readonly struct TextStats
     /// <summary>The most digits in one run whose digits are separated by at most one space or dash.</summary>
     public int CardRun { get; }
 
-    /// <summary>Has <c>ddd[ .-]dddd</c>, or <c>+</c> followed by at least 8 digits.</summary>
+    /// <summary>Has <c>ddd[ .-]dddd</c>, or <c>+</c> followed by a non-zero digit.</summary>
     public bool PhoneShape { get; }
 
     /// <summary>Has <c>ddd-dd-dddd</c>.</summary>
@@ -100,7 +101,7 @@ internal readonly struct TextStats
                     ssn = true;
                 }
 
-                if (run == 8 && i >= 8 && Is(text, i - 8, '+'))
+                if (run == 1 && c != '0' && i >= 1 && Is(text, i - 1, '+'))
                 {
                     phone = true;
                 }

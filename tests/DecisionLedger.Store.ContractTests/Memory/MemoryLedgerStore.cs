@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using DecisionLedger.Erasure;
 using DecisionLedger.Hashing;
 using DecisionLedger.Merkle;
 using DecisionLedger.Querying;
@@ -270,7 +271,33 @@ public sealed class MemoryLedgerStore(MemoryLedgerData data) : ILedgerStore
         ArgumentNullException.ThrowIfNull(seqs);
         lock (Data.Gate)
         {
-            return ValueTask.FromResult(seqs.Distinct().Count(Data.Inputs.Remove));
+            var erased = new ErasedFieldPaths();
+            foreach (long seq in seqs)
+            {
+                if (Data.Inputs.TryGetValue(seq, out StoredInput? input))
+                {
+                    erased.AddErased(Data.Entries[(int)seq].Columns.ModelName, input.Input);
+                }
+
+                if (seq >= 0 && seq < Data.Entries.Count && Data.Entries[(int)seq].Columns.InputFingerprint is not null)
+                {
+                    StoredEntry entry = Data.Entries[(int)seq];
+                    Data.Entries[(int)seq] = entry with { Columns = entry.Columns with { InputFingerprint = null } };
+                }
+            }
+
+            int deleted = seqs.Distinct().Count(Data.Inputs.Remove);
+            foreach (StoredInput remaining in Data.Inputs.Values.Reverse())
+            {
+                erased.SeenRemaining(Data.Entries[(int)remaining.Seq].Columns.ModelName, remaining.Input);
+            }
+
+            foreach ((string model, string path) in erased.Orphaned())
+            {
+                Data.FieldPaths.GetValueOrDefault(model)?.Remove(path);
+            }
+
+            return ValueTask.FromResult(deleted);
         }
     }
 
