@@ -36,7 +36,7 @@ public sealed class DecisionParserFuzzTests
     [Fact(Skip = InvalidUtf8Throws)]
     public void Parse_MutatedDecisions_FailsOnlyWithDecisionValidationException()
     {
-        FuzzBudget.Run(ByteMutations.Of(s_corpus), shortRun: 20_000, bytes =>
+        FuzzBudget.Run(ByteMutations.Of(s_corpus), shortRun: 6_000, bytes =>
         {
             try
             {
@@ -52,7 +52,7 @@ public sealed class DecisionParserFuzzTests
     [Fact(Skip = ParserRulesPending)]
     public void Parse_MutatedDecisions_AcceptsOnlyWhatCanBeStored()
     {
-        FuzzBudget.Run(ByteMutations.Of(s_corpus), shortRun: 20_000, bytes =>
+        FuzzBudget.Run(ByteMutations.Of(s_corpus), shortRun: 6_000, bytes =>
         {
             Decision decision;
             try

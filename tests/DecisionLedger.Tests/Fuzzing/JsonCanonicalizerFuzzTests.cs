@@ -28,7 +28,7 @@ public sealed class JsonCanonicalizerFuzzTests
     [Fact]
     public void Canonicalize_MutatedJson_ThrowsOnlyDocumentedExceptionsAndEmitsCanonicalUtf8()
     {
-        FuzzBudget.Run(ByteMutations.Of(s_corpus), shortRun: 20_000, input =>
+        FuzzBudget.Run(ByteMutations.Of(s_corpus), shortRun: 6_000, input =>
         {
             byte[] canonical;
             try
@@ -50,7 +50,7 @@ public sealed class JsonCanonicalizerFuzzTests
     {
         var escaped = new JsonSerializerOptions { Encoder = JavaScriptEncoder.Default, WriteIndented = true };
         var raw = new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-        FuzzBudget.Run(JsonValues.Document, shortRun: 3_000, document =>
+        FuzzBudget.Run(JsonValues.Document, shortRun: 800, document =>
         {
             byte[] fromEscaped = JsonCanonicalizer.Canonicalize(Encoding.UTF8.GetBytes(document.ToJsonString(escaped)));
             byte[] fromRaw = JsonCanonicalizer.Canonicalize(Encoding.UTF8.GetBytes(document.ToJsonString(raw)));

@@ -35,7 +35,7 @@ public sealed class SignedNoteFuzzTests
     [Fact]
     public void Parse_MutatedNotes_FailsOnlyWithFormatException()
     {
-        FuzzBudget.Run(ByteMutations.Of(s_notes), shortRun: 20_000, bytes =>
+        FuzzBudget.Run(ByteMutations.Of(s_notes), shortRun: 6_000, bytes =>
         {
             try
             {
@@ -52,7 +52,7 @@ public sealed class SignedNoteFuzzTests
     [Fact]
     public void Open_MutatedCheckpoints_FailsOnlyWithNoteVerificationExceptionAndNeverOpensAnotherCheckpoint()
     {
-        FuzzBudget.Run(ByteMutations.Of(s_notes), shortRun: 10_000, bytes =>
+        FuzzBudget.Run(ByteMutations.Of(s_notes), shortRun: 1_500, bytes =>
         {
             Checkpoint opened;
             try
@@ -76,7 +76,7 @@ public sealed class SignedNoteFuzzTests
     public void ParseBody_MutatedBodies_FailsOnlyWithFormatException()
     {
         string[] bodies = [s_checkpoint.ToBody(), (s_checkpoint with { Extensions = ["a", "b c"] }).ToBody(), "o\n0\n" + Convert.ToBase64String(new byte[32]) + "\n"];
-        FuzzBudget.Run(ByteMutations.TextOf(bodies), shortRun: 20_000, body =>
+        FuzzBudget.Run(ByteMutations.TextOf(bodies), shortRun: 6_000, body =>
         {
             try
             {
@@ -92,7 +92,7 @@ public sealed class SignedNoteFuzzTests
     [Fact]
     public void VerifierParse_MutatedKeys_FailsOnlyWithFormatException()
     {
-        FuzzBudget.Run(ByteMutations.TextOf(s_keys, maxEdits: 3), shortRun: 20_000, key =>
+        FuzzBudget.Run(ByteMutations.TextOf(s_keys, maxEdits: 3), shortRun: 4_000, key =>
         {
             try
             {

@@ -50,7 +50,7 @@ public sealed class WhereParserFuzzTests
     [Fact]
     public void Parse_RandomAndMutatedExpressions_FailsOnlyWithWhereSyntaxExceptionAndRoundTrips()
     {
-        FuzzBudget.Run(s_inputs, shortRun: 30_000, expression =>
+        FuzzBudget.Run(s_inputs, shortRun: 8_000, expression =>
         {
             IReadOnlyList<FieldPredicate> predicates;
             try
