@@ -13,6 +13,7 @@ parser.add_argument("--threads", type=int, default=4)
 parser.add_argument("--duration", type=float, default=10.0)
 parser.add_argument("--acked", default=None)
 parser.add_argument("--timeout", type=float, default=30.0)
+parser.add_argument("--buffered", action="store_true", help="a buffer-mode collector: 202 (in the Redis stream) also acknowledges")
 args = parser.parse_args()
 
 target = urllib.parse.urlparse(args.url)
@@ -51,7 +52,7 @@ def run(thread):
         with lock:
             if 200 <= status < 300:
                 counts["2xx"] += 1
-                if acked and status == 200:
+                if acked and (status == 200 or (args.buffered and status == 202)):
                     acked.write(request_id + "\n")
             elif status == 503:
                 counts["503"] += 1

@@ -34,7 +34,7 @@ new_ledger "$ledger" chaos.example/record || exit 3
 : > "$WORK/record.acked"
 done_trials=0
 for t in $(seq 1 "$TRIALS"); do
-  [ $((SECONDS - START)) -ge $((BUDGET / 2)) ] && break
+  [ $((SECONDS - START)) -ge $((BUDGET / 3)) ] && break
   decisions "r$t" 3000 > "$WORK/in.ndjson"
   dotnet "$DLEDGER_DLL" record --ledger "$ledger" --json "$WORK/in.ndjson" > "$WORK/receipts.$t" 2>/dev/null &
   pid=$!
@@ -60,7 +60,7 @@ key="$(cat "$ledger.ingest.key")"
 : > "$WORK/serve.acked"
 done_trials=0
 for t in $(seq 1 "$TRIALS"); do
-  [ $((SECONDS - START)) -ge $((BUDGET * 9 / 10)) ] && break
+  [ $((SECONDS - START)) -ge $((BUDGET * 2 / 3)) ] && break
   port=$(free_port)
   start_serve "$ledger" "$port" "$WORK/serve.$t.log" || { status=1; break; }
   python3 "$CHAOS_DIR/client.py" "http://127.0.0.1:$port" "$key" "s$t" --threads 4 --duration 30 --acked "$WORK/serve.acked" > /dev/null &
@@ -78,9 +78,43 @@ check_ledger serve "$ledger" "$WORK/serve.acked" "$done_trials"
 # --- sequencer (Redis buffer + PostgreSQL election), when the services are there ----------------
 [ -f /tmp/dledger-test-env.sh ] && source /tmp/dledger-test-env.sh
 if [ -n "${DLEDGER_TEST_REDIS:-}" ] && [ -n "${DLEDGER_TEST_POSTGRES:-}" ]; then
-  echo "sequencer: not run by this version of the campaign (see docs/reliability.md)"
+  ledger="$WORK/sequencer"
+  # An origin of its own: the stream and the election lock are per ledger, and the services are shared.
+  new_ledger "$ledger" "chaos.example/sequencer-$$-$RANDOM" || exit 3
+  key="$(cat "$ledger.ingest.key")"
+  : > "$WORK/sequencer.acked"
+  port=$(free_port)
+  start_serve "$ledger" "$port" "$WORK/collector.log" --buffer redis --redis "$DLEDGER_TEST_REDIS" || exit 3
+  collector=$SERVE_PID
+  python3 "$CHAOS_DIR/client.py" "http://127.0.0.1:$port" "$key" q --threads 4 --duration 3600 --buffered --acked "$WORK/sequencer.acked" > /dev/null &
+  client=$!
+  CHAOS_PIDS+=("$client")
+  done_trials=0
+  for t in $(seq 1 "$TRIALS"); do
+    [ $((SECONDS - START)) -ge $((BUDGET * 9 / 10)) ] && break
+    dotnet "$DLEDGER_DLL" sequence --ledger "$ledger" --redis "$DLEDGER_TEST_REDIS" --election "$DLEDGER_TEST_POSTGRES" > "$WORK/sequencer.$t.log" 2>&1 &
+    sequencer=$!
+    CHAOS_PIDS+=("$sequencer")
+    sleep "$(python3 -c 'import random; print(round(random.uniform(1.5, 5.0), 2))')"
+    kill -9 "$sequencer" 2>/dev/null
+    wait "$sequencer" 2>/dev/null
+    done_trials=$t
+  done
+  kill "$client" 2>/dev/null; wait "$client" 2>/dev/null
+  # A last sequencer drains what the killed ones left in the stream, then steps down on SIGTERM.
+  dotnet "$DLEDGER_DLL" sequence --ledger "$ledger" --redis "$DLEDGER_TEST_REDIS" --election "$DLEDGER_TEST_POSTGRES" > "$WORK/sequencer.last.log" 2>&1 &
+  sequencer=$!
+  CHAOS_PIDS+=("$sequencer")
+  for _ in $(seq 1 60); do
+    sleep 2
+    n=$(sqlite3 "$ledger/ledger.db" "SELECT COUNT(*) FROM entries" 2>/dev/null || echo 0)
+    [ "$n" -ge "$(sort -u "$WORK/sequencer.acked" | wc -l)" ] && break
+  done
+  kill -TERM "$sequencer" 2>/dev/null; wait "$sequencer" 2>/dev/null
+  SERVE_PID=$collector; stop_serve
+  check_ledger sequencer "$ledger" "$WORK/sequencer.acked" "$done_trials"
 else
-  echo "sequencer: skipped (DLEDGER_TEST_REDIS / DLEDGER_TEST_POSTGRES not set)"
+  echo "sequencer: skipped (DLEDGER_TEST_REDIS / DLEDGER_TEST_POSTGRES not set; source /tmp/dledger-test-env.sh)"
 fi
 
 echo "kill9: elapsed=$((SECONDS - START))s status=$([ $status -eq 0 ] && echo ok || echo FAILED)"

@@ -31,14 +31,17 @@ def rewrite(body, **members):
 
 
 if operation.startswith("corrupt-page:"):
+    # A torn or bit-rotted page of the log itself: one of the entries table's pages (or of the inputs,
+    # checkpoints or tiles tables) gets 64 random bytes inside its cell content, which SQLite keeps at
+    # the end of the page; corrupting the unused middle of a page would change nothing.
     db = connect()
-    db.close()
     rng = random.Random(int(operation.split(":")[1]))
-    size = os.path.getsize(path)
-    pages = size // 4096
-    page = rng.randrange(1, pages)  # page 0 holds the header: corrupting it is "not a database", a separate case
+    pages = [p for (p,) in db.execute("SELECT pageno FROM dbstat WHERE name IN ('entries','inputs','checkpoints','tiles') AND pagetype='leaf' ORDER BY pageno")]
+    page_size = db.execute("PRAGMA page_size").fetchone()[0]
+    db.close()
+    page = rng.choice(pages)
     with open(path, "r+b") as f:
-        f.seek(page * 4096 + rng.randrange(0, 4096 - 64))
+        f.seek((page - 1) * page_size + page_size - rng.randrange(64, page_size // 4))
         f.write(bytes(rng.randrange(256) for _ in range(64)))
     sys.exit(0)
 
