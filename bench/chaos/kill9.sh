@@ -18,10 +18,10 @@ status=0
 check_ledger() {
   local name="$1" dir="$2" acked="$3" trials="$4"
   ledger_request_ids "$dir" | sort > "$WORK/$name.present"
-  sort -u "$acked" > "$WORK/$name.acked"
+  sort -u "$acked" > "$WORK/$name.acked.sorted"
   local acked_count lost duplicated verified
-  acked_count=$(wc -l < "$WORK/$name.acked")
-  lost=$(comm -23 "$WORK/$name.acked" "$WORK/$name.present" | wc -l)
+  acked_count=$(wc -l < "$WORK/$name.acked.sorted")
+  lost=$(comm -23 "$WORK/$name.acked.sorted" "$WORK/$name.present" | wc -l)
   duplicated=$(uniq -d "$WORK/$name.present" | wc -l)
   verified=$(verify_exit "$dir")
   echo "$name: trials=$trials acknowledged=$acked_count in_ledger=$(wc -l < "$WORK/$name.present") lost=$lost duplicated=$duplicated verify_exit=$verified"
