@@ -35,7 +35,7 @@ new_ledger "$ledger" chaos.example/record || exit 3
 done_trials=0
 for t in $(seq 1 "$TRIALS"); do
   [ $((SECONDS - START)) -ge $((BUDGET / 3)) ] && break
-  decisions "r$t" 3000 > "$WORK/in.ndjson"
+  decisions "r$t" 100000 > "$WORK/in.ndjson"
   dotnet "$DLEDGER_DLL" record --ledger "$ledger" --json "$WORK/in.ndjson" > "$WORK/receipts.$t" 2>/dev/null &
   pid=$!
   CHAOS_PIDS+=("$pid")
