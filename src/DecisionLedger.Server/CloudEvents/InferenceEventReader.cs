@@ -1,5 +1,4 @@
 using System.Globalization;
-using DecisionLedger.Canonicalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -70,7 +69,7 @@ internal static class InferenceEventReader
             }
 
             // Looking a member up decodes the names it passes, and throws on invalid text: check all of it first.
-            Recordable("body", root);
+            EventText.Recordable("body", root);
 
             string? Member(string name)
             {
@@ -80,7 +79,7 @@ internal static class InferenceEventReader
                 }
 
                 return value.ValueKind == JsonValueKind.String
-                    ? StringOf(value, name)
+                    ? EventText.StringOf(value, name)
                     : throw new CloudEventFormatException(name, "not a string", "send the attribute as a JSON string");
             }
 
@@ -95,7 +94,7 @@ internal static class InferenceEventReader
             else if (root.TryGetProperty("data", out JsonElement json) && json.ValueKind != JsonValueKind.Null)
             {
                 // JSON data is the inference body itself; a string is text data.
-                data = json.ValueKind == JsonValueKind.String ? Encoding.UTF8.GetBytes(StringOf(json, "data")) : Encoding.UTF8.GetBytes(json.GetRawText());
+                data = json.ValueKind == JsonValueKind.String ? Encoding.UTF8.GetBytes(EventText.StringOf(json, "data")) : Encoding.UTF8.GetBytes(json.GetRawText());
                 contentType ??= json.ValueKind == JsonValueKind.String ? "text/plain" : "application/json";
             }
             else
@@ -111,7 +110,7 @@ internal static class InferenceEventReader
     private static InferenceEvent Build(Func<string, string?> read, Func<string, string> header, string? contentType, byte[] data)
     {
         // Every attribute ends up in the ledger (as requestId, model name or metadata): only Unicode text without NUL is.
-        string? Read(string attribute) => read(attribute) is { } value ? RecordableText(header(attribute), value) : null;
+        string? Read(string attribute) => read(attribute) is { } value ? EventText.Recordable(header(attribute), value) : null;
         string Required(string attribute, string fix) =>
             Read(attribute) is { Length: > 0 } value ? value : throw new CloudEventFormatException(header(attribute), "missing or empty", fix);
 
@@ -138,8 +137,8 @@ internal static class InferenceEventReader
             throw new CloudEventFormatException(header(KServeCloudEvents.IdAttribute), $"longer than {Records.DecisionLimits.DefaultMaxRequestIdLength} characters or holds control characters", "send a shorter printable id (it becomes the decision's requestId)");
         }
 
-        RequireIdentifier(header(KServeCloudEvents.IdAttribute), id, "it becomes the decision's requestId");
-        RequireIdentifier(header(KServeCloudEvents.ServiceAttribute), service, "it becomes the decision's model name");
+        EventText.RequireIdentifier(header(KServeCloudEvents.IdAttribute), id, "it becomes the decision's requestId");
+        EventText.RequireIdentifier(header(KServeCloudEvents.ServiceAttribute), service, "it becomes the decision's model name");
 
         DateTimeOffset? parsedTime = null;
         if (!string.IsNullOrEmpty(time))
@@ -159,9 +158,9 @@ internal static class InferenceEventReader
             NullIfEmpty(Read(KServeCloudEvents.ComponentAttribute)),
             NullIfEmpty(Read(KServeCloudEvents.EndpointAttribute)),
             NullIfEmpty(Read(KServeCloudEvents.TraceparentAttribute)),
-            Recordable(header(KServeCloudEvents.MetadataAttribute), JsonObjectOrNull(header(KServeCloudEvents.MetadataAttribute), Read(KServeCloudEvents.MetadataAttribute))),
-            Recordable(header(KServeCloudEvents.AnnotationsAttribute), JsonObjectOrNull(header(KServeCloudEvents.AnnotationsAttribute), Read(KServeCloudEvents.AnnotationsAttribute))),
-            Recordable("body", Body(contentType, data)),
+            EventText.Recordable(header(KServeCloudEvents.MetadataAttribute), JsonObjectOrNull(header(KServeCloudEvents.MetadataAttribute), Read(KServeCloudEvents.MetadataAttribute))),
+            EventText.Recordable(header(KServeCloudEvents.AnnotationsAttribute), JsonObjectOrNull(header(KServeCloudEvents.AnnotationsAttribute), Read(KServeCloudEvents.AnnotationsAttribute))),
+            EventText.Recordable("body", Body(contentType, data)),
             System.Security.Cryptography.SHA256.HashData(data));
     }
 
@@ -246,81 +245,4 @@ internal static class InferenceEventReader
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
-
-    // System.Text.Json checks a string's UTF-8 (and its escapes) only when it decodes it, with an InvalidOperationException.
-    private static string StringOf(JsonElement value, string field)
-    {
-        try
-        {
-            return value.GetString()!;
-        }
-        catch (InvalidOperationException)
-        {
-            throw new CloudEventFormatException(field, "not valid Unicode text (invalid UTF-8, or an escaped lone surrogate)", "send the value as UTF-8 text");
-        }
-    }
-
-    private static string RecordableText(string field, string value)
-    {
-        for (int i = 0; i < value.Length; i++)
-        {
-            char c = value[i];
-            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(c))
-            {
-                throw new CloudEventFormatException(field, $"holds a lone UTF-16 surrogate (U+{(int)c:X4}) at character {i + 1}", "send the value as UTF-8 text (percent-encoded in a header)");
-            }
-            else if (c == '\0')
-            {
-                throw new CloudEventFormatException(field, $"holds NUL at character {i + 1}", "remove the NUL character");
-            }
-        }
-
-        return value;
-    }
-
-    // Bidi controls and noncharacters could make an identifier display as another one (issue 12, §1).
-    // The text is already known to be free of lone surrogates (RecordableText).
-    private static void RequireIdentifier(string field, string value, string why)
-    {
-        int position = 1;
-        foreach (Rune rune in value.EnumerateRunes())
-        {
-            int c = rune.Value;
-            bool bidi = c is (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069) or 0x200E or 0x200F or 0x061C;
-            bool nonCharacter = c is >= 0xFDD0 and <= 0xFDEF || (c & 0xFFFE) == 0xFFFE;
-            if (bidi || nonCharacter)
-            {
-                throw new CloudEventFormatException(field, $"holds {(bidi ? "a bidirectional control" : "a Unicode noncharacter")} (U+{c:X4}) at character {position}", $"send plain text; {why}");
-            }
-
-            position += rune.Utf16SequenceLength;
-        }
-    }
-
-    // The event is recorded later, when its partner arrives or its wait ends: a value the ledger's
-    // canonical form cannot hold (invalid UTF-8, a lone surrogate escape, a number beyond a double)
-    // must be refused now, as a 400 naming it, not fail that later commit.
-    private static JsonElement Recordable(string field, JsonElement value)
-    {
-        try
-        {
-            JsonCanonicalizer.Write(value, new System.Buffers.ArrayBufferWriter<byte>());
-        }
-        catch (ArgumentException exception)
-        {
-            throw new CloudEventFormatException(field, exception.Message, "send JSON text in UTF-8 with finite numbers and unique member names");
-        }
-        catch (InsufficientExecutionStackException)
-        {
-            throw new CloudEventFormatException(field, "nested too deeply", "send a flatter JSON document");
-        }
-
-        return value;
-    }
-
-    private static JsonElement? Recordable(string field, JsonElement? value) => value is { } element ? Recordable(field, element) : null;
 }
