@@ -68,6 +68,9 @@ internal static class InferenceEventReader
                 throw new CloudEventFormatException("body", "not a JSON object", "send one CloudEvent as a JSON object (application/cloudevents+json)");
             }
 
+            // Looking a member up decodes the names it passes, and throws on invalid text: check all of it first.
+            EventText.Recordable("body", root);
+
             string? Member(string name)
             {
                 if (!root.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
@@ -76,7 +79,7 @@ internal static class InferenceEventReader
                 }
 
                 return value.ValueKind == JsonValueKind.String
-                    ? value.GetString()
+                    ? EventText.StringOf(value, name)
                     : throw new CloudEventFormatException(name, "not a string", "send the attribute as a JSON string");
             }
 
@@ -91,7 +94,7 @@ internal static class InferenceEventReader
             else if (root.TryGetProperty("data", out JsonElement json) && json.ValueKind != JsonValueKind.Null)
             {
                 // JSON data is the inference body itself; a string is text data.
-                data = json.ValueKind == JsonValueKind.String ? Encoding.UTF8.GetBytes(json.GetString()!) : Encoding.UTF8.GetBytes(json.GetRawText());
+                data = json.ValueKind == JsonValueKind.String ? Encoding.UTF8.GetBytes(EventText.StringOf(json, "data")) : Encoding.UTF8.GetBytes(json.GetRawText());
                 contentType ??= json.ValueKind == JsonValueKind.String ? "text/plain" : "application/json";
             }
             else
@@ -106,15 +109,17 @@ internal static class InferenceEventReader
     /// <summary>Validates the attributes <paramref name="read"/> returns (by attribute name); <paramref name="header"/> names them in errors.</summary>
     private static InferenceEvent Build(Func<string, string?> read, Func<string, string> header, string? contentType, byte[] data)
     {
+        // Every attribute ends up in the ledger (as requestId, model name or metadata): only Unicode text without NUL is.
+        string? Read(string attribute) => read(attribute) is { } value ? EventText.Recordable(header(attribute), value) : null;
         string Required(string attribute, string fix) =>
-            read(attribute) is { Length: > 0 } value ? value : throw new CloudEventFormatException(header(attribute), "missing or empty", fix);
+            Read(attribute) is { Length: > 0 } value ? value : throw new CloudEventFormatException(header(attribute), "missing or empty", fix);
 
         string specVersion = Required(KServeCloudEvents.SpecVersionAttribute, "send specversion 1.0 (ce-specversion in binary mode)");
         string id = Required(KServeCloudEvents.IdAttribute, "send the event id; KServe sends the inference's id, the same for request and response");
         string source = Required(KServeCloudEvents.SourceAttribute, "send the event source, e.g. http://localhost:9081/");
         string type = Required(KServeCloudEvents.TypeAttribute, TypeFix);
         string service = Required(KServeCloudEvents.ServiceAttribute, "send the InferenceService name; it is the model name of the decision");
-        string? time = read(KServeCloudEvents.TimeAttribute);
+        string? time = Read(KServeCloudEvents.TimeAttribute);
         if (!string.Equals(specVersion, KServeCloudEvents.SpecVersion, StringComparison.Ordinal))
         {
             throw new CloudEventFormatException(header(KServeCloudEvents.SpecVersionAttribute), $"'{specVersion}' is not supported", "send CloudEvents 1.0");
@@ -132,6 +137,9 @@ internal static class InferenceEventReader
             throw new CloudEventFormatException(header(KServeCloudEvents.IdAttribute), $"longer than {Records.DecisionLimits.DefaultMaxRequestIdLength} characters or holds control characters", "send a shorter printable id (it becomes the decision's requestId)");
         }
 
+        EventText.RequireIdentifier(header(KServeCloudEvents.IdAttribute), id, "it becomes the decision's requestId");
+        EventText.RequireIdentifier(header(KServeCloudEvents.ServiceAttribute), service, "it becomes the decision's model name");
+
         DateTimeOffset? parsedTime = null;
         if (!string.IsNullOrEmpty(time))
         {
@@ -146,13 +154,13 @@ internal static class InferenceEventReader
             source,
             parsedTime,
             service,
-            NullIfEmpty(read(KServeCloudEvents.NamespaceAttribute)),
-            NullIfEmpty(read(KServeCloudEvents.ComponentAttribute)),
-            NullIfEmpty(read(KServeCloudEvents.EndpointAttribute)),
-            NullIfEmpty(read(KServeCloudEvents.TraceparentAttribute)),
-            JsonObjectOrNull(header(KServeCloudEvents.MetadataAttribute), read(KServeCloudEvents.MetadataAttribute)),
-            JsonObjectOrNull(header(KServeCloudEvents.AnnotationsAttribute), read(KServeCloudEvents.AnnotationsAttribute)),
-            Body(contentType, data),
+            NullIfEmpty(Read(KServeCloudEvents.NamespaceAttribute)),
+            NullIfEmpty(Read(KServeCloudEvents.ComponentAttribute)),
+            NullIfEmpty(Read(KServeCloudEvents.EndpointAttribute)),
+            NullIfEmpty(Read(KServeCloudEvents.TraceparentAttribute)),
+            EventText.Recordable(header(KServeCloudEvents.MetadataAttribute), JsonObjectOrNull(header(KServeCloudEvents.MetadataAttribute), Read(KServeCloudEvents.MetadataAttribute))),
+            EventText.Recordable(header(KServeCloudEvents.AnnotationsAttribute), JsonObjectOrNull(header(KServeCloudEvents.AnnotationsAttribute), Read(KServeCloudEvents.AnnotationsAttribute))),
+            EventText.Recordable("body", Body(contentType, data)),
             System.Security.Cryptography.SHA256.HashData(data));
     }
 

@@ -58,7 +58,7 @@ internal struct CanonicalScratch
     /// decoded onto the name stack, and sorts them in RFC 8785 order (UTF-16 code units); returns the first slot.
     /// The caller pops by restoring <see cref="SlotsUsed"/> and <see cref="NamesUsed"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">A name holds a lone UTF-16 surrogate escape.</exception>
+    /// <exception cref="ArgumentException">A name holds a lone UTF-16 surrogate escape or bytes that are not UTF-8.</exception>
     public int PushSortedMembers(JsonElement obj, int count)
     {
         int slotBase = SlotsUsed;
@@ -70,6 +70,7 @@ internal struct CanonicalScratch
             EnsureNames(raw.Length);
             int start = NamesUsed;
             int length = JsonStringUnescaper.Unescape(raw, Names.AsSpan(start));
+            Utf8Validation.ThrowIfInvalid(Names.AsSpan(start, length), "member name");
             NamesUsed += length;
             Slots[index++] = new PropertySlot(property, start, length);
         }

@@ -28,7 +28,8 @@ public static class JsonCanonicalizer
     /// <exception cref="ArgumentNullException"><paramref name="output"/> is null.</exception>
     /// <exception cref="ArgumentException">
     /// The value cannot be canonicalized: an object repeats a property name, a number is
-    /// outside the range of an IEEE-754 double, a string holds a lone UTF-16 surrogate, or
+    /// outside the range of an IEEE-754 double, a string or name holds a lone UTF-16 surrogate or
+    /// bytes that are not UTF-8, or
     /// the element is <see cref="JsonValueKind.Undefined"/> (a default <see cref="JsonElement"/>).
     /// </exception>
     /// <exception cref="InsufficientExecutionStackException">The value is nested too deeply for the current thread's stack.</exception>
@@ -255,8 +256,9 @@ public static class JsonCanonicalizer
 
         if (!raw.Contains((byte)'\\'))
         {
-            // The parser has validated the UTF-8 and refused raw control characters and
-            // quotes, so unescaped content is already canonical.
+            // The parser has refused raw control characters and quotes, but it does not check the
+            // UTF-8 of a string it does not decode: valid unescaped content is already canonical.
+            Utf8Validation.ThrowIfInvalid(raw, "string");
             CanonicalOutput.WriteByte(output, (byte)'"');
             CanonicalOutput.WriteBytes(output, raw);
             CanonicalOutput.WriteByte(output, (byte)'"');
@@ -267,6 +269,7 @@ public static class JsonCanonicalizer
         scratch.EnsureNames(raw.Length);
         Span<byte> decoded = scratch.Names.AsSpan(scratch.NamesUsed);
         int length = JsonStringUnescaper.Unescape(raw, decoded);
+        Utf8Validation.ThrowIfInvalid(decoded[..length], "string");
         CanonicalOutput.WriteQuotedUtf8(decoded[..length], output);
     }
 }

@@ -193,6 +193,15 @@ public static class WhereParser
 
     private static string DecodeString(WhereToken token, string parameter)
     {
+        // JSON text is Unicode: half a surrogate pair typed raw is not a character (and the serializer
+        // would fail on it with an ArgumentException rather than a JsonException).
+        int lone = IndexOfLoneSurrogate(token.Text);
+        if (lone >= 0)
+        {
+            throw new WhereSyntaxException(parameter, token.Column, "a JSON string of Unicode text", token.Display,
+                $"character {lone + 1} of the string is half of a UTF-16 surrogate pair (U+{(int)token.Text[lone]:X4}); fix the text's encoding");
+        }
+
         try
         {
             // JSON decides what a string is: escapes, control characters and all.
@@ -202,6 +211,23 @@ public static class WhereParser
         {
             throw new WhereSyntaxException(parameter, token.Column, "a JSON string (escapes \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX only, no raw control characters)", token.Display);
         }
+    }
+
+    private static int IndexOfLoneSurrogate(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     // JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?

@@ -1,7 +1,8 @@
-using System.Diagnostics;
+using DecisionLedger.Randomness;
 using DecisionLedger.Recording;
+using DecisionLedger.Records;
+using DecisionLedger.Redaction;
 using DecisionLedger.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace DecisionLedger.Sqlite.Tests.Recording;
 
@@ -68,56 +69,50 @@ public sealed class EnqueueTests : IDisposable
     [Fact]
     public async Task EnqueueAsync_QueueFull_WaitsUntilCancelledAndQueuesNothing_ThenTryEnqueueIsFalse()
     {
+        var builderHeld = new HeldRedactor();
         await using SqliteLedgerStore store = _fixture.OpenStore();
-        await using DecisionRecorder recorder = await _fixture.StartAsync(store, new LedgerOptions { Origin = Origin, QueueCapacity = 1, MaxBatchSize = 1, CheckpointInterval = TimeSpan.FromHours(1) });
-        var accepted = new List<string>();
+        await using DecisionRecorder recorder = await StartAsync(store, builderHeld, QueueFullPolicy.Wait);
+        using HeldRedactor releasedFirst = builderHeld;
 
-        // A second connection holds the write lock: the committer waits, the builder's hand-off fills, then the queue.
-        await using (var locker = new SqliteConnection($"Data Source={_fixture.DatabasePath};Pooling=False"))
-        {
-            await locker.OpenAsync();
-            using SqliteTransaction writeLock = locker.BeginTransaction(deferred: false);
-            await FillAsync(recorder, accepted);
+        // The builder takes the first decision and stops inside it; the second fills the one-slot queue.
+        Assert.True(recorder.TryEnqueue(RecorderFixture.Decision(0), null, out string? first));
+        await builderHeld.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(recorder.TryEnqueue(RecorderFixture.Decision(1), null, out string? second));
+        Assert.False(recorder.TryEnqueue(RecorderFixture.Decision(2), null, out _));
 
-            // On a busy test host the builder can be descheduled for longer than FillAsync's window
-            // and then take one more item: fill again until refused, but only a few times, since a
-            // locked store must stall the pipeline after a bounded number of decisions.
-            string? refused;
-            for (int round = 1; recorder.TryEnqueue(RecorderFixture.Decision(round * 10_000), null, out refused); round++)
-            {
-                accepted.Add(refused!);
-                Assert.True(round < 5, $"the recorder kept accepting decisions while the store was locked ({accepted.Count} so far)");
-                await FillAsync(recorder, accepted, first: (round * 10_000) + 1);
-            }
+        using var cancellation = new CancellationTokenSource();
+        Task<string> waiting = recorder.EnqueueAsync(RecorderFixture.Decision(3), null, cancellation.Token).AsTask();
+        Assert.False(waiting.IsCompleted, "EnqueueAsync returned although the queue was full and nothing drained it");
+        await cancellation.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
 
-            Assert.NotEmpty(accepted);
-            Assert.Null(refused);
-            using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => recorder.EnqueueAsync(RecorderFixture.Decision(101), null, cancellation.Token).AsTask());
-            writeLock.Rollback();
-        }
+        // The cancelled wait took no slot: the queue is still full.
+        Assert.False(recorder.TryEnqueue(RecorderFixture.Decision(4), null, out _));
 
+        builderHeld.Release();
         await recorder.FlushAsync();
-        Assert.Equal(accepted.Count, await store.GetSizeAsync());
-        foreach (string id in accepted)
-        {
-            Assert.NotNull(await store.FindByRequestIdAsync(id));
-        }
+        Assert.Equal(2, await store.GetSizeAsync());
+        Assert.NotNull(await store.FindByRequestIdAsync(first));
+        Assert.NotNull(await store.FindByRequestIdAsync(second));
     }
 
     [Fact]
     public async Task EnqueueAsync_QueueFullWithRejectPolicy_ThrowsQueueFull()
     {
+        var builderHeld = new HeldRedactor();
         await using SqliteLedgerStore store = _fixture.OpenStore();
-        await using DecisionRecorder recorder = await _fixture.StartAsync(store, new LedgerOptions { Origin = Origin, QueueCapacity = 1, MaxBatchSize = 1, QueueFullPolicy = QueueFullPolicy.Reject, CheckpointInterval = TimeSpan.FromHours(1) });
+        await using DecisionRecorder recorder = await StartAsync(store, builderHeld, QueueFullPolicy.Reject);
+        using HeldRedactor releasedFirst = builderHeld;
 
-        await using var locker = new SqliteConnection($"Data Source={_fixture.DatabasePath};Pooling=False");
-        await locker.OpenAsync();
-        using SqliteTransaction writeLock = locker.BeginTransaction(deferred: false);
-        await FillAsync(recorder, []);
+        Assert.True(recorder.TryEnqueue(RecorderFixture.Decision(0), null, out _));
+        await builderHeld.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(recorder.TryEnqueue(RecorderFixture.Decision(1), null, out _));
 
         await Assert.ThrowsAsync<LedgerQueueFullException>(() => recorder.EnqueueAsync(RecorderFixture.Decision(100), null).AsTask());
-        writeLock.Rollback();
+
+        builderHeld.Release();
+        await recorder.FlushAsync();
+        Assert.Equal(2, await store.GetSizeAsync());
     }
 
     [Fact]
@@ -133,23 +128,42 @@ public sealed class EnqueueTests : IDisposable
 
     public void Dispose() => _fixture.Dispose();
 
-    // Enqueues until the queue has refused everything for a full second: with the store's write lock
-    // held elsewhere nothing drains it, so from then on it stays full. (Not a count: the pipeline's depth
-    // between queue and store is the recorder's business.)
-    private static async Task FillAsync(DecisionRecorder recorder, List<string> accepted, int first = 0)
+    // One-slot queue, one decision per batch: while the builder is held inside a decision, the
+    // queue holds exactly one more and nothing drains it, whatever the scheduler does.
+    private ValueTask<DecisionRecorder> StartAsync(SqliteLedgerStore store, HeldRedactor redactor, QueueFullPolicy policy) =>
+        DecisionRecorder.StartAsync(
+            store,
+            _fixture.Signer,
+            _fixture.Fingerprinter,
+            new LedgerOptions { Origin = Origin, QueueCapacity = 1, MaxBatchSize = 1, QueueFullPolicy = policy, CheckpointInterval = TimeSpan.FromHours(1) },
+            random: new SeededRandomSource(7),
+            redactor: redactor);
+
+    /// <summary>
+    /// Holds the builder inside the first decision it builds (the redactor runs on the builder's own
+    /// task) until released, and says when it got there: an explicit signal instead of a wait for a
+    /// pipeline of unknown depth to fill.
+    /// </summary>
+    private sealed class HeldRedactor : IRedactor, IDisposable
     {
-        long refusingSince = Stopwatch.GetTimestamp();
-        for (int i = first; Stopwatch.GetElapsedTime(refusingSince) < TimeSpan.FromSeconds(1); i++)
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Entered => _entered.Task;
+
+        public RedactionResult Redact(Decision decision)
         {
-            if (recorder.TryEnqueue(RecorderFixture.Decision(i), null, out string? id))
-            {
-                accepted.Add(id);
-                refusingSince = Stopwatch.GetTimestamp();
-            }
-            else
-            {
-                await Task.Delay(10);
-            }
+            _entered.TrySetResult();
+            _released.Task.Wait();
+            return NoRedaction.Instance.Redact(decision);
+        }
+
+        public void Release() => _released.TrySetResult();
+
+        public void Dispose()
+        {
+            // Disposed before the recorder: a failed assertion must not leave the builder blocked, or disposing the recorder would hang.
+            _released.TrySetResult();
         }
     }
 }

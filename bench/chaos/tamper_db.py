@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Applies one tamper to a closed SQLite ledger (ledger.db in DIR) as an attacker with write access
+to the database but not the signing key would: drop the append-only triggers, then edit.
+
+    tamper_db.py DIR OPERATION SEQ
+OPERATION: edit-entry | column:<name> | delete-row | insert-row | forge-tail | rollback:<size> |
+           delete-input | corrupt-page:<seed>"""
+import hashlib, json, os, random, sqlite3, sys
+
+directory, operation, seq = sys.argv[1], sys.argv[2], int(sys.argv[3])
+path = os.path.join(directory, "ledger.db")
+
+
+def connect():
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=DELETE")  # fold the WAL in, so the file alone is the ledger
+    for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='trigger'").fetchall():
+        db.execute(f'DROP TRIGGER "{name}"')
+    return db
+
+
+def leaf(body):
+    return hashlib.sha256(b"\x00" + body).digest()
+
+
+def rewrite(body, **members):
+    """The entry with some top-level members changed, still canonical (RFC 8785: sorted names, no spaces)."""
+    entry = json.loads(body)
+    entry.update(members)
+    return json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+if operation.startswith("corrupt-page:"):
+    # A torn or bit-rotted page of the log itself: one of the entries table's pages (or of the inputs,
+    # checkpoints or tiles tables) gets 64 random bytes inside its cell content, which SQLite keeps at
+    # the end of the page; corrupting the unused middle of a page would change nothing.
+    db = connect()
+    rng = random.Random(int(operation.split(":")[1]))
+    pages = [p for (p,) in db.execute("SELECT pageno FROM dbstat WHERE name IN ('entries','inputs','checkpoints','tiles') AND pagetype='leaf' ORDER BY pageno")]
+    page_size = db.execute("PRAGMA page_size").fetchone()[0]
+    db.close()
+    page = rng.choice(pages)
+    with open(path, "r+b") as f:
+        f.seek((page - 1) * page_size + page_size - rng.randrange(64, page_size // 4))
+        f.write(bytes(rng.randrange(256) for _ in range(64)))
+    sys.exit(0)
+
+db = connect()
+db.execute("BEGIN")
+if operation == "edit-entry":
+    (body,) = db.execute("SELECT body FROM entries WHERE seq=?", (seq,)).fetchone()
+    edited = body.replace(b'"legit"', b'"fraud"') if b'"legit"' in body else body.replace(b'"fraud"', b'"legit"')
+    db.execute("UPDATE entries SET body=? WHERE seq=?", (edited, seq))
+elif operation.startswith("column:"):
+    column = operation.split(":")[1]
+    value = {"request_id": "forged-request-id", "ts": 9223372036854775807 if seq < 0 else None, "kind": "erasure"}.get(column, "forged")
+    if column == "ts":
+        db.execute("UPDATE entries SET ts = ts + 86400000000 WHERE seq=?", (seq,))
+    elif column == "ts-absurd":
+        db.execute("UPDATE entries SET ts = 9223372036854775807 WHERE seq=?", (seq,))
+    else:
+        db.execute(f"UPDATE entries SET {column}=? WHERE seq=?", (value, seq))
+elif operation == "delete-row":
+    db.execute("DELETE FROM entries WHERE seq=?", (seq,))
+elif operation == "insert-row":
+    # Every row from SEQ on moves one position down; a forged row takes SEQ.
+    db.execute("UPDATE entries SET seq = seq + 1000000 WHERE seq >= ?", (seq,))
+    db.execute("UPDATE entries SET seq = seq - 1000000 + 1 WHERE seq >= 1000000")
+    db.execute("UPDATE inputs SET seq = seq + 1000000 WHERE seq >= ?", (seq,))
+    db.execute("UPDATE inputs SET seq = seq - 1000000 + 1 WHERE seq >= 1000000")
+    row = db.execute("SELECT request_id, ts, model, version, user_id, tenant, subject_id, fingerprint, fingerprint_key, kind, body FROM entries WHERE seq=?", (seq - 1,)).fetchone()
+    body = rewrite(row[10], seq=seq, requestId="inserted-mid-log")
+    db.execute("INSERT INTO entries(seq, request_id, ts, model, version, user_id, tenant, subject_id, fingerprint, fingerprint_key, kind, leaf_hash, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+               (seq, "inserted-mid-log", *row[1:10], leaf(body), body))
+elif operation == "forge-tail":
+    # A well-formed entry with a correct leaf hash appended after the last one (SEQ is its seq).
+    row = db.execute("SELECT request_id, ts, model, version, user_id, tenant, subject_id, fingerprint, fingerprint_key, kind, body FROM entries WHERE seq=?", (seq - 1,)).fetchone()
+    body = rewrite(row[10], seq=seq, requestId="forged-after-checkpoint")
+    db.execute("INSERT INTO entries(seq, request_id, ts, model, version, user_id, tenant, subject_id, fingerprint, fingerprint_key, kind, leaf_hash, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+               (seq, "forged-after-checkpoint", *row[1:10], leaf(body), body))
+    salt_input = db.execute("SELECT salt, input FROM inputs WHERE seq=?", (seq - 1,)).fetchone()
+    if salt_input:
+        db.execute("INSERT INTO inputs(seq, salt, input) VALUES (?,?,?)", (seq, *salt_input))
+elif operation.startswith("rollback:"):
+    # Back to an older checkpoint: drop the newer checkpoints and every entry after the older one.
+    size = int(operation.split(":")[1])
+    db.execute("DELETE FROM checkpoints WHERE tree_size > ?", (size,))
+    db.execute("DELETE FROM entries WHERE seq >= ?", (size,))
+    db.execute("DELETE FROM inputs WHERE seq >= ?", (size,))
+    for table in ("entry_index",):
+        db.execute(f"DELETE FROM {table} WHERE seq >= ?", (size,))
+    db.execute("UPDATE index_state SET watermark = MIN(watermark, ?)", (size,))
+elif operation == "delete-input":
+    db.execute("DELETE FROM inputs WHERE seq=?", (seq,))
+else:
+    sys.exit(f"unknown operation {operation}")
+db.execute("COMMIT")
+db.execute("PRAGMA journal_mode=WAL")
+db.close()
