@@ -52,14 +52,30 @@ internal static class DecisionText
             Text(explanation.Method, "explanation.method");
             if (explanation.Attributions is { } attributions)
             {
-                foreach (var name in attributions.Keys)
+                // The parser builds a Dictionary: its struct enumerator keeps this check allocation-free.
+                if (attributions is Dictionary<string, double> dictionary)
                 {
-                    if (TextRules.FindInvalid(name) is { } problem)
+                    foreach (var name in dictionary.Keys)
                     {
-                        throw new DecisionValidationException(JsonPaths.Child("explanation.attributions", name), "feature name " + problem, TextRules.ValidTextFix);
+                        FeatureName(name);
+                    }
+                }
+                else
+                {
+                    foreach (var name in attributions.Keys)
+                    {
+                        FeatureName(name);
                     }
                 }
             }
+        }
+    }
+
+    private static void FeatureName(string name)
+    {
+        if (TextRules.FindInvalid(name) is { } problem)
+        {
+            throw new DecisionValidationException(JsonPaths.Child("explanation.attributions", name), "feature name " + problem, TextRules.ValidTextFix);
         }
     }
 
