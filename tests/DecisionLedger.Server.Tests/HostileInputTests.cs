@@ -115,6 +115,38 @@ public sealed class HostileInputTests
         Assert.Equal(path, problem.RootElement.GetProperty("path").GetString());
     }
 
+    [Fact]
+    public async Task CloudEvent_InvalidUtf8InDeclaredJsonBody_IsRefusedNotRecordedAltered()
+    {
+        await using RunningCollector collector = await RunningCollector.StartAsync();
+        string key = collector.Keys[ApiKeyRole.Ingest];
+        using HttpRequestMessage request = KServe.Event(key, KServe.RequestType, "ce-hostile", KServe.V1Request);
+        request.Content = Raw(Splice("""{"instances":[[6.8,2.8,4.8,1.4]],"k§":1}""", 0xFF), "application/json");
+
+        using HttpResponseMessage response = await collector.Client.SendAsync(request);
+
+        // Before: accepted, and the byte recorded as U+FFFD, an input the client never sent.
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not valid UTF-8", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"instances":[[1]],"s":"\ud800"}""", "unpaired surrogate")]
+    [InlineData("""{"instances":[[1]],"s":"a\u0000"}""", "input.s")]
+    public async Task CloudEvent_ForbiddenEscapeInBody_IsRefusedNot500(string body, string reported)
+    {
+        await using RunningCollector collector = await RunningCollector.StartAsync();
+        string key = collector.Keys[ApiKeyRole.Ingest];
+
+        using HttpResponseMessage first = await collector.Client.SendAsync(KServe.Event(key, KServe.RequestType, "ce-escape", body));
+        using HttpResponseMessage second = await collector.Client.SendAsync(KServe.Event(key, KServe.ResponseType, "ce-escape", KServe.V1Response));
+
+        string bodies = await first.Content.ReadAsStringAsync() + await second.Content.ReadAsStringAsync();
+        Assert.True((int)first.StatusCode < 500 && (int)second.StatusCode < 500, $"{first.StatusCode} {second.StatusCode}: {bodies}");
+        Assert.Contains(reported, bodies, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await collector.SendAsync(HttpMethod.Get, "/v1/decisions/ce-escape", ApiKeyRole.Reader)).StatusCode);
+    }
+
     private static ByteArrayContent Raw(byte[] body, string mediaType)
     {
         var content = new ByteArrayContent(body);
