@@ -175,7 +175,18 @@ internal static class InferenceEventReader
             using JsonDocument document = JsonDocument.Parse(data);
             if (document.RootElement.ValueKind == JsonValueKind.Object)
             {
-                return document.RootElement.Clone();
+                // The JSON reader does not check UTF-8, and writing the body into the decision would turn each
+                // invalid byte into U+FFFD silently. Declared JSON is refused; anything else is kept as bytes.
+                if (System.Text.Unicode.Utf8.IsValid(data))
+                {
+                    RequireWritable(document.RootElement, data);
+                    return document.RootElement.Clone();
+                }
+
+                if (declaredJson)
+                {
+                    throw new CloudEventFormatException("body", "not valid UTF-8", "send the inference body as JSON encoded in UTF-8");
+                }
             }
         }
         catch (JsonException exception) when (declaredJson)
@@ -202,6 +213,26 @@ internal static class InferenceEventReader
 
         using JsonDocument wrapped = JsonDocument.Parse(buffer.WrittenMemory);
         return wrapped.RootElement.Clone();
+    }
+
+    // An escape that decodes to an unpaired surrogate (\ud800 alone) cannot be written out again: it would
+    // fail later, in the journal or the decision builder, as a server error. Only bodies with escapes are tried.
+    private static void RequireWritable(JsonElement body, byte[] data)
+    {
+        if (!data.AsSpan().Contains((byte)'\\'))
+        {
+            return;
+        }
+
+        try
+        {
+            using var sink = new Utf8JsonWriter(Stream.Null);
+            body.WriteTo(sink);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException)
+        {
+            throw new CloudEventFormatException("body", "contains an escape that is not valid Unicode (an unpaired surrogate such as \\ud800)", "send valid Unicode text: \\ud800–\\udfff escapes only as high-low pairs");
+        }
     }
 
     private static JsonElement? JsonObjectOrNull(string field, string? text)

@@ -15,7 +15,9 @@ namespace DecisionLedger.Recording;
 /// duplicate request ids, loads subject keys, builds each entry with <see cref="EntryBuilder"/>
 /// (validate → redact → canonicalize → hash), appends the leaves to the Merkle tree it alone owns,
 /// signs a checkpoint when <see cref="CheckpointSchedule"/> says so, and hands the job to the
-/// <see cref="BatchCommitter"/>, so building batch N+1 overlaps the fsync of batch N.
+/// <see cref="BatchCommitter"/>, so building batch N+1 overlaps the fsync of batch N. Requests a failed
+/// commit handed back (<see cref="HandedBackRequests"/>) come first: a failed batch is split in halves,
+/// each committed on its own, until the entry the store cannot take is alone.
 /// </summary>
 internal sealed class BatchBuilder
 {
@@ -23,6 +25,7 @@ internal sealed class BatchBuilder
     private readonly BatchCommitter _committer;
     private readonly EntryBuilder _entries;
     private readonly RequestIdReservations _reservations;
+    private readonly HandedBackRequests _handedBack;
     private readonly SubjectKeyring? _keyring;
     private readonly CheckpointSchedule _schedule;
     private readonly CommitLinger _linger;
@@ -46,8 +49,10 @@ internal sealed class BatchBuilder
         ICheckpointSigner signer,
         MerkleTree tree,
         EntryBuilder entries,
-        SubjectKeyring? keyring)
+        SubjectKeyring? keyring,
+        HandedBackRequests handedBack)
     {
+        _handedBack = handedBack;
         (_store, _options, _time, _retry, _metrics, _logger) = context;
         _queue = queue;
         _committer = committer;
@@ -83,7 +88,8 @@ internal sealed class BatchBuilder
                 await BuildAsync(items).ConfigureAwait(false);
             }
 
-            // Shutdown: everything accepted is built; seal it with a final checkpoint.
+            // Shutdown: everything accepted is built, what failed commits hand back included; seal it with a final checkpoint.
+            await DrainHandedBackAsync().ConfigureAwait(false);
             await EnsureTreeAsync().ConfigureAwait(false);
             if (_tree is not null && _tree.Size > _schedule.SignedSize)
             {
@@ -138,6 +144,7 @@ internal sealed class BatchBuilder
         CommitJob? job = null;
         try
         {
+            await RebuildHandedBackAsync(requests).ConfigureAwait(false);
             await EnsureTreeAsync().ConfigureAwait(false);
             if (requests.Count > 0)
             {
@@ -163,7 +170,68 @@ internal sealed class BatchBuilder
         await _committer.SubmitAsync(job).ConfigureAwait(false);
     }
 
-    private async Task<CommitJob?> BuildBatchAsync(List<EntryRequest> requests)
+    // Splits every failed group handed back, then puts the untried requests ahead of the new ones.
+    private async Task RebuildHandedBackAsync(List<EntryRequest> requests)
+    {
+        while (_handedBack.TryTakeSuspects(out List<EntryRequest> suspects))
+        {
+            int half = suspects.Count / 2;
+            await CommitPartAsync(suspects.GetRange(0, half)).ConfigureAwait(false);
+            await CommitPartAsync(suspects.GetRange(half, suspects.Count - half)).ConfigureAwait(false);
+        }
+
+        if (_handedBack.TakeUntried() is { } untried)
+        {
+            requests.InsertRange(0, untried);
+        }
+    }
+
+    // One part of a split, built on the tree as the store has it and committed before the next part is
+    // built: a part that fails changes the tree the next one must be built on. Splitting is rare, so it
+    // gives up the pipelining for the certainty that each part's seqs are right.
+    private async Task CommitPartAsync(List<EntryRequest> part)
+    {
+        CommitJob? job;
+        try
+        {
+            await EnsureTreeAsync().ConfigureAwait(false);
+            job = await BuildBatchAsync(part, splitPart: true).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _metrics.Reject("store_failure", part.Count);
+            foreach (EntryRequest request in part)
+            {
+                request.Fail(ex);
+            }
+
+            return;
+        }
+
+        if (job is not null)
+        {
+            await _committer.SubmitAsync(job).ConfigureAwait(false);
+            await job.Barrier!.Task.ConfigureAwait(false);
+        }
+    }
+
+    // At shutdown a commit still in flight may fail and hand its requests back: wait for every job to
+    // settle, rebuild what came back, and repeat until nothing does.
+    private async Task DrainHandedBackAsync()
+    {
+        while (true)
+        {
+            await WaitForCommitterAsync().ConfigureAwait(false);
+            if (_handedBack.IsEmpty)
+            {
+                return;
+            }
+
+            await BuildAsync([]).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<CommitJob?> BuildBatchAsync(List<EntryRequest> requests, bool splitPart = false)
     {
         (List<EntryRequest> accepted, List<string>? reserved) = await _reservations.FilterAsync(requests).ConfigureAwait(false);
         Dictionary<string, AesGcm>? ciphers = null;
@@ -171,7 +239,7 @@ internal sealed class BatchBuilder
         {
             // Keys are fetched (or created) once per batch, before any leaf is added to the tree.
             ciphers = _keyring is null ? null : await _keyring.LoadAsync(accepted).ConfigureAwait(false);
-            CommitJob? job = BuildEntries(accepted, reserved, ciphers);
+            CommitJob? job = BuildEntries(accepted, reserved, ciphers, splitPart);
             if (job is null)
             {
                 _reservations.Release(reserved);
@@ -190,7 +258,7 @@ internal sealed class BatchBuilder
         }
     }
 
-    private CommitJob? BuildEntries(List<EntryRequest> requests, List<string>? reserved, Dictionary<string, AesGcm>? ciphers)
+    private CommitJob? BuildEntries(List<EntryRequest> requests, List<string>? reserved, Dictionary<string, AesGcm>? ciphers, bool splitPart)
     {
         MerkleTree tree = _tree!;
         long start = tree.Size;
@@ -242,6 +310,8 @@ internal sealed class BatchBuilder
             Batch = batch,
             Receipts = receipts,
             ReservedIds = reserved,
+            IsSplitPart = splitPart,
+            Barrier = splitPart ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null,
         };
     }
 
@@ -268,10 +338,7 @@ internal sealed class BatchBuilder
             return;
         }
 
-        var barrier = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _committer.SubmitAsync(new CommitJob { Generation = _generation, EndSize = _committer.DurableSize, Barrier = barrier }).ConfigureAwait(false);
-        await barrier.Task.ConfigureAwait(false);
-
+        await WaitForCommitterAsync().ConfigureAwait(false);
         _tree = null;
         long size = await _retry.RunAsync(ct => _store.GetSizeAsync(ct)).ConfigureAwait(false);
         _tree = await _retry.RunAsync(ct => LedgerTreeLoader.LoadAsync(_store, size, ct)).ConfigureAwait(false);
@@ -280,5 +347,13 @@ internal sealed class BatchBuilder
         _schedule.Reset(covered, retrySoon: covered < size);
         _committer.DurableSize = size;
         _generation = _committer.InvalidGeneration + 1;
+    }
+
+    // Completes once the committer has settled every job submitted so far.
+    private async Task WaitForCommitterAsync()
+    {
+        var barrier = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _committer.SubmitAsync(new CommitJob { Generation = _generation, EndSize = _committer.DurableSize, Barrier = barrier }).ConfigureAwait(false);
+        await barrier.Task.ConfigureAwait(false);
     }
 }

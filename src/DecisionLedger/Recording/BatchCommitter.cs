@@ -9,8 +9,10 @@ namespace DecisionLedger.Recording;
 /// Stage 2: writes each built job in one transaction (one fsync) under the one
 /// <see cref="StoreRetry"/> rule, then completes its receipts — or hands those that want a proof
 /// to the <see cref="ReceiptProver"/>. A batch that still fails invalidates the tree generation it
-/// was built on: every later job of that generation fails too (its seqs assumed the lost batch)
-/// until the builder, past a <see cref="CommitJob.Barrier"/>, rebuilds its tree from the store.
+/// was built on, and is handed back to the builder to be split (<see cref="HandedBackRequests"/>), so
+/// only an entry the store cannot take even alone fails. Every later job of that generation is handed
+/// back untried (its seqs assumed the lost batch) and rebuilt once the builder, past a
+/// <see cref="CommitJob.Barrier"/>, has rebuilt its tree from the store.
 /// </summary>
 internal sealed class BatchCommitter
 {
@@ -21,14 +23,15 @@ internal sealed class BatchCommitter
     private readonly RequestIdReservations _reservations;
     private readonly CheckpointSchedule _schedule;
     private readonly ReceiptProver _prover;
+    private readonly HandedBackRequests _handedBack;
     private readonly RecorderMetrics _metrics;
     private readonly ILogger _logger;
     private long _durableSize;
     private long _invalidGeneration;
-    private Exception? _lastFailure;
 
-    public BatchCommitter(RecorderContext context, RequestIdReservations reservations, CheckpointSchedule schedule, ReceiptProver prover, long durableSize)
+    public BatchCommitter(RecorderContext context, RequestIdReservations reservations, CheckpointSchedule schedule, ReceiptProver prover, HandedBackRequests handedBack, long durableSize)
     {
+        _handedBack = handedBack;
         _store = context.Store;
         _retry = context.Retry;
         _metrics = context.Metrics;
@@ -86,10 +89,11 @@ internal sealed class BatchCommitter
 
         if (job.Generation <= InvalidGeneration)
         {
-            // Built on a tree that assumed an earlier batch which failed: its seqs are wrong.
+            // Built on a tree that assumed an earlier batch which failed: its seqs are wrong, its entries
+            // may well be fine. The builder rebuilds them on its tree reloaded from the store.
             if (job.Receipts.Count > 0)
             {
-                Fail(job, _lastFailure!);
+                _handedBack.Untried(Requests(job));
             }
             else
             {
@@ -112,16 +116,41 @@ internal sealed class BatchCommitter
         try
         {
             long started = Stopwatch.GetTimestamp();
-            await _retry.RunAsync(ct => _store.AppendAsync(batch, ct), batch.Entries.Count).ConfigureAwait(false);
+            if (job.IsSplitPart)
+            {
+                await _store.AppendAsync(batch, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await _retry.RunAsync(ct => _store.AppendAsync(batch, ct), batch.Entries.Count).ConfigureAwait(false);
+            }
+
             _metrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
         catch (Exception ex)
         {
-            RecorderLog.AppendFailed(_logger, ex, batch.Entries.Count, _retry.MaxAttempts, job.Receipts[0].Request.RequestId);
+            // Invalidate before handing anything back: the builder, seeing what is handed back, must also see
+            // that its tree holds leaves the store never took.
             Volatile.Write(ref _invalidGeneration, job.Generation);
-            _lastFailure = ex as LedgerStoreException
+            LedgerStoreException failure = ex as LedgerStoreException
                 ?? new LedgerStoreException($"The ledger store failed to append {batch.Entries.Count} decisions: {ex.Message}", ex);
-            Fail(job, _lastFailure);
+            if (job.Receipts.Count > 1)
+            {
+                // One entry the store refuses (or cannot encode) must not fail every decision sharing its batch.
+                _handedBack.Suspect(Requests(job), failure);
+                return;
+            }
+
+            if (job.IsSplitPart)
+            {
+                _handedBack.FailedAlone(failure, job.Receipts[0].Request.RequestId);
+            }
+            else
+            {
+                RecorderLog.AppendFailed(_logger, ex, batch.Entries.Count, _retry.MaxAttempts, job.Receipts[0].Request.RequestId);
+            }
+
+            Fail(job, failure);
             return;
         }
 
@@ -181,6 +210,8 @@ internal sealed class BatchCommitter
             request.Fail(error);
         }
     }
+
+    private static List<EntryRequest> Requests(CommitJob job) => job.Receipts.ConvertAll(receipt => receipt.Request);
 
     private void Settle(CommitJob job)
     {

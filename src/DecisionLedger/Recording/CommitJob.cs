@@ -5,7 +5,7 @@ namespace DecisionLedger.Recording;
 /// <summary>
 /// One unit of work handed from the builder stage to the commit stage: a built batch (or a
 /// checkpoint alone), the requests waiting on it, the flushes behind it, or a barrier the
-/// builder waits on after a failure.
+/// builder waits on after a failure (or on a split part's own commit).
 /// </summary>
 internal sealed class CommitJob
 {
@@ -14,6 +14,13 @@ internal sealed class CommitJob
 
     /// <summary>The store size once this job is committed.</summary>
     public required long EndSize { get; init; }
+
+    /// <summary>
+    /// Whether the batch is a part of a failed batch being split (<see cref="HandedBackRequests"/>): it is
+    /// tried once (the whole batch already had the <see cref="StoreRetry"/> rule), and if it fails it is split
+    /// further or, holding one entry, that entry fails.
+    /// </summary>
+    public bool IsSplitPart { get; init; }
 
     /// <summary>The entries, inputs, tiles and checkpoint to write atomically, or null.</summary>
     public AppendBatch? Batch { get; init; }

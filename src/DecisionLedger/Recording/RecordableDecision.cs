@@ -44,6 +44,9 @@ internal static class RecordableDecision
         {
             throw new DecisionValidationException("latencyMs", $"{latency} is not a finite non-negative number", "a duration in milliseconds ≥ 0");
         }
+
+        // The same text rules as the parser's, so no entry point lets through what another refuses.
+        DecisionText.Ensure(decision);
     }
 
     private static void RequireObject(JsonElement element, string path)

@@ -43,10 +43,11 @@ internal sealed class RecorderPipeline
         Linger = new CommitLinger(options.CommitLinger);
         var reservations = new RequestIdReservations(context);
         var prover = new ReceiptProver(store);
-        Committer = new BatchCommitter(context, reservations, _schedule, prover, head.Size);
+        var handedBack = new HandedBackRequests(Queue, logger);
+        Committer = new BatchCommitter(context, reservations, _schedule, prover, handedBack, head.Size);
         MasterKey? masterKey = options.EncryptInputs ? options.MasterKey ?? MasterKey.FromEnvironment() : null;
         SubjectKeyring? keyring = masterKey is null ? null : new SubjectKeyring(store, masterKey, random, context.Retry);
-        var builder = new BatchBuilder(context, Queue, Committer, reservations, _schedule, Linger, signer, tree, _entries, keyring);
+        var builder = new BatchBuilder(context, Queue, Committer, reservations, _schedule, Linger, signer, tree, _entries, keyring, handedBack);
         _stages = Task.WhenAll(Task.Run(prover.RunAsync), Task.Run(Committer.RunAsync), Task.Run(builder.RunAsync));
 
         if (head.Size > (head.LatestCheckpoint?.TreeSize ?? 0))

@@ -22,6 +22,10 @@ internal static class ActorReader
             if (property.NameEquals("userId"u8))
             {
                 userId = fields.OptionalString(property.Value, "actor.userId", "\"analyst_jane\"");
+                if (userId is not null)
+                {
+                    TextRules.EnsureIdentifier(userId, "actor.userId");
+                }
             }
             else if (property.NameEquals("tenant"u8))
             {

@@ -19,7 +19,7 @@ internal static class DecisionFieldErrors
         new(path, "number is out of range for a 64-bit float (JSON numbers must be finite)", fix);
 
     public static DecisionValidationException Unknown(string parentPath, JsonProperty property, string allowed) =>
-        new(JsonPaths.Child(parentPath, property.Name), "unknown field", $"remove it (allowed: {allowed})");
+        new(JsonPaths.Member(parentPath, property), "unknown field", $"remove it (allowed: {allowed})");
 
     public static string Describe(JsonValueKind kind) => kind switch
     {

@@ -147,6 +147,12 @@ internal readonly struct DecisionFieldReader(DecisionParser parser, bool checkSt
         {
             throw TooLong(path, "string", text.Length);
         }
+
+        // Only an escape can put U+0000 into a string (the reader refuses a raw one), so only here is it looked for.
+        if (hasEscapes && TextRules.FindInvalid(text) is { } problem)
+        {
+            throw new DecisionValidationException(path, problem, TextRules.ValidTextFix);
+        }
     }
 
     /// <summary>Checks a property name: valid Unicode, and within the string length limit when that can be exceeded.</summary>
@@ -166,12 +172,18 @@ internal readonly struct DecisionFieldReader(DecisionParser parser, bool checkSt
         }
         catch (InvalidOperationException)
         {
-            throw InvalidText(parentPath);
+            throw new DecisionValidationException(
+                JsonPaths.Member(parentPath, property), "member name contains an unpaired UTF-16 surrogate escape (e.g. \\ud800 alone)", TextRules.ValidTextFix);
         }
 
         if (name.Length > Parser.MaxStringLength)
         {
             throw TooLong(parentPath, "property name", name.Length);
+        }
+
+        if (hasEscapes && TextRules.FindInvalid(name) is { } problem)
+        {
+            throw new DecisionValidationException(JsonPaths.Child(parentPath, name), "member name " + problem, TextRules.ValidTextFix);
         }
     }
 
@@ -183,5 +195,5 @@ internal readonly struct DecisionFieldReader(DecisionParser parser, bool checkSt
     private static DecisionValidationException InvalidText(string path) => new(
         path,
         "string contains an unpaired UTF-16 surrogate escape (e.g. \\ud800 alone)",
-        "send valid Unicode text");
+        TextRules.ValidTextFix);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace DecisionLedger.Records;
 
@@ -16,6 +17,10 @@ namespace DecisionLedger.Records;
 /// finite everywhere, free-form parts included (RFC 8785 cannot represent anything else);
 /// <c>requestId</c> must not contain control characters; timestamps are converted to UTC and truncated
 /// to microseconds.</para>
+/// <para>Text rules (<see cref="TextRules"/>), the same for a <see cref="Decision"/> built in code: every
+/// member name and string value, free-form parts included, is valid UTF-8 and holds neither U+0000 nor an
+/// unpaired surrogate escape; <c>requestId</c>, <c>model.name</c>, <c>subject.id</c> and <c>actor.userId</c>
+/// hold no bidirectional control (U+202A–U+202E, U+2066–U+2069) and no noncharacter.</para>
 /// <para>Thread-safe: a parser holds only its limits and may be shared.</para>
 /// </remarks>
 public sealed class DecisionParser
@@ -91,6 +96,20 @@ public sealed class DecisionParser
         {
             throw JsonProblemLocator.Locate(utf8Json, _maxDepth, exception);
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-name check decodes escaped member names and throws on one that decodes to an
+            // unpaired surrogate: a client error, to be named like any other, not a server failure.
+            throw LocateUndecodableName(utf8Json);
+        }
+
+        // The reader checks structure, not encoding: a name or string of invalid UTF-8 would pass and fail
+        // later, in the canonicalizer or the store, taking a whole group commit with it. One vectorized pass
+        // over the payload settles it; the walk that names the field runs only when it fails.
+        if (!Utf8.IsValid(utf8Json))
+        {
+            throw JsonTextChecker.LocateInvalidUtf8(root, JsonPaths.Root);
+        }
 
         return Validate(root, checkStringLengths: utf8Json.Length > _maxStringLength);
     }
@@ -110,6 +129,21 @@ public sealed class DecisionParser
         // The caller's document may have been parsed leniently (duplicates, any depth) and may be
         // disposed later; re-reading its raw bytes gives one code path and one set of rules.
         return Parse(JsonMarshal.GetRawUtf8Value(element));
+    }
+
+    private DecisionValidationException LocateUndecodableName(ReadOnlySpan<byte> utf8Json)
+    {
+        var lenient = JsonElement.Parse(utf8Json, _documentOptions with { AllowDuplicateProperties = true });
+        try
+        {
+            JsonTextChecker.EnsureValid(lenient, JsonPaths.Root);
+        }
+        catch (DecisionValidationException exception)
+        {
+            return exception;
+        }
+
+        return new DecisionValidationException(JsonPaths.Root, "a member name cannot be decoded", TextRules.ValidTextFix);
     }
 
     private Decision Validate(JsonElement root, bool checkStringLengths)

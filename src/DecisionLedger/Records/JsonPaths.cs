@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Json;
 
 namespace DecisionLedger.Records;
 
@@ -24,6 +26,26 @@ internal static class JsonPaths
         return builder.ToString();
     }
 
+    /// <summary>
+    /// The path of <paramref name="property"/> under <paramref name="parent"/>, safe for any name the JSON reader
+    /// let through: a name that is not valid Unicode is shown from its raw bytes (invalid UTF-8 as U+FFFD,
+    /// escapes as sent) instead of throwing while the error about it is being built.
+    /// </summary>
+    public static string Member(string parent, JsonProperty property)
+    {
+        string name;
+        try
+        {
+            name = property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            name = Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8PropertyName(property));
+        }
+
+        return Child(parent, name);
+    }
+
     public static string Index(string parent, int index) => $"{parent}[{index}]";
 
     public static void AppendName(StringBuilder builder, string name, bool first)
@@ -40,7 +62,8 @@ internal static class JsonPaths
         }
         else
         {
-            builder.Append("['").Append(shown.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)).Append("']");
+            // Control, bidi and surrogate characters are shown as \uXXXX: a path must not carry what its error complains about.
+            builder.Append("['").Append(TextRules.Printable(shown.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal))).Append("']");
         }
     }
 

@@ -21,6 +21,10 @@ internal static class ModelInfoReader
             if (property.NameEquals("name"u8))
             {
                 name = fields.OptionalString(field, "model.name", "\"fraud_detector\"");
+                if (name is not null)
+                {
+                    TextRules.EnsureIdentifier(name, "model.name");
+                }
             }
             else if (property.NameEquals("version"u8))
             {

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace DecisionLedger.Records;
 
-/// <summary>Reads and validates the optional <c>requestId</c> of a decision: a bounded string without control characters.</summary>
+/// <summary>Reads and validates the optional <c>requestId</c> of a decision: a bounded string without control characters, bidi controls or noncharacters.</summary>
 internal static class RequestIdReader
 {
     public static string? Read(JsonElement value, DecisionFieldReader fields)
@@ -35,6 +35,7 @@ internal static class RequestIdReader
             }
         }
 
+        TextRules.EnsureIdentifier(requestId, "requestId");
         return requestId;
     }
 }

@@ -21,6 +21,10 @@ internal static class SubjectReader
             if (property.NameEquals("id"u8))
             {
                 id = fields.OptionalString(property.Value, "subject.id", "\"customer-1842\"");
+                if (id is not null)
+                {
+                    TextRules.EnsureIdentifier(id, "subject.id");
+                }
             }
             else
             {

@@ -285,7 +285,12 @@ public sealed class DecisionRecorderTests : IDisposable
                 }
             }
 
-            Assert.True(failed > 0, "the injected failure should fail at least one batch");
+            // The failed batch (both attempts) is split and its parts commit; the batches pipelined behind it
+            // were built on the lost leaves and are rebuilt: nothing is lost, nothing is out of place.
+            // Only a batch of one entry cannot be split; the producer is fast enough that it is rarely one.
+            Assert.Equal(2, store.FailedAppends);
+            Assert.InRange(failed, 0, 1);
+            Assert.Equal(3000 - failed, receipts.Count);
             Assert.Equal(receipts.Count, await store.GetSizeAsync());
             Assert.Equal(Enumerable.Range(0, receipts.Count).Select(i => (long)i), receipts.Select(r => r.Seq).Order());
             foreach (RecordReceipt receipt in receipts)
