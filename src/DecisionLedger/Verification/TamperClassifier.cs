@@ -40,6 +40,7 @@ public sealed class TamperClassifier
     private PendingRoot? _pendingRoot;
     private (long Position, long FoundSeq)? _gap;
     private long _gapFoundAt = -1;
+    private (long Position, TamperFinding Finding)? _suspect;
 
     /// <summary>Creates a classifier for a whole ledger, starting at <c>seq</c> 0.</summary>
     /// <param name="verifier">The ledger's verifier key; checkpoints signed by any other key are forged.</param>
@@ -97,7 +98,8 @@ public sealed class TamperClassifier
     /// <param name="storedLeafHash">The leaf hash the store recorded at append time, if any.</param>
     /// <param name="tileLeafHash">The leaf hash in the store's level-0 tile, if that tile is complete.</param>
     /// <returns>True while more entries are useful; false once the first finding is certain.</returns>
-    internal bool Add(long rowSeq, ReadOnlySpan<byte> canonicalBytes, in EntryCheck check, Sha256Hash? storedLeafHash, Sha256Hash? tileLeafHash)
+    /// <param name="columns">The stored columns of the row, named in an index-mismatch finding; optional.</param>
+    internal bool Add(long rowSeq, ReadOnlySpan<byte> canonicalBytes, in EntryCheck check, Sha256Hash? storedLeafHash, Sha256Hash? tileLeafHash, EntryColumns? columns = null)
     {
         if (_final is not null)
         {
@@ -108,6 +110,16 @@ public sealed class TamperClassifier
         if (_checkpointFinding is not null && position >= _checkpointFinding.Seq)
         {
             _final = _checkpointFinding;
+            return false;
+        }
+
+        if (_suspect is { } suspect)
+        {
+            // The entry before did not match its leaf. If this one claims the same seq, the one before
+            // was an extra row slipped in ahead of the original (whose leaf the store still holds).
+            _final = check.Readable && check.Fields.Seq == suspect.Position
+                ? new TamperFinding(suspect.Position, TamperKind.EntryInserted, $"The entry at position {suspect.Position} does not hash to the leaf the store holds for seq {suspect.Position}, and the next entry is the original seq {suspect.Position}: an entry was inserted at seq {suspect.Position}, shifting the later ones.")
+                : PreferPending(suspect.Finding);
             return false;
         }
 
@@ -132,7 +144,15 @@ public sealed class TamperClassifier
         {
             if (fields.Seq < position)
             {
-                return Stop(position, TamperKind.EntryInserted, $"Expected the entry with seq {position}{Row(rowSeq, position)} but found a second entry claiming seq {fields.Seq}: an entry was inserted.");
+                // Two entries claim the same seq. When the signed root that failed covers the repeated
+                // seq, the extra entry explains it: an insertion, not an edit.
+                if (_pendingRoot is { } pending && pending.RangeStart <= fields.Seq)
+                {
+                    _pendingRoot = null;
+                }
+
+                long at = fields.Seq == position - 1 ? fields.Seq : position;
+                return Stop(at, TamperKind.EntryInserted, $"Expected the entry with seq {position}{Row(rowSeq, position)} but found a second entry claiming seq {fields.Seq}: an entry was inserted.");
             }
 
             _gap = (position, fields.Seq);
@@ -147,12 +167,18 @@ public sealed class TamperClassifier
         Sha256Hash leaf = check.Leaf;
         if (storedLeafHash is { } stored && stored != leaf)
         {
-            return Stop(position, TamperKind.ContentChanged, $"The content of seq {position} hashes to leaf {leaf.ToBase64()} but the store recorded leaf {stored.ToBase64()} when it was appended: the entry was changed.");
+            return Suspect(position, $"The content of seq {position} hashes to leaf {leaf.ToBase64()} but the store recorded leaf {stored.ToBase64()} when it was appended: the entry was changed.");
         }
 
         if (tileLeafHash is { } tiled && tiled != leaf)
         {
-            return Stop(position, TamperKind.ContentChanged, $"The content of seq {position} hashes to leaf {leaf.ToBase64()} but the store's Merkle tile holds leaf {tiled.ToBase64()}: the entry was changed.");
+            return Suspect(position, $"The content of seq {position} hashes to leaf {leaf.ToBase64()} but the store's Merkle tile holds leaf {tiled.ToBase64()}: the entry was changed.");
+        }
+
+        if (check.MismatchedColumn is { } column)
+        {
+            string held = columns is null ? "a different value" : EntryColumnMatcher.Describe(column, columns);
+            return Stop(position, TamperKind.IndexMismatch, $"The store's '{column}' column of seq {position} holds {held}, which is not what the entry itself says: the row's index column was edited, so queries, reports and erasure by that column give wrong answers. The entry's own bytes are intact.");
         }
 
         _tree.Append(leaf);
@@ -170,6 +196,11 @@ public sealed class TamperClassifier
     /// <summary>Ends the stream and returns the first finding, or null when the ledger verified.</summary>
     public TamperFinding? Complete()
     {
+        if (_final is null && _suspect is { } suspect)
+        {
+            _final = PreferPending(suspect.Finding);
+        }
+
         if (_final is null && _gap is { } gap)
         {
             _final = _gapFoundAt < 0
@@ -316,6 +347,13 @@ public sealed class TamperClassifier
         PreferPending(new TamperFinding(position, TamperKind.EntryInserted, $"Expected the entry with seq {position} but found an extra entry claiming seq {foundSeq}, and every later entry is shifted one position: an entry was inserted."));
 
     private TamperFinding PreferPending(TamperFinding finding) => _pendingRoot is { } pending ? pending.AsContentChanged() : finding;
+
+    // A leaf mismatch is an edit unless the next entry shows it to be an insertion: decided on the next Add.
+    private bool Suspect(long position, string detail)
+    {
+        _suspect = (position, new TamperFinding(position, TamperKind.ContentChanged, detail));
+        return true;
+    }
 
     private bool Stop(long position, TamperKind kind, string detail)
     {

@@ -35,4 +35,10 @@ public enum TamperKind
 
     /// <summary>An entry's bytes are not valid JSON, lack a required field, or are not in RFC 8785 canonical form.</summary>
     MalformedEntry,
+
+    /// <summary>A column the store copied out of an entry for queries (request id, time, model, version, user, tenant, subject, kind) differs from the entry itself.</summary>
+    IndexMismatch,
+
+    /// <summary>A decision's stored input is missing and no erasure event covers it.</summary>
+    InputMissing,
 }
