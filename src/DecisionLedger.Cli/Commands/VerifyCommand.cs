@@ -97,6 +97,7 @@ internal sealed class VerifyCommand(CommandContext context)
                 w.WriteNumber("checkpointsVerified", report.CheckpointsVerified);
                 w.WriteNumber("inputsVerified", report.InputsVerified);
                 w.WriteNumber("inputsNotChecked", report.InputsNotChecked);
+                w.WriteNumber("inputsWithheld", report.InputsWithheld);
                 if (report.FirstFinding is { } finding)
                 {
                     w.WriteStartObject("firstFinding");
@@ -122,6 +123,12 @@ internal sealed class VerifyCommand(CommandContext context)
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"  {report.EntriesVerified} entries, {report.CheckpointsVerified} checkpoints, {report.InputsVerified} stored inputs verified in {report.Elapsed.TotalSeconds:0.###} s"));
             await output.WriteLineAsync($"  tree size {report.TreeSize}, root {report.Root?.ToBase64() ?? "-"}");
+            if (report.InputsWithheld > 0)
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"  {report.InputsWithheld} decisions have no input in the bundle (erased or encrypted when exported); the manifest declares them withheld, which is allowed"));
+            }
+
             if (report.InputsNotChecked > 0)
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

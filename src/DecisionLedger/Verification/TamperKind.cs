@@ -41,4 +41,7 @@ public enum TamperKind
 
     /// <summary>A decision's stored input is missing and no erasure event covers it.</summary>
     InputMissing,
+
+    /// <summary>An evidence bundle's manifest disagrees with its contents: root, entry count, or an entry outside the stated filters.</summary>
+    ManifestMismatch,
 }
