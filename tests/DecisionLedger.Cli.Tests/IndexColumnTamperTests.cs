@@ -44,11 +44,16 @@ public sealed class IndexColumnTamperTests
         Assert.Contains("'ts' column", result.Out, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Verify_RowInsertedMidLog_ReportsEntryInserted()
+    // 300 entries: the first Merkle tile (256 leaves) is complete, so the store's tile holds the
+    // original leaf of seq 20 and the extra row is named exactly. With 40 entries only signed roots
+    // cover the range, so the second row claiming seq 20 is the one named.
+    [Theory]
+    [InlineData(300, 20)]
+    [InlineData(40, 21)]
+    public async Task Verify_RowInsertedMidLog_ReportsEntryInserted(int count, long expectedSeq)
     {
         using var temp = new TempLedger();
-        await SqliteTamper.CreateDemoAsync(temp);
+        await SqliteTamper.CreateDemoAsync(temp, count);
 
         // Shift every row from seq 20 up by one, then slip a forged row with a correct leaf hash in at 20.
         string body = Encoding.UTF8.GetString((byte[])SqliteTamper.Scalar(temp, "SELECT body FROM entries WHERE seq = 20;")!);
@@ -68,6 +73,6 @@ public sealed class IndexColumnTamperTests
 
         CliResult result = await CliRun.RunAsync("verify", "--ledger", temp.Ledger);
 
-        SqliteTamper.AssertFinding(result, 20, "entry-inserted");
+        SqliteTamper.AssertFinding(result, expectedSeq, "entry-inserted");
     }
 }

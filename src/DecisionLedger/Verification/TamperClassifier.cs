@@ -41,6 +41,8 @@ public sealed class TamperClassifier
     private (long Position, long FoundSeq)? _gap;
     private long _gapFoundAt = -1;
     private (long Position, TamperFinding Finding)? _suspect;
+    private (long Size, Sha256Hash Root)? _trusted;
+    private TamperFinding? _trustedFinding;
 
     /// <summary>Creates a classifier for a whole ledger, starting at <c>seq</c> 0.</summary>
     /// <param name="verifier">The ledger's verifier key; checkpoints signed by any other key are forged.</param>
@@ -64,6 +66,39 @@ public sealed class TamperClassifier
         _position = trustedTree.Size;
         _lastVerifiedSize = trustedTree.Size;
         _checkpointFinding = ReadCheckpoints(verifier, origin, checkpoints, trustedTree.Size);
+        CheckCheckpointsAtCurrentSize();
+    }
+
+    /// <summary>
+    /// Adds a checkpoint the auditor kept from an earlier look at the ledger (its signature already
+    /// verified): the entries must reproduce its root at its size, and the ledger must still hold at
+    /// least its size. A ledger cut back below it is <see cref="TamperKind.LedgerRolledBack"/>, even
+    /// when the newer stored checkpoints were deleted with the entries.
+    /// </summary>
+    /// <param name="trusted">The auditor's checkpoint.</param>
+    internal void AddTrusted(Checkpoint trusted)
+    {
+        _trusted = (trusted.Size, trusted.RootHash);
+        foreach ((long size, Sha256Hash root) in _checkpoints)
+        {
+            if (size == trusted.Size)
+            {
+                if (root != trusted.RootHash)
+                {
+                    _trustedFinding = new TamperFinding(trusted.Size, TamperKind.CheckpointInconsistent, $"The checkpoint you trusted for tree size {trusted.Size} has root {trusted.RootHash.ToBase64()}, but the ledger's signed checkpoint for that size says {root.ToBase64()}: the ledger now shows a different history than the one you saw.");
+                }
+
+                return;
+            }
+        }
+
+        if (trusted.Size < _tree.Size)
+        {
+            throw new ArgumentOutOfRangeException(nameof(trusted), trusted.Size, $"The trusted checkpoint's tree size {trusted.Size} is below the size verification starts from ({_tree.Size}); verify from an earlier checkpoint or fully.");
+        }
+
+        _checkpoints.Add((trusted.Size, trusted.RootHash));
+        _checkpoints.Sort(static (a, b) => a.Size.CompareTo(b.Size));
         CheckCheckpointsAtCurrentSize();
     }
 
@@ -151,8 +186,7 @@ public sealed class TamperClassifier
                     _pendingRoot = null;
                 }
 
-                long at = fields.Seq == position - 1 ? fields.Seq : position;
-                return Stop(at, TamperKind.EntryInserted, $"Expected the entry with seq {position}{Row(rowSeq, position)} but found a second entry claiming seq {fields.Seq}: an entry was inserted.");
+                return Stop(position, TamperKind.EntryInserted, $"Expected the entry with seq {position}{Row(rowSeq, position)} but found a second entry claiming seq {fields.Seq}: an entry was inserted.");
             }
 
             _gap = (position, fields.Seq);
@@ -216,7 +250,15 @@ public sealed class TamperClassifier
         if (_final is null && _nextCheckpoint < _checkpoints.Count)
         {
             (long size, _) = _checkpoints[^1];
-            _final = new TamperFinding(_position, TamperKind.TailTruncated, $"A signed checkpoint covers {size} entries but the ledger holds only {_position}: the entries from seq {_position} were removed.");
+            bool onlyTrusted = _trusted is { } t && _checkpoints.FindLastIndex(c => c.Size > _position && c.Size != t.Size) < 0;
+            _final = onlyTrusted
+                ? new TamperFinding(_position, TamperKind.LedgerRolledBack, $"The checkpoint you trusted covers {_trusted!.Value.Size} entries, but the ledger now holds only {_position} and its stored checkpoints stop below that: the ledger was rolled back, the entries from seq {_position} and the checkpoints covering them removed.")
+                : new TamperFinding(_position, TamperKind.TailTruncated, $"A signed checkpoint covers {size} entries but the ledger holds only {_position}: the entries from seq {_position} were removed.");
+        }
+
+        if (_trustedFinding is not null && (_final is null || _trustedFinding.Seq < _final.Seq))
+        {
+            _final = _trustedFinding;
         }
 
         if (_checkpointFinding is not null && (_final is null || _checkpointFinding.Seq < _final.Seq))

@@ -44,4 +44,7 @@ public enum TamperKind
 
     /// <summary>An evidence bundle's manifest disagrees with its contents: root, entry count, or an entry outside the stated filters.</summary>
     ManifestMismatch,
+
+    /// <summary>The ledger holds fewer entries than a checkpoint the auditor kept from an earlier look (<c>verify --trusted</c>): it was cut back, newer checkpoints included.</summary>
+    LedgerRolledBack,
 }
