@@ -63,24 +63,15 @@ internal sealed class VerifyCommand(CommandContext context)
             }
 
             string? trusted = await ReadTrustedAsync(parsed, cancellationToken);
-            await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: false, cancellationToken, openStore: false);
-            if (trusted is not null)
+            subject = context.LedgerPath(parsed);
+            try
             {
-                CheckTrusted(trusted, session);
+                (subject, report) = await VerifyLedgerAsync(parsed, json, trusted, cancellationToken);
             }
-
-            subject = session.Directory.Path;
-            var options = new VerificationOptions
+            catch (Exception e) when (e is not CliException && StoreDamage.IsDamage(e))
             {
-                FromCheckpoint = parsed.GetValue(_fromCheckpoint),
-                CheckCanonicalForm = parsed.GetValue(_strict),
-                TimeProvider = context.Environment.Time,
-                MasterKey = Encryption.MasterKey.FromEnvironment(),
-                TrustedCheckpoint = trusted,
-            };
-            report = await VerifyProgressReporter.RunAsync(
-                context.Environment, json,
-                progress => new LedgerVerifier().VerifyAsync(session.Store, session.Verifier, session.Origin, options, progress, cancellationToken).AsTask());
+                report = new VerificationReport(false, 0, 0, 0, 0, null, new TamperFinding(0, TamperKind.StoreDamaged, $"The ledger's database cannot be read back as a ledger: {e.Message} A database damaged like this was altered or corrupted outside DecisionLedger; where the first bad entry is cannot be told."), TimeSpan.Zero);
+            }
         }
 
         await WriteReportAsync(context.Environment.Out, json, subject, report, cancellationToken);
@@ -203,6 +194,28 @@ internal sealed class VerifyCommand(CommandContext context)
             // A bundle whose manifest cannot be read cannot be verified: report it as a failed verification.
             throw new CliException(ExitCodes.VerificationFailed, $"{bundle}: manifest.json is not valid JSON ({e.Message}); the bundle is damaged or was altered.", e);
         }
+    }
+
+    private async Task<(string Subject, VerificationReport Report)> VerifyLedgerAsync(ParseResult parsed, bool json, string? trusted, CancellationToken cancellationToken)
+    {
+        await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: false, cancellationToken, openStore: false);
+        if (trusted is not null)
+        {
+            CheckTrusted(trusted, session);
+        }
+
+        var options = new VerificationOptions
+        {
+            FromCheckpoint = parsed.GetValue(_fromCheckpoint),
+            CheckCanonicalForm = parsed.GetValue(_strict),
+            TimeProvider = context.Environment.Time,
+            MasterKey = Encryption.MasterKey.FromEnvironment(),
+            TrustedCheckpoint = trusted,
+        };
+        VerificationReport report = await VerifyProgressReporter.RunAsync(
+            context.Environment, json,
+            progress => new LedgerVerifier().VerifyAsync(session.Store, session.Verifier, session.Origin, options, progress, cancellationToken).AsTask());
+        return (session.Directory.Path, report);
     }
 
     private async Task<string?> ReadTrustedAsync(ParseResult parsed, CancellationToken cancellationToken)

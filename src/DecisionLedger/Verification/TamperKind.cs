@@ -47,4 +47,7 @@ public enum TamperKind
 
     /// <summary>The ledger holds fewer entries than a checkpoint the auditor kept from an earlier look (<c>verify --trusted</c>): it was cut back, newer checkpoints included.</summary>
     LedgerRolledBack,
+
+    /// <summary>The store itself cannot be read back as a ledger (a corrupt database page, a row that is not what it must be): damage or tampering outside DecisionLedger, its first bad entry unknown.</summary>
+    StoreDamaged,
 }
