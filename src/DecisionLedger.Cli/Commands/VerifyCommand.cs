@@ -14,12 +14,14 @@ internal sealed class VerifyCommand(CommandContext context)
     private readonly Option<string?> _bundle = new("--bundle") { Description = "Verify this evidence bundle offline instead of the ledger.", HelpName = "DIR" };
     private readonly Option<string?> _key = new("--key") { Description = "The trusted verifier key string (or a file holding it); required with --bundle.", HelpName = "VKEY" };
     private readonly Option<bool> _strict = new("--strict") { Description = "Also check every entry is in RFC 8785 canonical form (slower; audits the writer itself)." };
+    private readonly Option<string?> _trusted = new("--trusted") { Description = "A signed checkpoint note you kept from an earlier look at this ledger: the ledger must still extend it (a rollback is reported).", HelpName = "NOTE" };
+    private readonly Option<string?> _trustedFile = new("--trusted-file") { Description = "A file holding the signed checkpoint note you kept (the output of 'dledger checkpoint').", HelpName = "FILE" };
     private readonly Option<long?> _fromCheckpoint = new("--from-checkpoint") { Description = "Verify incrementally from a checkpoint of this size verified earlier.", HelpName = "SIZE" };
 
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command("verify", "Verify every leaf, checkpoint, signature and stored input of the ledger, or of an evidence bundle.") { _bundle, _key, _fromCheckpoint, _strict };
+        var command = new Command("verify", "Verify every leaf, checkpoint, signature and stored input of the ledger, or of an evidence bundle.") { _bundle, _key, _fromCheckpoint, _strict, _trusted, _trustedFile };
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -34,6 +36,11 @@ internal sealed class VerifyCommand(CommandContext context)
         {
             string key = parsed.GetValue(_key)
                 ?? throw new CliException(ExitCodes.BadInput, "--key: required with --bundle; pass the ledger's verifier key string (from 'dledger key'), obtained from a source you trust, not from the bundle.");
+            if (parsed.GetValue(_trusted) is not null || parsed.GetValue(_trustedFile) is not null)
+            {
+                throw new CliException(ExitCodes.BadInput, "--trusted/--trusted-file: only used when verifying a ledger; a bundle carries its own signed checkpoint.");
+            }
+
             if (parsed.GetValue(_fromCheckpoint) is not null)
             {
                 throw new CliException(ExitCodes.BadInput, "--from-checkpoint: only used when verifying a ledger; a bundle is always verified whole.");
@@ -55,18 +62,16 @@ internal sealed class VerifyCommand(CommandContext context)
                 throw new CliException(ExitCodes.BadInput, "--key: only used with --bundle; a ledger is verified against its own key.");
             }
 
-            await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: false, cancellationToken, openStore: false);
-            subject = session.Directory.Path;
-            var options = new VerificationOptions
+            string? trusted = await ReadTrustedAsync(parsed, cancellationToken);
+            subject = context.LedgerPath(parsed);
+            try
             {
-                FromCheckpoint = parsed.GetValue(_fromCheckpoint),
-                CheckCanonicalForm = parsed.GetValue(_strict),
-                TimeProvider = context.Environment.Time,
-                MasterKey = Encryption.MasterKey.FromEnvironment(),
-            };
-            report = await VerifyProgressReporter.RunAsync(
-                context.Environment, json,
-                progress => new LedgerVerifier().VerifyAsync(session.Store, session.Verifier, session.Origin, options, progress, cancellationToken).AsTask());
+                (subject, report) = await VerifyLedgerAsync(parsed, json, trusted, cancellationToken);
+            }
+            catch (Exception e) when (e is not CliException && StoreDamage.IsDamage(e))
+            {
+                report = new VerificationReport(false, 0, 0, 0, 0, null, new TamperFinding(0, TamperKind.StoreDamaged, $"The ledger's database cannot be read back as a ledger: {e.Message} A database damaged like this was altered or corrupted outside DecisionLedger; where the first bad entry is cannot be told."), TimeSpan.Zero);
+            }
         }
 
         await WriteReportAsync(context.Environment.Out, json, subject, report, cancellationToken);
@@ -97,6 +102,7 @@ internal sealed class VerifyCommand(CommandContext context)
                 w.WriteNumber("checkpointsVerified", report.CheckpointsVerified);
                 w.WriteNumber("inputsVerified", report.InputsVerified);
                 w.WriteNumber("inputsNotChecked", report.InputsNotChecked);
+                w.WriteNumber("inputsWithheld", report.InputsWithheld);
                 if (report.FirstFinding is { } finding)
                 {
                     w.WriteStartObject("firstFinding");
@@ -122,6 +128,12 @@ internal sealed class VerifyCommand(CommandContext context)
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"  {report.EntriesVerified} entries, {report.CheckpointsVerified} checkpoints, {report.InputsVerified} stored inputs verified in {report.Elapsed.TotalSeconds:0.###} s"));
             await output.WriteLineAsync($"  tree size {report.TreeSize}, root {report.Root?.ToBase64() ?? "-"}");
+            if (report.InputsWithheld > 0)
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"  {report.InputsWithheld} decisions have no input in the bundle (erased or encrypted when exported); the manifest declares them withheld, which is allowed"));
+            }
+
             if (report.InputsNotChecked > 0)
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -181,6 +193,65 @@ internal sealed class VerifyCommand(CommandContext context)
         {
             // A bundle whose manifest cannot be read cannot be verified: report it as a failed verification.
             throw new CliException(ExitCodes.VerificationFailed, $"{bundle}: manifest.json is not valid JSON ({e.Message}); the bundle is damaged or was altered.", e);
+        }
+    }
+
+    private async Task<(string Subject, VerificationReport Report)> VerifyLedgerAsync(ParseResult parsed, bool json, string? trusted, CancellationToken cancellationToken)
+    {
+        await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: false, cancellationToken, openStore: false);
+        if (trusted is not null)
+        {
+            CheckTrusted(trusted, session);
+        }
+
+        var options = new VerificationOptions
+        {
+            FromCheckpoint = parsed.GetValue(_fromCheckpoint),
+            CheckCanonicalForm = parsed.GetValue(_strict),
+            TimeProvider = context.Environment.Time,
+            MasterKey = Encryption.MasterKey.FromEnvironment(),
+            TrustedCheckpoint = trusted,
+        };
+        VerificationReport report = await VerifyProgressReporter.RunAsync(
+            context.Environment, json,
+            progress => new LedgerVerifier().VerifyAsync(session.Store, session.Verifier, session.Origin, options, progress, cancellationToken).AsTask());
+        return (session.Directory.Path, report);
+    }
+
+    private async Task<string?> ReadTrustedAsync(ParseResult parsed, CancellationToken cancellationToken)
+    {
+        string? note = parsed.GetValue(_trusted);
+        string? file = parsed.GetValue(_trustedFile);
+        if (note is not null && file is not null)
+        {
+            throw new CliException(ExitCodes.BadInput, "--trusted and --trusted-file: pass one of them, not both.");
+        }
+
+        if (file is null)
+        {
+            return note;
+        }
+
+        try
+        {
+            return await File.ReadAllTextAsync(file, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(ExitCodes.BadInput, $"--trusted-file: {Path.GetFullPath(file)} cannot be read ({e.Message}); pass the file you saved the output of 'dledger checkpoint' to.", e);
+        }
+    }
+
+    // Checked before the long pass: a note that does not verify is a wrong argument, not a finding about the ledger.
+    private static void CheckTrusted(string note, LedgerSession session)
+    {
+        try
+        {
+            _ = CheckpointNote.Open(note, session.Verifier, session.Origin);
+        }
+        catch (NoteVerificationException e)
+        {
+            throw new CliException(ExitCodes.BadInput, $"--trusted: the checkpoint you passed does not verify with this ledger's key '{session.Verifier.Name}' for origin '{session.Origin}' ({e.Reason}): {e.Message} Pass a checkpoint this ledger signed, as printed by 'dledger checkpoint'.", e);
         }
     }
 

@@ -19,4 +19,11 @@ public sealed record BundleManifest(
     DateTimeOffset CreatedAt,
     string ToolVersion,
     long EntryCount,
-    bool Full);
+    bool Full)
+{
+    /// <summary>The number of lines in <c>inputs.jsonl</c>.</summary>
+    public long InputCount { get; init; }
+
+    /// <summary>Decisions in the bundle exported without their input (erased from the ledger, or encrypted, which an auditor could not check).</summary>
+    public long InputsWithheld { get; init; }
+}

@@ -47,9 +47,11 @@ public sealed class EvidenceBundleVerifier
         string? manifestOrigin;
         long? manifestSize;
         bool full;
+        BundleManifestCheck claims;
         using (JsonDocument manifest = JsonDocument.Parse(manifestBytes))
         {
             JsonElement root = manifest.RootElement;
+            claims = BundleManifestCheck.Read(root);
             manifestOrigin = root.TryGetProperty("origin", out JsonElement o) && o.ValueKind == JsonValueKind.String ? o.GetString() : null;
             manifestSize = root.TryGetProperty("treeSize", out JsonElement s) && s.TryGetInt64(out long size) ? size : null;
             full = root.TryGetProperty("full", out JsonElement f) && f.ValueKind == JsonValueKind.True;
@@ -72,6 +74,12 @@ public sealed class EvidenceBundleVerifier
             return run.Report(new TamperFinding(checkpoint.Size, TamperKind.CheckpointInconsistent, $"The manifest says tree size {manifestSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(missing)"} but the signed checkpoint says {checkpoint.Size}."), _time.GetElapsedTime(started));
         }
 
+        if ((claims.CheckRoot(checkpoint.RootHash, checkpoint.Size) ?? claims.CheckShape(full)) is { } claimFinding)
+        {
+            return run.Report(claimFinding, _time.GetElapsedTime(started));
+        }
+
+        run.Claims = claims;
         TamperFinding? finding = await VerifyLinesAsync(directory, note, verifier, checkpoint, full, run, cancellationToken).ConfigureAwait(false);
         return run.Report(finding, _time.GetElapsedTime(started));
     }
@@ -97,7 +105,9 @@ public sealed class EvidenceBundleVerifier
                     TamperFinding? finding = full
                         ? await VerifyFullAsync(entries, inputs, note, verifier, checkpoint, run, cancellationToken).ConfigureAwait(false)
                         : await VerifyFilteredAsync(entries, inputs, proofs, checkpoint, run, cancellationToken).ConfigureAwait(false);
-                    return finding ?? await inputs.FinishAsync(cancellationToken).ConfigureAwait(false);
+                    return finding
+                        ?? await inputs.FinishAsync(cancellationToken).ConfigureAwait(false)
+                        ?? run.Claims!.Complete(run.Lines, run.InputsVerified, inputLines.Exists);
                 }
             }
         }
@@ -110,6 +120,7 @@ public sealed class EvidenceBundleVerifier
         while (await entries.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } bytes)
         {
             long accepted = classifier.TreeSize;
+            run.Lines++;
             bool more = classifier.Add(line++, bytes);
             if (classifier.TreeSize > accepted)
             {
@@ -145,6 +156,7 @@ public sealed class EvidenceBundleVerifier
         while (await entries.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } bytes)
         {
             long position = previous + 1;
+            run.Lines++;
             if (!EntryFields.TryRead(bytes, out EntryFields fields, out string? error))
             {
                 return new TamperFinding(position, TamperKind.MalformedEntry, $"The entry line after seq {previous} cannot be read: {error}.");
@@ -164,6 +176,11 @@ public sealed class EvidenceBundleVerifier
             if (seq >= checkpoint.Size)
             {
                 return new TamperFinding(seq, TamperKind.EntryInserted, $"The entry line for seq {seq} is beyond the checkpoint's {checkpoint.Size} entries.");
+            }
+
+            if (run.Claims!.CheckLine(seq, bytes) is { } outsideFilter)
+            {
+                return outsideFilter;
             }
 
             if (!requestIds.Add(fields.RequestIdKey))
@@ -262,10 +279,17 @@ public sealed class EvidenceBundleVerifier
 
         public long TreeSize { get; set; }
 
+        public long Lines { get; set; }
+
+        public BundleManifestCheck? Claims { get; set; }
+
         public Sha256Hash? Root { get; set; }
 
         public VerificationReport Report(TamperFinding? finding, TimeSpan elapsed) =>
-            new(finding is null, EntriesVerified, CheckpointsVerified, InputsVerified, TreeSize, finding is null ? Root : null, finding, elapsed);
+            new(finding is null, EntriesVerified, CheckpointsVerified, InputsVerified, TreeSize, finding is null ? Root : null, finding, elapsed)
+            {
+                InputsWithheld = Claims?.InputsAbsent ?? 0,
+            };
     }
 
     /// <summary>Walks inputs.jsonl alongside the entry lines; both are in ascending seq.</summary>
@@ -277,6 +301,7 @@ public sealed class EvidenceBundleVerifier
 
         public async ValueTask<TamperFinding?> CheckUpToAsync(long seq, Sha256Hash? inputDigest, Run run, CancellationToken cancellationToken)
         {
+            bool matched = false;
             while (true)
             {
                 if (!_started || _next is null)
@@ -291,6 +316,11 @@ public sealed class EvidenceBundleVerifier
 
                 if (_next is not { } row || row.Seq > seq)
                 {
+                    if (inputDigest is not null && !matched)
+                    {
+                        run.Claims?.InputAbsent(seq);
+                    }
+
                     return null;
                 }
 
@@ -310,6 +340,7 @@ public sealed class EvidenceBundleVerifier
                 }
 
                 run.InputsVerified++;
+                matched = true;
                 _next = null;
             }
         }

@@ -83,6 +83,8 @@ public sealed class EvidenceBundleWriter
         await File.WriteAllTextAsync(Path.Combine(directory, BundleFiles.Key), verifierKey + "\n", cancellationToken).ConfigureAwait(false);
 
         long count = 0;
+        long decisions = 0;
+        long inputsWritten = 0;
         string proofsPath = Path.Combine(directory, BundleFiles.Proofs);
         if (full && File.Exists(proofsPath))
         {
@@ -113,10 +115,14 @@ public sealed class EvidenceBundleWriter
                                 await entries.WriteAsync(s_newline, cancellationToken).ConfigureAwait(false);
                                 selected.Add(entry.Seq);
                                 count++;
+                                if (entry.Columns.Kind == EntryColumns.DecisionKind)
+                                {
+                                    decisions++;
+                                }
                             }
                         }
 
-                        await WriteInputsAsync(store, inputs, selected, chunkStart, chunkEnd, cancellationToken).ConfigureAwait(false);
+                        inputsWritten += await WriteInputsAsync(store, inputs, selected, chunkStart, chunkEnd, cancellationToken).ConfigureAwait(false);
                         if (!full)
                         {
                             foreach (long seq in selected)
@@ -132,16 +138,21 @@ public sealed class EvidenceBundleWriter
             }
         }
 
-        var manifest = new BundleManifest(checkpoint.Origin, checkpoint.Size, checkpoint.RootHash, filters, _time.GetUtcNow(), toolVersion, count, full);
+        var manifest = new BundleManifest(checkpoint.Origin, checkpoint.Size, checkpoint.RootHash, filters, _time.GetUtcNow(), toolVersion, count, full)
+        {
+            InputCount = inputsWritten,
+            InputsWithheld = decisions - inputsWritten,
+        };
         await File.WriteAllBytesAsync(Path.Combine(directory, BundleFiles.Manifest), ManifestJson(manifest), cancellationToken).ConfigureAwait(false);
         return manifest;
     }
 
-    private static async ValueTask WriteInputsAsync(ILedgerStore store, FileStream inputs, List<long> selected, long chunkStart, long chunkEnd, CancellationToken cancellationToken)
+    private static async ValueTask<long> WriteInputsAsync(ILedgerStore store, FileStream inputs, List<long> selected, long chunkStart, long chunkEnd, CancellationToken cancellationToken)
     {
+        long written = 0;
         if (selected.Count == 0)
         {
-            return;
+            return written;
         }
 
         int next = 0;
@@ -156,8 +167,11 @@ public sealed class EvidenceBundleWriter
             if (next < selected.Count && selected[next] == input.Seq && !Encryption.InputEncryption.IsEncrypted(input.Input))
             {
                 await inputs.WriteAsync(InputLine(input), cancellationToken).ConfigureAwait(false);
+                written++;
             }
         }
+
+        return written;
     }
 
     private static byte[] InputLine(StoredInput input)
@@ -220,6 +234,8 @@ public sealed class EvidenceBundleWriter
             writer.WriteString("toolVersion"u8, manifest.ToolVersion);
             writer.WriteNumber("entryCount"u8, manifest.EntryCount);
             writer.WriteBoolean("full"u8, manifest.Full);
+            writer.WriteNumber("inputCount"u8, manifest.InputCount);
+            writer.WriteNumber("inputsWithheld"u8, manifest.InputsWithheld);
             writer.WriteEndObject();
         }
 

@@ -19,7 +19,15 @@ internal sealed class JsonLinesReader : IAsyncDisposable
         ? new JsonLinesReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: true)) { Exists = true }
         : new JsonLinesReader(Stream.Null);
 
-    /// <summary>Returns the next line without its <c>\n</c>, or null at the end; a last line without <c>\n</c> is still returned.</summary>
+    /// <summary>
+    /// Returns the next line without its <c>\n</c> (or <c>\r\n</c>), or null at the end; a last line
+    /// without <c>\n</c> is still returned.
+    /// </summary>
+    /// <remarks>
+    /// CRLF is accepted as a line ending, as a bundle copied through a Windows tool arrives: a
+    /// canonical entry, input or proof line never ends in <c>\r</c> (it ends in <c>}</c>), so
+    /// dropping one cannot hide an edit; the bytes left are still the ones hashed.
+    /// </remarks>
     public async ValueTask<byte[]?> ReadLineAsync(CancellationToken cancellationToken)
     {
         while (true)
@@ -27,7 +35,13 @@ internal sealed class JsonLinesReader : IAsyncDisposable
             int newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
             if (newline >= 0)
             {
-                byte[] line = _buffer.AsSpan(_start, newline - _start).ToArray();
+                int length = newline - _start;
+                if (length > 0 && _buffer[newline - 1] == (byte)'\r')
+                {
+                    length--;
+                }
+
+                byte[] line = _buffer.AsSpan(_start, length).ToArray();
                 _start = newline + 1;
                 return line;
             }

@@ -23,7 +23,7 @@ public static class StoredEntryRows
         long seq = reader.GetInt64(0);
         var columns = new EntryColumns(
             RequestId: reader.GetString(1),
-            Timestamp: readTimestamp(reader, 2),
+            Timestamp: ReadTimestamp(reader, readTimestamp),
             ModelName: reader.IsDBNull(3) ? string.Empty : reader.GetString(3),
             ModelVersion: reader.IsDBNull(4) ? string.Empty : reader.GetString(4),
             UserId: reader.IsDBNull(5) ? null : reader.GetString(5),
@@ -34,6 +34,21 @@ public static class StoredEntryRows
         Sha256Hash leafHash = ReadHash(reader, 10, scratch, store, seq);
         byte[] body = reader.GetFieldValue<byte[]>(11);
         return new StoredEntry(seq, body, leafHash, columns);
+    }
+
+    // A time column edited to something no DateTimeOffset holds (year 99999, a huge number) must not
+    // stop verification with a runtime error: it reads as MinValue, which verify reports as the 'ts'
+    // column disagreeing with the entry.
+    private static DateTimeOffset ReadTimestamp(DbDataReader reader, Func<DbDataReader, int, DateTimeOffset> readTimestamp)
+    {
+        try
+        {
+            return readTimestamp(reader, 2);
+        }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or OverflowException or InvalidCastException or FormatException)
+        {
+            return DateTimeOffset.MinValue;
+        }
     }
 
     /// <summary>Reads a 32-byte hash column.</summary>

@@ -9,8 +9,9 @@ namespace DecisionLedger.Verification;
 /// </summary>
 internal readonly struct EntryCheck
 {
-    private EntryCheck(bool readable, EntryFields fields, string? error, bool canonical, Sha256Hash leaf)
+    private EntryCheck(bool readable, EntryFields fields, string? error, bool canonical, Sha256Hash leaf, string? mismatchedColumn)
     {
+        MismatchedColumn = mismatchedColumn;
         Readable = readable;
         Fields = fields;
         Error = error;
@@ -18,7 +19,7 @@ internal readonly struct EntryCheck
         Leaf = leaf;
     }
 
-    /// <summary>Whether <see cref="EntryFields.TryRead"/> succeeded.</summary>
+    /// <summary>Whether <see cref="EntryFields"/> could read the entry.</summary>
     public bool Readable { get; }
 
     /// <summary>The fields read, when <see cref="Readable"/>.</summary>
@@ -30,14 +31,20 @@ internal readonly struct EntryCheck
     /// <summary>Whether the bytes are in RFC 8785 canonical form; true when that was not asked for or the entry is unreadable.</summary>
     public bool Canonical { get; }
 
+    /// <summary>The SQL name of the first stored column that differs from the entry's bytes, or null (also when no columns were given).</summary>
+    public string? MismatchedColumn { get; }
+
     /// <summary>The leaf hash of the bytes as stored.</summary>
     public Sha256Hash Leaf { get; }
 
     /// <summary>Reads, optionally checks the canonical form of, and hashes one entry.</summary>
-    public static EntryCheck Compute(ReadOnlySpan<byte> canonicalBytes, bool checkCanonical)
+    /// <param name="canonicalBytes">The entry's stored bytes.</param>
+    /// <param name="checkCanonical">Whether to check the RFC 8785 canonical form.</param>
+    /// <param name="columns">The columns the store holds for the row, checked against the bytes in the same pass; null checks none.</param>
+    public static EntryCheck Compute(ReadOnlySpan<byte> canonicalBytes, bool checkCanonical, Storage.EntryColumns? columns = null)
     {
-        bool readable = EntryFields.TryRead(canonicalBytes, out EntryFields fields, out string? error);
+        bool readable = EntryFields.TryRead(canonicalBytes, columns, out EntryFields fields, out string? error, out string? mismatched);
         bool canonical = !readable || !checkCanonical || EntryFields.IsCanonical(canonicalBytes);
-        return new EntryCheck(readable, fields, error, canonical, MerkleHasher.HashLeaf(canonicalBytes));
+        return new EntryCheck(readable, fields, error, canonical, MerkleHasher.HashLeaf(canonicalBytes), mismatched);
     }
 }

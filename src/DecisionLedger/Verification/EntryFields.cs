@@ -25,8 +25,22 @@ internal readonly struct EntryFields
     public Sha256Hash? InputDigest { get; }
 
     /// <summary>Reads seq, requestId and inputDigest; returns an error sentence when the entry is malformed.</summary>
-    public static bool TryRead(ReadOnlySpan<byte> canonical, out EntryFields fields, out string? error)
+    public static bool TryRead(ReadOnlySpan<byte> canonical, out EntryFields fields, out string? error) =>
+        TryRead(canonical, null, out fields, out error, out _);
+
+    /// <summary>
+    /// Reads seq, requestId and inputDigest and, in the same pass, checks the columns a store copied
+    /// out of the entry (<paramref name="columns"/>; null checks none).
+    /// </summary>
+    /// <param name="canonical">The entry's bytes.</param>
+    /// <param name="columns">The stored columns of the row, or null.</param>
+    /// <param name="fields">The fields read.</param>
+    /// <param name="error">Why the entry cannot be read, when false is returned.</param>
+    /// <param name="mismatchedColumn">The SQL name of the first column that differs from the entry, or null.</param>
+    public static bool TryRead(ReadOnlySpan<byte> canonical, Storage.EntryColumns? columns, out EntryFields fields, out string? error, out string? mismatchedColumn)
     {
+        mismatchedColumn = null;
+        var matcher = columns is null ? default : new EntryColumnMatcher(columns);
         fields = default;
         error = null;
         long? seq = null;
@@ -65,6 +79,11 @@ internal readonly struct EntryFields
                         return false;
                     }
 
+                    if (columns is not null)
+                    {
+                        matcher.CheckRequestId(ref reader);
+                    }
+
                     key = Fnv1a(reader.ValueSpan);
                     hasRequestId = true;
                 }
@@ -84,6 +103,10 @@ internal readonly struct EntryFields
                     }
 
                     digest = Sha256Hash.FromBytes(bytes);
+                }
+                else if (columns is not null && matcher.TryConsume(ref reader))
+                {
+                    // A column's source field, checked against the column as it was read.
                 }
                 else
                 {
@@ -114,6 +137,12 @@ internal readonly struct EntryFields
         {
             error = "it has no 'requestId' field";
             return false;
+        }
+
+        if (columns is not null)
+        {
+            matcher.Complete();
+            mismatchedColumn = matcher.Mismatch;
         }
 
         fields = new EntryFields(seq.Value, key, digest);

@@ -65,6 +65,7 @@ public sealed class LedgerVerifier
     /// <see cref="VerificationOptions.FromCheckpoint"/> is not the size of a checkpoint signed by <paramref name="verifier"/> within the ledger.
     /// </exception>
     /// <exception cref="LedgerStoreException">The store failed.</exception>
+    /// <exception cref="NoteVerificationException"><see cref="VerificationOptions.TrustedCheckpoint"/> is not a checkpoint signed by <paramref name="verifier"/> for <paramref name="origin"/>.</exception>
     public async ValueTask<VerificationReport> VerifyAsync(
         ILedgerStore store,
         NoteVerifier verifier,
@@ -109,6 +110,11 @@ public sealed class LedgerVerifier
         }
 
         var classifier = new TamperClassifier(verifier, origin, checkpoints, tree, options.CheckCanonicalForm);
+        if (options.TrustedCheckpoint is { } trustedNote)
+        {
+            classifier.AddTrusted(CheckpointNote.Open(trustedNote, verifier, origin));
+        }
+
         var merger = new PageMerger(store, classifier, options, size);
         int workers = options.MaxParallelism ?? _workers;
         var pipeline = new PagePipeline(store, options, start, size, _pageSize, workers, cancellationToken);
@@ -135,6 +141,12 @@ public sealed class LedgerVerifier
         if (merger.InputFinding is { } inputFinding && (first is null || inputFinding.Seq < first.Seq))
         {
             first = inputFinding;
+        }
+
+        // Only a pass that reached the end has seen every erasure event that could cover a missing input.
+        if (first is null)
+        {
+            first = merger.CompleteInputs();
         }
 
         return new VerificationReport(

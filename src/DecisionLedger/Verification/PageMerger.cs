@@ -14,12 +14,19 @@ namespace DecisionLedger.Verification;
 internal sealed class PageMerger(ILedgerStore store, TamperClassifier classifier, VerificationOptions options, long size)
 {
     private readonly Dictionary<string, byte[]?> _subjectKeys = new(StringComparer.Ordinal);
+    private readonly MissingInputTracker _missingInputs = new();
     private bool _classifierStopped;
     private Tile? _tile;
     private long _tileIndex = -1;
 
     /// <summary>The first input finding, if any.</summary>
     public TamperFinding? InputFinding { get; private set; }
+
+    /// <summary>
+    /// Called once every page was merged: the first decision whose stored input is missing and that
+    /// no later erasure event of its subject covered, or null.
+    /// </summary>
+    public TamperFinding? CompleteInputs() => options.CheckInputs ? _missingInputs.Complete() : null;
 
     /// <summary>Stored inputs checked.</summary>
     public long InputsVerified { get; private set; }
@@ -43,7 +50,7 @@ internal sealed class PageMerger(ILedgerStore store, TamperClassifier classifier
             {
                 StoredEntry entry = page.Entries[i];
                 Sha256Hash? tileLeaf = await TileLeafAsync(page, classifier.Position, cancellationToken).ConfigureAwait(false);
-                if (!classifier.Add(entry.Seq, entry.CanonicalBytes, in page.Check(i), entry.LeafHash, tileLeaf))
+                if (!classifier.Add(entry.Seq, entry.CanonicalBytes, in page.Check(i), entry.LeafHash, tileLeaf, entry.Columns))
                 {
                     _classifierStopped = true;
                     break;
@@ -54,6 +61,11 @@ internal sealed class PageMerger(ILedgerStore store, TamperClassifier classifier
         if (options.CheckInputs && InputFinding is null)
         {
             await CheckInputsAsync(page, firstPosition, classifier.TreeSize, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (options.CheckInputs && InputFinding is null)
+        {
+            InputFinding = _missingInputs.Scan(page, firstPosition, classifier.TreeSize);
         }
 
         return !_classifierStopped && (InputFinding is null || !endsChunk);

@@ -40,6 +40,9 @@ public sealed class TamperClassifier
     private PendingRoot? _pendingRoot;
     private (long Position, long FoundSeq)? _gap;
     private long _gapFoundAt = -1;
+    private (long Position, TamperFinding Finding)? _suspect;
+    private (long Size, Sha256Hash Root)? _trusted;
+    private TamperFinding? _trustedFinding;
 
     /// <summary>Creates a classifier for a whole ledger, starting at <c>seq</c> 0.</summary>
     /// <param name="verifier">The ledger's verifier key; checkpoints signed by any other key are forged.</param>
@@ -63,6 +66,39 @@ public sealed class TamperClassifier
         _position = trustedTree.Size;
         _lastVerifiedSize = trustedTree.Size;
         _checkpointFinding = ReadCheckpoints(verifier, origin, checkpoints, trustedTree.Size);
+        CheckCheckpointsAtCurrentSize();
+    }
+
+    /// <summary>
+    /// Adds a checkpoint the auditor kept from an earlier look at the ledger (its signature already
+    /// verified): the entries must reproduce its root at its size, and the ledger must still hold at
+    /// least its size. A ledger cut back below it is <see cref="TamperKind.LedgerRolledBack"/>, even
+    /// when the newer stored checkpoints were deleted with the entries.
+    /// </summary>
+    /// <param name="trusted">The auditor's checkpoint.</param>
+    internal void AddTrusted(Checkpoint trusted)
+    {
+        _trusted = (trusted.Size, trusted.RootHash);
+        foreach ((long size, Sha256Hash root) in _checkpoints)
+        {
+            if (size == trusted.Size)
+            {
+                if (root != trusted.RootHash)
+                {
+                    _trustedFinding = new TamperFinding(trusted.Size, TamperKind.CheckpointInconsistent, $"The checkpoint you trusted for tree size {trusted.Size} has root {trusted.RootHash.ToBase64()}, but the ledger's signed checkpoint for that size says {root.ToBase64()}: the ledger now shows a different history than the one you saw.");
+                }
+
+                return;
+            }
+        }
+
+        if (trusted.Size < _tree.Size)
+        {
+            throw new ArgumentOutOfRangeException(nameof(trusted), trusted.Size, $"The trusted checkpoint's tree size {trusted.Size} is below the size verification starts from ({_tree.Size}); verify from an earlier checkpoint or fully.");
+        }
+
+        _checkpoints.Add((trusted.Size, trusted.RootHash));
+        _checkpoints.Sort(static (a, b) => a.Size.CompareTo(b.Size));
         CheckCheckpointsAtCurrentSize();
     }
 
@@ -97,7 +133,8 @@ public sealed class TamperClassifier
     /// <param name="storedLeafHash">The leaf hash the store recorded at append time, if any.</param>
     /// <param name="tileLeafHash">The leaf hash in the store's level-0 tile, if that tile is complete.</param>
     /// <returns>True while more entries are useful; false once the first finding is certain.</returns>
-    internal bool Add(long rowSeq, ReadOnlySpan<byte> canonicalBytes, in EntryCheck check, Sha256Hash? storedLeafHash, Sha256Hash? tileLeafHash)
+    /// <param name="columns">The stored columns of the row, named in an index-mismatch finding; optional.</param>
+    internal bool Add(long rowSeq, ReadOnlySpan<byte> canonicalBytes, in EntryCheck check, Sha256Hash? storedLeafHash, Sha256Hash? tileLeafHash, EntryColumns? columns = null)
     {
         if (_final is not null)
         {
@@ -108,6 +145,16 @@ public sealed class TamperClassifier
         if (_checkpointFinding is not null && position >= _checkpointFinding.Seq)
         {
             _final = _checkpointFinding;
+            return false;
+        }
+
+        if (_suspect is { } suspect)
+        {
+            // The entry before did not match its leaf. If this one claims the same seq, the one before
+            // was an extra row slipped in ahead of the original (whose leaf the store still holds).
+            _final = check.Readable && check.Fields.Seq == suspect.Position
+                ? new TamperFinding(suspect.Position, TamperKind.EntryInserted, $"The entry at position {suspect.Position} does not hash to the leaf the store holds for seq {suspect.Position}, and the next entry is the original seq {suspect.Position}: an entry was inserted at seq {suspect.Position}, shifting the later ones.")
+                : PreferPending(suspect.Finding);
             return false;
         }
 
@@ -132,6 +179,13 @@ public sealed class TamperClassifier
         {
             if (fields.Seq < position)
             {
+                // Two entries claim the same seq. When the signed root that failed covers the repeated
+                // seq, the extra entry explains it: an insertion, not an edit.
+                if (_pendingRoot is { } pending && pending.RangeStart <= fields.Seq)
+                {
+                    _pendingRoot = null;
+                }
+
                 return Stop(position, TamperKind.EntryInserted, $"Expected the entry with seq {position}{Row(rowSeq, position)} but found a second entry claiming seq {fields.Seq}: an entry was inserted.");
             }
 
@@ -147,12 +201,18 @@ public sealed class TamperClassifier
         Sha256Hash leaf = check.Leaf;
         if (storedLeafHash is { } stored && stored != leaf)
         {
-            return Stop(position, TamperKind.ContentChanged, $"The content of seq {position} hashes to leaf {leaf.ToBase64()} but the store recorded leaf {stored.ToBase64()} when it was appended: the entry was changed.");
+            return Suspect(position, $"The content of seq {position} hashes to leaf {leaf.ToBase64()} but the store recorded leaf {stored.ToBase64()} when it was appended: the entry was changed.");
         }
 
         if (tileLeafHash is { } tiled && tiled != leaf)
         {
-            return Stop(position, TamperKind.ContentChanged, $"The content of seq {position} hashes to leaf {leaf.ToBase64()} but the store's Merkle tile holds leaf {tiled.ToBase64()}: the entry was changed.");
+            return Suspect(position, $"The content of seq {position} hashes to leaf {leaf.ToBase64()} but the store's Merkle tile holds leaf {tiled.ToBase64()}: the entry was changed.");
+        }
+
+        if (check.MismatchedColumn is { } column)
+        {
+            string held = columns is null ? "a different value" : EntryColumnMatcher.Describe(column, columns);
+            return Stop(position, TamperKind.IndexMismatch, $"The store's '{column}' column of seq {position} holds {held}, which is not what the entry itself says: the row's index column was edited, so queries, reports and erasure by that column give wrong answers. The entry's own bytes are intact.");
         }
 
         _tree.Append(leaf);
@@ -170,6 +230,11 @@ public sealed class TamperClassifier
     /// <summary>Ends the stream and returns the first finding, or null when the ledger verified.</summary>
     public TamperFinding? Complete()
     {
+        if (_final is null && _suspect is { } suspect)
+        {
+            _final = PreferPending(suspect.Finding);
+        }
+
         if (_final is null && _gap is { } gap)
         {
             _final = _gapFoundAt < 0
@@ -185,7 +250,15 @@ public sealed class TamperClassifier
         if (_final is null && _nextCheckpoint < _checkpoints.Count)
         {
             (long size, _) = _checkpoints[^1];
-            _final = new TamperFinding(_position, TamperKind.TailTruncated, $"A signed checkpoint covers {size} entries but the ledger holds only {_position}: the entries from seq {_position} were removed.");
+            bool onlyTrusted = _trusted is { } t && _checkpoints.FindLastIndex(c => c.Size > _position && c.Size != t.Size) < 0;
+            _final = onlyTrusted
+                ? new TamperFinding(_position, TamperKind.LedgerRolledBack, $"The checkpoint you trusted covers {_trusted!.Value.Size} entries, but the ledger now holds only {_position} and its stored checkpoints stop below that: the ledger was rolled back, the entries from seq {_position} and the checkpoints covering them removed.")
+                : new TamperFinding(_position, TamperKind.TailTruncated, $"A signed checkpoint covers {size} entries but the ledger holds only {_position}: the entries from seq {_position} were removed.");
+        }
+
+        if (_trustedFinding is not null && (_final is null || _trustedFinding.Seq < _final.Seq))
+        {
+            _final = _trustedFinding;
         }
 
         if (_checkpointFinding is not null && (_final is null || _checkpointFinding.Seq < _final.Seq))
@@ -316,6 +389,13 @@ public sealed class TamperClassifier
         PreferPending(new TamperFinding(position, TamperKind.EntryInserted, $"Expected the entry with seq {position} but found an extra entry claiming seq {foundSeq}, and every later entry is shifted one position: an entry was inserted."));
 
     private TamperFinding PreferPending(TamperFinding finding) => _pendingRoot is { } pending ? pending.AsContentChanged() : finding;
+
+    // A leaf mismatch is an edit unless the next entry shows it to be an insertion: decided on the next Add.
+    private bool Suspect(long position, string detail)
+    {
+        _suspect = (position, new TamperFinding(position, TamperKind.ContentChanged, detail));
+        return true;
+    }
 
     private bool Stop(long position, TamperKind kind, string detail)
     {

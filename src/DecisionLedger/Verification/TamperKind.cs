@@ -35,4 +35,19 @@ public enum TamperKind
 
     /// <summary>An entry's bytes are not valid JSON, lack a required field, or are not in RFC 8785 canonical form.</summary>
     MalformedEntry,
+
+    /// <summary>A column the store copied out of an entry for queries (request id, time, model, version, user, tenant, subject, kind) differs from the entry itself.</summary>
+    IndexMismatch,
+
+    /// <summary>A decision's stored input is missing and no erasure event covers it.</summary>
+    InputMissing,
+
+    /// <summary>An evidence bundle's manifest disagrees with its contents: root, entry count, or an entry outside the stated filters.</summary>
+    ManifestMismatch,
+
+    /// <summary>The ledger holds fewer entries than a checkpoint the auditor kept from an earlier look (<c>verify --trusted</c>): it was cut back, newer checkpoints included.</summary>
+    LedgerRolledBack,
+
+    /// <summary>The store itself cannot be read back as a ledger (a corrupt database page, a row that is not what it must be): damage or tampering outside DecisionLedger, its first bad entry unknown.</summary>
+    StoreDamaged,
 }

@@ -36,6 +36,15 @@ public sealed record VerificationOptions
     /// <remarks>Whatever the value, the report is the same; only the speed and the cores used differ.</remarks>
     public int? MaxParallelism { get; init; }
 
+    /// <summary>
+    /// A signed checkpoint note the auditor kept from an earlier look at the ledger (or from a
+    /// witness). Its signature is checked with the ledger's key; the entries must then reproduce its
+    /// root at its size, and a ledger holding fewer entries than it covers is reported as
+    /// <see cref="TamperKind.LedgerRolledBack"/>. Default null: only the stored checkpoints are used,
+    /// so a rollback that also deleted the newer checkpoints is not visible.
+    /// </summary>
+    public string? TrustedCheckpoint { get; init; }
+
     /// <summary>The clock that measures <see cref="VerificationReport.Elapsed"/>. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

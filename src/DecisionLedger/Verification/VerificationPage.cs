@@ -67,7 +67,7 @@ internal sealed class VerificationPage : IDisposable
         for (int i = 0; i < entries.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            checks[i] = EntryCheck.Compute(entries[i].CanonicalBytes, options.CheckCanonicalForm);
+            checks[i] = EntryCheck.Compute(entries[i].CanonicalBytes, options.CheckCanonicalForm, entries[i].Columns);
         }
 
         long firstTile = start / Tile.Width;

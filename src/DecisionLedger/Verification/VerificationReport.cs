@@ -23,4 +23,7 @@ public sealed record VerificationReport(
 {
     /// <summary>Stored inputs not checked because they are encrypted and no master key was given (or their subject key is gone).</summary>
     public long InputsNotChecked { get; init; }
+
+    /// <summary>For a bundle: decisions whose input is not in the bundle (erased or encrypted when exported), as its manifest declares.</summary>
+    public long InputsWithheld { get; init; }
 }

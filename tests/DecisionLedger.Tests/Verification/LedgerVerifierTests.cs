@@ -56,14 +56,17 @@ public sealed class LedgerVerifierTests
     }
 
     [Fact]
-    public async Task VerifyAsync_InputsErased_Passes()
+    public async Task VerifyAsync_InputsDeletedWithoutErasureEvent_ReportsInputMissing()
     {
+        // Erasure appends an event naming the subject (see the CLI's erase tests, which pass verify);
+        // inputs deleted with no such event are tampering.
         InMemoryLedgerStore store = TestLedger.Create(50, checkpointEvery: 20);
         await store.DeleteInputsAsync([3, 4, 5]);
 
         VerificationReport report = await VerifyAsync(store);
 
-        Assert.True(report.Passed, report.FirstFinding?.ToString());
+        Assert.False(report.Passed);
+        Assert.Equal(new { Seq = 3L, Kind = TamperKind.InputMissing }, new { report.FirstFinding!.Seq, report.FirstFinding.Kind });
         Assert.Equal(47, report.InputsVerified);
     }
 

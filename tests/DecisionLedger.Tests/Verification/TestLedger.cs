@@ -49,8 +49,23 @@ internal static class TestLedger
         return JsonCanonicalizer.Canonicalize(Encoding.UTF8.GetBytes(json));
     }
 
-    public static StoredEntry Stored(long seq, byte[] bytes, string model = "fraud_detector") =>
-        new(seq, bytes, MerkleHasher.HashLeaf(bytes), new EntryColumns($"req-{seq:D6}", Epoch.AddSeconds(seq), model, "3.2.1", "analyst", "emea", $"customer-{seq % 5}", null));
+    /// <summary>The row a store writes for <paramref name="bytes"/>: its columns copied out of the entry, as the recorder does.</summary>
+    public static StoredEntry Stored(long seq, byte[] bytes, string model = "fraud_detector")
+    {
+        _ = model;
+        using var document = System.Text.Json.JsonDocument.Parse(bytes);
+        System.Text.Json.JsonElement root = document.RootElement;
+        var columns = new EntryColumns(
+            root.GetProperty("requestId").GetString()!,
+            DateTimeOffset.Parse(root.GetProperty("timestamp").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+            root.GetProperty("model").GetProperty("name").GetString()!,
+            root.GetProperty("model").GetProperty("version").GetString()!,
+            null,
+            null,
+            root.GetProperty("subject").GetProperty("id").GetString(),
+            null);
+        return new(seq, bytes, MerkleHasher.HashLeaf(bytes), columns);
+    }
 
     /// <summary>Creates a store with <paramref name="count"/> entries, a checkpoint at every multiple of <paramref name="checkpointEvery"/> and at the end.</summary>
     public static InMemoryLedgerStore Create(int count, int checkpointEvery = 0, Func<long, string>? modelOf = null)
