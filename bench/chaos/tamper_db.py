@@ -32,16 +32,18 @@ def rewrite(body, **members):
 
 if operation.startswith("corrupt-page:"):
     # A torn or bit-rotted page of the log itself: one of the entries table's pages (or of the inputs,
-    # checkpoints or tiles tables) gets 64 random bytes inside its cell content, which SQLite keeps at
-    # the end of the page; corrupting the unused middle of a page would change nothing.
+    # checkpoints or tiles tables) that holds rows gets 64 random bytes inside its cell content, which
+    # SQLite keeps at the end of the page. Only bytes that hold data are hit: corrupting an empty
+    # page, or the unused middle of a page, would change nothing that verify could see.
     db = connect()
     rng = random.Random(int(operation.split(":")[1]))
-    pages = [p for (p,) in db.execute("SELECT pageno FROM dbstat WHERE name IN ('entries','inputs','checkpoints','tiles') AND pagetype='leaf' ORDER BY pageno")]
+    pages = db.execute("SELECT pageno, pgsize - unused - 8 - 2 * ncell FROM dbstat WHERE name IN ('entries','inputs','checkpoints','tiles') AND pagetype='leaf' AND ncell > 0 ORDER BY pageno").fetchall()
     page_size = db.execute("PRAGMA page_size").fetchone()[0]
     db.close()
-    page = rng.choice(pages)
+    page, content = rng.choice(pages)
+    back = rng.randrange(64, max(content, 65))
     with open(path, "r+b") as f:
-        f.seek((page - 1) * page_size + page_size - rng.randrange(64, page_size // 4))
+        f.seek(page * page_size - back)
         f.write(bytes(rng.randrange(256) for _ in range(64)))
     sys.exit(0)
 
