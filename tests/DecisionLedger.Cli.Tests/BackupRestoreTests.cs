@@ -31,9 +31,20 @@ public sealed class BackupRestoreTests
             {
                 for (int i = 0; !stop.IsCancellationRequested; i++)
                 {
-                    await recorder.RecordAsync(DecisionParser.Default.Parse(Encoding.UTF8.GetBytes(Some.DecisionLine(i))));
-                    if (Interlocked.Increment(ref appended) == 200)
+                    // Checkpoints are rate-limited (LedgerOptions.CheckpointMinInterval), so 200 quick commits may all
+                    // still be uncovered: the 200th asks for its proof, whose receipt comes once a signed checkpoint
+                    // covering it is durable. The backup starts after that signal, so it holds a checkpoint.
+                    bool signal = i == 199;
+                    RecordReceipt receipt = await recorder.RecordAsync(DecisionParser.Default.Parse(Encoding.UTF8.GetBytes(Some.DecisionLine(i))), includeProof: signal);
+                    Interlocked.Increment(ref appended);
+                    if (signal)
                     {
+                        if (receipt.Checkpoint is null)
+                        {
+                            started.SetException(new InvalidOperationException("the receipt asked with includeProof carries no checkpoint"));
+                            return;
+                        }
+
                         started.SetResult();
                     }
                 }

@@ -88,6 +88,7 @@ public sealed class CollectorBufferTests
 
         using HttpResponseMessage response = await collector.PostAsync(Some.DecisionJson(1), "application/json");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
         Assert.Contains("NOT accepted", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // Once Redis is back, the same collector accepts again by itself.

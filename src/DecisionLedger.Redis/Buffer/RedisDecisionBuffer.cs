@@ -52,9 +52,16 @@ public sealed class RedisDecisionBuffer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(decision);
         IDatabase db = _redis.GetDatabase();
-        RedisValue id = await db.StreamAddAsync(_keys.Stream, BufferedDecisionCodec.Encode(decision)).ConfigureAwait(false);
-        await WaitForReplicasAsync(db).ConfigureAwait(false);
-        return id.ToString();
+        try
+        {
+            RedisValue id = await db.StreamAddAsync(_keys.Stream, BufferedDecisionCodec.Encode(decision)).ConfigureAwait(false);
+            await WaitForReplicasAsync(db).ConfigureAwait(false);
+            return id.ToString();
+        }
+        catch (RedisTimeoutException timeout)
+        {
+            throw NotAcknowledged(timeout, 1);
+        }
     }
 
     /// <summary>
@@ -86,15 +93,22 @@ public sealed class RedisDecisionBuffer : IAsyncDisposable
             pending[i] = transaction.StreamAddAsync(_keys.Stream, BufferedDecisionCodec.Encode(decisions[i]));
         }
 
-        if (!await transaction.ExecuteAsync().ConfigureAwait(false))
+        try
         {
-            // Only a transaction with conditions can be refused; this one has none.
-            throw new RedisException($"Redis did not run the transaction of {decisions.Count} XADDs; none is buffered.");
-        }
+            if (!await transaction.ExecuteAsync().ConfigureAwait(false))
+            {
+                // Only a transaction with conditions can be refused; this one has none.
+                throw new RedisException($"Redis did not run the transaction of {decisions.Count} XADDs; none is buffered.");
+            }
 
-        RedisValue[] ids = await Task.WhenAll(pending).ConfigureAwait(false);
-        await WaitForReplicasAsync(db).ConfigureAwait(false);
-        return [.. ids.Select(id => id.ToString())];
+            RedisValue[] ids = await Task.WhenAll(pending).ConfigureAwait(false);
+            await WaitForReplicasAsync(db).ConfigureAwait(false);
+            return [.. ids.Select(id => id.ToString())];
+        }
+        catch (RedisTimeoutException timeout)
+        {
+            throw NotAcknowledged(timeout, decisions.Count);
+        }
     }
 
     /// <summary>
@@ -111,7 +125,15 @@ public sealed class RedisDecisionBuffer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(decision);
 
         // Subscribed, and the waiter registered, before the XADD, so a fast sequencer's receipt cannot pass unseen.
-        await EnsureSubscribedAsync().ConfigureAwait(false);
+        try
+        {
+            await EnsureSubscribedAsync().ConfigureAwait(false);
+        }
+        catch (RedisTimeoutException timedOut)
+        {
+            throw NotAcknowledged(timedOut, 1);
+        }
+
         var waiter = new TaskCompletionSource<RecordReceipt>(TaskCreationOptions.RunContinuationsAsynchronously);
         string requestId = decision.RequestId;
         _waiters[requestId] = waiter;
@@ -139,6 +161,15 @@ public sealed class RedisDecisionBuffer : IAsyncDisposable
         await _redis.CloseAsync().ConfigureAwait(false);
         await _redis.DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A command timeout (Redis down, or not answering, for longer than <see cref="RedisBufferOptions.CommandTimeout"/>)
+    /// is reported as the <see cref="RedisException"/> these methods promise: StackExchange.Redis raises a
+    /// <see cref="RedisTimeoutException"/>, a <see cref="TimeoutException"/>, which callers catching
+    /// <see cref="RedisException"/> (the collector's 503) would let through as a failure of their own.
+    /// </summary>
+    private RedisException NotAcknowledged(RedisTimeoutException timeout, int count) =>
+        new($"Redis did not acknowledge {(count == 1 ? "the decision" : $"the {count} decisions")} within the command timeout ({_options.CommandTimeout.TotalSeconds:0.#} s): it is unreachable or not answering ({timeout.Message}). Nothing is acknowledged; retry with the same requestId (a repeat is de-duplicated).", timeout);
 
     private async Task WaitForReplicasAsync(IDatabase db)
     {

@@ -49,6 +49,7 @@ internal static class BufferedDecisionEndpoints
         catch (RedisException exception)
         {
             // Nothing acknowledged: the client must retry (with its requestId, so a repeat is de-duplicated).
+            context.Response.Headers.RetryAfter = Problems.RetryAfterSeconds;
             return Problems.Unavailable($"buffer: Redis did not acknowledge the decision ({exception.Message}); it was NOT accepted. Retry shortly with the same requestId.");
         }
         finally
