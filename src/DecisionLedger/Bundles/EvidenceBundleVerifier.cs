@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using DecisionLedger.Checkpoints;
 using DecisionLedger.Hashing;
 using DecisionLedger.Merkle;
@@ -33,7 +34,7 @@ public sealed class EvidenceBundleVerifier
     /// <returns>The report; <see cref="VerificationReport.FirstFinding"/> names the first problem.</returns>
     /// <exception cref="FormatException"><paramref name="verifierKey"/> is not a verifier key string.</exception>
     /// <exception cref="FileNotFoundException">The bundle lacks its checkpoint, manifest or entries file.</exception>
-    /// <exception cref="JsonException">The manifest is not JSON.</exception>
+    /// <exception cref="JsonException">The manifest is not JSON (or not UTF-8).</exception>
     public async ValueTask<VerificationReport> VerifyAsync(string directory, string verifierKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -48,13 +49,27 @@ public sealed class EvidenceBundleVerifier
         long? manifestSize;
         bool full;
         BundleManifestCheck claims;
+        if (!Utf8.IsValid(manifestBytes))
+        {
+            // The reader checks structure, not encoding: a string of invalid UTF-8 would throw later, when read.
+            throw new JsonException($"{BundleFiles.Manifest} is not valid UTF-8; JSON text must be (RFC 8259, section 8.1).");
+        }
+
         using (JsonDocument manifest = JsonDocument.Parse(manifestBytes))
         {
-            JsonElement root = manifest.RootElement;
-            claims = BundleManifestCheck.Read(root);
-            manifestOrigin = root.TryGetProperty("origin", out JsonElement o) && o.ValueKind == JsonValueKind.String ? o.GetString() : null;
-            manifestSize = root.TryGetProperty("treeSize", out JsonElement s) && s.TryGetInt64(out long size) ? size : null;
-            full = root.TryGetProperty("full", out JsonElement f) && f.ValueKind == JsonValueKind.True;
+            try
+            {
+                JsonElement root = manifest.RootElement;
+                claims = BundleManifestCheck.Read(root);
+                manifestOrigin = root.TryGetProperty("origin", out JsonElement o) && o.ValueKind == JsonValueKind.String ? o.GetString() : null;
+                manifestSize = root.TryGetProperty("treeSize", out JsonElement s) && s.TryGetInt64(out long size) ? size : null;
+                full = root.TryGetProperty("full", out JsonElement f) && f.ValueKind == JsonValueKind.True;
+            }
+            catch (InvalidOperationException e)
+            {
+                // A \ud800 escape with no low half parses but cannot be read as a string.
+                throw new JsonException($"{BundleFiles.Manifest} holds a string that is not valid Unicode ({e.Message}).", e);
+            }
         }
 
         Checkpoint checkpoint;
@@ -380,6 +395,12 @@ public sealed class EvidenceBundleVerifier
                 if (seq <= _previous)
                 {
                     return new TamperFinding(seq, TamperKind.InputAltered, $"{BundleFiles.Inputs} lists seq {seq} after seq {_previous}; rows must be in strictly increasing seq.");
+                }
+
+                if (salt.Length != InputCommitment.SaltSize)
+                {
+                    // Valid base64 of the wrong length cannot be hashed as a salt: the row was altered, not the verifier's input.
+                    return new TamperFinding(seq, TamperKind.InputAltered, $"The salt of seq {seq} in {BundleFiles.Inputs} is {salt.Length} bytes; an input salt is {InputCommitment.SaltSize} bytes: the salt was altered.");
                 }
 
                 _previous = seq;
