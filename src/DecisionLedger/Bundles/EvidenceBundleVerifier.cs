@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using DecisionLedger.Checkpoints;
 using DecisionLedger.Hashing;
 using DecisionLedger.Merkle;
@@ -33,7 +33,7 @@ public sealed class EvidenceBundleVerifier
     /// <returns>The report; <see cref="VerificationReport.FirstFinding"/> names the first problem.</returns>
     /// <exception cref="FormatException"><paramref name="verifierKey"/> is not a verifier key string.</exception>
     /// <exception cref="FileNotFoundException">The bundle lacks its checkpoint, manifest or entries file.</exception>
-    /// <exception cref="JsonException">The manifest is not JSON.</exception>
+    /// <exception cref="JsonException">The manifest is not JSON (or not UTF-8).</exception>
     public async ValueTask<VerificationReport> VerifyAsync(string directory, string verifierKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -48,13 +48,27 @@ public sealed class EvidenceBundleVerifier
         long? manifestSize;
         bool full;
         BundleManifestCheck claims;
+        if (!Utf8.IsValid(manifestBytes))
+        {
+            // The reader checks structure, not encoding: a string of invalid UTF-8 would throw later, when read.
+            throw new JsonException($"{BundleFiles.Manifest} is not valid UTF-8; JSON text must be (RFC 8259, section 8.1).");
+        }
+
         using (JsonDocument manifest = JsonDocument.Parse(manifestBytes))
         {
-            JsonElement root = manifest.RootElement;
-            claims = BundleManifestCheck.Read(root);
-            manifestOrigin = root.TryGetProperty("origin", out JsonElement o) && o.ValueKind == JsonValueKind.String ? o.GetString() : null;
-            manifestSize = root.TryGetProperty("treeSize", out JsonElement s) && s.TryGetInt64(out long size) ? size : null;
-            full = root.TryGetProperty("full", out JsonElement f) && f.ValueKind == JsonValueKind.True;
+            try
+            {
+                JsonElement root = manifest.RootElement;
+                claims = BundleManifestCheck.Read(root);
+                manifestOrigin = root.TryGetProperty("origin", out JsonElement o) && o.ValueKind == JsonValueKind.String ? o.GetString() : null;
+                manifestSize = root.TryGetProperty("treeSize", out JsonElement s) && s.TryGetInt64(out long size) ? size : null;
+                full = root.TryGetProperty("full", out JsonElement f) && f.ValueKind == JsonValueKind.True;
+            }
+            catch (InvalidOperationException e)
+            {
+                // A \ud800 escape with no low half parses but cannot be read as a string.
+                throw new JsonException($"{BundleFiles.Manifest} holds a string that is not valid Unicode ({e.Message}).", e);
+            }
         }
 
         Checkpoint checkpoint;
@@ -101,7 +115,7 @@ public sealed class EvidenceBundleVerifier
                 JsonLinesReader proofs = JsonLinesReader.Open(full ? string.Empty : Path.Combine(directory, BundleFiles.Proofs));
                 await using (proofs.ConfigureAwait(false))
                 {
-                    var inputs = new InputCursor(inputLines);
+                    var inputs = new BundleInputCursor(inputLines);
                     TamperFinding? finding = full
                         ? await VerifyFullAsync(entries, inputs, note, verifier, checkpoint, run, cancellationToken).ConfigureAwait(false)
                         : await VerifyFilteredAsync(entries, inputs, proofs, checkpoint, run, cancellationToken).ConfigureAwait(false);
@@ -113,7 +127,7 @@ public sealed class EvidenceBundleVerifier
         }
     }
 
-    private static async ValueTask<TamperFinding?> VerifyFullAsync(JsonLinesReader entries, InputCursor inputs, string note, NoteVerifier verifier, Checkpoint checkpoint, Run run, CancellationToken cancellationToken)
+    private static async ValueTask<TamperFinding?> VerifyFullAsync(JsonLinesReader entries, BundleInputCursor inputs, string note, NoteVerifier verifier, Checkpoint checkpoint, Run run, CancellationToken cancellationToken)
     {
         var classifier = new TamperClassifier(verifier, checkpoint.Origin, [new StoredCheckpoint(checkpoint.Size, checkpoint.RootHash, note, default)]);
         long line = 0;
@@ -148,7 +162,7 @@ public sealed class EvidenceBundleVerifier
         return finding;
     }
 
-    private static async ValueTask<TamperFinding?> VerifyFilteredAsync(JsonLinesReader entries, InputCursor inputs, JsonLinesReader proofs, Checkpoint checkpoint, Run run, CancellationToken cancellationToken)
+    private static async ValueTask<TamperFinding?> VerifyFilteredAsync(JsonLinesReader entries, BundleInputCursor inputs, JsonLinesReader proofs, Checkpoint checkpoint, Run run, CancellationToken cancellationToken)
     {
         long previous = -1;
         var requestIds = new HashSet<ulong>();
@@ -269,7 +283,8 @@ public sealed class EvidenceBundleVerifier
         }
     }
 
-    private sealed class Run
+    /// <summary>What one verification has counted so far, and the manifest's claims it checks along the way.</summary>
+    internal sealed class Run
     {
         public long EntriesVerified { get; set; }
 
@@ -290,106 +305,5 @@ public sealed class EvidenceBundleVerifier
             {
                 InputsWithheld = Claims?.InputsAbsent ?? 0,
             };
-    }
-
-    /// <summary>Walks inputs.jsonl alongside the entry lines; both are in ascending seq.</summary>
-    private sealed class InputCursor(JsonLinesReader reader)
-    {
-        private (long Seq, byte[] Salt, byte[] Input)? _next;
-        private bool _started;
-        private long _previous = -1;
-
-        public async ValueTask<TamperFinding?> CheckUpToAsync(long seq, Sha256Hash? inputDigest, Run run, CancellationToken cancellationToken)
-        {
-            bool matched = false;
-            while (true)
-            {
-                if (!_started || _next is null)
-                {
-                    _started = true;
-                    TamperFinding? bad = await AdvanceAsync(cancellationToken).ConfigureAwait(false);
-                    if (bad is not null)
-                    {
-                        return bad;
-                    }
-                }
-
-                if (_next is not { } row || row.Seq > seq)
-                {
-                    if (inputDigest is not null && !matched)
-                    {
-                        run.Claims?.InputAbsent(seq);
-                    }
-
-                    return null;
-                }
-
-                if (row.Seq < seq)
-                {
-                    return new TamperFinding(row.Seq, TamperKind.InputAltered, $"{BundleFiles.Inputs} holds an input for seq {row.Seq}, which has no entry line in the bundle.");
-                }
-
-                if (inputDigest is not { } expected)
-                {
-                    return new TamperFinding(seq, TamperKind.InputAltered, $"{BundleFiles.Inputs} holds an input for seq {seq}, but that entry commits to no input.");
-                }
-
-                if (!EntryFields.InputMatches(row.Salt, row.Input, expected, out Sha256Hash found))
-                {
-                    return new TamperFinding(seq, TamperKind.InputAltered, $"The input of seq {seq} hashes with its salt to {found.ToHex()}, but the entry's inputDigest is {expected.ToHex()}: the input or its salt was altered.");
-                }
-
-                run.InputsVerified++;
-                matched = true;
-                _next = null;
-            }
-        }
-
-        public async ValueTask<TamperFinding?> FinishAsync(CancellationToken cancellationToken)
-        {
-            if (!_started)
-            {
-                _started = true;
-                TamperFinding? bad = await AdvanceAsync(cancellationToken).ConfigureAwait(false);
-                if (bad is not null)
-                {
-                    return bad;
-                }
-            }
-
-            return _next is { } row
-                ? new TamperFinding(row.Seq, TamperKind.InputAltered, $"{BundleFiles.Inputs} holds an input for seq {row.Seq}, which has no entry line in the bundle.")
-                : null;
-        }
-
-        private async ValueTask<TamperFinding?> AdvanceAsync(CancellationToken cancellationToken)
-        {
-            _next = null;
-            if (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is not { } line)
-            {
-                return null;
-            }
-
-            try
-            {
-                using JsonDocument document = JsonDocument.Parse(line);
-                JsonElement root = document.RootElement;
-                long seq = root.GetProperty("seq").GetInt64();
-                byte[] salt = root.GetProperty("salt").GetBytesFromBase64();
-                byte[] input = Encoding.UTF8.GetBytes(root.GetProperty("input").GetRawText());
-                if (seq <= _previous)
-                {
-                    return new TamperFinding(seq, TamperKind.InputAltered, $"{BundleFiles.Inputs} lists seq {seq} after seq {_previous}; rows must be in strictly increasing seq.");
-                }
-
-                _previous = seq;
-                _next = (seq, salt, input);
-                return null;
-            }
-            catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
-            {
-                return new TamperFinding(_previous + 1, TamperKind.InputAltered, $"The {BundleFiles.Inputs} row after seq {_previous} is not a valid input row: {e.Message}");
-            }
-        }
     }
 }

@@ -16,8 +16,8 @@ namespace DecisionLedger.Recording;
 /// (validate → redact → canonicalize → hash), appends the leaves to the Merkle tree it alone owns,
 /// signs a checkpoint when <see cref="CheckpointSchedule"/> says so, and hands the job to the
 /// <see cref="BatchCommitter"/>, so building batch N+1 overlaps the fsync of batch N. Requests a failed
-/// commit handed back (<see cref="HandedBackRequests"/>) come first: a failed batch is split in halves,
-/// each committed on its own, until the entry the store cannot take is alone.
+/// commit handed back (<see cref="HandedBackRequests"/>) come first: the <see cref="FailedBatchSplitter"/>
+/// splits a failed batch in halves, each committed on its own, until the entry the store cannot take is alone.
 /// </summary>
 internal sealed class BatchBuilder
 {
@@ -25,7 +25,7 @@ internal sealed class BatchBuilder
     private readonly BatchCommitter _committer;
     private readonly EntryBuilder _entries;
     private readonly RequestIdReservations _reservations;
-    private readonly HandedBackRequests _handedBack;
+    private readonly FailedBatchSplitter _splitter;
     private readonly SubjectKeyring? _keyring;
     private readonly CheckpointSchedule _schedule;
     private readonly CommitLinger _linger;
@@ -52,7 +52,6 @@ internal sealed class BatchBuilder
         SubjectKeyring? keyring,
         HandedBackRequests handedBack)
     {
-        _handedBack = handedBack;
         (_store, _options, _time, _retry, _metrics, _logger) = context;
         _queue = queue;
         _committer = committer;
@@ -63,6 +62,7 @@ internal sealed class BatchBuilder
         _tree = tree;
         _entries = entries;
         _keyring = keyring;
+        _splitter = new FailedBatchSplitter(handedBack, committer, _metrics, EnsureTreeAsync, part => BuildBatchAsync(part, splitPart: true));
     }
 
     public async Task RunAsync()
@@ -144,7 +144,7 @@ internal sealed class BatchBuilder
         CommitJob? job = null;
         try
         {
-            await RebuildHandedBackAsync(requests).ConfigureAwait(false);
+            await _splitter.RebuildHandedBackAsync(requests).ConfigureAwait(false);
             await EnsureTreeAsync().ConfigureAwait(false);
             if (requests.Count > 0)
             {
@@ -170,51 +170,6 @@ internal sealed class BatchBuilder
         await _committer.SubmitAsync(job).ConfigureAwait(false);
     }
 
-    // Splits every failed group handed back, then puts the untried requests ahead of the new ones.
-    private async Task RebuildHandedBackAsync(List<EntryRequest> requests)
-    {
-        while (_handedBack.TryTakeSuspects(out List<EntryRequest> suspects))
-        {
-            int half = suspects.Count / 2;
-            await CommitPartAsync(suspects.GetRange(0, half)).ConfigureAwait(false);
-            await CommitPartAsync(suspects.GetRange(half, suspects.Count - half)).ConfigureAwait(false);
-        }
-
-        if (_handedBack.TakeUntried() is { } untried)
-        {
-            requests.InsertRange(0, untried);
-        }
-    }
-
-    // One part of a split, built on the tree as the store has it and committed before the next part is
-    // built: a part that fails changes the tree the next one must be built on. Splitting is rare, so it
-    // gives up the pipelining for the certainty that each part's seqs are right.
-    private async Task CommitPartAsync(List<EntryRequest> part)
-    {
-        CommitJob? job;
-        try
-        {
-            await EnsureTreeAsync().ConfigureAwait(false);
-            job = await BuildBatchAsync(part, splitPart: true).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            _metrics.Reject("store_failure", part.Count);
-            foreach (EntryRequest request in part)
-            {
-                request.Fail(ex);
-            }
-
-            return;
-        }
-
-        if (job is not null)
-        {
-            await _committer.SubmitAsync(job).ConfigureAwait(false);
-            await job.Barrier!.Task.ConfigureAwait(false);
-        }
-    }
-
     // At shutdown a commit still in flight may fail and hand its requests back: wait for every job to
     // settle, rebuild what came back, and repeat until nothing does.
     private async Task DrainHandedBackAsync()
@@ -222,7 +177,7 @@ internal sealed class BatchBuilder
         while (true)
         {
             await WaitForCommitterAsync().ConfigureAwait(false);
-            if (_handedBack.IsEmpty)
+            if (_splitter.IsEmpty)
             {
                 return;
             }

@@ -14,6 +14,10 @@ internal static class JsonPaths
     // Names come from untrusted input; a megabyte-long key must not make a megabyte-long message.
     private const int MaxNameInPath = 100;
 
+    // How much of a very deep path Shortened keeps: enough of the start to find the field, enough of the end to see the shape.
+    private const int KeptHeadSegments = 6;
+    private const int KeptTailSegments = 3;
+
     public static string Child(string parent, string name)
     {
         var builder = new StringBuilder(parent.Length + name.Length + 4);
@@ -47,6 +51,44 @@ internal static class JsonPaths
     }
 
     public static string Index(string parent, int index) => $"{parent}[{index}]";
+
+    /// <summary>
+    /// Joins path fragments (<c>.name</c>, <c>['a b']</c>, <c>[3]</c>) into a path, keeping the first
+    /// <see cref="KeptHeadSegments"/> and the last <see cref="KeptTailSegments"/> with <c>…</c> between
+    /// them when there are more: a 200-level path would drown the error it belongs to.
+    /// </summary>
+    /// <returns>The path, or <see cref="Root"/> when there are no fragments.</returns>
+    public static string Shortened(IReadOnlyList<string> segments)
+    {
+        if (segments.Count == 0)
+        {
+            return Root;
+        }
+
+        var builder = new StringBuilder();
+        if (segments.Count <= KeptHeadSegments + KeptTailSegments + 1)
+        {
+            foreach (var segment in segments)
+            {
+                builder.Append(segment);
+            }
+        }
+        else
+        {
+            for (var i = 0; i < KeptHeadSegments; i++)
+            {
+                builder.Append(segments[i]);
+            }
+
+            builder.Append('…');
+            for (var i = segments.Count - KeptTailSegments; i < segments.Count; i++)
+            {
+                builder.Append(segments[i]);
+            }
+        }
+
+        return builder[0] == '.' ? builder.ToString(1, builder.Length - 1) : builder.ToString();
+    }
 
     public static void AppendName(StringBuilder builder, string name, bool first)
     {

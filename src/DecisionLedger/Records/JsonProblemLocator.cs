@@ -42,12 +42,12 @@ internal static class JsonProblemLocator
                         break;
                     case JsonTokenType.StartObject:
                     case JsonTokenType.StartArray:
+                        var segment = SegmentFor(frames, pendingName);
                         if (frames.Count + 1 > maxDepth)
                         {
-                            return DepthExceeded(maxDepth);
+                            return DepthExceeded(frames, segment, maxDepth);
                         }
 
-                        var segment = SegmentFor(frames, pendingName);
                         frames.Add(new Frame(segment, reader.TokenType == JsonTokenType.StartObject ? new HashSet<string>(StringComparer.Ordinal) : null));
                         pendingName = null;
                         break;
@@ -72,10 +72,29 @@ internal static class JsonProblemLocator
         return Malformed(original);
     }
 
-    public static DecisionValidationException DepthExceeded(int maxDepth) => new(
-        JsonPaths.Root,
-        string.Create(CultureInfo.InvariantCulture, $"nested deeper than {maxDepth} levels"),
-        "flatten the decision or raise DecisionLimits.MaxDepth");
+    // Names the value that opens the first level over the limit, so the caller can find it: a client that
+    // sent one too-deep feature learns which one, not just that "$" is too deep.
+    private static DecisionValidationException DepthExceeded(List<Frame> frames, string? segment, int maxDepth)
+    {
+        var segments = new List<string>(frames.Count + 1);
+        foreach (var frame in frames)
+        {
+            if (frame.Segment is not null)
+            {
+                segments.Add(frame.Segment);
+            }
+        }
+
+        if (segment is not null)
+        {
+            segments.Add(segment);
+        }
+
+        return new DecisionValidationException(
+            JsonPaths.Shortened(segments),
+            string.Create(CultureInfo.InvariantCulture, $"nested deeper than {maxDepth} levels: this value opens level {frames.Count + 1}"),
+            "flatten the decision or raise DecisionLimits.MaxDepth");
+    }
 
     public static DecisionValidationException Malformed(JsonException exception)
     {

@@ -15,12 +15,6 @@ namespace DecisionLedger.Tests.Fuzzing;
 /// </summary>
 public sealed class BundleReaderFuzzTests : IAsyncLifetime
 {
-    private const string SaltLengthThrows =
-        "Bug (bundle readers, being changed elsewhere): an inputs.jsonl line whose salt is valid base64 but not 16 bytes makes " +
-        "EvidenceBundleVerifier.VerifyAsync throw ArgumentException (\"The input salt must be 16 bytes; got 19\") instead of reporting " +
-        "input-altered at that seq, e.g. {\"seq\":5,\"salt\":\"9rpY3Ulwure6WH8FIe6WH2tmhw==\",...} in a filtered bundle (CsCheck seed 4v9GO5C6DTp4); " +
-        "enable once the verifier reports it.";
-
     private static readonly string[] s_files = [BundleFiles.Entries, BundleFiles.Inputs, BundleFiles.Manifest, BundleFiles.Checkpoint, BundleFiles.Proofs];
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "dl-bundle-fuzz-" + Guid.NewGuid().ToString("N"));
@@ -51,7 +45,7 @@ public sealed class BundleReaderFuzzTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    [Fact(Skip = SaltLengthThrows)]
+    [Fact]
     public async Task VerifyAsync_OneFileMutated_ReportsOrThrowsOnlyDocumentedExceptions()
     {
         Gen<(bool Full, string File, byte[] Bytes)> mutated =

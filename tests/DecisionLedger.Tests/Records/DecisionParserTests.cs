@@ -211,14 +211,14 @@ public sealed class DecisionParserTests
     }
 
     [Fact]
-    public void Parse_NestingOverDepth_IsRejectedAtRoot()
+    public void Parse_NestingOverDepth_IsRejectedAtTheValueThatCrossesTheLimit()
     {
         var deep = new string('[', 40) + new string(']', 40);
         var json = $$$"""{"model":{"name":"m","version":"1"},"input":{"x":{{{deep}}}},"output":{}}""";
 
-        var exception = AssertRejected(Some.Utf8(json), "$", "raise DecisionLimits.MaxDepth");
+        var exception = AssertRejected(Some.Utf8(json), "input.x[0][0][0][0]…[0][0][0]", "raise DecisionLimits.MaxDepth");
 
-        Assert.Equal("nested deeper than 32 levels", exception.Problem);
+        Assert.Equal("nested deeper than 32 levels: this value opens level 33", exception.Problem);
     }
 
     [Theory]
