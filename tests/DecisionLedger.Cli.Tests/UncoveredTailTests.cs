@@ -98,7 +98,7 @@ public sealed class UncoveredTailTests
         CliResult result = await CliRun.RunAsync("checkpoint", "--accept-uncovered-tail", "--ledger", temp.Ledger);
 
         Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Contains("--accept-uncovered-tail", result.Error, StringComparison.Ordinal);
+        Assert.Contains("--accept-uncovered-tail: only meaningful with --new", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -158,8 +158,8 @@ public sealed class LedgerVerifier
             if (uncovered is { AfterCleanClose: true })
             {
                 first = new TamperFinding(uncovered.FirstSeq, TamperKind.EntryUncovered,
-                    $"Entry seq {uncovered.FirstSeq} (and {uncovered.Count - 1} after it) is covered by no signed checkpoint, yet the ledger was closed cleanly at tree size {uncovered.ClosedCleanlyAt}, " +
-                    "after its final checkpoint: no recorder wrote it. It was appended to the database directly.");
+                    $"{uncovered.Count} entries from seq {uncovered.FirstSeq} on are covered by no signed checkpoint, yet the last recorder closed the ledger cleanly at tree size {uncovered.ClosedCleanlyAt}, " +
+                    "after its final checkpoint: no recorder wrote them; they were appended to the database directly.");
             }
         }
 
