@@ -159,6 +159,22 @@ public sealed class UncoveredTailTests
         Assert.Contains($"note: 1 entries from seq {Recorded} on", result.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Verify_CleanCloseBeyondNewestCheckpointRead_IsANoteNotTampering()
+    {
+        // What verify sees when the recorder beside it stops after verify read the checkpoints: the
+        // clean close is at a size past them, so the tail it saw was covered meanwhile.
+        using var temp = new TempLedger();
+        await SqliteTamper.CreateDemoAsync(temp, Recorded);
+        ForgeAppendedEntry(temp);
+        SqliteTamper.Execute(temp, $"UPDATE clean_close SET tree_size = {Recorded + 1};");
+
+        CliResult result = await CliRun.RunAsync("verify", "--ledger", temp.Ledger);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"note: 1 entries from seq {Recorded} on", result.Out, StringComparison.Ordinal);
+    }
+
     /// <summary>Appends a copy of the last entry as seq <see cref="Recorded"/>: new request id, correct leaf hash, every column and its input consistent.</summary>
     private static void ForgeAppendedEntry(TempLedger temp)
     {

@@ -15,14 +15,14 @@ namespace DecisionLedger.Cli.Commands;
 /// </remarks>
 internal static class UncoveredTailAcceptance
 {
-    /// <summary>Clears the clean-close fact when an uncovered tail stands after it, and warns.</summary>
+    /// <summary>Clears the clean-close fact when an uncovered tail stands beside it (the case a recorder refuses), and warns.</summary>
     /// <returns>The tail accepted, or null when there was none to accept.</returns>
     public static async Task<UncoveredTail?> AcceptAsync(ILedgerStore store, TextWriter error, CancellationToken cancellationToken)
     {
         long size = await store.GetSizeAsync(cancellationToken);
         StoredCheckpoint? latest = await store.GetLatestCheckpointAsync(cancellationToken);
         UncoveredTail? tail = await UncoveredTail.FindAsync(store, size, latest?.TreeSize ?? 0, cancellationToken);
-        if (tail is not { AfterCleanClose: true } || store is not ICleanCloseStore marker)
+        if (tail is not { ClosedCleanlyAt: not null } || store is not ICleanCloseStore marker)
         {
             await error.WriteLineAsync("note: --accept-uncovered-tail: every entry is covered or was left by a crash; nothing to accept.");
             return null;

@@ -15,8 +15,12 @@ public sealed record UncoveredTail(long FirstSeq, long LedgerSize, long? ClosedC
     /// <summary>How many entries no signed checkpoint covers.</summary>
     public long Count => LedgerSize - FirstSeq;
 
-    /// <summary>True when the tail appeared after a clean close: no recorder wrote it.</summary>
-    public bool AfterCleanClose => ClosedCleanlyAt is not null;
+    /// <summary>
+    /// True when the tail appeared after a clean close at (or before) the newest checkpoint: no recorder wrote it.
+    /// A clean close at a larger size means a recorder stopped (and covered the tail) after the
+    /// checkpoints were read, as when <c>verify</c> runs beside a recorder that stops meanwhile.
+    /// </summary>
+    public bool AfterCleanClose => ClosedCleanlyAt is { } closedAt && closedAt <= FirstSeq;
 
     /// <summary>
     /// Finds the uncovered tail of <paramref name="store"/>, or null when the newest checkpoint covers

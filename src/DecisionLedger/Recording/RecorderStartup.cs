@@ -50,6 +50,8 @@ internal static class RecorderStartup
             return;
         }
 
+        // Stricter than verify (UncoveredTail.AfterCleanClose): nothing writes while a recorder opens,
+        // so any tail beyond the newest checkpoint after a clean close is refused.
         long covered = head.LatestCheckpoint?.TreeSize ?? 0;
         if (head.Size > covered)
         {
