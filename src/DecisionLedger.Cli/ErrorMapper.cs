@@ -29,6 +29,7 @@ internal static class ErrorMapper
                 or DecisionLedger.Redaction.RedactionPolicyException or DecisionLedger.Redaction.RedactionException
                 => (ExitCodes.BadInput, exception.Message),
             NoteVerificationException => (ExitCodes.VerificationFailed, exception.Message),
+            DecisionLedger.Ledger.UncoveredTailException => (ExitCodes.VerificationFailed, WithPath(exception.Message, ledgerPath)),
             LedgerStoreException or SqliteException => (ExitCodes.StoreFailure, WithPath(exception.Message, ledgerPath)),
             IOException or UnauthorizedAccessException => (ExitCodes.StoreFailure, WithPath(exception.Message, ledgerPath)),
             OperationCanceledException => (ExitCodes.StoreFailure, "The command was cancelled before it finished; run it again."),

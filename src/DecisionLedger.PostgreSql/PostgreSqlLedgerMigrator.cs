@@ -160,6 +160,7 @@ public sealed class PostgreSqlLedgerMigrator
                 GRANT USAGE ON SCHEMA {s} TO {r};
                 GRANT SELECT, INSERT ON {s}.entries, {s}.request_ids, {s}.tiles, {s}.checkpoints, {s}.field_paths TO {r};
                 GRANT SELECT, INSERT, DELETE ON {s}.inputs, {s}.subject_keys TO {r};
+                GRANT SELECT, INSERT, UPDATE, DELETE ON {s}.clean_close TO {r};
                 GRANT SELECT ON {s}.schema_migrations TO {r};
                 GRANT USAGE ON SEQUENCE {s}.checkpoints_id_seq TO {r};
                 GRANT EXECUTE ON FUNCTION {s}.ensure_entry_partitions(timestamptz, timestamptz) TO {r};

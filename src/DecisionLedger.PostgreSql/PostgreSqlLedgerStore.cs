@@ -19,7 +19,7 @@ namespace DecisionLedger.PostgreSql;
 /// set). Every failure surfaces as a <see cref="LedgerStoreException"/> naming the server,
 /// database and schema, what failed, and the fix.
 /// </remarks>
-public sealed class PostgreSqlLedgerStore : ILedgerStore
+public sealed class PostgreSqlLedgerStore : ILedgerStore, ICleanCloseStore
 {
     private readonly PostgreSqlLedgerStoreOptions _options;
     private readonly string _connectionString;
@@ -84,6 +84,19 @@ public sealed class PostgreSqlLedgerStore : ILedgerStore
     /// <inheritdoc />
     public ValueTask<long> GetSizeAsync(CancellationToken cancellationToken = default) =>
         new(_db.ReadAsync("read the ledger size", (connection, ct) => PostgreSqlConnections.ScalarAsync(connection, $"SELECT coalesce(max(seq) + 1, 0) FROM {_schema}.request_ids;", ct), cancellationToken));
+
+    /// <inheritdoc />
+    public ValueTask<long?> ReadCleanCloseAsync(CancellationToken cancellationToken = default) =>
+        new(_db.ReadAsync("read the clean-close marker", async Task<long?> (connection, ct) =>
+        {
+            // -1 stands for "no row": a size is never negative.
+            long size = await PostgreSqlConnections.ScalarAsync(connection, $"SELECT coalesce((SELECT tree_size FROM {_schema}.clean_close WHERE id = 0), -1)::bigint;", ct).ConfigureAwait(false);
+            return size < 0 ? null : size;
+        }, cancellationToken));
+
+    /// <inheritdoc />
+    public ValueTask WriteCleanCloseAsync(long? treeSize, CancellationToken cancellationToken = default) =>
+        new(_db.WriteAsync(treeSize is null ? "clear the clean-close marker" : "write the clean-close marker", writer => writer.WriteCleanCloseAsync(treeSize, cancellationToken), cancellationToken));
 
     /// <inheritdoc />
     public ValueTask AppendCheckpointAsync(StoredCheckpoint checkpoint, CancellationToken cancellationToken = default)

@@ -247,6 +247,24 @@ internal static partial class PostgreSqlSchema
                 END LOOP;
             END $g$;
             """),
+        new(6, "clean_close: the tree size the last recorder closed the ledger cleanly at, so a tail appended later without a checkpoint is reported as entry-uncovered", s => $$"""
+            CREATE TABLE IF NOT EXISTS {{s}}.clean_close(
+                id integer PRIMARY KEY CHECK (id = 0),
+                tree_size bigint NOT NULL);
+            DO $g$
+            DECLARE
+                grantee_name text;
+            BEGIN
+                -- Roles that already append (granted before this table existed) record and clear the fact too.
+                FOR grantee_name IN
+                    SELECT DISTINCT grantee FROM information_schema.role_table_grants
+                    WHERE table_schema = '{{s.Trim('"')}}' AND table_name = 'entries' AND privilege_type = 'INSERT'
+                        AND grantee <> current_user
+                LOOP
+                    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I.clean_close TO %I', '{{s.Trim('"')}}', grantee_name);
+                END LOOP;
+            END $g$;
+            """),
     ];
 
     /// <summary>The schema version this code reads and writes.</summary>

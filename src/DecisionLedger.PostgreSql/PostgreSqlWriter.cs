@@ -153,6 +153,23 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Records the tree size of a clean close, or clears it when null (<see cref="ICleanCloseStore"/>), in one statement.</summary>
+    public async Task WriteCleanCloseAsync(long? treeSize, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(
+            treeSize is null
+                ? $"DELETE FROM {_schema}.clean_close;"
+                : $"INSERT INTO {_schema}.clean_close(id, tree_size) VALUES (0, @size) ON CONFLICT (id) DO UPDATE SET tree_size = excluded.tree_size;",
+            _connection);
+        await using var commandScope = command.ConfigureAwait(false);
+        if (treeSize is { } size)
+        {
+            command.Parameters.Add(new NpgsqlParameter<long>("size", NpgsqlDbType.Bigint) { TypedValue = size });
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Writes tiles in one transaction.</summary>
     /// <exception cref="InvalidOperationException">A tile is already stored with different content; nothing was written.</exception>
     public async Task WriteTilesAsync(IReadOnlyList<(TileId Id, Tile Tile)> tiles, CancellationToken cancellationToken)

@@ -18,7 +18,7 @@ namespace DecisionLedger.Sqlite;
 /// <see cref="SqliteConnections"/> (the writer and read connections), <see cref="SqliteWriter"/>
 /// (appends), <see cref="SqliteIndexer"/> (the deferred index) and one reader per port.
 /// </remarks>
-public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
+public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog, ICleanCloseStore
 {
     private readonly SqliteLedgerStoreOptions _options;
     private readonly SqliteConnections _db;
@@ -295,6 +295,21 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
             _db.Write($"write {tiles.Count} tiles", writer => writer.WriteTiles(tiles));
         }
 
+        return default;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long?> ReadCleanCloseAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return new ValueTask<long?>(_db.Read("read the clean-close marker", SqliteCleanClose.Read));
+    }
+
+    /// <inheritdoc />
+    public ValueTask WriteCleanCloseAsync(long? treeSize, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        _db.Write(treeSize is null ? "clear the clean-close marker" : "write the clean-close marker", writer => SqliteCleanClose.Write(writer.Connection, treeSize));
         return default;
     }
 

@@ -65,6 +65,9 @@ internal static class SqliteSchema
             root BLOB NOT NULL,
             note TEXT NOT NULL,
             created_at INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS clean_close(
+            id INTEGER PRIMARY KEY CHECK (id = 0),
+            tree_size INTEGER NOT NULL);
         CREATE TRIGGER IF NOT EXISTS entries_no_update BEFORE UPDATE ON entries
             BEGIN SELECT RAISE(ABORT, 'entries are append-only'); END;
         CREATE TRIGGER IF NOT EXISTS entries_no_delete BEFORE DELETE ON entries

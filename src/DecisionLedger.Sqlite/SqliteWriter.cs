@@ -148,6 +148,9 @@ internal sealed class SqliteWriter : IDisposable
     /// <summary>The decision index on this connection; callers hold the store's write lock.</summary>
     public SqliteIndexWriter Index { get; }
 
+    /// <summary>The writer connection, for the rare statements that need no prepared command (<see cref="SqliteCleanClose"/>).</summary>
+    public SqliteConnection Connection => _connection;
+
     /// <summary>Stores one checkpoint in its own transaction.</summary>
     public void AppendCheckpoint(StoredCheckpoint checkpoint)
     {

@@ -6,7 +6,11 @@ using DecisionLedger.Storage;
 
 namespace DecisionLedger.Cli.Commands;
 
-/// <summary><c>checkpoint [--new]</c>: prints the latest signed checkpoint as signed-note text.</summary>
+/// <summary>
+/// <c>checkpoint [--new [--accept-uncovered-tail]]</c>: prints the latest signed checkpoint as
+/// signed-note text. <c>--new</c> refuses (exit 1) to sign over entries that appeared after the
+/// ledger's clean close unless the operator accepts them explicitly.
+/// </summary>
 internal sealed class CheckpointCommand(CommandContext context)
 {
     private readonly Option<bool> _new = new("--new")
@@ -14,10 +18,15 @@ internal sealed class CheckpointCommand(CommandContext context)
         Description = "Take a fresh checkpoint first if entries were added since the last one.",
     };
 
+    private readonly Option<bool> _acceptUncoveredTail = new("--accept-uncovered-tail")
+    {
+        Description = "With --new: sign over entries that appeared after the ledger's clean close without a checkpoint (verify reports them as entry-uncovered). Only for entries known to be genuine; logged as a warning.",
+    };
+
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command("checkpoint", "Print the latest signed checkpoint, exactly as the signed note text.") { _new };
+        var command = new Command("checkpoint", "Print the latest signed checkpoint, exactly as the signed note text.") { _new, _acceptUncoveredTail };
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -25,7 +34,18 @@ internal sealed class CheckpointCommand(CommandContext context)
     private async Task<int> ExecuteAsync(ParseResult parsed, CancellationToken cancellationToken)
     {
         bool takeNew = parsed.GetValue(_new);
+        bool acceptUncovered = parsed.GetValue(_acceptUncoveredTail);
+        if (acceptUncovered && !takeNew)
+        {
+            throw new CliException(ExitCodes.BadInput, "--accept-uncovered-tail: only meaningful with --new (it lets the new checkpoint cover an uncovered tail); add --new.");
+        }
+
         await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: takeNew, cancellationToken);
+        if (acceptUncovered)
+        {
+            await UncoveredTailAcceptance.AcceptAsync(session.Store, context.Environment.Error, cancellationToken);
+        }
+
         if (takeNew)
         {
             // Disposing a recorder drains it and signs a checkpoint when the tree grew since the last one.

@@ -103,6 +103,15 @@ internal sealed class VerifyCommand(CommandContext context)
                 w.WriteNumber("inputsVerified", report.InputsVerified);
                 w.WriteNumber("inputsNotChecked", report.InputsNotChecked);
                 w.WriteNumber("inputsWithheld", report.InputsWithheld);
+                if (report.UncoveredTail is { AfterCleanClose: false } tail)
+                {
+                    // A note, not a finding: a crash or a running recorder left entries the next checkpoint covers.
+                    w.WriteStartObject("uncoveredTail");
+                    w.WriteNumber("firstSeq", tail.FirstSeq);
+                    w.WriteNumber("count", tail.Count);
+                    w.WriteEndObject();
+                }
+
                 if (report.FirstFinding is { } finding)
                 {
                     w.WriteStartObject("firstFinding");
@@ -138,6 +147,12 @@ internal sealed class VerifyCommand(CommandContext context)
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"  {report.InputsNotChecked} stored inputs not checked (encrypted); set {Encryption.MasterKey.EnvironmentVariable} to check them"));
+            }
+
+            if (report.UncoveredTail is { AfterCleanClose: false } tail)
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"  note: {tail.Count} entries from seq {tail.FirstSeq} on are not yet covered by a signed checkpoint (a recorder is running, or the last one stopped without a clean close); the next recorder to open the ledger covers them"));
             }
         }
         else

@@ -29,10 +29,12 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
     private readonly RecorderPipeline _pipeline;
     private readonly DecisionQueue _queue;
     private readonly CommitLinger _linger;
+    private readonly ILedgerStore _store;
     private int _disposed;
 
-    private DecisionRecorder(DecisionRequestFactory requests, RecorderPipeline pipeline, ILogger logger)
+    private DecisionRecorder(ILedgerStore store, DecisionRequestFactory requests, RecorderPipeline pipeline, ILogger logger)
     {
+        _store = store;
         _requests = requests;
         _pipeline = pipeline;
         _queue = pipeline.Queue;
@@ -82,12 +84,13 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
 
         (LedgerHead head, MerkleTree tree) = await LedgerTreeLoader.OpenAsync(store, cancellationToken).ConfigureAwait(false);
         ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<DecisionRecorder>();
+        await RecorderStartup.ClaimAsync(store, head, logger, cancellationToken).ConfigureAwait(false);
         RecorderLog.Opened(logger, options.Origin, head.Size);
         random ??= CryptographicRandomSource.Instance;
         redactor ??= RecorderStartup.DefaultRedactor(random);
         TimeProvider time = timeProvider ?? TimeProvider.System;
         var pipeline = new RecorderPipeline(store, tree, head, signer, fingerprinter, redactor, options, time, random, logger, meterFactory);
-        return new DecisionRecorder(new DecisionRequestFactory(time, random), pipeline, logger);
+        return new DecisionRecorder(store, new DecisionRequestFactory(time, random), pipeline, logger);
     }
 
     /// <inheritdoc />
@@ -260,7 +263,11 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         await flush.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Stops accepting decisions, drains the queue, writes a final checkpoint and stops.</summary>
+    /// <summary>
+    /// Stops accepting decisions, drains the queue, writes a final checkpoint and stops; then records
+    /// the clean close (<see cref="ICleanCloseStore"/>), so an entry that appears later without a
+    /// checkpoint is reported as <c>entry-uncovered</c>.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -269,6 +276,9 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         }
 
         await _pipeline.StopAsync().ConfigureAwait(false);
+
+        // Only after the final checkpoint is stored: from now on an uncovered entry is no recorder's.
+        await RecorderStartup.RecordCleanCloseAsync(_store, _logger).ConfigureAwait(false);
         _requests.Dispose();
         RecorderLog.Stopped(_logger, DurableSize);
     }

@@ -31,4 +31,10 @@ internal static partial class RecorderLog
 
     [LoggerMessage(EventId = 1009, Level = LogLevel.Error, Message = "Checkpoint at tree size {TreeSize} could not be stored; the entries are durable and a newer checkpoint follows")]
     public static partial void CheckpointFailed(ILogger logger, Exception exception, long treeSize);
+
+    [LoggerMessage(EventId = 1030, Level = LogLevel.Critical, Message = "Refusing to open the ledger: {Count} entries from seq {FirstSeq} on appeared after its clean close at tree size {ClosedAt} and no signed checkpoint covers them (entry-uncovered); run 'dledger verify', and only if they are genuine 'dledger checkpoint --new --accept-uncovered-tail'")]
+    public static partial void UncoveredTailRefused(ILogger logger, long firstSeq, long count, long closedAt);
+
+    [LoggerMessage(EventId = 1031, Level = LogLevel.Warning, Message = "The clean close could not be recorded; the next open treats any uncovered tail as left by a crash")]
+    public static partial void CleanCloseNotRecorded(ILogger logger, Exception exception);
 }

@@ -149,6 +149,20 @@ public sealed class LedgerVerifier
             first = merger.CompleteInputs();
         }
 
+        // Every checkpoint is verified by now; what lies beyond the newest is tampering only after a clean close.
+        UncoveredTail? uncovered = null;
+        if (first is null)
+        {
+            long covered = checkpoints.Count == 0 ? 0 : checkpoints.Max(c => c.TreeSize);
+            uncovered = await UncoveredTail.FindAsync(store, classifier.TreeSize, covered, cancellationToken).ConfigureAwait(false);
+            if (uncovered is { AfterCleanClose: true })
+            {
+                first = new TamperFinding(uncovered.FirstSeq, TamperKind.EntryUncovered,
+                    $"{uncovered.Count} entries from seq {uncovered.FirstSeq} on are covered by no signed checkpoint, yet the last recorder closed the ledger cleanly at tree size {uncovered.ClosedCleanlyAt}, " +
+                    "after its final checkpoint: no recorder wrote them; they were appended to the database directly.");
+            }
+        }
+
         return new VerificationReport(
             first is null,
             classifier.TreeSize - start,
@@ -160,6 +174,7 @@ public sealed class LedgerVerifier
             options.TimeProvider.GetElapsedTime(started))
         {
             InputsNotChecked = merger.InputsNotChecked,
+            UncoveredTail = uncovered,
         };
     }
 

@@ -48,6 +48,13 @@ public enum TamperKind
     /// <summary>The ledger holds fewer entries than a checkpoint the auditor kept from an earlier look (<c>verify --trusted</c>): it was cut back, newer checkpoints included.</summary>
     LedgerRolledBack,
 
+    /// <summary>
+    /// An entry no signed checkpoint covers appeared after the last recorder closed the ledger
+    /// cleanly (its final checkpoint covered every entry then): no recorder wrote it. After a crash an
+    /// uncovered tail is normal and only noted (<see cref="VerificationReport.UncoveredTail"/>).
+    /// </summary>
+    EntryUncovered,
+
     /// <summary>The store itself cannot be read back as a ledger (a corrupt database page, a row that is not what it must be): damage or tampering outside DecisionLedger, its first bad entry unknown.</summary>
     StoreDamaged,
 }

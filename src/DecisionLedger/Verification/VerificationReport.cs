@@ -1,4 +1,5 @@
 using DecisionLedger.Hashing;
+using DecisionLedger.Ledger;
 
 namespace DecisionLedger.Verification;
 
@@ -26,4 +27,11 @@ public sealed record VerificationReport(
 
     /// <summary>For a bundle: decisions whose input is not in the bundle (erased or encrypted when exported), as its manifest declares.</summary>
     public long InputsWithheld { get; init; }
+
+    /// <summary>
+    /// Entries beyond the newest signed checkpoint, when the ledger has any; null when every entry is
+    /// covered. Left by a crash or a running recorder it is a note, not a finding; after a clean
+    /// close (<see cref="UncoveredTail.AfterCleanClose"/>) it is the finding <see cref="TamperKind.EntryUncovered"/>.
+    /// </summary>
+    public UncoveredTail? UncoveredTail { get; init; }
 }

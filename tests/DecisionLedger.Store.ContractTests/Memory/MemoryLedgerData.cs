@@ -24,6 +24,9 @@ public sealed class MemoryLedgerData
     /// <summary>Checkpoints in the order stored.</summary>
     public List<StoredCheckpoint> Checkpoints { get; } = [];
 
+    /// <summary>The tree size the last recorder closed the ledger cleanly at, or null (<see cref="ICleanCloseStore"/>).</summary>
+    public long? CleanCloseSize { get; set; }
+
     /// <summary>Full tiles by id.</summary>
     public Dictionary<TileId, Tile> Tiles { get; } = [];
 

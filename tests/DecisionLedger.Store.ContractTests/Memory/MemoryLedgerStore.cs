@@ -14,7 +14,7 @@ namespace DecisionLedger.Store.ContractTests.Memory;
 /// ports; its index is written in the commit, so it never lags.
 /// </summary>
 /// <param name="data">The storage; pass the same instance to a second store to "reopen" it.</param>
-public sealed class MemoryLedgerStore(MemoryLedgerData data) : ILedgerStore
+public sealed class MemoryLedgerStore(MemoryLedgerData data) : ILedgerStore, ICleanCloseStore
 {
     /// <summary>Creates a store over new, empty data.</summary>
     public MemoryLedgerStore()
@@ -24,6 +24,26 @@ public sealed class MemoryLedgerStore(MemoryLedgerData data) : ILedgerStore
 
     /// <summary>The storage this store reads and writes.</summary>
     public MemoryLedgerData Data { get; } = data;
+
+    /// <inheritdoc />
+    public ValueTask<long?> ReadCleanCloseAsync(CancellationToken cancellationToken = default)
+    {
+        lock (Data.Gate)
+        {
+            return ValueTask.FromResult(Data.CleanCloseSize);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask WriteCleanCloseAsync(long? treeSize, CancellationToken cancellationToken = default)
+    {
+        lock (Data.Gate)
+        {
+            Data.CleanCloseSize = treeSize;
+        }
+
+        return default;
+    }
 
     /// <inheritdoc />
     public ValueTask<LedgerHead> OpenAsync(CancellationToken cancellationToken = default)
