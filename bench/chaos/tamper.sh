@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Campaign (d): the tamper matrix. Records a fresh 40-entry ledger (four `record` runs, so four
-# signed checkpoints), then, each on its own copy, applies one tamper that database (or bundle)
-# write access allows without the signing key, runs `dledger verify`, and compares the exit code and
+# Campaign (d): the tamper matrix. Records a fresh 300-entry ledger (four `record` runs, so four
+# signed checkpoints; past 256 entries the first Merkle tile is complete, so the store holds the
+# original leaves of the range tampered with and a row slipped in is named exactly), then, each
+# on its own copy, applies one tamper that database (or bundle) write access allows without the signing key, runs `dledger verify`, and compares the exit code and
 # the first finding's kind and seq with what the issue asks for. Prints one line per tamper and the
 # caught/missed totals; exit 1 when any tamper is missed.
 #
@@ -17,7 +18,7 @@ origin=chaos.example/tamper
 base="$WORK/base"
 new_ledger "$base" "$origin" || exit 3
 for run in 0 1 2 3; do
-  decisions "t$run" 10 | dl record --ledger "$base" >/dev/null 2>&1 || { echo "record failed" >&2; exit 3; }
+  decisions "t$run" 75 | dl record --ledger "$base" >/dev/null 2>&1 || { echo "record failed" >&2; exit 3; }
 done
 size=$(sqlite3 "$base/ledger.db" "SELECT COUNT(*) FROM entries")
 older=$(sqlite3 "$base/ledger.db" "SELECT MAX(tree_size) FROM checkpoints WHERE tree_size < (SELECT MAX(tree_size) FROM checkpoints)")
