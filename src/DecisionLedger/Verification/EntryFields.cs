@@ -126,6 +126,13 @@ internal readonly struct EntryFields
             error = $"it is not valid JSON ({e.Message})";
             return false;
         }
+        catch (InvalidOperationException e)
+        {
+            // Utf8JsonReader throws this, not JsonException, when a name or string it compares or
+            // decodes holds invalid UTF-8 or an escaped lone surrogate: text no ledger wrote.
+            error = $"it holds text that is not valid Unicode ({e.Message})";
+            return false;
+        }
 
         if (seq is null)
         {
