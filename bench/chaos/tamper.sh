@@ -2,8 +2,9 @@
 # Campaign (d): the tamper matrix. Records a fresh 300-entry ledger (four `record` runs, so four
 # signed checkpoints; past 256 entries the first Merkle tile is complete, so the store holds the
 # original leaves of the range tampered with and a row slipped in is named exactly), then, each
-# on its own copy, applies one tamper that database (or bundle) write access allows without the signing key, runs `dledger verify`, and compares the exit code and
-# the first finding's kind and seq with what the issue asks for. Prints one line per tamper and the
+# on its own copy, applies one tamper that database (or bundle) write access allows without the
+# signing key, runs `dledger verify`, and compares the exit code and the first finding's kind and
+# seq with what the issue asks for. Prints one line per tamper and the
 # caught/missed totals; exit 1 when any tamper is missed.
 #
 #   bench/chaos/tamper.sh            (about a minute; CHAOS_PAGES random page corruptions, default 10)
