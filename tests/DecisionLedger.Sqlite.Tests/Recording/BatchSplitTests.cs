@@ -1,5 +1,4 @@
 using DecisionLedger.Hashing;
-using DecisionLedger.Merkle;
 using DecisionLedger.Recording;
 using DecisionLedger.Storage;
 using DecisionLedger.Verification;
@@ -153,7 +152,7 @@ public sealed class BatchSplitTests : IDisposable
     /// The real SQLite store, except that any batch holding one of the poisoned request ids is refused, as a
     /// store refuses an entry it cannot encode; and the builder's next duplicate look-up can be held.
     /// </summary>
-    private sealed class PoisonedEntryStore(ILedgerStore inner, params string[] poisoned) : ILedgerStore
+    private sealed class PoisonedEntryStore(ILedgerStore inner, params string[] poisoned) : DelegatingLedgerStore(inner)
     {
         private readonly HashSet<string> _poisoned = new(poisoned, StringComparer.Ordinal);
         private TaskCompletionSource _lookupHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -175,7 +174,7 @@ public sealed class BatchSplitTests : IDisposable
 
         public void ReleaseLookup() => _gate.TrySetResult();
 
-        public async ValueTask<IReadOnlySet<string>> FindExistingRequestIdsAsync(IReadOnlyCollection<string> requestIds, CancellationToken cancellationToken = default)
+        public override async ValueTask<IReadOnlySet<string>> FindExistingRequestIdsAsync(IReadOnlyCollection<string> requestIds, CancellationToken cancellationToken = default)
         {
             if (Interlocked.Exchange(ref _armed, 0) == 1)
             {
@@ -183,10 +182,10 @@ public sealed class BatchSplitTests : IDisposable
                 await _gate.Task.WaitAsync(cancellationToken);
             }
 
-            return await inner.FindExistingRequestIdsAsync(requestIds, cancellationToken);
+            return await Inner.FindExistingRequestIdsAsync(requestIds, cancellationToken);
         }
 
-        public ValueTask AppendAsync(AppendBatch batch, CancellationToken cancellationToken = default)
+        public override ValueTask AppendAsync(AppendBatch batch, CancellationToken cancellationToken = default)
         {
             if (batch.Entries.Any(entry => _poisoned.Contains(entry.Columns.RequestId)))
             {
@@ -198,47 +197,8 @@ public sealed class BatchSplitTests : IDisposable
                 throw new LedgerStoreException("injected failure: an entry of this batch cannot be stored");
             }
 
-            return inner.AppendAsync(batch, cancellationToken);
+            return Inner.AppendAsync(batch, cancellationToken);
         }
 
-        public ValueTask AppendCheckpointAsync(StoredCheckpoint checkpoint, CancellationToken cancellationToken = default) => inner.AppendCheckpointAsync(checkpoint, cancellationToken);
-
-        public ValueTask<LedgerHead> OpenAsync(CancellationToken cancellationToken = default) => inner.OpenAsync(cancellationToken);
-
-        public ValueTask<long> GetSizeAsync(CancellationToken cancellationToken = default) => inner.GetSizeAsync(cancellationToken);
-
-        public ValueTask<StoredEntry?> GetEntryAsync(long seq, CancellationToken cancellationToken = default) => inner.GetEntryAsync(seq, cancellationToken);
-
-        public ValueTask<StoredEntry?> FindByRequestIdAsync(string requestId, CancellationToken cancellationToken = default) => inner.FindByRequestIdAsync(requestId, cancellationToken);
-
-        public IAsyncEnumerable<StoredEntry> ReadEntriesAsync(long fromSeq, long toSeq, CancellationToken cancellationToken = default) => inner.ReadEntriesAsync(fromSeq, toSeq, cancellationToken);
-
-        public ValueTask<IReadOnlyList<Sha256Hash>> ReadLeafHashesAsync(long fromSeq, long toSeq, CancellationToken cancellationToken = default) => inner.ReadLeafHashesAsync(fromSeq, toSeq, cancellationToken);
-
-        public ValueTask<StoredInput?> GetInputAsync(long seq, CancellationToken cancellationToken = default) => inner.GetInputAsync(seq, cancellationToken);
-
-        public IAsyncEnumerable<StoredInput> ReadInputsAsync(long fromSeq, long toSeq, CancellationToken cancellationToken = default) => inner.ReadInputsAsync(fromSeq, toSeq, cancellationToken);
-
-        public IAsyncEnumerable<StoredCheckpoint> ReadCheckpointsAsync(CancellationToken cancellationToken = default) => inner.ReadCheckpointsAsync(cancellationToken);
-
-        public ValueTask<StoredCheckpoint?> GetLatestCheckpointAsync(CancellationToken cancellationToken = default) => inner.GetLatestCheckpointAsync(cancellationToken);
-
-        public IAsyncEnumerable<StoredEntry> QueryAsync(EntryFilter filter, CancellationToken cancellationToken = default) => inner.QueryAsync(filter, cancellationToken);
-
-        public ValueTask<IReadOnlyList<string>> GetFieldPathsAsync(string? modelName, CancellationToken cancellationToken = default) => inner.GetFieldPathsAsync(modelName, cancellationToken);
-
-        public ValueTask<int> DeleteInputsAsync(IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default) => inner.DeleteInputsAsync(seqs, cancellationToken);
-
-        public ValueTask<IReadOnlyDictionary<string, byte[]>> GetSubjectKeysAsync(IReadOnlyCollection<string> subjectIds, CancellationToken cancellationToken = default) => inner.GetSubjectKeysAsync(subjectIds, cancellationToken);
-
-        public ValueTask<IReadOnlyDictionary<string, byte[]>> GetOrCreateSubjectKeysAsync(IReadOnlyDictionary<string, byte[]> candidates, CancellationToken cancellationToken = default) => inner.GetOrCreateSubjectKeysAsync(candidates, cancellationToken);
-
-        public ValueTask<bool> DeleteSubjectKeyAsync(string subjectId, CancellationToken cancellationToken = default) => inner.DeleteSubjectKeyAsync(subjectId, cancellationToken);
-
-        public ValueTask<Tile?> ReadTileAsync(TileId id, CancellationToken cancellationToken = default) => inner.ReadTileAsync(id, cancellationToken);
-
-        public ValueTask WriteTilesAsync(IReadOnlyList<(TileId Id, Tile Tile)> tiles, CancellationToken cancellationToken = default) => inner.WriteTilesAsync(tiles, cancellationToken);
-
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }

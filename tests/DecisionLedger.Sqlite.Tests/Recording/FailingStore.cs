@@ -1,5 +1,3 @@
-using DecisionLedger.Hashing;
-using DecisionLedger.Merkle;
 using DecisionLedger.Storage;
 
 namespace DecisionLedger.Sqlite.Tests.Recording;
@@ -9,7 +7,7 @@ namespace DecisionLedger.Sqlite.Tests.Recording;
 /// throw as a full disk would, everything else goes to SQLite. It also records what the recorder
 /// wrote (batches, checkpoints written alone) and can hold appends at a <see cref="Gate"/>.
 /// </summary>
-internal sealed class FailingStore(ILedgerStore inner) : ILedgerStore
+internal sealed class FailingStore(ILedgerStore inner) : DelegatingLedgerStore(inner)
 {
     private int _failNextAppends;
     private int _standaloneCheckpoints;
@@ -31,7 +29,7 @@ internal sealed class FailingStore(ILedgerStore inner) : ILedgerStore
     /// <summary>When set, each append waits for a release of this semaphore (a stalled disk).</summary>
     public SemaphoreSlim? Gate { get; set; }
 
-    public async ValueTask AppendAsync(AppendBatch batch, CancellationToken cancellationToken = default)
+    public override async ValueTask AppendAsync(AppendBatch batch, CancellationToken cancellationToken = default)
     {
         if (Gate is { } gate)
         {
@@ -44,53 +42,14 @@ internal sealed class FailingStore(ILedgerStore inner) : ILedgerStore
             throw new LedgerStoreException("injected failure: database or disk is full");
         }
 
-        await inner.AppendAsync(batch, cancellationToken);
+        await Inner.AppendAsync(batch, cancellationToken);
         Appended.Enqueue(batch);
     }
 
-    public ValueTask<LedgerHead> OpenAsync(CancellationToken cancellationToken = default) => inner.OpenAsync(cancellationToken);
-
-    public ValueTask<long> GetSizeAsync(CancellationToken cancellationToken = default) => inner.GetSizeAsync(cancellationToken);
-
-    public ValueTask AppendCheckpointAsync(StoredCheckpoint checkpoint, CancellationToken cancellationToken = default)
+    public override ValueTask AppendCheckpointAsync(StoredCheckpoint checkpoint, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _standaloneCheckpoints);
-        return inner.AppendCheckpointAsync(checkpoint, cancellationToken);
+        return Inner.AppendCheckpointAsync(checkpoint, cancellationToken);
     }
 
-    public ValueTask<StoredEntry?> GetEntryAsync(long seq, CancellationToken cancellationToken = default) => inner.GetEntryAsync(seq, cancellationToken);
-
-    public ValueTask<StoredEntry?> FindByRequestIdAsync(string requestId, CancellationToken cancellationToken = default) => inner.FindByRequestIdAsync(requestId, cancellationToken);
-
-    public ValueTask<IReadOnlySet<string>> FindExistingRequestIdsAsync(IReadOnlyCollection<string> requestIds, CancellationToken cancellationToken = default) => inner.FindExistingRequestIdsAsync(requestIds, cancellationToken);
-
-    public IAsyncEnumerable<StoredEntry> ReadEntriesAsync(long fromSeq, long toSeq, CancellationToken cancellationToken = default) => inner.ReadEntriesAsync(fromSeq, toSeq, cancellationToken);
-
-    public ValueTask<IReadOnlyList<Sha256Hash>> ReadLeafHashesAsync(long fromSeq, long toSeq, CancellationToken cancellationToken = default) => inner.ReadLeafHashesAsync(fromSeq, toSeq, cancellationToken);
-
-    public ValueTask<StoredInput?> GetInputAsync(long seq, CancellationToken cancellationToken = default) => inner.GetInputAsync(seq, cancellationToken);
-
-    public IAsyncEnumerable<StoredInput> ReadInputsAsync(long fromSeq, long toSeq, CancellationToken cancellationToken = default) => inner.ReadInputsAsync(fromSeq, toSeq, cancellationToken);
-
-    public IAsyncEnumerable<StoredCheckpoint> ReadCheckpointsAsync(CancellationToken cancellationToken = default) => inner.ReadCheckpointsAsync(cancellationToken);
-
-    public ValueTask<StoredCheckpoint?> GetLatestCheckpointAsync(CancellationToken cancellationToken = default) => inner.GetLatestCheckpointAsync(cancellationToken);
-
-    public IAsyncEnumerable<StoredEntry> QueryAsync(EntryFilter filter, CancellationToken cancellationToken = default) => inner.QueryAsync(filter, cancellationToken);
-
-    public ValueTask<IReadOnlyList<string>> GetFieldPathsAsync(string? modelName, CancellationToken cancellationToken = default) => inner.GetFieldPathsAsync(modelName, cancellationToken);
-
-    public ValueTask<int> DeleteInputsAsync(IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default) => inner.DeleteInputsAsync(seqs, cancellationToken);
-
-    public ValueTask<IReadOnlyDictionary<string, byte[]>> GetSubjectKeysAsync(IReadOnlyCollection<string> subjectIds, CancellationToken cancellationToken = default) => inner.GetSubjectKeysAsync(subjectIds, cancellationToken);
-
-    public ValueTask<IReadOnlyDictionary<string, byte[]>> GetOrCreateSubjectKeysAsync(IReadOnlyDictionary<string, byte[]> candidates, CancellationToken cancellationToken = default) => inner.GetOrCreateSubjectKeysAsync(candidates, cancellationToken);
-
-    public ValueTask<bool> DeleteSubjectKeyAsync(string subjectId, CancellationToken cancellationToken = default) => inner.DeleteSubjectKeyAsync(subjectId, cancellationToken);
-
-    public ValueTask<Tile?> ReadTileAsync(TileId id, CancellationToken cancellationToken = default) => inner.ReadTileAsync(id, cancellationToken);
-
-    public ValueTask WriteTilesAsync(IReadOnlyList<(TileId Id, Tile Tile)> tiles, CancellationToken cancellationToken = default) => inner.WriteTilesAsync(tiles, cancellationToken);
-
-    public ValueTask DisposeAsync() => inner.DisposeAsync();
 }
