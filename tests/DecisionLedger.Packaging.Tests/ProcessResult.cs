@@ -1,7 +1,7 @@
 namespace DecisionLedger.Packaging.Tests;
 
 /// <summary>What a finished child process did, printable as a failure message.</summary>
-internal sealed record ProcessResult(string CommandLine, int ExitCode, string Output, TimeSpan Elapsed)
+public sealed record ProcessResult(string CommandLine, int ExitCode, string Output, TimeSpan Elapsed)
 {
     public bool Succeeded => ExitCode == 0;
 
