@@ -33,15 +33,17 @@ public sealed class QueryWhereTests : IClassFixture<QueryWhereTests.DemoLedger>
     [Fact]
     public async Task Query_RepeatedWhere_AndsEveryCondition()
     {
-        CliResult result = await Query("--model", "fraud_detector", "--where", "output.label = \"fraud\"", "--where", "output.score >= 0.9 and input.amount > 100", "--limit", "1000", "--json");
+        long[] label = await MatchingSeqs("output.label = \"fraud\"");
+        long[] scoreAndAmount = await MatchingSeqs("output.score < 0.7 and input.amount > 100");
+        long[] both = [.. label.Intersect(scoreAndAmount)];
+        // The data must make the AND matter: each condition alone matches more than both together.
+        Assert.NotEmpty(both);
+        Assert.True(label.Length > both.Length && scoreAndAmount.Length > both.Length, $"label {label.Length}, score and amount {scoreAndAmount.Length}, both {both.Length}");
+
+        CliResult result = await Query("--model", "fraud_detector", "--where", "output.label = \"fraud\"", "--where", "output.score < 0.7 and input.amount > 100", "--limit", "1000", "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        using JsonDocument page = JsonDocument.Parse(result.Out);
-        foreach (JsonElement entry in page.RootElement.GetProperty("entries").EnumerateArray())
-        {
-            Assert.Equal("fraud", entry.GetProperty("output").GetProperty("label").GetString());
-            Assert.True(entry.GetProperty("output").GetProperty("score").GetDouble() >= 0.9);
-        }
+        Assert.Equal(both, Seqs(result.Out, out _));
     }
 
     [Fact]
@@ -77,6 +79,15 @@ public sealed class QueryWhereTests : IClassFixture<QueryWhereTests.DemoLedger>
 
         Assert.Equal(2, other.ExitCode);
         Assert.StartsWith("dledger: --cursor: this cursor belongs to a query with other filters", other.Error, StringComparison.Ordinal);
+    }
+
+    private async Task<long[]> MatchingSeqs(string where)
+    {
+        CliResult result = await Query("--model", "fraud_detector", "--where", where, "--limit", "1000", "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        long[] seqs = Seqs(result.Out, out string? next);
+        Assert.Null(next);
+        return seqs;
     }
 
     private Task<CliResult> Query(params string[] args) => CliRun.RunAsync(["query", "--ledger", _demo.Temp.Ledger, .. args]);

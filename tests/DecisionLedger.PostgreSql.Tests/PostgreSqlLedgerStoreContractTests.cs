@@ -7,6 +7,7 @@ namespace DecisionLedger.PostgreSql.Tests;
 /// The store contract against a real PostgreSQL: each test gets a fresh schema, migrated by the
 /// owner and opened through an application role that has INSERT and SELECT only.
 /// </summary>
+[PostgresRequired]
 public sealed class PostgreSqlLedgerStoreContractTests : LedgerStoreContract, IAsyncLifetime
 {
     private readonly string _schema = PostgresServer.NewSchemaName();

@@ -6,7 +6,7 @@ namespace DecisionLedger.Store.ContractTests;
 public abstract partial class LedgerStoreContract
 {
     /// <summary>A new ledger was never closed cleanly.</summary>
-    [Fact]
+    [StoreFact]
     public async Task ReadCleanCloseAsync_NewStore_IsNull()
     {
         await using ILedgerStore store = await OpenEmptyAsync();
@@ -17,7 +17,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>The size written survives a restart; writing again replaces it; null clears it.</summary>
-    [Fact]
+    [StoreFact]
     public async Task WriteCleanCloseAsync_SurvivesReopen_AndClears()
     {
         await using (ILedgerStore store = await OpenEmptyAsync())

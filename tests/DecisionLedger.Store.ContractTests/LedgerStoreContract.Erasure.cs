@@ -7,7 +7,7 @@ namespace DecisionLedger.Store.ContractTests;
 public abstract partial class LedgerStoreContract
 {
     /// <summary>After erasure, a same-input lookup (the fingerprint filter) no longer confirms an erased input; others still match.</summary>
-    [Fact]
+    [StoreFact]
     public async Task DeleteInputsAsync_ErasedEntries_FingerprintLookupFindsNothing()
     {
         await using ILedgerStore store = await OpenEmptyAsync();
@@ -33,7 +33,7 @@ public abstract partial class LedgerStoreContract
     /// entries are not indexed yet when erased, so a store with a deferred index must not write
     /// their paths back afterwards.
     /// </summary>
-    [Fact]
+    [StoreFact]
     public async Task DeleteInputsAsync_InputPathsOnlyErasedInputsHeld_AreForgotten()
     {
         await using ILedgerStore store = await CreateLaggingStoreAsync();
@@ -70,7 +70,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>The erased fingerprints and catalog paths stay gone after the store is reopened.</summary>
-    [Fact]
+    [StoreFact]
     public async Task DeleteInputsAsync_AfterReopen_FingerprintAndPathStayGone()
     {
         await using (ILedgerStore store = await OpenEmptyAsync())

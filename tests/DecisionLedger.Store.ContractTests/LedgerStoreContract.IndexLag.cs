@@ -23,7 +23,7 @@ public abstract partial class LedgerStoreContract
     protected virtual Task CatchUpIndexAsync(ILedgerStore store) => Task.CompletedTask;
 
     /// <summary>Queries, lookups and the field catalog answer the same over an indexed head and an unindexed tail as over a caught-up index.</summary>
-    [Fact]
+    [StoreFact]
     public async Task QueryAsync_IndexLagging_ReturnsWhatACaughtUpIndexReturns()
     {
         await using ILedgerStore store = await CreateLaggingStoreAsync();
@@ -47,7 +47,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>Entries committed but never indexed (the process died first) are found after a restart, and indexed then.</summary>
-    [Fact]
+    [StoreFact]
     public async Task OpenAsync_CrashBetweenCommitAndIndex_QueriesFindEverythingAndIndexCatchesUp()
     {
         StoredEntry[] entries = LagEntries(0, 80);
@@ -68,7 +68,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>A store reopened over a lagging index keeps appending; the index then catches up over old and new entries alike.</summary>
-    [Fact]
+    [StoreFact]
     public async Task CatchUpIndexAsync_AfterRestart_IndexesOldAndNewEntries()
     {
         StoredEntry[] entries = LagEntries(0, 90);

@@ -9,7 +9,7 @@ namespace DecisionLedger.Store.ContractTests;
 public abstract partial class LedgerStoreContract
 {
     /// <summary>Equality on a string field matches exactly that value, newest first.</summary>
-    [Fact]
+    [StoreFact]
     public async Task QueryAsync_WhereStringEquals_MatchesOnlyThatValue()
     {
         await using ILedgerStore store = await OpenWhereDataAsync();
@@ -20,7 +20,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>Numbers compare numerically, integers and reals alike, with every ordering operator.</summary>
-    [Theory]
+    [StoreTheory]
     [InlineData("output.score >= 0.9", new long[] { 8, 5 })]
     [InlineData("output.score > 0.9", new long[] { 8 })]
     [InlineData("output.score < 0.2", new long[] { 6, 3, 0 })]
@@ -39,7 +39,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>Types are strict: a string never equals a number, a boolean never equals 1, and null is its own value.</summary>
-    [Theory]
+    [StoreTheory]
     [InlineData("output.rank = \"10\"", new long[] { })]
     [InlineData("output.code = \"10\"", new long[] { 7 })]
     [InlineData("output.code = 10", new long[] { })]
@@ -58,7 +58,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary><c>exists</c> asks for presence (null included); <c>!=</c> and comparisons never match a missing field; <c>contains</c> is a substring test on strings.</summary>
-    [Theory]
+    [StoreTheory]
     [InlineData("output.note exists", new long[] { 7, 4 })]
     [InlineData("output.rank != 10", new long[] { 4, 1 })]
     [InlineData("metadata.endpoint contains \"/pre\"", new long[] { 8, 7, 6, 5, 4, 3, 2, 1, 0 })]
@@ -74,7 +74,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>Predicates combine with each other and with the column filters by AND.</summary>
-    [Fact]
+    [StoreFact]
     public async Task QueryAsync_WhereWithColumnFilters_MatchesAll()
     {
         await using ILedgerStore store = await OpenWhereDataAsync();
@@ -90,7 +90,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary><c>input.</c> predicates read the stored input: plaintext inputs match, erased and encrypted ones never do (not even with <c>!=</c>).</summary>
-    [Fact]
+    [StoreFact]
     public async Task QueryAsync_WhereInput_MatchesHeldPlaintextInputsOnly()
     {
         await using ILedgerStore store = await OpenWhereDataAsync();
@@ -104,7 +104,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>Values full of SQL and JSON-path syntax are data: they match nothing and change nothing.</summary>
-    [Theory]
+    [StoreTheory]
     [InlineData("' OR '1'='1")]
     [InlineData("fraud'; DELETE FROM entries; --")]
     [InlineData("\") OR 1=1 --")]
@@ -123,7 +123,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>The catalog lists, per model, the paths of outputs, explanations, metadata, model fields, latency and plaintext inputs.</summary>
-    [Fact]
+    [StoreFact]
     public async Task GetFieldPathsAsync_AfterAppend_ListsPathsPerModel()
     {
         await using ILedgerStore store = await OpenWhereDataAsync();
@@ -147,7 +147,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>The catalog skips ciphertext inputs and names no query could use, and survives a restart.</summary>
-    [Fact]
+    [StoreFact]
     public async Task GetFieldPathsAsync_EncryptedInputsAndOddNames_AreSkippedAndCatalogPersists()
     {
         await using (ILedgerStore store = await OpenEmptyAsync())
@@ -167,7 +167,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>Paging with the engine's cursor visits every match exactly once, newest first, even while entries are appended.</summary>
-    [Fact]
+    [StoreFact]
     public async Task LedgerQuery_CursorPaging_VisitsEveryMatchOnceWhileLedgerGrows()
     {
         await using ILedgerStore store = await OpenWhereDataAsync();
@@ -192,7 +192,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>A cursor from one query is refused by another with a message naming the parameter; a garbled one too.</summary>
-    [Fact]
+    [StoreFact]
     public async Task LedgerQuery_CursorFromOtherQuery_IsRefused()
     {
         await using ILedgerStore store = await OpenWhereDataAsync();
@@ -210,7 +210,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>An unknown path is an error listing the fields seen for the model, not an empty result.</summary>
-    [Theory]
+    [StoreTheory]
     [InlineData("fraud_detector", "output.lable = \"fraud\"", "--where: unknown field \"output.lable\"; output fields seen for fraud_detector: code, flagged, label, note, rank, score.")]
     [InlineData("fraud_detector", "explanation.attributions.amout > 1", "--where: unknown field \"explanation.attributions.amout\"; explanation.attributions fields seen for fraud_detector: amount.")]
     [InlineData(null, "input.ammount > 1", "--where: unknown field \"input.ammount\"; input fields seen: amount, merchant (input fields are learnt from inputs held in plaintext; erased and encrypted inputs add none).")]
@@ -227,7 +227,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>On a ledger at the threshold, unindexed predicates are refused with a hint; an indexed filter or allowScan runs them.</summary>
-    [Fact]
+    [StoreFact]
     public async Task LedgerQuery_UnindexedScanOfLargeLedger_IsRefusedWithHint()
     {
         await using ILedgerStore store = await OpenWhereDataAsync();

@@ -7,7 +7,7 @@ namespace DecisionLedger.Store.ContractTests;
 /// <summary>
 /// The behaviour every <see cref="ILedgerStore"/> must show. A store's test project derives
 /// from this class, says how to create a fresh empty store and how to reopen it, and inherits
-/// every [Fact]. xUnit creates one instance per test, so each test gets its own store.
+/// every [StoreFact] and [StoreTheory]; a class that cannot run them here says why with a <see cref="Skipping.ContractSkipAttribute"/>. xUnit creates one instance per test, so each test gets its own store.
 /// </summary>
 public abstract partial class LedgerStoreContract
 {
@@ -26,7 +26,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>An empty store opens at size 0 with no checkpoint.</summary>
-    [Fact]
+    [StoreFact]
     public async Task OpenAsync_EmptyStore_ReportsSizeZeroAndNoCheckpoint()
     {
         await using ILedgerStore store = await CreateStoreAsync();
@@ -41,7 +41,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>Appended entries read back byte for byte, by range, seq and request id.</summary>
-    [Fact]
+    [StoreFact]
     public async Task AppendAsync_Batch_ReadsEntriesBackByteExact()
     {
         await using ILedgerStore store = await OpenEmptyAsync();
@@ -60,7 +60,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>Leaf hashes come back in seq order for any sub-range.</summary>
-    [Fact]
+    [StoreFact]
     public async Task ReadLeafHashesAsync_Range_ReturnsStoredHashesAscending()
     {
         await using ILedgerStore store = await OpenEmptyAsync();
@@ -75,7 +75,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>Stored inputs read back byte for byte; entries appended without an input have none.</summary>
-    [Fact]
+    [StoreFact]
     public async Task AppendAsync_WithInputs_ReadsInputsBackByteExact()
     {
         await using ILedgerStore store = await OpenEmptyAsync();
@@ -95,7 +95,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>Batches append one after another and the size follows.</summary>
-    [Fact]
+    [StoreFact]
     public async Task AppendAsync_SeveralBatches_SizeIsNextSeq()
     {
         await using ILedgerStore store = await OpenEmptyAsync();
@@ -109,7 +109,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>A batch that does not start at the store's size is rejected, naming both seqs, and nothing is stored.</summary>
-    [Theory]
+    [StoreTheory]
     [InlineData(6)]
     [InlineData(3)]
     [InlineData(0)]
@@ -128,7 +128,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>A gap inside a batch is rejected and nothing of the batch is stored.</summary>
-    [Fact]
+    [StoreFact]
     public async Task AppendAsync_GapInsideBatch_RejectedAndNothingStored()
     {
         await using ILedgerStore store = await OpenEmptyAsync();
@@ -142,7 +142,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>Two entries of one batch with the same request id reject the whole batch.</summary>
-    [Fact]
+    [StoreFact]
     public async Task AppendAsync_DuplicateRequestIdInBatch_RejectsWholeBatch()
     {
         await using ILedgerStore store = await OpenEmptyAsync();
@@ -159,7 +159,7 @@ public abstract partial class LedgerStoreContract
     /// A batch failing on its last entry stores nothing of its entries, inputs, tiles or
     /// checkpoint, and the store stays usable.
     /// </summary>
-    [Fact]
+    [StoreFact]
     public async Task AppendAsync_FailureOnLastEntry_StoresNothingOfTheBatch()
     {
         await using ILedgerStore store = await OpenEmptyAsync();
@@ -181,7 +181,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>A request id already in the ledger rejects a later batch.</summary>
-    [Fact]
+    [StoreFact]
     public async Task AppendAsync_RequestIdAlreadyStored_RejectsBatch()
     {
         await using ILedgerStore store = await OpenEmptyAsync();
@@ -193,7 +193,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>Checkpoints stored with batches or alone round-trip, in order, and the newest is the latest.</summary>
-    [Fact]
+    [StoreFact]
     public async Task Checkpoints_StoredWithBatchesAndAlone_RoundTripInOrder()
     {
         await using ILedgerStore store = await OpenEmptyAsync();
@@ -215,7 +215,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>Tiles written alone or with a batch read back equal; an absent tile reads as null.</summary>
-    [Fact]
+    [StoreFact]
     public async Task Tiles_WrittenAloneAndInBatch_ReadBackEqual()
     {
         await using ILedgerStore store = await OpenEmptyAsync();
@@ -235,7 +235,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>Rewriting a tile with the same content is accepted; different content is refused and the original kept.</summary>
-    [Fact]
+    [StoreFact]
     public async Task WriteTilesAsync_SameIdAgain_AcceptsSameContentRefusesDifferent()
     {
         await using ILedgerStore store = await OpenEmptyAsync();
@@ -250,7 +250,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>After a restart the store reports the same head and still holds entries, inputs and tiles.</summary>
-    [Fact]
+    [StoreFact]
     public async Task OpenAsync_AfterReopen_ReturnsSameHeadAndData()
     {
         StoredEntry[] entries = Some.Entries(0, 7);
@@ -273,7 +273,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>Each filter field alone returns exactly the matching entries, newest first.</summary>
-    [Theory]
+    [StoreTheory]
     [InlineData("requestId")]
     [InlineData("model")]
     [InlineData("modelAndVersion")]
@@ -313,7 +313,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>Set filters combine with AND.</summary>
-    [Fact]
+    [StoreFact]
     public async Task QueryAsync_SeveralFilters_MatchAll()
     {
         await using ILedgerStore store = await OpenEmptyAsync();
@@ -328,7 +328,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>The limit keeps the newest entries.</summary>
-    [Fact]
+    [StoreFact]
     public async Task QueryAsync_Limit_ReturnsNewestOnly()
     {
         await using ILedgerStore store = await OpenEmptyAsync();
@@ -341,7 +341,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>Keyset pagination with BeforeSeq visits every match once, newest first.</summary>
-    [Fact]
+    [StoreFact]
     public async Task QueryAsync_BeforeSeqPagination_VisitsEveryMatchOnce()
     {
         await using ILedgerStore store = await OpenEmptyAsync();
@@ -367,7 +367,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>From is inclusive and To exclusive, to the microsecond.</summary>
-    [Fact]
+    [StoreFact]
     public async Task QueryAsync_TimeRange_FromInclusiveToExclusive()
     {
         await using ILedgerStore store = await OpenEmptyAsync();
@@ -382,7 +382,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>Only stored request ids are reported, across many lookups at once.</summary>
-    [Fact]
+    [StoreFact]
     public async Task FindExistingRequestIdsAsync_ManyIds_ReturnsOnlyStored()
     {
         await using ILedgerStore store = await OpenEmptyAsync();
@@ -398,7 +398,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>Deleting inputs (erasure) removes only them; entries and leaf hashes stay.</summary>
-    [Fact]
+    [StoreFact]
     public async Task DeleteInputsAsync_SomeSeqs_InputsGoneEntriesStay()
     {
         await using ILedgerStore store = await OpenEmptyAsync();
@@ -419,7 +419,7 @@ public abstract partial class LedgerStoreContract
     }
 
     /// <summary>Subject keys: the first stored key wins, lookups return only subjects with a key, deletion removes it.</summary>
-    [Fact]
+    [StoreFact]
     public async Task SubjectKeys_CreateGetDelete_FirstKeyWinsAndDeleteRemoves()
     {
         await using ILedgerStore store = await OpenEmptyAsync();

@@ -102,11 +102,17 @@ public sealed class DecisionRecorderTests : IDisposable
         Task<RecordReceipt> a = recorder.RecordAsync(RecorderFixture.Decision(1, "same")).AsTask();
         Task<RecordReceipt> b = recorder.RecordAsync(RecorderFixture.Decision(2, "same")).AsTask();
 
-        Task all = Task.WhenAll(a, b);
-        await Assert.ThrowsAnyAsync<Exception>(() => all);
+        RecordReceipt kept = await a;
+        var duplicate = await Assert.ThrowsAsync<DuplicateRequestIdException>(() => b);
 
-        Assert.Equal(1, (a.IsCompletedSuccessfully ? 1 : 0) + (b.IsCompletedSuccessfully ? 1 : 0));
+        Assert.Equal("same", duplicate.RequestId);
+        Assert.Equal(0, kept.Seq);
         Assert.Equal(1, await store.GetSizeAsync());
+        StoredEntry? stored = await store.GetEntryAsync(0);
+        Assert.NotNull(stored);
+        Assert.Equal(kept.LeafHash, MerkleHasher.HashLeaf(stored.CanonicalBytes));
+        // Decision 1 (score 0.1) was recorded first and kept; decision 2 (score 0.2) was refused.
+        Assert.Contains("\"score\":0.1}", System.Text.Encoding.UTF8.GetString(stored.CanonicalBytes), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using DecisionLedger.Checkpoints;
 using DecisionLedger.Merkle;
 using DecisionLedger.Recording;
 using DecisionLedger.Storage;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DecisionLedger.Sqlite.Tests.Recording;
 
@@ -48,16 +48,21 @@ public sealed class ReceiptProofTests : IDisposable
     }
 
     [Fact]
-    public async Task RecordAsync_IncludeProof_CompletesWithinTheCheckpointInterval()
+    public async Task RecordAsync_IncludeProof_CompletesWhenTheCheckpointIntervalAllows()
     {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-01T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         await using SqliteLedgerStore store = _fixture.OpenStore();
-        await using DecisionRecorder recorder = await _fixture.StartAsync(store, new LedgerOptions { Origin = Origin, CheckpointMinInterval = TimeSpan.FromMilliseconds(250) });
+        await using DecisionRecorder recorder = await _fixture.StartAsync(store, new LedgerOptions { Origin = Origin, CheckpointMinInterval = TimeSpan.FromMinutes(5) }, time);
         await recorder.RecordAsync(RecorderFixture.Decision(0));
 
-        var clock = Stopwatch.StartNew();
-        RecordReceipt receipt = await recorder.RecordAsync(RecorderFixture.Decision(1), includeProof: true);
+        Task<RecordReceipt> pending = recorder.RecordAsync(RecorderFixture.Decision(1), includeProof: true).AsTask();
+        await recorder.FlushAsync();
+        Assert.False(pending.IsCompleted, "the proof came before the interval allowed a new checkpoint");
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"the covering checkpoint took {clock.Elapsed}");
+        time.Advance(TimeSpan.FromMinutes(5));
+        RecordReceipt receipt = await pending.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, CheckpointNote.Open(receipt.Checkpoint!, _fixture.Signer.Verifier, Origin).Size);
         Assert.True(receipt.InclusionProof!.Verify(CheckpointNote.Open(receipt.Checkpoint!, _fixture.Signer.Verifier, Origin).RootHash));
     }
 
