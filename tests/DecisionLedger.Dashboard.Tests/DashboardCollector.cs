@@ -15,7 +15,7 @@ namespace DecisionLedger.Dashboard.Tests;
 /// <summary>
 /// A collector on real Kestrel at 127.0.0.1:0 over a real SQLite ledger holding <see cref="DecisionCount"/>
 /// decisions of two model versions (recorded with the ledger's redaction policy, final checkpoint signed),
-/// with an auditor key and a reader key.
+/// with a key of each role.
 /// </summary>
 public sealed class DashboardCollector : IAsyncLifetime, IAsyncDisposable
 {
@@ -23,6 +23,7 @@ public sealed class DashboardCollector : IAsyncLifetime, IAsyncDisposable
 
     private readonly int _count;
     private readonly string? _tamperSql;
+    private readonly IReadOnlyList<byte[]> _more;
     private WebApplication? _app;
 
     public DashboardCollector()
@@ -30,11 +31,15 @@ public sealed class DashboardCollector : IAsyncLifetime, IAsyncDisposable
     {
     }
 
-    /// <summary>A collector over <paramref name="count"/> decisions; <paramref name="tamperSql"/> runs on the database before it starts.</summary>
-    internal DashboardCollector(int count, string? tamperSql)
+    /// <summary>
+    /// A collector over <paramref name="count"/> decisions, then <paramref name="more"/> (other models);
+    /// <paramref name="tamperSql"/> runs on the database before it starts.
+    /// </summary>
+    internal DashboardCollector(int count, string? tamperSql, IEnumerable<byte[]>? more = null)
     {
         _count = count;
         _tamperSql = tamperSql;
+        _more = [.. more ?? []];
     }
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "dledger-dashboard-" + Path.GetRandomFileName());
@@ -48,6 +53,10 @@ public sealed class DashboardCollector : IAsyncLifetime, IAsyncDisposable
     public string AuditorKey { get; private set; } = string.Empty;
 
     public string ReaderKey { get; private set; } = string.Empty;
+
+    public string IngestKey { get; private set; } = string.Empty;
+
+    public string AdminKey { get; private set; } = string.Empty;
 
     public async Task InitializeAsync()
     {
@@ -65,7 +74,7 @@ public sealed class DashboardCollector : IAsyncLifetime, IAsyncDisposable
             await using DecisionRecorder recorder = await DecisionRecorder.StartAsync(
                 store, ledger.Signer, ledger.CreateFingerprinter(), new LedgerOptions { Origin = ledger.Config.Origin }, redactor: ledger.CreateRedactor());
             var pending = new List<Task<RecordReceipt>>();
-            foreach (byte[] decision in DashboardDecisions.Create(_count))
+            foreach (byte[] decision in DashboardDecisions.Create(_count).Concat(_more))
             {
                 pending.Add(recorder.RecordAsync(DecisionParser.Default.Parse(decision)).AsTask());
             }
@@ -85,6 +94,8 @@ public sealed class DashboardCollector : IAsyncLifetime, IAsyncDisposable
         var keys = new ApiKeyStore(LedgerPath);
         AuditorKey = keys.Create(ApiKeyRole.Auditor, "dashboard-e2e").Key;
         ReaderKey = keys.Create(ApiKeyRole.Reader, "dashboard-reader").Key;
+        IngestKey = keys.Create(ApiKeyRole.Ingest, "dashboard-ingest").Key;
+        AdminKey = keys.Create(ApiKeyRole.Admin, "dashboard-admin").Key;
 
         _app = CollectorApp.Build(LedgerPath, ["http://127.0.0.1:0"], configure: builder => builder.Logging.ClearProviders());
         await _app.StartAsync();

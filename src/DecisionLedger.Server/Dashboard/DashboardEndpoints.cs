@@ -10,7 +10,7 @@ namespace DecisionLedger.Server.Dashboard;
 
 /// <summary>
 /// The web dashboard at <c>/dashboard/</c> and the API routes only it needs (<c>/v1/verification</c>,
-/// <c>/v1/decisions/{requestId}/input</c>). The static files are public — they hold no data; every
+/// <c>/v1/decisions/{requestId}/input</c>, <c>/v1/caller</c>, <c>/v1/models</c>). The static files are public — they hold no data; every
 /// piece of data the page shows comes from the API with the user's key.
 /// </summary>
 internal static class DashboardEndpoints
@@ -20,9 +20,10 @@ internal static class DashboardEndpoints
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-    /// <summary>Registers the background verifier.</summary>
+    /// <summary>Registers the background verifier and the model catalog.</summary>
     public static void AddServices(IServiceCollection services)
     {
+        services.TryAddSingleton<ModelCatalog>();
         services.TryAddSingleton<VerificationMonitor>();
         services.AddHostedService(provider => provider.GetRequiredService<VerificationMonitor>());
     }
@@ -34,6 +35,8 @@ internal static class DashboardEndpoints
             .ExcludeFromDescription(); // public static files, not part of the API
         VerificationEndpoints.Map(routes);
         InputEndpoints.Map(routes);
+        CallerEndpoints.Map(routes);
+        ModelEndpoints.Map(routes);
     }
 
     private static IResult Serve(DashboardAssets assets, string? path, HttpContext context)

@@ -1,5 +1,5 @@
 // Drives the DecisionLedger dashboard in Debian's chromium (playwright-core, no downloaded browser).
-// Usage: node dashboard.mjs <baseUrl> <apiKey> <screenshotDir> [full|wrong-key]
+// Usage: node dashboard.mjs <baseUrl> <apiKey> <screenshotDir> [full|wrong-key|narrow|reader|ticks|models|explanation]
 // Prints one line per step; exits 1 on the first failed step or on any console error / page error.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 const [baseUrl, key, screenshotDir, mode = 'full'] = process.argv.slice(2);
 if (!baseUrl || !key || !screenshotDir) {
-  console.error('usage: node dashboard.mjs <baseUrl> <apiKey> <screenshotDir> [full|wrong-key]');
+  console.error('usage: node dashboard.mjs <baseUrl> <apiKey> <screenshotDir> [full|wrong-key|narrow|reader|ticks|models|explanation]');
   process.exit(2);
 }
 
@@ -36,6 +36,8 @@ page.on('console', message => {
   problems.push(`console error: ${message.text()}`);
 });
 page.on('pageerror', error => problems.push(`page error: ${error.message}`));
+// A page the key may not open must not be offered: no request of the dashboard may be refused.
+page.on('response', response => { if (response.status() === 403) problems.push(`403 from ${new URL(response.url()).pathname}`); });
 page.on('requestfailed', request => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
 
 async function step(name, action) {
@@ -74,7 +76,8 @@ async function full() {
   await step('search', async () => {
     const version = await text('#results-table tbody tr td:nth-child(4) .tag');
     const model = (await text('#results-table tbody tr td:nth-child(4)')).replace(version, '').trim();
-    await page.fill('#f-model', model);
+    await page.selectOption('#model-picker', model);
+    await page.waitForFunction(m => location.hash.includes(`model=${m}`) && document.querySelector('#results-table tbody tr'), model);
     await page.fill('#f-version', version);
     await page.click('#search');
     await page.waitForFunction(() => document.querySelector('#results h2')?.textContent.includes('page 1') && location.hash.includes('version='));
@@ -156,9 +159,198 @@ async function wrongKey() {
   });
 }
 
+async function login() {
+  await page.goto(`${baseUrl}/dashboard/#/login`);
+  await page.waitForSelector('#api-key');
+  await page.fill('#api-key', key);
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('#results-table tbody tr');
+}
+
+/** Waits until the route settled: the hash is hash and selector is on the page. */
+async function open(hash, selector) {
+  await page.goto(`${baseUrl}/dashboard/${hash}`);
+  await page.waitForSelector(selector);
+}
+
+// The layout at 420 px: no page may be wider than the window (document.scrollWidth <= innerWidth).
+async function narrow() {
+  await page.setViewportSize({ width: 420, height: 900 });
+  const pages = [
+    ['login', '#/login', '#api-key'],
+    ['search', '#/search', '#results-table tbody tr'],
+    ['decision', '#/decision/req-00007', '#proof-verdict'],
+    ['usage', '#/usage', 'svg.columns rect.column'],
+    ['timeline', '#/timeline', '#timeline-chart rect.period'],
+    ['verification', '#/verification', '#verification-verdict'],
+  ];
+  const overflowing = [];
+  for (const [name, hash, selector] of pages) {
+    await step(`narrow-${name}`, async () => {
+      if (name === 'search') await login();
+      else await open(hash, selector);
+      await page.waitForSelector(selector);
+      const measured = await page.evaluate(() => {
+        const width = window.innerWidth;
+        // The widest culprits, to say what broke the layout.
+        const culprits = [...document.querySelectorAll('body *')]
+          .filter(e => e.getBoundingClientRect().right > width + 0.5 && getComputedStyle(e).position !== 'fixed')
+          .slice(0, 4)
+          .map(e => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.className && typeof e.className === 'string' ? `.${e.className.trim().replace(/\s+/g, '.')}` : ''} right=${Math.round(e.getBoundingClientRect().right)}`);
+        return { scrollWidth: document.documentElement.scrollWidth, bodyWidth: document.body.scrollWidth, width, culprits };
+      });
+      await shot(`narrow-${name}`);
+      if (Math.max(measured.scrollWidth, measured.bodyWidth) > measured.width) {
+        overflowing.push(`${name}: scrollWidth ${measured.scrollWidth} > innerWidth ${measured.width} (${measured.culprits.join('; ')})`);
+      }
+    });
+  }
+  expect(overflowing.length === 0, `pages wider than 420 px:\n${overflowing.join('\n')}`);
+}
+
+// A reader: the menu offers only what its role opens; a typed-in page says why it is closed, without a 403.
+async function reader() {
+  await step('reader-menu', async () => {
+    await login();
+    await page.waitForFunction(() => !document.getElementById('nav').hidden);
+    const shown = await page.evaluate(() => [...document.querySelectorAll('#nav a[data-page]')].filter(a => a.offsetParent !== null).map(a => a.dataset.page));
+    expect(shown.join(',') === 'search', `a reader's menu should offer only search; it offers ${shown.join(', ')}`);
+    await shot('reader-menu');
+  });
+  for (const page_ of ['usage', 'timeline', 'verification']) {
+    await step(`reader-${page_}`, async () => {
+      await open(`#/${page_}`, '#page-refused');
+      const message = await text('#page-refused');
+      expect(/audit/.test(message) && /reader/.test(message) && /auditor or admin/.test(message), `the refusal should name the permission, the role and who may: '${message}'`);
+    });
+  }
+  await step('reader-decision', async () => {
+    await open('#/decision/req-00007', '#attribution-chart');
+    await page.waitForSelector('#proof-status .notice');
+    const message = await text('#proof-status .notice');
+    expect(/audit permission/.test(message) && /reader/.test(message), `the proof card should say a reader cannot fetch proofs: '${message}'`);
+    await page.waitForSelector('#input .notice.ok');
+  });
+}
+
+// Axis ticks: distinct whole numbers for counts, up to a top tick the tallest column meets.
+async function ticks() {
+  await step('ticks-usage-max-1', async () => {
+    await login();
+    await open('#/usage?model=mlnet_fraud', 'svg.columns rect.column');
+    const axis = await page.evaluate(() => {
+      const labels = [...document.querySelectorAll('svg.columns text.tick[text-anchor=end]')].map(t => t.textContent);
+      const grid = [...document.querySelectorAll('svg.columns line.grid')].map(l => Number(l.getAttribute('y1')));
+      const tops = [...document.querySelectorAll('svg.columns rect.column')].map(r => Number(r.getAttribute('y')));
+      return { labels, topGrid: Math.min(...grid), tallest: Math.min(...tops) };
+    });
+    expect(new Set(axis.labels).size === axis.labels.length, `the axis labels should be distinct: ${axis.labels.join(', ')}`);
+    expect(axis.labels.every(l => /^\d+$/.test(l)), `count ticks should be whole numbers: ${axis.labels.join(', ')}`);
+    expect(axis.labels.join(',') === '0,1', `a maximum of 1 should be labelled 0, 1: ${axis.labels.join(', ')}`);
+    expect(Math.abs(axis.tallest - axis.topGrid) < 0.5, `the tallest column (y ${axis.tallest}) should meet the top tick's line (y ${axis.topGrid})`);
+    await shot('ticks-usage');
+  });
+  await step('ticks-many-maxima', async () => {
+    const bad = await page.evaluate(async () => {
+      const { axisTicks } = await import('./js/axis.js');
+      const out = [];
+      const maxima = [...Array(300).keys()].map(i => i + 1).concat([999, 1000, 1001, 12345, 0.3, 0.07, 2.5, 17.2]);
+      for (const max of maxima) {
+        for (const integer of [true, false]) {
+          if (integer && !Number.isInteger(max)) continue;
+          const { ticks, top, digits } = axisTicks(max, { integer });
+          const labels = ticks.map(t => t.toFixed(digits));
+          const ok = ticks[0] === 0 && top >= max && new Set(labels).size === labels.length && ticks.length <= 11 && ticks.length >= 2
+            && ticks.every((t, i) => i === 0 || t > ticks[i - 1]) && (!integer || ticks.every(Number.isInteger));
+          if (!ok) out.push(`${max}${integer ? ' (integer)' : ''}: ${labels.join(', ')}`);
+        }
+      }
+      return out;
+    });
+    expect(bad.length === 0, `bad ticks for: ${bad.slice(0, 10).join(' | ')}`);
+  });
+}
+
+// The model picker: the ledger's models, and the per-model pages follow the choice.
+async function models() {
+  const rowModels = () => page.evaluate(() => [...document.querySelectorAll('#results-table tbody tr td:nth-child(4)')].map(td => td.firstChild.textContent.trim()));
+  await step('models-listed', async () => {
+    await login();
+    await page.waitForSelector('#model-picker option[value=mlnet_fraud]', { state: 'attached' });
+    const options = await page.evaluate(() => [...document.querySelectorAll('#model-picker option')].map(o => o.value));
+    expect(options.join(',') === ',mlnet_fraud,fraud_detector', `the picker should offer all models, then each model newest first: ${options.join(',')}`);
+    expect(await page.isVisible('#model-picker'), 'the picker should be visible on search');
+  });
+  await step('models-search', async () => {
+    await page.selectOption('#model-picker', 'mlnet_fraud');
+    await page.waitForFunction(() => location.hash.includes('model=mlnet_fraud') && document.querySelector('#results-table tbody tr'));
+    const names = await rowModels();
+    expect(names.length === 3 && names.every(n => n === 'mlnet_fraud'), `search should show the 3 mlnet_fraud decisions only: ${names.join(',')}`);
+    await shot('models-search');
+  });
+  await step('models-usage', async () => {
+    await page.click('nav a[data-page=usage]');
+    await page.waitForSelector('#versions-table tbody tr');
+    expect((await text('main')).includes('mlnet_fraud'), 'the usage report should follow the picked model');
+    expect(await page.locator('#versions-table tbody tr').count() === 1, 'mlnet_fraud has one version');
+    expect(await page.inputValue('#model-picker') === 'mlnet_fraud', 'the picker should keep the model across pages');
+    await page.selectOption('#model-picker', 'fraud_detector');
+    await page.waitForFunction(() => location.hash.includes('model=fraud_detector') && document.querySelectorAll('#versions-table tbody tr').length === 2);
+  });
+  await step('models-timeline', async () => {
+    await page.click('nav a[data-page=timeline]');
+    await page.waitForSelector('#timeline-chart rect.period');
+    expect((await text('main')).includes('Periods — fraud_detector'), 'the timeline should follow the picked model');
+    await page.selectOption('#model-picker', 'mlnet_fraud');
+    await page.waitForFunction(() => document.querySelector('main')?.textContent.includes('Periods — mlnet_fraud') && document.querySelector('#timeline-chart rect.period'));
+  });
+  await step('models-all', async () => {
+    await page.click('nav a[data-page=search]');
+    await page.waitForSelector('#results-table tbody tr');
+    await page.selectOption('#model-picker', '');
+    await page.waitForFunction(() => !location.hash.includes('model=') && document.querySelector('#results-table tbody tr'));
+    const names = new Set(await rowModels());
+    expect(names.has('mlnet_fraud') && names.has('fraud_detector'), `all models should show both: ${[...names].join(',')}`);
+  });
+}
+
+const sidesOfTheAxis = () => page.evaluate(() => [...document.querySelectorAll('#attribution-sides span')].map(s => s.textContent).join(' | '));
+
+// The explanation caption follows the recorded method, its sign convention and its base value.
+async function explanation() {
+  await step('explanation-mlnet-fraud', async () => {
+    await login();
+    await open('#/decision/mlnet-fraud-1', '#attribution-caption');
+    const caption = await text('#attribution-caption');
+    expect(await page.getAttribute('#attribution-caption', 'data-method') === 'feature-contribution', 'the caption should be for the recorded method');
+    for (const part of ['ML.NET feature contributions', 'raw score', 'output.score = 4.127', 'not of the probability', 'toward the positive class "fraud"', 'toward not fraud', 'opposite branch', 'do not add up to the score', 'No base value was recorded']) {
+      expect(caption.includes(part), `the ML.NET caption should say '${part}': '${caption}'`);
+    }
+    expect(!/pushed it down|pushed the score up|base value [-\d]/.test(caption), `the caption must not describe additive attributions from a base value: '${caption}'`);
+    const sides = await sidesOfTheAxis();
+    expect(sides === '← toward not fraud | toward fraud →', `the sides of the axis should name the classes: '${sides}'`);
+    await shot('explanation-mlnet');
+  });
+  await step('explanation-shap', async () => {
+    await open('#/decision/req-00007', '#attribution-caption');
+    const caption = await text('#attribution-caption');
+    const entry = await page.evaluate(async () => (await fetch('/v1/decisions/req-00007', { headers: { 'X-Api-Key': sessionStorage.getItem('dledger.apiKey') } })).json());
+    const sum = Object.values(entry.explanation.attributions).reduce((t, v) => t + v, 0);
+    const fmt = v => v.toLocaleString('en-US', { maximumFractionDigits: 4 });
+    const expected = `base value ${fmt(entry.explanation.baseValue)} + attributions ${fmt(sum)} = ${fmt(entry.explanation.baseValue + sum)}; output.score is ${fmt(entry.output.score)}`;
+    expect(caption.includes('SHAP values') && caption.includes(expected), `the SHAP caption should add the base value and the attributions ('${expected}'): '${caption}'`);
+    expect(!caption.includes('raw score'), `a SHAP caption is not about a raw score: '${caption}'`);
+    const sides = await sidesOfTheAxis();
+    expect(sides === '← lowers the output | raises the output →', `the sides of the axis: '${sides}'`);
+  });
+}
+
+const MODES = { full, 'wrong-key': wrongKey, narrow, reader, ticks, models, explanation };
+
 let failed = false;
 try {
-  await (mode === 'wrong-key' ? wrongKey() : full());
+  if (!MODES[mode]) throw new Error(`unknown mode '${mode}'; use ${Object.keys(MODES).join(', ')}`);
+  await MODES[mode]();
 } catch (error) {
   console.error(error.message);
   failed = true;

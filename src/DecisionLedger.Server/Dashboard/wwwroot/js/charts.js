@@ -1,5 +1,6 @@
 // Inline SVG charts built with DOM calls, never by parsing markup: labels are text nodes, so ledger data cannot inject markup.
 import { h, s, num, time } from './dom.js';
+import { axisTicks } from './axis.js';
 
 const PALETTE = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2', '#dc2626', '#4b5563'];
 
@@ -42,16 +43,18 @@ export function stackedColumns(points, { label = 'predictions over time' } = {})
   const series = [...new Set(points.map(p => p.version))];
   const colour = colours(series);
   const totals = buckets.map(b => points.filter(p => p.bucketStart === b).reduce((t, p) => t + p.count, 0));
-  const max = Math.max(1, ...totals);
+  // Counts: whole-number ticks, and the bars scale to the top tick so the tallest meets a labelled line.
+  const axis = axisTicks(Math.max(1, ...totals), { integer: true });
+  const max = axis.top;
   const width = 1000, height = 300, left = 56, bottom = 40, top = 12, right = 12;
   const plotW = width - left - right, plotH = height - top - bottom;
   const step = plotW / Math.max(1, buckets.length);
   const barW = Math.max(2, Math.min(48, step * 0.7));
   const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart columns', role: 'img', 'aria-label': label });
-  for (const tick of ticks(max)) {
+  for (const tick of axis.ticks) {
     const y = top + plotH - (tick / max) * plotH;
     svg.append(s('line', { x1: left, x2: width - right, y1: y, y2: y, class: 'grid' }),
-      s('text', { x: left - 6, y: y + 4, 'text-anchor': 'end', class: 'tick' }, num(tick, 0)));
+      s('text', { x: left - 6, y: y + 4, 'text-anchor': 'end', class: 'tick y-tick' }, num(tick, axis.digits)));
   }
   buckets.forEach((bucket, i) => {
     let y = top + plotH;
@@ -107,15 +110,6 @@ export function timelineChart(periods, { at } = {}) {
 function legend(series, colour) {
   return h('figcaption', { class: 'legend' }, series.map(name => h('span', { class: 'legend-item' },
     s('svg', { viewBox: '0 0 10 10', width: 10, height: 10 }, s('rect', { width: 10, height: 10, fill: colour.get(name) })), name)));
-}
-
-function ticks(max) {
-  const raw = max / 4;
-  const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map(m => m * magnitude).find(m => m >= raw) ?? raw;
-  const out = [];
-  for (let t = 0; t <= max + 1e-9; t += step) out.push(t);
-  return out;
 }
 
 function shortTime(iso) {

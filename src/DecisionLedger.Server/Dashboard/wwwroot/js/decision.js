@@ -2,6 +2,8 @@ import { h, card, facts, notice, mount, jsonBlock, time, num } from './dom.js';
 import { getBytes, getJson, getText, explain } from './api.js';
 import { horizontalBars } from './charts.js';
 import { leafHash, fromBase64, toBase64, toHex, equal, verifyInclusion, parseCheckpoint, verifyNoteSignature } from './merkle.js';
+import { explainAttributions } from './explanation.js';
+import { caller, can } from './session.js';
 
 /** One decision: what was stored, the explanation as a chart, the redactions, and a proof checked in this browser. */
 export async function decisionPage(main, requestId) {
@@ -36,20 +38,23 @@ export async function decisionPage(main, requestId) {
     h('div', { class: 'columns-2' },
       card('Output', jsonBlock(entry.output)),
       card('Input as stored', input)),
-    card('Explanation', explanation(entry.explanation)),
+    card('Explanation', explanation(entry.explanation, entry.output)),
     card('Redactions applied', redactions(entry.redactions)),
     entry.metadata === undefined ? null : card('Metadata', jsonBlock(entry.metadata)));
   await Promise.all([showInput(input, entry), showProof(proof, entry, bytes)]);
 }
 
-function explanation(value) {
+function explanation(value, output) {
   const attributions = Object.entries(value?.attributions ?? {});
   if (attributions.length === 0) return notice('info', 'This decision was recorded without an explanation.');
   const items = attributions.map(([label, v]) => ({ label, value: v })).sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
+  const caption = explainAttributions(value, output);
   return h('div', {},
-    facts([['method', value.method ?? '—'], ['base value', value.baseValue === undefined ? '—' : num(value.baseValue, 4)]]),
-    h('p', { class: 'muted' }, 'Attributions sorted by magnitude; bars right of the axis pushed the score up, bars left pushed it down.'),
-    horizontalBars(items, { signed: true, id: 'attribution-chart', label: 'feature attributions', digits: 4, width: 860 }));
+    facts([['method', value.method ?? '—'], ['base value', value.baseValue === undefined ? 'none recorded' : num(value.baseValue, 4)]]),
+    h('p', { class: 'muted', id: 'attribution-caption', 'data-method': caption.method ?? '' }, 'Sorted by magnitude. ', caption.sentences.join(' ')),
+    horizontalBars(items, { signed: true, id: 'attribution-chart', label: 'feature attributions', digits: 4, width: 860 }),
+    h('p', { class: 'axis-legend', id: 'attribution-sides' },
+      h('span', { class: 'negative' }, `\u2190 ${caption.negative}`), h('span', { class: 'positive' }, `${caption.positive} \u2192`)));
 }
 
 function redactions(list) {
@@ -88,6 +93,11 @@ async function showInput(target, entry) {
 async function showProof(target, entry, bytes) {
   const leaf = await leafHash(bytes);
   const rows = [['leaf hash (computed here)', h('code', { class: 'hash' }, toBase64(leaf))]];
+  const who = await caller().catch(() => null);
+  if (who && !can(who, 'audit')) {
+    mount(target, facts(rows), notice('info', `Checkpoints and proofs need the audit permission, which your key\u2019s role (${who.role}) does not have: an auditor or admin key checks this entry\u2019s inclusion proof here.`));
+    return;
+  }
   let note, status;
   try {
     note = await getText('/v1/checkpoint');

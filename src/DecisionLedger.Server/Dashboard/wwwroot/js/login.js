@@ -1,7 +1,7 @@
 import { h, card, field, notice, mount } from './dom.js';
 import { get, setKey, ApiError } from './api.js';
 
-/** The login page: the key is checked against /readyz (any valid key) before it is kept in sessionStorage. */
+/** The login page: the key is checked against /v1/caller (any valid key) before it is kept in sessionStorage. */
 export function loginPage(main, { onLogin }) {
   const input = h('input', { id: 'api-key', type: 'password', autocomplete: 'off', spellcheck: 'false', placeholder: 'dl_…', required: true });
   const message = h('div', { id: 'login-message' });
@@ -18,16 +18,10 @@ export function loginPage(main, { onLogin }) {
     }
     mount(message, notice('info', 'Checking the key…'));
     try {
-      await get('/readyz', key);
+      await get('/v1/caller', key);
       setKey(key);
       onLogin();
     } catch (error) {
-      // /readyz answers 503 to a valid key while the recorder starts: the key itself is good.
-      if (error instanceof ApiError && error.status === 503) {
-        setKey(key);
-        onLogin();
-        return;
-      }
       mount(message, notice('error', error instanceof ApiError && error.status === 401
         ? 'Wrong key: the collector refused it (401). Check that it was copied whole and has not been revoked.'
         : `The key could not be checked: ${error.message}`));

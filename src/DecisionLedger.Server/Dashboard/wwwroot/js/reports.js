@@ -1,18 +1,19 @@
 import { h, card, facts, field, notice, mount, time, num } from './dom.js';
 import { getJson, query, explain } from './api.js';
 import { horizontalBars, stackedColumns, timelineChart } from './charts.js';
+import { models } from './session.js';
 
 /** The usage report (GET /v1/reports/usage) with charts. */
 export async function usagePage(main, params) {
-  const form = reportForm('usage', params, [
+  const model = params.get('model') ?? await latestModel();
+  const form = reportForm('usage', model, [
     ['version', 'Version', h('input', { name: 'version', id: 'r-version', value: params.get('version') ?? '' })],
     ['from', 'From (ISO 8601, UTC)', h('input', { name: 'from', id: 'r-from', placeholder: '2026-11-01T00:00:00Z', value: params.get('from') ?? '' })],
     ['to', 'To (ISO 8601, UTC)', h('input', { name: 'to', id: 'r-to', value: params.get('to') ?? '' })],
     ['bucket', 'Bucket', select('bucket', ['day', 'hour'], params.get('bucket') ?? 'day')],
   ]);
   const out = h('div', { id: 'report' });
-  mount(main, card('Usage report', await form), out);
-  const model = params.get('model') ?? await latestModel();
+  mount(main, card(model ? `Usage report — ${model}` : 'Usage report', form), out);
   if (!model) { mount(out, notice('info', 'The ledger holds no decision yet.')); return; }
   mount(out, h('p', { class: 'muted' }, 'Computing the report…'));
   let report;
@@ -43,12 +44,12 @@ export async function usagePage(main, params) {
 
 /** The version timeline (GET /v1/reports/version-timeline). */
 export async function timelinePage(main, params) {
-  const form = reportForm('timeline', params, [
+  const model = params.get('model') ?? await latestModel();
+  const form = reportForm('timeline', model, [
     ['at', 'Which version served at (ISO 8601, UTC)?', h('input', { name: 'at', id: 'r-at', placeholder: '2026-03-15T12:00:00Z', value: params.get('at') ?? '' })],
   ]);
   const out = h('div', { id: 'report' });
-  mount(main, card('Version timeline', await form), out);
-  const model = params.get('model') ?? await latestModel();
+  mount(main, card(model ? `Version timeline — ${model}` : 'Version timeline', form), out);
   if (!model) { mount(out, notice('info', 'The ledger holds no decision yet.')); return; }
   let report;
   try {
@@ -73,15 +74,15 @@ export async function timelinePage(main, params) {
     checkpointCard(report.checkpoint));
 }
 
-async function reportForm(page, params, extra) {
-  const model = h('input', { name: 'model', id: 'r-model', required: true, value: params.get('model') ?? await latestModel() ?? '' });
-  const inputs = [['model', 'Model', model], ...extra];
+// The model comes from the menu's model picker; the form holds the report's other parameters.
+function reportForm(page, model, inputs) {
   const form = h('form', { class: 'filters', id: `${page}-form` },
     h('div', { class: 'grid' }, inputs.map(([, label, input]) => field(label, input))),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Show report')));
   form.addEventListener('submit', event => {
     event.preventDefault();
     const next = new URLSearchParams();
+    if (model) next.set('model', model);
     for (const [name, , input] of inputs) if (input.value.trim()) next.set(name, input.value.trim());
     location.hash = `#/${page}?${next}`;
   });
@@ -96,10 +97,9 @@ function checkpointCard(checkpoint, first, last) {
   ]), h('details', {}, h('summary', {}, 'Signed note'), h('pre', { class: 'json' }, checkpoint.note ?? '')));
 }
 
-let latest;
+/** The most recently used model (the picker's first), or null when the ledger holds no decision. */
 async function latestModel() {
-  latest ??= getJson('/v1/decisions?limit=1').then(b => b.entries[0]?.model?.name ?? null).catch(() => null);
-  return latest;
+  return (await models().catch(() => []))[0]?.name ?? null;
 }
 
 function select(name, options, value) {

@@ -1,8 +1,8 @@
 import { h, card, field, notice, mount, time, num } from './dom.js';
 import { getJson, query, explain } from './api.js';
 
+// The model is chosen with the menu's model picker (model-picker.js); it stays in the URL as ?model=.
 const FILTERS = [
-  ['model', 'Model', 'e.g. fraud_detector'],
   ['version', 'Version', 'e.g. 3.2.1'],
   ['user', 'User', 'e.g. analyst_jane'],
   ['subject', 'Subject', 'e.g. customer-1842'],
@@ -30,6 +30,7 @@ export function searchPage(main, params) {
   form.addEventListener('submit', event => {
     event.preventDefault();
     const next = new URLSearchParams();
+    if (params.get('model')) next.set('model', params.get('model'));
     for (const [name] of FILTERS) if (inputs[name].value.trim()) next.set(name, inputs[name].value.trim());
     for (const name of ['from', 'to']) if (inputs[name].value) next.set(name, isoValue(inputs[name].value));
     for (const line of where.value.split('\n')) if (line.trim()) next.append('where', line.trim());
@@ -37,13 +38,15 @@ export function searchPage(main, params) {
     next.set('run', '1');
     location.hash = `#/search?${next}`;
   });
-  form.addEventListener('reset', () => setTimeout(() => { location.hash = '#/search?run=1'; }));
-  mount(main, card('Search decisions', form), results);
-  if (params.has('run') || [...params.keys()].length === 0) load(results, params, null, 1);
+  form.addEventListener('reset', () => setTimeout(() => { location.hash = `#/search?${new URLSearchParams(params.get('model') ? { model: params.get('model'), run: '1' } : { run: '1' })}`; }));
+  const title = params.get('model') ? `Search decisions of ${params.get('model')}` : 'Search decisions (all models)';
+  mount(main, card(title, form), results);
+  // The picker's model alone (a menu link) searches at once; other filters wait for Search.
+  if (params.has('run') || [...params.keys()].every(name => name === 'model')) load(results, params, null, 1);
 }
 
 async function load(results, params, cursor, page) {
-  const request = {};
+  const request = { model: params.get('model') };
   for (const [name] of FILTERS) request[name] = params.get(name);
   request.from = params.get('from');
   request.to = params.get('to');
