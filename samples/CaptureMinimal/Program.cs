@@ -5,7 +5,8 @@ WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 
 // Line 1: the ledger (opened at start, drained with a final checkpoint at shutdown).
 builder.Services.AddDecisionLedger(o => o.Origin = "capture.example/fraud")
-    .UseSqlite(builder.Configuration["Ledger"] ?? "./capture-ledger");
+    .UseSqlite(builder.Configuration["Ledger"] ?? "./capture-ledger")
+    .AddEndpointCapture();
 
 WebApplication app = builder.Build();
 

@@ -26,7 +26,8 @@ internal static class FraudDetectionApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(scorer);
         builder.Services.AddDecisionLedger(o => o.Origin = "fraud.example/detector")
-            .UseSqlite(options.Ledger);
+            .UseSqlite(options.Ledger)
+            .AddEndpointCapture();
 
         WebApplication app = builder.Build();
         app.Logger.LogInformation(

@@ -1,4 +1,5 @@
 using DecisionLedger.Checkpoints;
+using DecisionLedger.Hosting;
 using DecisionLedger.Ledger;
 using DecisionLedger.Recording;
 using DecisionLedger.Storage;
@@ -103,14 +104,7 @@ internal sealed class LedgerSession : IAsyncDisposable
 
     /// <summary>Starts a recorder on this ledger; disposing it drains and writes a final checkpoint.</summary>
     public async Task<DecisionRecorder> StartRecorderAsync(TimeProvider time, CancellationToken cancellationToken) =>
-        await DecisionRecorder.StartAsync(
-            Store,
-            Directory.Signer,
-            Directory.CreateFingerprinter(),
-            new LedgerOptions { Origin = Origin, EncryptInputs = Directory.Config.EncryptInputs },
-            time,
-            cancellationToken: cancellationToken,
-            redactor: Directory.CreateRedactor());
+        await LedgerRecorder.StartAsync(Directory, Store, time: time, cancellationToken: cancellationToken);
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => Store.DisposeAsync();

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json;
 using DecisionLedger.AspNetCore.Capture;
-using DecisionLedger.AspNetCore.Hosting;
+using DecisionLedger.Hosting;
 using DecisionLedger.Records;
 using DecisionLedger.Recording;
 using Microsoft.AspNetCore.Builder;

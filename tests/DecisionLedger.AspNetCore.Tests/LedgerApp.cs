@@ -1,5 +1,5 @@
 using System.Text.Json;
-using DecisionLedger.AspNetCore.Hosting;
+using DecisionLedger.Hosting;
 using DecisionLedger.Ledger;
 using DecisionLedger.Sqlite;
 using DecisionLedger.Storage;
@@ -42,7 +42,7 @@ internal sealed class LedgerApp : IAsyncDisposable
             o.Origin = "test.example/capture";
             o.Recorder.CheckpointInterval = TimeSpan.FromMilliseconds(200);
             configure?.Invoke(o);
-        }).UseSqlite(ledgerPath);
+        }).UseSqlite(ledgerPath).AddEndpointCapture();
         services?.Invoke(builder);
         WebApplication app = builder.Build();
         app.Urls.Add("http://127.0.0.1:0");

@@ -74,7 +74,8 @@ public sealed class UsePostgreSqlTests : IAsyncLifetime
             {
                 pg.Schema = _schema;
                 pg.MigrateOnOpen = true;
-            });
+            })
+            .AddEndpointCapture();
         await using (WebApplication app = builder.Build())
         {
             app.Urls.Add("http://127.0.0.1:0");

@@ -123,7 +123,7 @@ public sealed class CaptureBufferTests
             o.KeyPrefix = buffer.KeyPrefix;
             o.CommandTimeout = TimeSpan.FromSeconds(5);
             configure?.Invoke(o);
-        });
+        }).AddEndpointCapture();
         WebApplication app = builder.Build();
         app.Urls.Add("http://127.0.0.1:0");
         app.MapPost("/score", (ScoreRequest request) => Results.Ok(new ScoreResult(0.87)))

@@ -1,6 +1,6 @@
 using DecisionLedger.Recording;
 using DecisionLedger.Redis.Buffer;
-using DecisionLedger.Redis.Election;
+using DecisionLedger.PostgreSql.Election;
 using DecisionLedger.Redis.Sequencing;
 using Npgsql;
 using StackExchange.Redis;

@@ -1,5 +1,5 @@
 using DecisionLedger.Recording;
-using DecisionLedger.Redis.Election;
+using DecisionLedger.PostgreSql.Election;
 using DecisionLedger.Redis.Sequencing;
 using DecisionLedger.Sqlite;
 using DecisionLedger.Storage;

@@ -19,10 +19,4 @@ internal static partial class CaptureLog
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Critical, Message = "Decision {RequestId} of {Model} at {Endpoint} was accepted and its response served, but it could NOT be committed to the ledger (Durability = Enqueued)")]
     public static partial void CommitFailedAfterServing(ILogger logger, Exception exception, string requestId, string model, string endpoint);
-
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Decision ledger {Origin} opened at {Path}")]
-    public static partial void LedgerOpened(ILogger logger, string origin, string path);
-
-    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Decision ledger created at {Path} with origin {Origin}")]
-    public static partial void LedgerCreated(ILogger logger, string path, string origin);
 }

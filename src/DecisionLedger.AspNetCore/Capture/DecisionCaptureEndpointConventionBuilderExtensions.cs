@@ -8,7 +8,7 @@ public static class DecisionCaptureEndpointConventionBuilderExtensions
 {
     /// <summary>
     /// Records every decision of the endpoint (or of every endpoint of the route group) in the
-    /// ledger registered by <c>AddDecisionLedger</c>: the JSON request body as input, the value the
+    /// ledger registered by <c>AddDecisionLedger(...).Use…(...).AddEndpointCapture()</c>: the JSON request body as input, the value the
     /// endpoint returns as output, status, user, tenant, subject, latency, route, client IP and
     /// W3C traceparent. The request body is buffered so it can be read after model binding.
     /// Failures are decisions too: an exception, a non-2xx result, a throwing

@@ -26,7 +26,7 @@ internal sealed class DecisionCaptureFilter : IEndpointFilter
 
         // The filter belongs to one app's endpoints, so its singletons are resolved once.
         DecisionCaptureRuntime runtime = _runtime ??= http.RequestServices.GetService(typeof(DecisionCaptureRuntime)) as DecisionCaptureRuntime
-            ?? throw new InvalidOperationException("RecordDecisions needs the decision ledger: call builder.Services.AddDecisionLedger(...).UseSqlite(path) at startup.");
+            ?? throw new InvalidOperationException("RecordDecisions needs the decision ledger: call builder.Services.AddDecisionLedger(...).UseSqlite(path).AddEndpointCapture() at startup.");
         EndpointCapture endpointCapture = runtime.For(http, _metadata);
 
         // A group and its endpoint may both ask for capture: the outermost filter records once,

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using DecisionLedger.AspNetCore.Hosting;
+using DecisionLedger.Hosting;
 using DecisionLedger.Records;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
@@ -62,7 +62,7 @@ internal sealed class DecisionCaptureRuntime
     /// with a buffer, once the buffer acknowledged it. Fails when that cannot happen within <paramref name="timeout"/>.
     /// </summary>
     public ValueTask CaptureAsync(Decision decision, CaptureDurability durability, Action<string, Exception> onCommitFailed, TimeSpan timeout) =>
-        _host.CaptureAsync(decision, durability, onCommitFailed, timeout);
+        _host.CaptureAsync(decision, untilCommitted: durability == CaptureDurability.Committed, onCommitFailed, timeout);
 
     private EndpointCapture Describe(Endpoint? endpoint, HttpContext http, DecisionCaptureMetadata filterMetadata)
     {

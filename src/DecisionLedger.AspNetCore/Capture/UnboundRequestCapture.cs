@@ -31,7 +31,7 @@ internal static class UnboundRequestCapture
         http.Request.EnableBuffering();
         if (http.RequestServices.GetService(typeof(DecisionCaptureRuntime)) is not DecisionCaptureRuntime runtime)
         {
-            // The filter reports the missing AddDecisionLedger when it runs.
+            // The filter reports the missing AddEndpointCapture when it runs.
             await endpoint(http).ConfigureAwait(false);
             return;
         }

@@ -3,7 +3,8 @@ using DecisionLedger.Ledger;
 using DecisionLedger.PostgreSql;
 using DecisionLedger.Recording;
 using DecisionLedger.Redis;
-using DecisionLedger.Redis.Election;
+using DecisionLedger.Hosting;
+using DecisionLedger.PostgreSql.Election;
 using DecisionLedger.Redis.Sequencing;
 using Microsoft.Extensions.Logging;
 
@@ -172,14 +173,7 @@ internal sealed class SequenceCommand(CommandContext context)
             try
             {
                 await postgres.OpenAsync(ct);
-                DecisionRecorder recorder = await DecisionRecorder.StartAsync(
-                    postgres,
-                    directory.Signer,
-                    directory.CreateFingerprinter(),
-                    new LedgerOptions { Origin = directory.Config.Origin, EncryptInputs = directory.Config.EncryptInputs },
-                    context.Environment.Time,
-                    cancellationToken: ct,
-                    redactor: directory.CreateRedactor());
+                DecisionRecorder recorder = await LedgerRecorder.StartAsync(directory, postgres, time: context.Environment.Time, cancellationToken: ct);
                 return new SequencerLedger(recorder, postgres, postgres);
             }
             catch

@@ -1,5 +1,4 @@
-using DecisionLedger.AspNetCore.Capture;
-using DecisionLedger.AspNetCore.Hosting;
+using DecisionLedger.Hosting;
 using DecisionLedger.Redis;
 using DecisionLedger.Redis.Capture;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -7,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Sends an ASP.NET Core service's captured decisions to the Redis stream buffer: <c>AddDecisionLedger(…).UseRedisBuffer(path, o => …)</c>.</summary>
+/// <summary>Sends a hosted service's captured decisions to the Redis stream buffer: <c>AddDecisionLedger(…).UseRedisBuffer(path, o => …)</c>.</summary>
 public static class RedisBufferDecisionLedgerBuilderExtensions
 {
     /// <summary>
@@ -28,11 +27,10 @@ public static class RedisBufferDecisionLedgerBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.UseSqlite(ledgerDirectoryPath);
+        builder.UseCaptureBuffer<RedisCaptureBuffer>(ledgerDirectoryPath);
         IServiceCollection services = builder.Services;
         services.AddOptions<RedisBufferOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisBufferOptions>, RedisBufferOptionsValidator>());
-        services.TryAddSingleton<IDecisionCaptureBuffer, RedisCaptureBuffer>();
         return builder;
     }
 }

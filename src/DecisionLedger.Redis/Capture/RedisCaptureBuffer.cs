@@ -1,4 +1,4 @@
-using DecisionLedger.AspNetCore.Capture;
+using DecisionLedger.Hosting;
 using DecisionLedger.Ledger;
 using DecisionLedger.Recording;
 using DecisionLedger.Records;
@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace DecisionLedger.Redis.Capture;
 
 /// <summary>
-/// Captured decisions of an ASP.NET Core service go to the ledger's Redis stream: the same
+/// Captured decisions of a hosted service go to the ledger's Redis stream: the same
 /// privacy step as the collector (<see cref="DecisionPreparer"/> with the ledger's fingerprint
 /// key and redaction policy), then XADD. The sequencer records them.
 /// </summary>

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using DecisionLedger.Redis.Election;
+using DecisionLedger.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
@@ -13,7 +13,7 @@ namespace DecisionLedger.Redis.Sequencing;
 /// </summary>
 public sealed class LeaderElectedSequencer
 {
-    private readonly PostgreSqlLeaderElection _election;
+    private readonly ILeaderElection _election;
     private readonly RedisBufferOptions _options;
     private readonly string _origin;
     private readonly string _consumer;
@@ -24,7 +24,7 @@ public sealed class LeaderElectedSequencer
     private int _leading;
 
     /// <summary>Creates the process's sequencer.</summary>
-    /// <param name="election">The ledger's election.</param>
+    /// <param name="election">The ledger's election, e.g. <c>PostgreSqlLeaderElection</c> from DecisionLedger.PostgreSql.</param>
     /// <param name="options">Buffer options; validated here.</param>
     /// <param name="origin">The ledger origin.</param>
     /// <param name="consumerName">This process's consumer name, unique per process (e.g. host-pid).</param>
@@ -33,7 +33,7 @@ public sealed class LeaderElectedSequencer
     /// <param name="meterFactory">Metrics; default standalone meters.</param>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     public LeaderElectedSequencer(
-        PostgreSqlLeaderElection election,
+        ILeaderElection election,
         RedisBufferOptions options,
         string origin,
         string consumerName,
@@ -73,7 +73,7 @@ public sealed class LeaderElectedSequencer
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            Leadership leadership;
+            ILeadership leadership;
             try
             {
                 leadership = await _election.AcquireAsync(stoppingToken).ConfigureAwait(false);

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace DecisionLedger.Redis.Sequencing;
 
-/// <summary>Source-generated log messages of the sequencer and the election, with stable event ids.</summary>
+/// <summary>Source-generated log messages of the sequencer (the election logs 3101-3104 from DecisionLedger.PostgreSql), with stable event ids.</summary>
 internal static partial class SequencerLog
 {
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Sequencer {Consumer} reading {Stream} through group {Group}")]
@@ -22,18 +22,6 @@ internal static partial class SequencerLog
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Sequencer {Consumer} stopped")]
     public static partial void Stopped(ILogger logger, string consumer);
-
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Leadership of ledger {Origin} acquired (advisory lock {LockKey})")]
-    public static partial void LeadershipAcquired(ILogger logger, string origin, long lockKey);
-
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Leadership of ledger {Origin} lost: the lock connection failed; appending stops")]
-    public static partial void LeadershipLost(ILogger logger, Exception? exception, string origin);
-
-    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Leader election for {Origin} cannot reach PostgreSQL; retrying")]
-    public static partial void ElectionUnreachable(ILogger logger, Exception exception, string origin);
-
-    [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "Standing by: another sequencer leads ledger {Origin}")]
-    public static partial void StandingBy(ILogger logger, string origin);
 
     [LoggerMessage(EventId = 3105, Level = LogLevel.Error, Message = "The sequencer's ledger could not be opened or failed; retrying")]
     public static partial void LedgerFailed(ILogger logger, Exception exception);

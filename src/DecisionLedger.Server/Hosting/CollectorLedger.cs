@@ -1,3 +1,4 @@
+using DecisionLedger.Hosting;
 using DecisionLedger.Ledger;
 using DecisionLedger.Recording;
 using DecisionLedger.Sqlite;
@@ -51,15 +52,13 @@ internal sealed class CollectorLedger(LedgerDirectory directory, CollectorOption
                 return;
             }
 
-            DecisionRecorder recorder = await DecisionRecorder.StartAsync(
+            DecisionRecorder recorder = await LedgerRecorder.StartAsync(
+                Directory,
                 _store,
-                Directory.Signer,
-                Directory.CreateFingerprinter(),
-                new LedgerOptions { Origin = Directory.Config.Origin, EncryptInputs = Directory.Config.EncryptInputs, QueueCapacity = options.QueueCapacity, EnqueueTimeout = options.EnqueueTimeout },
+                new LedgerOptions { QueueCapacity = options.QueueCapacity, EnqueueTimeout = options.EnqueueTimeout },
                 options.TimeProvider,
-                loggerFactory: loggerFactory,
-                cancellationToken: cancellationToken,
-                redactor: Directory.CreateRedactor(loggerFactory.CreateLogger("DecisionLedger.Redaction"))).ConfigureAwait(false);
+                loggerFactory,
+                cancellationToken: cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _recorder, recorder);
         }
         catch

@@ -1,25 +1,11 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace DecisionLedger.Redaction;
 
 /// <summary>Builds the ledger's <see cref="IRedactor"/> from <see cref="RedactionOptions"/> (resolution order in its remarks).</summary>
 public static partial class RedactorFactory
 {
-    /// <summary>Creates the redactor that <paramref name="options"/> describe.</summary>
-    /// <param name="options">The bound options.</param>
-    /// <param name="redactionKey">The ledger's redaction key (at least <see cref="PolicyRedactor.MinimumKeyLength"/> bytes).</param>
-    /// <param name="logger">Where the opt-out is logged; default none.</param>
-    /// <returns>A <see cref="PolicyRedactor"/>, or <see cref="NoRedaction.Instance"/> for the explicit opt-out.</returns>
-    /// <exception cref="ArgumentException">An option is invalid or the key is too short.</exception>
-    /// <exception cref="RedactionPolicyException">The policy (or its file) is invalid.</exception>
-    public static IRedactor Create(IOptions<RedactionOptions> options, ReadOnlySpan<byte> redactionKey, ILogger? logger = null)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return Create(options.Value, redactionKey, logger);
-    }
-
     /// <summary>Creates the redactor that <paramref name="options"/> describe.</summary>
     /// <param name="options">The options.</param>
     /// <param name="redactionKey">The ledger's redaction key (at least <see cref="PolicyRedactor.MinimumKeyLength"/> bytes).</param>

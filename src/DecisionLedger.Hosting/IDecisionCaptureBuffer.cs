@@ -1,7 +1,7 @@
 using DecisionLedger.Ledger;
 using DecisionLedger.Records;
 
-namespace DecisionLedger.AspNetCore.Capture;
+namespace DecisionLedger.Hosting;
 
 /// <summary>
 /// A durable buffer that captured decisions go to instead of the in-process recorder (e.g. the

@@ -1,12 +1,12 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using DecisionLedger.Redis.Sequencing;
+using DecisionLedger.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
-namespace DecisionLedger.Redis.Election;
+namespace DecisionLedger.PostgreSql.Election;
 
 /// <summary>
 /// Elects the one sequencer of a ledger with a PostgreSQL session advisory lock
@@ -15,7 +15,7 @@ namespace DecisionLedger.Redis.Election;
 /// <see cref="AcquireAsync"/> then takes it. When the leader's connection fails, it can no longer
 /// know it holds the lock: <see cref="Leadership.Lost"/> fires and it must stop appending.
 /// </summary>
-public sealed class PostgreSqlLeaderElection
+public sealed class PostgreSqlLeaderElection : ILeaderElection
 {
     private readonly string _connectionString;
     private readonly string _origin;
@@ -79,7 +79,7 @@ public sealed class PostgreSqlLeaderElection
                 command.Parameters.AddWithValue("key", LockKey);
                 if ((bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
                 {
-                    SequencerLog.LeadershipAcquired(_logger, _origin, LockKey);
+                    LeaderElectionLog.LeadershipAcquired(_logger, _origin, LockKey);
                     var leadership = new Leadership(connection, _origin, _checkInterval, _logger);
                     connection = null;
                     return leadership;
@@ -115,16 +115,20 @@ public sealed class PostgreSqlLeaderElection
 
                 if (!announced)
                 {
-                    SequencerLog.StandingBy(_logger, _origin);
+                    LeaderElectionLog.StandingBy(_logger, _origin);
                     announced = true;
                 }
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
             {
-                SequencerLog.ElectionUnreachable(_logger, ex, _origin);
+                LeaderElectionLog.ElectionUnreachable(_logger, ex, _origin);
             }
 
             await Task.Delay(_pollInterval, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <inheritdoc />
+    async Task<ILeadership> ILeaderElection.AcquireAsync(CancellationToken cancellationToken) =>
+        await AcquireAsync(cancellationToken).ConfigureAwait(false);
 }

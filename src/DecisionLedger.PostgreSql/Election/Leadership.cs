@@ -1,15 +1,15 @@
-using DecisionLedger.Redis.Sequencing;
+using DecisionLedger.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace DecisionLedger.Redis.Election;
+namespace DecisionLedger.PostgreSql.Election;
 
 /// <summary>
 /// Held leadership of one ledger: the session that holds the advisory lock. A watchdog checks the
 /// session every interval; when it fails, <see cref="Lost"/> is cancelled at once, since the lock
 /// may already be someone else's. Disposing releases the lock and closes the session.
 /// </summary>
-public sealed class Leadership : IAsyncDisposable
+public sealed class Leadership : ILeadership
 {
     private readonly NpgsqlConnection _connection;
     private readonly string _origin;
@@ -78,7 +78,7 @@ public sealed class Leadership : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            SequencerLog.LeadershipLost(_logger, ex, _origin);
+            LeaderElectionLog.LeadershipLost(_logger, ex, _origin);
             await _lost.CancelAsync().ConfigureAwait(false);
         }
     }

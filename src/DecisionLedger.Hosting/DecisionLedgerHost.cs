@@ -1,59 +1,63 @@
 using System.Diagnostics.Metrics;
-using DecisionLedger.AspNetCore.Capture;
 using DecisionLedger.Ledger;
 using DecisionLedger.Recording;
 using DecisionLedger.Records;
-using DecisionLedger.Sqlite;
+using DecisionLedger.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace DecisionLedger.AspNetCore.Hosting;
+namespace DecisionLedger.Hosting;
 
 /// <summary>
 /// Owns the recorder for the host's lifetime: opens (or creates) the ledger before anything else
-/// starts, writes sampling reports periodically, and after everything else has stopped (so the
-/// server has finished its requests) writes the last sampling report, drains the queue and signs
-/// the final checkpoint.
+/// starts, runs the scheduled <see cref="IDecisionLedgerReport"/>s, and after everything else has
+/// stopped (so a server has finished its requests) writes the last reports, drains the queue and
+/// signs the final checkpoint. With an <see cref="IDecisionCaptureBuffer"/> it hands decisions to
+/// the buffer instead and never writes the ledger.
 /// </summary>
-internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDisposable
+public sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDisposable
 {
     private readonly IOptions<DecisionLedgerOptions> _options;
-    private readonly SamplingRegistry _sampling;
+    private readonly IDecisionLedgerReport[] _reports;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IMeterFactory? _meterFactory;
     private readonly ILogger _logger;
     private readonly IDecisionCaptureBuffer? _buffer;
+    private readonly Func<Decision, CancellationToken, Task> _write;
     private readonly Lock _gate = new();
     private DecisionRecorder? _recorder;
-    // The default store: the SQLite database in the ledger directory.
-    private static readonly Func<LedgerDirectory, DecisionLedger.Storage.ILedgerStore> s_sqlite = ledger => new SqliteLedgerStore(ledger.DatabasePath);
-    private DecisionLedger.Storage.ILedgerStore? _store;
+    private ILedgerStore? _store;
     private ITimer? _timer;
     private Task _reporting = Task.CompletedTask;
     private int _disposed;
     private volatile bool _started;
 
-    public DecisionLedgerHost(
+    internal DecisionLedgerHost(
         IOptions<DecisionLedgerOptions> options,
-        SamplingRegistry sampling,
+        IEnumerable<IDecisionLedgerReport> reports,
         TimeProvider time,
         ILoggerFactory loggerFactory,
-        IServiceProvider services)
+        IMeterFactory? meterFactory,
+        IDecisionCaptureBuffer? buffer)
     {
         _options = options;
-        _sampling = sampling;
+        _reports = [.. reports];
         _time = time;
         _loggerFactory = loggerFactory;
-        _meterFactory = (IMeterFactory?)services.GetService(typeof(IMeterFactory));
-        _buffer = (IDecisionCaptureBuffer?)services.GetService(typeof(IDecisionCaptureBuffer));
+        _meterFactory = meterFactory;
+        _buffer = buffer;
+        _write = WriteAsync;
         _logger = loggerFactory.CreateLogger<DecisionLedgerHost>();
     }
 
     /// <summary>The open recorder.</summary>
-    /// <exception cref="InvalidOperationException">The host has not started, so the ledger is not open.</exception>
+    /// <exception cref="InvalidOperationException">The host has not started, so the ledger is not open, or a capture buffer is registered.</exception>
     public IDecisionRecorder Recorder => OpenRecorder;
+
+    /// <summary>True when decisions go to an <see cref="IDecisionCaptureBuffer"/> rather than the in-process recorder.</summary>
+    public bool IsBuffered => _buffer is not null;
 
     private DecisionRecorder OpenRecorder => _recorder ?? throw new InvalidOperationException(_buffer is not null
         ? "IDecisionRecorder is not available with a decision buffer (UseRedisBuffer): the sequencer writes the ledger; captured decisions go to the buffer."
@@ -63,6 +67,9 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
     /// Hands one decision to the buffer when one is registered, else records it and waits until it
     /// is durable in the ledger.
     /// </summary>
+    /// <param name="decision">The decision.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task completing once the decision is durable (in the ledger, or in the buffer).</returns>
     public async Task WriteAsync(Decision decision, CancellationToken cancellationToken)
     {
         if (_buffer is not null)
@@ -75,14 +82,19 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
     }
 
     /// <summary>
-    /// Hands a captured decision over and completes when its response may leave: once the recorder
-    /// queued it (<see cref="CaptureDurability.Enqueued"/>; a later commit failure is reported to
-    /// <paramref name="onCommitFailed"/>), once it is durable (<see cref="CaptureDurability.Committed"/>),
+    /// Hands a decision over and completes when a response may leave: once the recorder queued it
+    /// (<paramref name="untilCommitted"/> false; a later commit failure is reported to
+    /// <paramref name="onCommitFailed"/>), once it is durable (<paramref name="untilCommitted"/> true),
     /// or with a buffer once the buffer acknowledged it. Fails when that takes longer than <paramref name="timeout"/>.
     /// </summary>
-    public ValueTask CaptureAsync(Decision decision, CaptureDurability durability, Action<string, Exception> onCommitFailed, TimeSpan timeout)
+    /// <param name="decision">The decision.</param>
+    /// <param name="untilCommitted">True to wait for the group commit; false to wait only for room in the queue.</param>
+    /// <param name="onCommitFailed">Called with the request id and the error when a queued decision fails to commit.</param>
+    /// <param name="timeout">How long the hand-over may take.</param>
+    /// <returns>A task completing when the response may leave.</returns>
+    public ValueTask CaptureAsync(Decision decision, bool untilCommitted, Action<string, Exception> onCommitFailed, TimeSpan timeout)
     {
-        if (_buffer is null && durability == CaptureDurability.Enqueued)
+        if (_buffer is null && !untilCommitted)
         {
             // The common case completes synchronously: no timer, no task, no hand-off to another thread.
             DecisionRecorder recorder = OpenRecorder;
@@ -106,6 +118,7 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
         await WriteAsync(decision, cancellation.Token).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         DecisionLedgerOptions options = _options.Value;
@@ -119,42 +132,30 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
             }
 
             LedgerDirectory buffered = LedgerDirectory.Open(path);
-            CaptureLog.LedgerOpened(_logger, buffered.Config.Origin, buffered.Path);
+            HostingLog.LedgerOpened(_logger, buffered.Config.Origin, buffered.Path);
             await _buffer.StartAsync(buffered, cancellationToken).ConfigureAwait(false);
             _started = true;
             return;
         }
 
+        Func<LedgerDirectory, ILedgerStore> createStore = options.StoreFactory
+            ?? throw new InvalidOperationException("DecisionLedgerOptions: no store chosen; call AddDecisionLedger(...).UseSqlite(\"path/to/ledger\") (package DecisionLedger.Sqlite) or .UsePostgreSql(...) (package DecisionLedger.PostgreSql).");
         LedgerDirectory ledger;
         if (LedgerDirectory.Exists(path))
         {
             ledger = LedgerDirectory.Open(path);
-            CaptureLog.LedgerOpened(_logger, ledger.Config.Origin, ledger.Path);
+            HostingLog.LedgerOpened(_logger, ledger.Config.Origin, ledger.Path);
         }
         else
         {
             ledger = LedgerDirectory.Create(path, options.Origin);
-            CaptureLog.LedgerCreated(_logger, ledger.Path, ledger.Config.Origin);
+            HostingLog.LedgerCreated(_logger, ledger.Path, ledger.Config.Origin);
         }
 
-        LedgerOptions recorderOptions = options.Recorder.Clone();
-        recorderOptions.Origin = ledger.Config.Origin;
-        recorderOptions.EncryptInputs |= ledger.Config.EncryptInputs;
-
-        DecisionLedger.Storage.ILedgerStore store = (options.StoreFactory ?? s_sqlite)(ledger);
+        ILedgerStore store = createStore(ledger);
         try
         {
-            _recorder = await DecisionRecorder.StartAsync(
-                store,
-                ledger.Signer,
-                ledger.CreateFingerprinter(),
-                recorderOptions,
-                _time,
-                random: null,
-                _loggerFactory,
-                _meterFactory,
-                cancellationToken,
-                ledger.CreateRedactor(_logger)).ConfigureAwait(false);
+            _recorder = await LedgerRecorder.StartAsync(ledger, store, options.Recorder, _time, _loggerFactory, _meterFactory, cancellationToken).ConfigureAwait(false);
             _store = store;
             _started = true;
         }
@@ -165,6 +166,7 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
         }
     }
 
+    /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
         TimeSpan interval = _options.Value.SamplingReportInterval;
@@ -172,15 +174,20 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <inheritdoc />
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <inheritdoc />
     public Task StoppedAsync(CancellationToken cancellationToken) => DisposeAsync().AsTask();
 
-    /// <summary>Writes the last sampling report, drains the recorder (final checkpoint) and closes the store.</summary>
+    /// <summary>Writes the last reports, drains the recorder (final checkpoint) and closes the store.</summary>
+    /// <returns>A task completing once everything is closed.</returns>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -205,7 +212,7 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
         }
 
         await pending.ConfigureAwait(false);
-        await ReportSamplingAsync().ConfigureAwait(false);
+        await WriteReportsAsync().ConfigureAwait(false);
         if (_buffer is not null)
         {
             await _buffer.DisposeAsync().ConfigureAwait(false);
@@ -222,26 +229,19 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
         }
     }
 
-    /// <summary>Writes one <c>decisionledger.sampling</c> decision per endpoint that sampled anything out.</summary>
-    internal async Task ReportSamplingAsync()
+    /// <summary>Runs every registered report once.</summary>
+    /// <returns>A task completing once every report ran.</returns>
+    internal async Task WriteReportsAsync()
     {
-        foreach (SamplingCounter counter in _sampling.Counters)
+        foreach (IDecisionLedgerReport report in _reports)
         {
-            DateTimeOffset until = _time.GetUtcNow();
-            (long sampledOut, DateTimeOffset since) = counter.Take(until);
-            if (sampledOut == 0)
-            {
-                continue;
-            }
-
             try
             {
-                await WriteAsync(SamplingReport.Create(counter, sampledOut, since, until), CancellationToken.None).ConfigureAwait(false);
+                await report.WriteDueAsync(_write).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                counter.Restore(sampledOut, since);
-                CaptureLog.SamplingReportFailed(_logger, ex, counter.Endpoint, sampledOut);
+                HostingLog.ReportFailed(_logger, ex, report.GetType().Name);
             }
         }
     }
@@ -257,7 +257,7 @@ internal sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDispos
         {
             if (_reporting.IsCompleted)
             {
-                _reporting = ReportSamplingAsync();
+                _reporting = WriteReportsAsync();
             }
         }
     }

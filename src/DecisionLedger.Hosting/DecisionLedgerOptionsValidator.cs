@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace DecisionLedger.AspNetCore.Hosting;
+namespace DecisionLedger.Hosting;
 
 /// <summary>Checks <see cref="DecisionLedgerOptions"/> at start (ValidateOnStart), naming the field and the fix.</summary>
 internal sealed class DecisionLedgerOptionsValidator : IValidateOptions<DecisionLedgerOptions>
@@ -9,7 +9,7 @@ internal sealed class DecisionLedgerOptionsValidator : IValidateOptions<Decision
     {
         if (string.IsNullOrWhiteSpace(options.LedgerPath))
         {
-            return ValidateOptionsResult.Fail("DecisionLedgerOptions.LedgerPath: required; call AddDecisionLedger(...).UseSqlite(\"path/to/ledger\").");
+            return ValidateOptionsResult.Fail("DecisionLedgerOptions.LedgerPath: required; call AddDecisionLedger(...).UseSqlite(\"path/to/ledger\") (package DecisionLedger.Sqlite) or another store's Use… method.");
         }
 
         if (string.IsNullOrWhiteSpace(options.Origin) || options.Origin.Any(char.IsControl) || options.Origin.Contains(' ', StringComparison.Ordinal))
