@@ -16,7 +16,7 @@ internal static class ReportText
     {
         await o.WriteLineAsync($"Usage of {report.Filters.Model}{(report.Filters.Version is { } v ? $" {v}" : string.Empty)}{Range(report.Filters.From, report.Filters.To)}");
         await WriteCheckpointAsync(report.Checkpoint, o);
-        await o.WriteLineAsync($"  decisions   {Plural.Of(report.Total, "decision")}, {Plural.Of(report.Failures, "failure")}{Span(report.First, report.Last)}");
+        await o.WriteLineAsync($"  total       {Plural.Of(report.Total, "decision")}, {Plural.Of(report.Failures, "failure")}{Span(report.First, report.Last)}");
         await o.WriteLineAsync($"  users       {Plural.Of(report.UniqueUsers, "unique user")}");
         foreach (VersionUsage version in report.Versions)
         {
