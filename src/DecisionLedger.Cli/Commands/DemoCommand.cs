@@ -8,7 +8,10 @@ using DecisionLedger.Verification;
 
 namespace DecisionLedger.Cli.Commands;
 
-/// <summary><c>demo [--count N]</c>: creates a demo ledger, records realistic decisions, checkpoints, verifies and prints a summary.</summary>
+/// <summary>
+/// <c>demo [--count N]</c>: creates a demo ledger, records realistic decisions, checkpoints, verifies
+/// and prints a summary with commands to try. Run again, it continues the story (<see cref="DemoChapter.After"/>).
+/// </summary>
 internal sealed class DemoCommand(CommandContext context)
 {
     /// <summary>The origin of the demo ledger.</summary>
@@ -19,7 +22,7 @@ internal sealed class DemoCommand(CommandContext context)
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command("demo", $"Create a ledger (origin {Origin}) if absent, record realistic fraud-model decisions, checkpoint, verify and summarize.") { _count };
+        var command = new Command("demo", $"Create a ledger (origin {Origin}) if absent, record realistic fraud-model decisions (a rerun continues the story after the newest entry), checkpoint, verify and summarize.") { _count };
         command.SetAction(ExecuteAsync);
         return command;
     }
