@@ -69,31 +69,50 @@ internal static class CliApplication
         var root = new RootCommand("dledger: a tamper-evident audit trail for ML model decisions.");
         root.Options.Add(context.LedgerOption);
         root.Options.Add(context.JsonOption);
-        root.Options.Add(context.StoreOption);
-        root.Options.Add(context.ConnectionOption);
-        root.Options.Add(context.SchemaOption);
-        root.Subcommands.Add(new DemoCommand(context).Build());
-        root.Subcommands.Add(new InitCommand(context).Build());
-        root.Subcommands.Add(new RecordCommand(context).Build());
-        root.Subcommands.Add(new ShowCommand(context).Build());
-        root.Subcommands.Add(new QueryCommand(context).Build());
-        root.Subcommands.Add(new CheckpointCommand(context).Build());
+        root.Subcommands.Add(WithStore(new DemoCommand(context).Build(), context));
+        root.Subcommands.Add(WithStore(new InitCommand(context).Build(), context));
+        root.Subcommands.Add(WithStore(new RecordCommand(context).Build(), context));
+        root.Subcommands.Add(WithStore(new ShowCommand(context).Build(), context));
+        root.Subcommands.Add(WithStore(new QueryCommand(context).Build(), context));
+        root.Subcommands.Add(WithStore(new CheckpointCommand(context).Build(), context));
         root.Subcommands.Add(new KeyCommand(context).Build());
         root.Subcommands.Add(new RedactCommand(context).Build());
-        root.Subcommands.Add(new ProofCommand(context).Build());
-        root.Subcommands.Add(new VerifyCommand(context).Build());
-        root.Subcommands.Add(new ExportCommand(context).Build());
-        root.Subcommands.Add(new EraseCommand(context).Build());
-        root.Subcommands.Add(new SubjectReportCommand(context).Build());
-        root.Subcommands.Add(new ServeCommand(context).Build());
+        root.Subcommands.Add(WithStore(new ProofCommand(context).Build(), context));
+        root.Subcommands.Add(WithStore(new VerifyCommand(context).Build(), context));
+        root.Subcommands.Add(WithStore(new ExportCommand(context).Build(), context));
+        root.Subcommands.Add(WithStore(new EraseCommand(context).Build(), context));
+        root.Subcommands.Add(WithStore(new SubjectReportCommand(context).Build(), context));
+        root.Subcommands.Add(WithStore(new ServeCommand(context).Build(), context));
+
+        // The sequencer declares its own --store/--connection/--schema (with --migrate beside them).
         root.Subcommands.Add(new SequenceCommand(context).Build());
         root.Subcommands.Add(new KeysCommand(context).Build());
         root.Subcommands.Add(new AccessLogCommand(context).Build());
-        root.Subcommands.Add(new ReportCommand(context).Build());
-        root.Subcommands.Add(new MigrateCommand(context).Build());
-        root.Subcommands.Add(new IndexCommand(context).Build());
-        root.Subcommands.Add(new BackupCommand(context).Build());
-        root.Subcommands.Add(new RestoreCommand(context).Build());
+        root.Subcommands.Add(WithStore(new ReportCommand(context).Build(), context));
+
+        // migrate only speaks to PostgreSQL: --store would be a choice with one answer.
+        Command migrate = new MigrateCommand(context).Build();
+        migrate.Options.Add(context.ConnectionOption);
+        migrate.Options.Add(context.SchemaOption);
+        root.Subcommands.Add(migrate);
+        root.Subcommands.Add(WithStore(new IndexCommand(context).Build(), context));
+
+        // backup and restore copy the SQLite file; with --store postgres they point to pg_dump instead.
+        root.Subcommands.Add(WithStore(new BackupCommand(context).Build(), context));
+        root.Subcommands.Add(WithStore(new RestoreCommand(context).Build(), context));
         return root;
+    }
+
+    /// <summary>
+    /// Adds <c>--store</c>, <c>--connection</c> and <c>--schema</c> to a command that opens the ledger's
+    /// store (and, being recursive, to its subcommands). Commands that never open a store do not list
+    /// them, so their help shows nothing they would silently ignore.
+    /// </summary>
+    private static Command WithStore(Command command, CommandContext context)
+    {
+        command.Options.Add(context.StoreOption);
+        command.Options.Add(context.ConnectionOption);
+        command.Options.Add(context.SchemaOption);
+        return command;
     }
 }

@@ -29,6 +29,13 @@ internal sealed record CliEnvironment(
     /// <summary>True when stderr is an interactive terminal: long reports draw their progress there, whatever stdout is.</summary>
     public bool IsErrorTerminal { get; init; }
 
+    /// <summary>
+    /// How the user runs this program, for the commands printed as hints ("try next"): <c>dledger</c>
+    /// when installed on PATH, else e.g. <c>dotnet run --project src/DecisionLedger.Cli --</c>
+    /// (see <see cref="CliInvocation"/>). Default <c>dledger</c>.
+    /// </summary>
+    public string Invocation { get; init; } = CliInvocation.ToolName;
+
     /// <summary>The embedded SQLite store, read-only for commands that only read.</summary>
     public static ILedgerStore DefaultStore(string databasePath, bool readOnly) =>
         new SqliteLedgerStore(databasePath, new SqliteLedgerStoreOptions { ReadOnly = readOnly });
@@ -42,6 +49,10 @@ internal sealed record CliEnvironment(
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { AutoFlush = false };
         var stderr = new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false)) { AutoFlush = true };
 #pragma warning restore CA2000
-        return new CliEnvironment(stdout, stderr, Console.OpenStandardInput, !Console.IsOutputRedirected, TimeProvider.System) { IsErrorTerminal = !Console.IsErrorRedirected };
+        return new CliEnvironment(stdout, stderr, Console.OpenStandardInput, !Console.IsOutputRedirected, TimeProvider.System)
+        {
+            IsErrorTerminal = !Console.IsErrorRedirected,
+            Invocation = CliInvocation.Detect(),
+        };
     }
 }

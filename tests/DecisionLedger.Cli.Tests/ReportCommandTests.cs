@@ -21,7 +21,7 @@ public sealed class ReportCommandTests
         using var temp = new TempLedger();
         string note = await RecordKnownAsync(temp);
 
-        CliResult result = await CliRun.RunAsync("report", "usage", "--model", "fraud_detector", "--ledger", temp.Ledger);
+        CliResult result = await CliRun.RunAsync("report", "usage", "--model", "fraud_detector", "--ledger", temp.Ledger, "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using JsonDocument document = JsonDocument.Parse(result.Out);
@@ -64,8 +64,8 @@ public sealed class ReportCommandTests
         await RecordKnownAsync(temp);
 
         CliResult version = await CliRun.RunAsync("report", "usage", "--model", "fraud_detector", "--version", "1.0", "--ledger", temp.Ledger, "--json");
-        CliResult range = await CliRun.RunAsync("report", "usage", "--model", "fraud_detector", "--from", "2026-03-02T00:00:00Z", "--to", "2026-03-03T00:00:00Z", "--bucket", "hour", "--ledger", temp.Ledger);
-        CliResult score = await CliRun.RunAsync("report", "usage", "--model", "other", "--outcome", "output.score", "--ledger", temp.Ledger);
+        CliResult range = await CliRun.RunAsync("report", "usage", "--model", "fraud_detector", "--from", "2026-03-02T00:00:00Z", "--to", "2026-03-03T00:00:00Z", "--bucket", "hour", "--ledger", temp.Ledger, "--json");
+        CliResult score = await CliRun.RunAsync("report", "usage", "--model", "other", "--outcome", "output.score", "--ledger", temp.Ledger, "--json");
 
         using JsonDocument byVersion = JsonDocument.Parse(version.Out);
         Assert.Equal(15, byVersion.RootElement.GetProperty("total").GetInt64());
@@ -85,9 +85,9 @@ public sealed class ReportCommandTests
         using var temp = new TempLedger();
         string note = await RecordKnownAsync(temp);
 
-        CliResult result = await CliRun.RunAsync("report", "version-timeline", "--model", "fraud_detector", "--at", "2026-03-02T05:30:00Z", "--ledger", temp.Ledger);
-        CliResult before = await CliRun.RunAsync("report", "version-timeline", "--model", "fraud_detector", "--at", "2026-02-01", "--ledger", temp.Ledger);
-        CliResult atChange = await CliRun.RunAsync("report", "version-timeline", "--model", "fraud_detector", "--at", "2026-03-03T00:00:00Z", "--ledger", temp.Ledger);
+        CliResult result = await CliRun.RunAsync("report", "version-timeline", "--model", "fraud_detector", "--at", "2026-03-02T05:30:00Z", "--ledger", temp.Ledger, "--json");
+        CliResult before = await CliRun.RunAsync("report", "version-timeline", "--model", "fraud_detector", "--at", "2026-02-01", "--ledger", temp.Ledger, "--json");
+        CliResult atChange = await CliRun.RunAsync("report", "version-timeline", "--model", "fraud_detector", "--at", "2026-03-03T00:00:00Z", "--ledger", temp.Ledger, "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using JsonDocument document = JsonDocument.Parse(result.Out);
@@ -113,8 +113,8 @@ public sealed class ReportCommandTests
         using var temp = new TempLedger();
         string note = await RecordKnownAsync(temp);
 
-        CliResult result = await CliRun.RunAsync("report", "data-access", "--ledger", temp.Ledger);
-        CliResult one = await CliRun.RunAsync("report", "data-access", "--user", "u1", "--from", "2026-03-02", "--ledger", temp.Ledger);
+        CliResult result = await CliRun.RunAsync("report", "data-access", "--ledger", temp.Ledger, "--json");
+        CliResult one = await CliRun.RunAsync("report", "data-access", "--user", "u1", "--from", "2026-03-02", "--ledger", temp.Ledger, "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using JsonDocument document = JsonDocument.Parse(result.Out);
@@ -138,7 +138,7 @@ public sealed class ReportCommandTests
         using var temp = new TempLedger();
         string note = await RecordKnownAsync(temp);
 
-        CliResult result = await CliRun.RunAsync("report", "access-log", "--ledger", temp.Ledger);
+        CliResult result = await CliRun.RunAsync("report", "access-log", "--ledger", temp.Ledger, "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using JsonDocument document = JsonDocument.Parse(result.Out);
@@ -222,7 +222,7 @@ public sealed class ReportCommandTests
         using var temp = new TempLedger();
         Assert.Equal(0, (await CliRun.RunAsync("init", "--origin", "test.example/empty", "--ledger", temp.Ledger)).ExitCode);
 
-        CliResult result = await CliRun.RunAsync("report", "data-access", "--ledger", temp.Ledger);
+        CliResult result = await CliRun.RunAsync("report", "data-access", "--ledger", temp.Ledger, "--json");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("dledger checkpoint --new", result.Error, StringComparison.Ordinal);

@@ -69,7 +69,7 @@ internal sealed class BackupCommand(CommandContext context)
         else
         {
             await context.Environment.Out.WriteLineAsync(
-                $"Backed up {entries} entries of {directory.Path} to {archive} (latest checkpoint: tree size {checkpoint?.TreeSize.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}).");
+                $"Backed up {Plural.Entries(entries)} of {directory.Path} to {archive} (latest checkpoint: tree size {checkpoint?.TreeSize.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}).");
         }
 
         return ExitCodes.Ok;

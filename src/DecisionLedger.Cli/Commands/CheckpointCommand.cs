@@ -46,8 +46,11 @@ internal sealed class CheckpointCommand(CommandContext context)
             await UncoveredTailAcceptance.AcceptAsync(session.Store, context.Environment.Error, cancellationToken);
         }
 
+        long? sizeBefore = null;
         if (takeNew)
         {
+            sizeBefore = (await session.Store.GetLatestCheckpointAsync(cancellationToken))?.TreeSize;
+
             // Disposing a recorder drains it and signs a checkpoint when the tree grew since the last one.
             DecisionRecorder recorder = await session.StartRecorderAsync(context.Environment.Time, cancellationToken);
             await recorder.DisposeAsync();
@@ -55,6 +58,12 @@ internal sealed class CheckpointCommand(CommandContext context)
 
         StoredCheckpoint checkpoint = await session.Store.GetLatestCheckpointAsync(cancellationToken)
             ?? throw new CliException(ExitCodes.BadInput, $"{session.Directory.Path}: the ledger has no checkpoint yet; record decisions, then run 'dledger checkpoint --new'.");
+        bool signed = takeNew && checkpoint.TreeSize != sizeBefore;
+        if (takeNew && !signed)
+        {
+            // The note still goes to stdout for scripts that capture it; the person reading learns nothing was signed.
+            await context.Environment.Error.WriteLineAsync($"no new entries since the checkpoint at tree size {checkpoint.TreeSize}; nothing signed.");
+        }
 
         // The stored note must still carry a valid signature of this ledger's key.
         Checkpoint opened = CheckpointNote.Open(checkpoint.SignedNote, session.Verifier, session.Origin);
@@ -68,6 +77,10 @@ internal sealed class CheckpointCommand(CommandContext context)
                 json.WriteNumber("treeSize", opened.Size);
                 json.WriteString("rootHash", opened.RootHash.ToBase64());
                 json.WriteString("note", checkpoint.SignedNote);
+                if (takeNew)
+                {
+                    json.WriteBoolean("signed", signed);
+                }
                 json.WriteEndObject();
             }, cancellationToken);
         }

@@ -77,7 +77,7 @@ internal sealed class EraseCommand(CommandContext context)
         else
         {
             await context.Environment.Out.WriteLineAsync(
-                $"erased the stored inputs of {result.DecisionsErased} decisions about {result.SubjectId}; erasure entry seq {result.ErasureSeq} (requestId {result.ErasureRequestId})");
+                $"erased the stored inputs of {Plural.Of(result.DecisionsErased, "decision")} about {result.SubjectId}; erasure entry seq {result.ErasureSeq} (requestId {result.ErasureRequestId})");
         }
 
         return ExitCodes.Ok;

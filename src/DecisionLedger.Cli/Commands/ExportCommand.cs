@@ -93,7 +93,7 @@ internal sealed class ExportCommand(CommandContext context)
             TextWriter o = context.Environment.Out;
             await o.WriteLineAsync($"Wrote evidence bundle {output}");
             await o.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"  {manifest.EntryCount} of {manifest.TreeSize} entries ({(manifest.Full ? "full export" : "filtered, with inclusion proofs")}), checkpoint root {manifest.RootHash.ToBase64()}"));
+                $"  {manifest.EntryCount} of {Plural.Entries(manifest.TreeSize)} ({(manifest.Full ? "full export" : "filtered, with inclusion proofs")}), checkpoint root {manifest.RootHash.ToBase64()}"));
             if (reports.Count > 0)
             {
                 await o.WriteLineAsync($"  reports (informative, not verified): {string.Join(", ", reports)}");

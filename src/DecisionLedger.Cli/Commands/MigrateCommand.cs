@@ -81,7 +81,7 @@ internal sealed class MigrateCommand(CommandContext context)
         else
         {
             await context.Environment.Out.WriteLineAsync(
-                $"{migrator.Target}: schema at version {PostgreSqlLedgerMigrator.LatestVersion} ({applied} migration{(applied == 1 ? string.Empty : "s")} applied).");
+                $"{migrator.Target}: schema at version {PostgreSqlLedgerMigrator.LatestVersion} ({Plural.Of(applied, "migration")} applied).");
             if (role is not null)
             {
                 await context.Environment.Out.WriteLineAsync($"  application role '{role}': INSERT and SELECT on entries, request ids, tiles, checkpoints; DELETE only on inputs and subject keys.");

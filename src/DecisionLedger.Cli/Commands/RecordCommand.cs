@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using System.Threading.Channels;
+using DecisionLedger.Cli.Output;
 using DecisionLedger.Recording;
 using DecisionLedger.Records;
 
@@ -68,7 +69,7 @@ internal sealed class RecordCommand(CommandContext context)
             if (!context.Json(parsed))
             {
                 string already = printer.AlreadyRecorded > 0 ? $" ({printer.AlreadyRecorded} of them already recorded before)" : string.Empty;
-                await context.Environment.Error.WriteLineAsync($"recorded {recorded} decision(s) in {session.Directory.Path}{already}");
+                await context.Environment.Error.WriteLineAsync($"recorded {Plural.Of(recorded, "decision")} in {session.Directory.Path}{already}");
             }
         }
 

@@ -73,7 +73,7 @@ internal sealed class RedactCommand(CommandContext context)
         await output.WriteLineAsync($"Policy: {(policyFile is null ? "privacy by default (every built-in detector, replace with a tag)" : Path.GetFullPath(policyFile))}");
         await output.WriteLineAsync(ledger is null ? "Hash operator key: a throwaway key (pass --ledger to use the ledger's)" : $"Hash operator key: {ledger.Path}/{LedgerDirectory.RedactionKeyFileName}");
         await output.WriteLineAsync();
-        await output.WriteLineAsync(result.Applied.Count == 0 ? "Nothing redacted." : $"{result.Applied.Count} redaction(s):");
+        await output.WriteLineAsync(result.Applied.Count == 0 ? "Nothing redacted." : $"{Plural.Of(result.Applied.Count, "redaction")}:");
         foreach (AppliedRedaction applied in result.Applied)
         {
             await output.WriteLineAsync($"  {applied.Path,-40} {applied.Rule,-24} {applied.Operator}");

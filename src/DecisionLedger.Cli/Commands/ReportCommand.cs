@@ -6,15 +6,16 @@ using DecisionLedger.Reporting;
 namespace DecisionLedger.Cli.Commands;
 
 /// <summary>
-/// <c>report usage|version-timeline|data-access|access-log [options] [--format json|csv|html] [--out FILE]</c>:
-/// the auditor's reports, each computed against the newest signed checkpoint and naming it.
+/// <c>report usage|version-timeline|data-access|access-log [options] [--format text|json|csv|html] [--out FILE]</c>:
+/// the auditor's reports, each computed against the newest signed checkpoint and naming it; text for
+/// a person by default, like every other command, and one JSON document with <c>--json</c>.
 /// </summary>
 internal sealed class ReportCommand(CommandContext context)
 {
     /// <summary>Defines the command and its four reports.</summary>
     public Command Build()
     {
-        var command = new Command("report", "Auditor's reports (usage, version timeline, data access, access log) against the newest signed checkpoint, as JSON, CSV or HTML.");
+        var command = new Command("report", "Auditor's reports (usage, version timeline, data access, access log) against the newest signed checkpoint, as text, JSON (--json), CSV or HTML.");
         command.Subcommands.Add(Usage());
         command.Subcommands.Add(VersionTimeline());
         command.Subcommands.Add(DataAccess());
@@ -40,7 +41,7 @@ internal sealed class ReportCommand(CommandContext context)
         output.AddTo(command);
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            ReportFormat format = output.Format(parsed, context);
+            ReportFormat? format = output.Format(parsed, context);
             OutcomeField field;
             try
             {
@@ -62,7 +63,7 @@ internal sealed class ReportCommand(CommandContext context)
             {
                 UsageReport report = await HumanConsole.RunWithErrorProgressAsync(context.Environment, context.Json(parsed), "Usage report", checkpoint.TreeSize,
                     progress => new UsageReportBuilder(filters, width, field).CreateAsync(session.Store, checkpoint, progress, cancel));
-                return writer => ReportWriter.WriteAsync(report, format, writer, cancel);
+                return writer => format is { } f ? ReportWriter.WriteAsync(report, f, writer, cancel) : ReportText.WriteAsync(report, writer);
             }, cancellationToken);
         });
         return command;
@@ -77,14 +78,14 @@ internal sealed class ReportCommand(CommandContext context)
         output.AddTo(command);
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            ReportFormat format = output.Format(parsed, context);
+            ReportFormat? format = output.Format(parsed, context);
             string name = NonEmpty(parsed.GetValue(model)!, "--model");
             DateTimeOffset? when = FilterOptions.ParseTime(parsed.GetValue(at), "--at");
             return await RunAsync(parsed, output, format, "version-timeline", async (session, checkpoint, cancel) =>
             {
                 VersionTimelineReport report = await HumanConsole.RunWithErrorProgressAsync(context.Environment, context.Json(parsed), "Version timeline", checkpoint.TreeSize,
                     progress => new VersionTimelineBuilder(name, when).CreateAsync(session.Store, checkpoint, progress, cancel));
-                return writer => ReportWriter.WriteAsync(report, format, writer, cancel);
+                return writer => format is { } f ? ReportWriter.WriteAsync(report, f, writer, cancel) : ReportText.WriteAsync(report, writer);
             }, cancellationToken);
         });
         return command;
@@ -100,7 +101,7 @@ internal sealed class ReportCommand(CommandContext context)
         output.AddTo(command);
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            ReportFormat format = output.Format(parsed, context);
+            ReportFormat? format = output.Format(parsed, context);
             var filters = new DataAccessFilters(parsed.GetValue(user), FilterOptions.ParseTime(parsed.GetValue(from), "--from"), FilterOptions.ParseTime(parsed.GetValue(to), "--to"));
             CheckRange(filters.From, filters.To);
             return await RunAsync(parsed, output, format, "data-access", async (session, checkpoint, cancel) =>
@@ -108,7 +109,7 @@ internal sealed class ReportCommand(CommandContext context)
                 var log = new AccessLog(session.Directory.Path);
                 DataAccessReport report = await HumanConsole.RunWithErrorProgressAsync(context.Environment, context.Json(parsed), "Data-access report", checkpoint.TreeSize,
                     progress => new DataAccessReportBuilder(filters).CreateAsync(session.Store, log, checkpoint, progress, cancel));
-                return writer => ReportWriter.WriteAsync(report, format, writer, cancel);
+                return writer => format is { } f ? ReportWriter.WriteAsync(report, f, writer, cancel) : ReportText.WriteAsync(report, writer);
             }, cancellationToken);
         });
         return command;
@@ -123,12 +124,12 @@ internal sealed class ReportCommand(CommandContext context)
         output.AddTo(command);
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            ReportFormat format = output.Format(parsed, context);
+            ReportFormat? format = output.Format(parsed, context);
             return await RunAsync(parsed, output, format, "access-log", (session, checkpoint, cancel) =>
             {
                 var report = new Reporting.AccessLogReport(checkpoint, parsed.GetValue(requestId), parsed.GetValue(user));
                 var log = new AccessLog(session.Directory.Path);
-                Func<TextWriter, Task> write = writer => ReportWriter.WriteAsync(report, log, format, writer, cancel);
+                Func<TextWriter, Task> write = writer => format is { } f ? ReportWriter.WriteAsync(report, log, f, writer, cancel) : ReportText.WriteAsync(report, log, writer, cancel);
                 return Task.FromResult(write);
             }, cancellationToken);
         });
@@ -138,12 +139,12 @@ internal sealed class ReportCommand(CommandContext context)
     private async Task<int> RunAsync(
         ParseResult parsed,
         ReportOutput output,
-        ReportFormat format,
+        ReportFormat? format,
         string name,
         Func<LedgerSession, ReportCheckpoint, CancellationToken, Task<Func<TextWriter, Task>>> build,
         CancellationToken cancellationToken)
     {
-        string? outFile = output.OutFile(parsed, format);
+        string? outFile = output.OutFile(parsed, ReportOutput.Name(format));
         await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: false, cancellationToken);
         ReportCheckpoint checkpoint;
         try
@@ -173,7 +174,7 @@ internal sealed class ReportCommand(CommandContext context)
         }
 
         await SubjectReportCommand.WriteFileAsync(outFile, write, cancellationToken);
-        await context.Environment.Error.WriteLineAsync($"Wrote the {name} report ({format.ToString().ToLowerInvariant()}, checkpoint of tree size {checkpoint.TreeSize}) to {outFile}.");
+        await context.Environment.Error.WriteLineAsync($"Wrote the {name} report ({ReportOutput.Name(format)}, checkpoint of tree size {checkpoint.TreeSize}) to {outFile}.");
         return ExitCodes.Ok;
     }
 
@@ -202,44 +203,52 @@ internal sealed class ReportCommand(CommandContext context)
     /// <summary>The options every report shares: <c>--format</c> and <c>--out</c>.</summary>
     private sealed class ReportOutput
     {
-        private readonly Option<string?> _format = new("--format") { Description = "json (default; also with --json), csv (one table) or html (a printable self-contained page).", HelpName = "FORMAT" };
+        private const string Text = "text";
+
+        private readonly Option<string?> _format = new("--format") { Description = "text (default, for reading), json (also --json), csv (one table) or html (a printable self-contained page).", HelpName = "FORMAT" };
         private readonly Option<string?> _out = new("--out") { Description = "Write the report to this file (replaced if it exists) instead of standard output.", HelpName = "FILE" };
 
         public void AddTo(Command command)
         {
             _format.Validators.Add(result =>
             {
-                try
+                string? name = result.GetValueOrDefault<string?>();
+                if (name is not null && !string.Equals(name, Text, StringComparison.Ordinal) && !ReportWriter.FormatNames.Contains(name, StringComparer.Ordinal))
                 {
-                    ReportWriter.ParseFormat(result.GetValueOrDefault<string?>(), _format.Name);
-                }
-                catch (FormatException e)
-                {
-                    result.AddError(e.Message);
+                    result.AddError($"{_format.Name}: '{name}' is not one of {Text}, {string.Join(", ", ReportWriter.FormatNames)}.");
                 }
             });
             command.Options.Add(_format);
             command.Options.Add(_out);
         }
 
-        public ReportFormat Format(ParseResult parsed, CommandContext context)
+        /// <summary>The format asked for; null for text, which is the default unless <c>--json</c> is given.</summary>
+        public ReportFormat? Format(ParseResult parsed, CommandContext context)
         {
             string? name = parsed.GetValue(_format);
-            ReportFormat format = ReportWriter.ParseFormat(name, _format.Name);
-            if (context.Json(parsed) && format != ReportFormat.Json)
+            bool json = context.Json(parsed);
+            if (json && name is not null && !string.Equals(name, "json", StringComparison.Ordinal))
             {
                 throw new CliException(ExitCodes.BadInput, $"--format {name} conflicts with --json; drop one of them.");
             }
 
-            return format;
+            if (name is null)
+            {
+                return json ? ReportFormat.Json : null;
+            }
+
+            return string.Equals(name, Text, StringComparison.Ordinal) ? null : ReportWriter.ParseFormat(name, _format.Name);
         }
 
-        public string? OutFile(ParseResult parsed, ReportFormat format)
+        /// <summary>The format's name as typed: text, json, csv or html.</summary>
+        public static string Name(ReportFormat? format) => format?.ToString().ToLowerInvariant() ?? Text;
+
+        public string? OutFile(ParseResult parsed, string format)
         {
             string? outFile = parsed.GetValue(_out) is { } o ? Path.GetFullPath(o) : null;
             if (outFile is not null && Directory.Exists(outFile))
             {
-                throw new CliException(ExitCodes.BadInput, $"--out: {outFile} is a directory; pass a file name such as report.{format.ToString().ToLowerInvariant()}.");
+                throw new CliException(ExitCodes.BadInput, $"--out: {outFile} is a directory; pass a file name such as report.{(format == Text ? "txt" : format)}.");
             }
 
             return outFile;

@@ -76,7 +76,7 @@ internal sealed class RestoreCommand(CommandContext context)
         else
         {
             await context.Environment.Out.WriteLineAsync(
-                $"Restored {entries} entries into {directory.Path} (latest checkpoint: tree size {checkpoint?.TreeSize.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}). Run 'dledger verify --ledger {directory.Path}' to check it.");
+                $"Restored {Plural.Entries(entries)} into {directory.Path} (latest checkpoint: tree size {checkpoint?.TreeSize.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}). Run 'dledger verify --ledger {directory.Path}' to check it.");
         }
 
         return ExitCodes.Ok;

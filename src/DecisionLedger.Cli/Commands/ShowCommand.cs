@@ -46,7 +46,7 @@ internal sealed class ShowCommand(CommandContext context)
                 : await session.Store.FindByRequestIdAsync(id!, cancellationToken))
             ?? throw new CliException(ExitCodes.BadInput, seq is not null
                 ? $"--seq: no entry {seq} in {session.Directory.Path}; the ledger holds seq 0 to {await session.Store.GetSizeAsync(cancellationToken) - 1}."
-                : $"ID: no decision with requestId '{id}' in {session.Directory.Path}; check the id, or use 'dledger query' to find it.");
+                : NoSuchRequestId(id!, session.Directory.Path));
 
         StoredInput? input = await session.Store.GetInputAsync(entry.Seq, cancellationToken);
         bool encrypted = false;
@@ -73,6 +73,12 @@ internal sealed class ShowCommand(CommandContext context)
 
         return proof.State == ProofState.Failed ? ExitCodes.VerificationFailed : ExitCodes.Ok;
     }
+
+    // A bare integer is far more often a seq someone read off 'query' or the demo than a requestId.
+    private static string NoSuchRequestId(string id, string ledgerPath) =>
+        long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out long seq)
+            ? $"ID: no decision with requestId '{id}' in {ledgerPath}; did you mean --seq {seq}? (show takes a requestId unless --seq is given)"
+            : $"ID: no decision with requestId '{id}' in {ledgerPath}; check the id, or use 'dledger query' to find it.";
 
     // Null when no master key is set or the subject's key is gone: the input stays encrypted.
     private static async Task<StoredInput?> DecryptAsync(LedgerSession session, StoredEntry entry, StoredInput input, CancellationToken cancellationToken)

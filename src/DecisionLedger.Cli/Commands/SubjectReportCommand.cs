@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using DecisionLedger.Cli.Output;
 using DecisionLedger.Reporting;
 using DecisionLedger.Storage;
 
@@ -56,8 +57,8 @@ internal sealed class SubjectReportCommand(CommandContext context)
         {
             string size = report.Checkpoint.Size.ToString(CultureInfo.InvariantCulture);
             throw new CliException(ExitCodes.BadInput, report.DecisionsAfterCheckpoint > 0
-                ? $"--subject: the {report.DecisionsAfterCheckpoint} decision(s) about '{subject}' were all recorded after the newest checkpoint (size {size}); run 'dledger checkpoint --new --ledger {session.Directory.Path}' and try again."
-                : $"--subject: the ledger {session.Directory.Path} holds no decisions about '{subject}' (checked its {size} checkpointed entries); check the id, which must match exactly, e.g. with 'dledger query --subject ID'.");
+                ? $"--subject: {(report.DecisionsAfterCheckpoint == 1 ? "the one decision" : $"the {report.DecisionsAfterCheckpoint} decisions")} about '{subject}' {(report.DecisionsAfterCheckpoint == 1 ? "was" : "were all")} recorded after the newest checkpoint (size {size}); run 'dledger checkpoint --new --ledger {session.Directory.Path}' and try again."
+                : $"--subject: the ledger {session.Directory.Path} holds no decisions about '{subject}' (checked its {Plural.Of(report.Checkpoint.Size, "checkpointed entry", "checkpointed entries")}); check the id, which must match exactly, e.g. with 'dledger query --subject ID'.");
         }
 
         Func<TextWriter, Task> write = writer =>
@@ -78,7 +79,7 @@ internal sealed class SubjectReportCommand(CommandContext context)
         }
 
         await WriteFileAsync(outFile, write, cancellationToken);
-        await context.Environment.Error.WriteLineAsync($"Wrote the {format} report of {report.DecisionCount} decision(s) about '{subject}' to {outFile}.");
+        await context.Environment.Error.WriteLineAsync($"Wrote the {format} report of {Plural.Of(report.DecisionCount, "decision")} about '{subject}' to {outFile}.");
         return ExitCodes.Ok;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DecisionLedger.Cli.Output;
 using DecisionLedger.Ledger;
 using DecisionLedger.Storage;
 
@@ -29,7 +30,7 @@ internal static class UncoveredTailAcceptance
         }
 
         await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"WARNING: --accept-uncovered-tail: signing over {tail.Count} entries from seq {tail.FirstSeq} on that appeared after the clean close at tree size {tail.ClosedCleanlyAt} with no checkpoint (entry-uncovered). The operator vouches they are genuine; from now on verify cannot tell them from recorded entries."));
+            $"WARNING: --accept-uncovered-tail: signing over {Plural.Entries(tail.Count)} from seq {tail.FirstSeq} on that appeared after the clean close at tree size {tail.ClosedCleanlyAt} with no checkpoint (entry-uncovered). The operator vouches they are genuine; from now on verify cannot tell them from recorded entries."));
         await marker.WriteCleanCloseAsync(null, cancellationToken);
         return tail;
     }

@@ -135,24 +135,24 @@ internal sealed class VerifyCommand(CommandContext context)
         {
             await output.WriteLineAsync($"PASSED  {subject}");
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"  {report.EntriesVerified} entries, {report.CheckpointsVerified} checkpoints, {report.InputsVerified} stored inputs verified in {report.Elapsed.TotalSeconds:0.###} s"));
+                $"  {Plural.Entries(report.EntriesVerified)}, {Plural.Of(report.CheckpointsVerified, "checkpoint")}, {Plural.Of(report.InputsVerified, "stored input")} verified in {report.Elapsed.TotalSeconds:0.###} s"));
             await output.WriteLineAsync($"  tree size {report.TreeSize}, root {report.Root?.ToBase64() ?? "-"}");
             if (report.InputsWithheld > 0)
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"  {report.InputsWithheld} decisions have no input in the bundle (erased or encrypted when exported); the manifest declares them withheld, which is allowed"));
+                    $"  {Plural.Of(report.InputsWithheld, "decision")} {(report.InputsWithheld == 1 ? "has" : "have")} no input in the bundle (erased or encrypted when exported); the manifest declares them withheld, which is allowed"));
             }
 
             if (report.InputsNotChecked > 0)
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"  {report.InputsNotChecked} stored inputs not checked (encrypted); set {Encryption.MasterKey.EnvironmentVariable} to check them"));
+                    $"  {Plural.Of(report.InputsNotChecked, "stored input")} not checked (encrypted); set {Encryption.MasterKey.EnvironmentVariable} to check them"));
             }
 
             if (report.UncoveredTail is { AfterCleanClose: false } tail)
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"  note: {tail.Count} entries from seq {tail.FirstSeq} on are not yet covered by a signed checkpoint (a recorder is running, or the last one stopped without a clean close); the next recorder to open the ledger covers them"));
+                    $"  note: {Plural.Entries(tail.Count)} from seq {tail.FirstSeq} on {(tail.Count == 1 ? "is" : "are")} not yet covered by a signed checkpoint (a recorder is running, or the last one stopped without a clean close); the next recorder to open the ledger covers them"));
             }
         }
         else
@@ -162,7 +162,7 @@ internal sealed class VerifyCommand(CommandContext context)
             await output.WriteLineAsync($"  first bad seq {finding.Seq}: {KindName(finding.Kind)}");
             await output.WriteLineAsync($"  {finding.Detail}");
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"  {report.EntriesVerified} entries and {report.CheckpointsVerified} checkpoints verified before it"));
+                $"  {Plural.Entries(report.EntriesVerified)} and {Plural.Of(report.CheckpointsVerified, "checkpoint")} verified before it"));
         }
     }
 

@@ -88,6 +88,6 @@ internal sealed class VerifyProgressReporter
         _lastLine = now;
         _lastDone = progress.Done;
         _error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"verify: {progress.Done:N0} of {progress.Total:N0} entries ({100.0 * progress.Done / progress.Total:0}%), {progress.Done / elapsed.TotalSeconds:N0} entries/s, {elapsed.TotalSeconds:0} s"));
+            $"verify: {progress.Done:N0} of {Plural.Of(progress.Total, "entry", "entries", "N0")} ({100.0 * progress.Done / progress.Total:0}%), {progress.Done / elapsed.TotalSeconds:N0} entries/s, {elapsed.TotalSeconds:0} s"));
     }
 }

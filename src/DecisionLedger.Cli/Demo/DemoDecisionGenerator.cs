@@ -8,30 +8,17 @@ using DecisionLedger.Records;
 namespace DecisionLedger.Cli.Demo;
 
 /// <summary>
-/// Realistic decisions of a card-fraud model over 30 simulated days, from a fixed seed: the
-/// same seed gives the same decisions. Versions 3.0.0 → 3.1.0 → 3.2.1 roll out over the
-/// period; about 2% of requests fail and are recorded with an error output.
+/// Realistic decisions of a card-fraud model over the 30 simulated days of a <see cref="DemoChapter"/>,
+/// from its seed: the same chapter gives the same decisions. The chapter's versions roll out over the
+/// period (the first: 3.0.0 → 3.1.0 → 3.2.1); about 2% of requests fail and are recorded with an error output.
 /// </summary>
 internal sealed class DemoDecisionGenerator
 {
-    /// <summary>The seed <c>dledger demo</c> uses.</summary>
+    /// <summary>The seed of the first chapter.</summary>
     public const int DefaultSeed = 1842;
 
     /// <summary>The model's name.</summary>
     public const string ModelName = "fraud_detector";
-
-    /// <summary>When the simulated period starts (UTC).</summary>
-    public static readonly DateTimeOffset Start = new(2026, 10, 24, 0, 0, 0, TimeSpan.Zero);
-
-    /// <summary>The simulated period.</summary>
-    public static readonly TimeSpan Period = TimeSpan.FromDays(30);
-
-    private static readonly (string Version, string Pipeline, double FromDay)[] s_versions =
-    [
-        ("3.0.0", "prep-5", 0),
-        ("3.1.0", "prep-6", 10.5),
-        ("3.2.1", "prep-7", 21.25),
-    ];
 
     private static readonly string[] s_users =
     [
@@ -47,22 +34,31 @@ internal sealed class DemoDecisionGenerator
 
     private readonly Random _random;
     private readonly int _count;
+    private readonly DemoChapter _chapter;
     private int _index;
 
-    /// <summary>Creates a generator of <paramref name="count"/> decisions spread over <see cref="Period"/>.</summary>
+    /// <summary>Creates a generator of <paramref name="count"/> decisions spread over the first chapter's period.</summary>
     public DemoDecisionGenerator(int count, int seed = DefaultSeed)
+        : this(count, DemoChapter.First with { Seed = seed })
+    {
+    }
+
+    /// <summary>Creates a generator of <paramref name="count"/> decisions spread over <paramref name="chapter"/>'s period.</summary>
+    public DemoDecisionGenerator(int count, DemoChapter chapter)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentNullException.ThrowIfNull(chapter);
 
         // Deterministic by design: the demo's decisions are reproducible; nothing secret comes from here.
 #pragma warning disable CA5394
-        _random = new Random(seed);
+        _random = new Random(chapter.Seed);
 #pragma warning restore CA5394
         _count = count;
+        _chapter = chapter;
     }
 
-    /// <summary>The versions the demo model goes through, oldest first.</summary>
-    public static IReadOnlyList<string> Versions => s_versions.Select(v => v.Version).ToArray();
+    /// <summary>The versions the first chapter goes through, oldest first.</summary>
+    public static IReadOnlyList<string> Versions => DemoChapter.First.Versions;
 
     /// <summary>Returns the next decision, or null after <c>count</c> of them.</summary>
     public Decision? Next()
@@ -72,11 +68,11 @@ internal sealed class DemoDecisionGenerator
             return null;
         }
 
-        long ticks = Period.Ticks * _index / _count;
-        DateTimeOffset timestamp = Start.AddTicks(ticks - (ticks % TimeSpan.TicksPerMillisecond) + (Int(0, 1000) * 10));
+        long ticks = DemoChapter.Period.Ticks * _index / _count;
+        DateTimeOffset timestamp = _chapter.Start.AddTicks(ticks - (ticks % TimeSpan.TicksPerMillisecond) + (Int(0, 1000) * 10));
         _index++;
-        double day = (timestamp - Start).TotalDays;
-        var version = s_versions.Last(v => day >= v.FromDay);
+        double day = (timestamp - _chapter.Start).TotalDays;
+        DemoRollout version = _chapter.Rollout.LastOrDefault(v => day >= v.FromDay) ?? _chapter.Rollout[0];
 
         double amount = Math.Round(Math.Exp(Double(1.5, 8.5)), 2);
         string category = Pick(s_categories);
