@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using DecisionLedger.Querying;
 using DecisionLedger.Storage;
 
 namespace DecisionLedger.Benchmarks;

@@ -1,4 +1,4 @@
-using DecisionLedger.Querying;
+using DecisionLedger.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace DecisionLedger.Sqlite;

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using DecisionLedger.Hashing;
-using DecisionLedger.Querying;
 using DecisionLedger.Storage;
 using Microsoft.Data.Sqlite;
 

@@ -1,5 +1,4 @@
 using DecisionLedger.Hashing;
-using DecisionLedger.Querying;
 using DecisionLedger.Storage;
 using Microsoft.Data.Sqlite;
 

@@ -1,6 +1,5 @@
 using DecisionLedger.Hashing;
 using DecisionLedger.Merkle;
-using DecisionLedger.Querying;
 using DecisionLedger.Storage;
 
 namespace DecisionLedger.Sqlite;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using DecisionLedger.Querying;
+using DecisionLedger.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace DecisionLedger.Sqlite;

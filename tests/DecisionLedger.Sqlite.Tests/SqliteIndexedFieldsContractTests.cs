@@ -1,4 +1,3 @@
-using DecisionLedger.Querying;
 using DecisionLedger.Storage;
 using DecisionLedger.Store.ContractTests;
 using Microsoft.Data.Sqlite;

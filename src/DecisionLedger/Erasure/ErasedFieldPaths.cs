@@ -1,4 +1,4 @@
-using DecisionLedger.Querying;
+using DecisionLedger.Storage;
 
 namespace DecisionLedger.Erasure;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DecisionLedger.Storage;
 
 namespace DecisionLedger.Querying;
 

@@ -3,7 +3,6 @@ using System.Threading.Channels;
 using DecisionLedger.Checkpoints;
 using DecisionLedger.Ledger;
 using DecisionLedger.Merkle;
-using DecisionLedger.Querying;
 using DecisionLedger.Redaction;
 using DecisionLedger.Storage;
 using Microsoft.Extensions.Logging;

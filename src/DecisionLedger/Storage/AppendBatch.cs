@@ -18,7 +18,7 @@ public sealed record AppendBatch(
 {
     /// <summary>
     /// The field paths of these entries and their plaintext inputs, by model name, as the recorder's
-    /// builder collected them while it still held the bytes (<see cref="Querying.FieldPathCollector.Collect(AppendBatch)"/>),
+    /// builder collected them while it still held the bytes (<see cref="FieldPathCollector.Collect(AppendBatch)"/>),
     /// so no store parses an entry again to keep its field catalog. Null when the caller did not
     /// collect them; a store then collects them itself. Read-only by contract.
     /// </summary>
@@ -26,5 +26,5 @@ public sealed record AppendBatch(
 
     /// <summary>The batch's field paths: <see cref="FieldPaths"/> when the builder collected them, else collected now.</summary>
     public IReadOnlyDictionary<string, HashSet<string>> FieldPathsOrCollect() =>
-        FieldPaths ?? Querying.FieldPathCollector.Collect(this);
+        FieldPaths ?? FieldPathCollector.Collect(this);
 }

@@ -1,5 +1,3 @@
-using DecisionLedger.Querying;
-
 namespace DecisionLedger.Storage;
 
 /// <summary>
@@ -49,7 +47,7 @@ public sealed record EntryFilter
     public IReadOnlyList<FieldPredicate> Where { get; init; } = [];
 
     /// <summary>
-    /// The entries <see cref="Where"/> selects, once <see cref="Querying.WhereSelection.ResolveAsync"/> resolved it;
+    /// The entries <see cref="Where"/> selects, once <c>Querying.WhereSelection.ResolveAsync</c> resolved it;
     /// read only by in-order passes (<see cref="EntryFilterMatching"/>), never by a store query.
     /// </summary>
     internal IReadOnlySet<long>? SelectedSeqs { get; init; }

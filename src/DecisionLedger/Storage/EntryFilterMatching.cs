@@ -1,9 +1,17 @@
 namespace DecisionLedger.Storage;
 
 /// <summary>Matches an <see cref="EntryFilter"/> against an entry's stored columns, for passes that scan in <c>seq</c> order rather than query.</summary>
-internal static class EntryFilterMatching
+/// <remarks>
+/// Public on purpose: the evidence bundle writer and the bundle report (package DecisionLedger.Audit) select
+/// entries with it, and the offline bundle verifier here checks a manifest's filters with the same rules, so an
+/// export and its verification cannot disagree on what a filter selects.
+/// </remarks>
+public static class EntryFilterMatching
 {
     /// <summary>True when <paramref name="entry"/> satisfies every filter that is set (its <see cref="EntryFilter.Limit"/> is ignored).</summary>
+    /// <param name="filter">The filter; when it has <see cref="EntryFilter.Where"/> predicates, the one <c>WhereSelection.ResolveAsync</c> returned.</param>
+    /// <param name="entry">The stored entry, with its columns.</param>
+    /// <returns>True when every set filter matches.</returns>
     /// <exception cref="InvalidOperationException">The filter has where predicates that were not resolved first.</exception>
     public static bool Matches(this EntryFilter filter, StoredEntry entry)
     {
@@ -20,7 +28,7 @@ internal static class EntryFilterMatching
     /// version, user, tenant, subject, fingerprint, kind, time, cursor, selected seqs); where
     /// predicates are left to the caller.
     /// </summary>
-    public static bool MatchesColumns(this EntryFilter filter, StoredEntry entry)
+    internal static bool MatchesColumns(this EntryFilter filter, StoredEntry entry)
     {
         EntryColumns c = entry.Columns;
         return Eq(filter.RequestId, c.RequestId)

@@ -23,7 +23,7 @@ public interface IDecisionIndex
     /// Returns the field catalog: the distinct field paths (e.g. <c>output.label</c>,
     /// <c>input.amount</c>, <c>explanation.attributions.amount</c>) seen in the entries of
     /// <paramref name="modelName"/>, or of every model when null, sorted ordinally, as
-    /// <see cref="Querying.FieldPathCollector.Collect(AppendBatch)"/> finds them in the entries (bounded depth and
+    /// <see cref="FieldPathCollector.Collect(AppendBatch)"/> finds them in the entries (bounded depth and
     /// count); <c>input.</c> paths come from plaintext inputs only. A store may collect them after the
     /// commit (SQLite's indexer), but the answer includes every appended entry.
     /// Queries use it to reject an unknown <c>--where</c> path with the known ones as a hint.

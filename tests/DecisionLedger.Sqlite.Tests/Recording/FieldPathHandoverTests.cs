@@ -1,4 +1,3 @@
-using DecisionLedger.Querying;
 using DecisionLedger.Recording;
 using DecisionLedger.Storage;
 

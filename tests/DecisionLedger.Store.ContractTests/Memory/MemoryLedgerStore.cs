@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using DecisionLedger.Erasure;
 using DecisionLedger.Hashing;
 using DecisionLedger.Merkle;
-using DecisionLedger.Querying;
 using DecisionLedger.Storage;
 
 namespace DecisionLedger.Store.ContractTests.Memory;

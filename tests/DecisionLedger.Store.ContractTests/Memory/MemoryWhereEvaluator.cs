@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using DecisionLedger.Querying;
+using DecisionLedger.Storage;
 
 namespace DecisionLedger.Store.ContractTests.Memory;
 

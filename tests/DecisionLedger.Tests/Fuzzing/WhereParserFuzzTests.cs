@@ -1,5 +1,6 @@
 using CsCheck;
 using DecisionLedger.Querying;
+using DecisionLedger.Storage;
 
 namespace DecisionLedger.Tests.Fuzzing;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using DecisionLedger.Querying;
 using DecisionLedger.Storage;
 
 namespace DecisionLedger.Tests.Querying;

@@ -1,4 +1,5 @@
 using DecisionLedger.Querying;
+using DecisionLedger.Storage;
 
 namespace DecisionLedger.Tests.Querying;
 

@@ -120,10 +120,10 @@ internal sealed class InMemoryLedgerStore : ILedgerStore
         var paths = new HashSet<string>(StringComparer.Ordinal);
         foreach (StoredEntry entry in Entries.Where(e => modelName is null || e.Columns.ModelName == modelName))
         {
-            DecisionLedger.Querying.FieldPathCollector.CollectEntry(entry.CanonicalBytes, paths);
+            FieldPathCollector.CollectEntry(entry.CanonicalBytes, paths);
             foreach (StoredInput input in Inputs.Where(i => i.Seq == entry.Seq))
             {
-                DecisionLedger.Querying.FieldPathCollector.CollectInput(input.Input, paths);
+                FieldPathCollector.CollectInput(input.Input, paths);
             }
         }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace DecisionLedger.Querying;
+namespace DecisionLedger.Storage;
 
 /// <summary>The JSON value on the right of a predicate: a string, a number, true, false or null.</summary>
 public sealed record WhereLiteral

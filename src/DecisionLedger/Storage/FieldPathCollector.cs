@@ -1,9 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using DecisionLedger.Encryption;
-using DecisionLedger.Storage;
 
-namespace DecisionLedger.Querying;
+namespace DecisionLedger.Storage;
 
 /// <summary>
 /// Lists the field paths a batch holds, per model, for the field catalog a store keeps (so an

@@ -1,4 +1,4 @@
-namespace DecisionLedger.Querying;
+namespace DecisionLedger.Storage;
 
 /// <summary>
 /// One typed condition on a decision's field, e.g. <c>output.score &gt;= 0.9</c>. A field that is

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace DecisionLedger.Querying;
+namespace DecisionLedger.Storage;
 
 /// <summary>
 /// A validated path to a field of a decision, such as <c>output.label</c> or <c>input.amount</c>:

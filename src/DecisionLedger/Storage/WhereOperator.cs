@@ -1,4 +1,4 @@
-namespace DecisionLedger.Querying;
+namespace DecisionLedger.Storage;
 
 /// <summary>The whitelisted comparison operators of a <c>--where</c> predicate; nothing else reaches a store.</summary>
 public enum WhereOperator

@@ -1,4 +1,4 @@
-namespace DecisionLedger.Querying;
+namespace DecisionLedger.Storage;
 
 /// <summary>The JSON type of a <see cref="WhereLiteral"/>.</summary>
 public enum WhereLiteralKind
