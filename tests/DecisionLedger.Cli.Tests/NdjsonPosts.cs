@@ -24,4 +24,14 @@ internal static class NdjsonPosts
         message.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
         return serve.Client.SendAsync(message);
     }
+
+    /// <summary>Posts 60 MB of invalid lines (<c>x\n</c> × 30,000,000, inside the 64 MiB limit) and checks the 400 counted the rest without parsing it.</summary>
+    public static async Task PostSixtyMegabytesOfBadLinesAsync(ServeProcess serve, string key)
+    {
+        using HttpResponseMessage response = await PostAsync(serve, key, Repeat("x\n"u8, 30_000_000));
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        using System.Text.Json.JsonDocument problem = System.Text.Json.JsonDocument.Parse(text);
+        Assert.Equal(29_999_900, problem.RootElement.GetProperty("stopped").GetProperty("linesNotExamined").GetInt64());
+    }
 }

@@ -23,6 +23,18 @@ public class GatedStore : DispatchProxy
         return (proxy, gate);
     }
 
+    /// <summary>
+    /// A <see cref="CollectorOptions.StoreFactory"/>: the ledger's own SQLite store behind a closed gate, handed to
+    /// <paramref name="held"/> when the collector opens it.
+    /// </summary>
+    public static Func<DecisionLedger.Ledger.LedgerDirectory, ILedgerStore> SqliteFactory(Action<GatedStore> held) =>
+        directory =>
+        {
+            (ILedgerStore store, GatedStore gate) = Wrap(new DecisionLedger.Sqlite.SqliteLedgerStore(directory.DatabasePath));
+            held(gate);
+            return store;
+        };
+
     /// <summary>Completes when the first append arrives at the closed gate: a decision is inside the recorder, held.</summary>
     public Task Reached => _reached.Task;
 
