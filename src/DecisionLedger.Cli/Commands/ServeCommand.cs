@@ -200,7 +200,8 @@ internal sealed class ServeCommand(CommandContext context)
             }
 
             // A failed start is reported below in one sentence; the host's own error line would repeat it with a stack trace.
-            builder.Logging.AddFilter((_, category, _) => !(Volatile.Read(ref starting) && category == HostCategory));
+            // Only the host's own category: a filter without one would be the rule of every category without a level of its own.
+            builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Information && !(level >= LogLevel.Error && Volatile.Read(ref starting)));
         });
         try
         {
