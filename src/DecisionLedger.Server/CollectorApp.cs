@@ -7,6 +7,7 @@ using DecisionLedger.Server.Endpoints;
 using DecisionLedger.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DecisionLedger.Server;
@@ -36,6 +37,9 @@ public static class CollectorApp
         LedgerDirectory directory = LedgerDirectory.Open(ledgerDirectory);
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+
+        // Quiet by default, as the lowest-priority source: appsettings.json and Logging__LogLevel__* override it.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = CollectorLogging.Defaults });
         builder.WebHost.UseUrls(urls);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxBatchBytes, options.MaxDecisionBytes));
         builder.Services.AddProblemDetails();

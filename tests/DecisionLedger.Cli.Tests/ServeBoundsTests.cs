@@ -28,16 +28,16 @@ public sealed class ServeBoundsTests(ITestOutputHelper output)
         using ServeProcess serve = await ServeProcess.StartAsync(temp.Ledger);
 
         // Warm up (JIT), so the CPU measured below is the body's.
-        using (HttpResponseMessage warm = await PostAsync(serve, ingest, Encoding.UTF8.GetBytes(Some.Lines(20) + "x\n")))
+        using (HttpResponseMessage warm = await NdjsonPosts.PostAsync(serve, ingest, Encoding.UTF8.GetBytes(Some.Lines(20) + "x\n")))
         {
             Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
         }
 
         // 1. x\n × 1,000,000 (2 MB): stops after 100 bad lines, counts the rest, answers a few KB.
-        byte[] million = Repeat("x\n"u8, 1_000_000);
+        byte[] million = NdjsonPosts.Repeat("x\n"u8, 1_000_000);
         TimeSpan cpuBefore = ProcessStats.CpuTime(serve.Id);
         var wall = Stopwatch.StartNew();
-        using (HttpResponseMessage response = await PostAsync(serve, ingest, million))
+        using (HttpResponseMessage response = await NdjsonPosts.PostAsync(serve, ingest, million))
         {
             string text = await response.Content.ReadAsStringAsync();
             wall.Stop();
@@ -53,14 +53,7 @@ public sealed class ServeBoundsTests(ITestOutputHelper output)
         }
 
         // 2. 60 MB of bad lines (30M lines, inside the 64 MiB limit).
-        byte[] sixty = Repeat("x\n"u8, 30_000_000);
-        using (HttpResponseMessage response = await PostAsync(serve, ingest, sixty))
-        {
-            string text = await response.Content.ReadAsStringAsync();
-            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            using JsonDocument problem = JsonDocument.Parse(text);
-            Assert.Equal(29_999_900, problem.RootElement.GetProperty("stopped").GetProperty("linesNotExamined").GetInt64());
-        }
+        await NdjsonPosts.PostSixtyMegabytesOfBadLinesAsync(serve, ingest);
 
         double peak = ProcessStats.PeakRssMiB(serve.Id);
         output.WriteLine($"collector peak RSS (VmHWM) after both bodies: {peak:0} MiB");
@@ -83,25 +76,5 @@ public sealed class ServeBoundsTests(ITestOutputHelper output)
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(flag + ":", result.Error, StringComparison.Ordinal);
-    }
-
-    private static byte[] Repeat(ReadOnlySpan<byte> unit, int times)
-    {
-        byte[] bytes = new byte[unit.Length * times];
-        for (int i = 0; i < times; i++)
-        {
-            unit.CopyTo(bytes.AsSpan(i * unit.Length));
-        }
-
-        return bytes;
-    }
-
-    private static Task<HttpResponseMessage> PostAsync(ServeProcess serve, string key, byte[] body)
-    {
-        var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
-        var message = new HttpRequestMessage(HttpMethod.Post, "/v1/decisions") { Content = content };
-        message.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
-        return serve.Client.SendAsync(message);
     }
 }

@@ -11,6 +11,7 @@ namespace DecisionLedger.Server.Tests;
 public class GatedStore : DispatchProxy
 {
     private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ILedgerStore _inner = null!;
 
     /// <summary>Wraps <paramref name="inner"/> with the gate closed.</summary>
@@ -21,6 +22,21 @@ public class GatedStore : DispatchProxy
         gate._inner = inner;
         return (proxy, gate);
     }
+
+    /// <summary>
+    /// A <see cref="CollectorOptions.StoreFactory"/>: the ledger's own SQLite store behind a closed gate, handed to
+    /// <paramref name="held"/> when the collector opens it.
+    /// </summary>
+    public static Func<DecisionLedger.Ledger.LedgerDirectory, ILedgerStore> SqliteFactory(Action<GatedStore> held) =>
+        directory =>
+        {
+            (ILedgerStore store, GatedStore gate) = Wrap(new DecisionLedger.Sqlite.SqliteLedgerStore(directory.DatabasePath));
+            held(gate);
+            return store;
+        };
+
+    /// <summary>Completes when the first append arrives at the closed gate: a decision is inside the recorder, held.</summary>
+    public Task Reached => _reached.Task;
 
     /// <summary>Lets every held and future append through.</summary>
     public void Open() => _gate.TrySetResult();
@@ -38,6 +54,7 @@ public class GatedStore : DispatchProxy
 
     private async ValueTask AppendAfterGateAsync(MethodInfo method, object?[]? args)
     {
+        _reached.TrySetResult();
         await _gate.Task;
         await (ValueTask)Call(method, args)!;
     }

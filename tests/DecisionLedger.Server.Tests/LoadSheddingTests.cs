@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using DecisionLedger.Server.Auth;
-using DecisionLedger.Sqlite;
 
 namespace DecisionLedger.Server.Tests;
 
@@ -21,12 +20,7 @@ public sealed class LoadSheddingTests
         {
             QueueCapacity = 1,
             EnqueueTimeout = TimeSpan.FromMilliseconds(200),
-            StoreFactory = directory =>
-            {
-                (DecisionLedger.Storage.ILedgerStore store, GatedStore held) = GatedStore.Wrap(new SqliteLedgerStore(directory.DatabasePath));
-                gate = held;
-                return store;
-            },
+            StoreFactory = GatedStore.SqliteFactory(held => gate = held),
         };
         await using RunningCollector collector = await RunningCollector.StartAsync(options);
 
@@ -85,12 +79,7 @@ public sealed class LoadSheddingTests
         {
             QueueCapacity = 1,
             EnqueueTimeout = TimeSpan.FromMilliseconds(200),
-            StoreFactory = directory =>
-            {
-                (DecisionLedger.Storage.ILedgerStore store, GatedStore held) = GatedStore.Wrap(new SqliteLedgerStore(directory.DatabasePath));
-                gate = held;
-                return store;
-            },
+            StoreFactory = GatedStore.SqliteFactory(held => gate = held),
         };
         await using RunningCollector collector = await RunningCollector.StartAsync(options);
 
@@ -142,12 +131,7 @@ public sealed class LoadSheddingTests
         {
             MaxConcurrentIngestRequests = 1,
             MaxQueuedIngestRequests = 0,
-            StoreFactory = directory =>
-            {
-                (DecisionLedger.Storage.ILedgerStore store, GatedStore held) = GatedStore.Wrap(new SqliteLedgerStore(directory.DatabasePath));
-                gate = held;
-                return store;
-            },
+            StoreFactory = GatedStore.SqliteFactory(held => gate = held),
         };
         await using RunningCollector collector = await RunningCollector.StartAsync(options);
 

@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace DecisionLedger.Cli.Commands;
 
@@ -16,6 +19,8 @@ internal sealed class ServeCommand(CommandContext context)
 {
     /// <summary>The command's name; <see cref="CliApplication"/> leaves signal handling to the web host for it.</summary>
     public const string Name = "serve";
+
+    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
 
     private readonly Option<string[]> _urls = new("--urls")
     {
@@ -99,6 +104,12 @@ internal sealed class ServeCommand(CommandContext context)
         HelpName = "HOST:PORT",
     };
 
+    private readonly Option<LogLevel?> _logLevel = new("--log-level")
+    {
+        Description = "Least severe log line written, for every category (Trace, Debug, Information, Warning, Error, Critical, None). Default: quiet, no lines per request; Logging__LogLevel__CATEGORY variables set single categories.",
+        HelpName = "LEVEL",
+    };
+
     private static readonly (string Property, string Flag)[] FlagOf =
     [
         (nameof(CollectorOptions.MaxBadLines), "--max-bad-lines"),
@@ -110,7 +121,7 @@ internal sealed class ServeCommand(CommandContext context)
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command(Name, "Run the collector: the HTTP API to record, query and prove decisions (API keys: 'dledger keys').") { _urls, _maxDecisionBytes, _maxBatchBytes, _maxBadLines, _queueCapacity, _enqueueTimeout, _maxConcurrentIngests, _maxQueuedIngests, _cloudEventTimeout, _cloudEventJournal, _buffer, _redis };
+        var command = new Command(Name, "Run the collector: the HTTP API to record, query and prove decisions (API keys: 'dledger keys').") { _urls, _maxDecisionBytes, _maxBatchBytes, _maxBadLines, _queueCapacity, _enqueueTimeout, _maxConcurrentIngests, _maxQueuedIngests, _cloudEventTimeout, _cloudEventJournal, _buffer, _redis, _logLevel };
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -179,8 +190,32 @@ internal sealed class ServeCommand(CommandContext context)
             LedgerSession.EnsureWritable(DecisionLedger.Ledger.LedgerDirectory.Open(path).DatabasePath);
         }
 
-        await using WebApplication app = CollectorApp.Build(path, urls, options);
-        await app.StartAsync(cancellationToken);
+        LogLevel? logLevel = parsed.GetValue(_logLevel);
+        bool starting = true;
+        await using WebApplication app = CollectorApp.Build(path, urls, options, builder =>
+        {
+            if (logLevel is { } level)
+            {
+                builder.Configuration.AddInMemoryCollection(CollectorLogging.All(level));
+            }
+
+            // A failed start is reported below in one sentence; the host's own error line would repeat it with a stack trace.
+            // Only the host's own category: a filter without one would be the rule of every category without a level of its own.
+            builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Information && !(level >= LogLevel.Error && Volatile.Read(ref starting)));
+        });
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException exception) when (exception.InnerException is AddressInUseException)
+        {
+            throw new CliException(ExitCodes.BadInput, $"--urls: {AddressOf(exception, urls)} is already in use by another process; stop that process, or pass a free address, e.g. --urls http://127.0.0.1:8081.");
+        }
+        finally
+        {
+            Volatile.Write(ref starting, false);
+        }
+
         ICollection<string> addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? urls;
         await context.Environment.Error.WriteLineAsync($"collector listening on {string.Join(", ", addresses)} for ledger {path}; Ctrl-C to stop.");
         await context.Environment.Error.FlushAsync(cancellationToken);
@@ -190,6 +225,16 @@ internal sealed class ServeCommand(CommandContext context)
         await app.StopAsync(CancellationToken.None);
         await context.Environment.Error.WriteLineAsync("collector stopped; recorder drained.");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The address Kestrel could not bind, from its message ("Failed to bind to address URL: address already in use.").</summary>
+    private static string AddressOf(IOException exception, string[] urls)
+    {
+        const string Prefix = "Failed to bind to address ";
+        string message = exception.Message;
+        int start = message.IndexOf(Prefix, StringComparison.Ordinal);
+        int end = start < 0 ? -1 : message.IndexOf(": ", start + Prefix.Length, StringComparison.Ordinal);
+        return end > 0 ? message[(start + Prefix.Length)..end] : string.Join(", ", urls);
     }
 
     private DecisionLedger.Redis.RedisBufferOptions? BufferOptions(ParseResult parsed)

@@ -42,8 +42,9 @@ internal static class CloudEventEndpoints
     public static void Map(IEndpointRouteBuilder routes) =>
         routes.MapPost(Route, PostAsync)
             .RequirePermission(ApiPermission.Ingest)
+            .RequireRateLimiting(IngestAdmission.Policy)
             .WithSummary("Record a KServe inference logger CloudEvent (request or response half)")
-            .WithDescription("Binary-mode CloudEvents 1.0 as KServe's logger sends them (ce-specversion, ce-id, ce-source, ce-type, ce-time, ce-inferenceservicename, ce-namespace, ce-component, ce-endpoint, ce-metadata; the inference body as the body), or structured mode (application/cloudevents+json). Halves are paired by ce-id: 202 once a half waiting for its partner is durable (in the collector's pending-halves journal), 200 with the receipt when the pair is recorded (in buffer mode: 202 with the buffer id, or 200 with the receipt with Prefer: wait). A half alone past the timeout is recorded alone.")
+            .WithDescription("Binary-mode CloudEvents 1.0 as KServe's logger sends them (ce-specversion, ce-id, ce-source, ce-type, ce-time, ce-inferenceservicename, ce-namespace, ce-component, ce-endpoint, ce-metadata; the inference body as the body), or structured mode (application/cloudevents+json). Halves are paired by ce-id: 202 once a half waiting for its partner is durable (in the collector's pending-halves journal), 200 with the receipt when the pair is recorded (in buffer mode: 202 with the buffer id, or 200 with the receipt with Prefer: wait). A half alone past the timeout is recorded alone. 415 names the accepted modes when the request is neither; 503 with Retry-After when too many ingest requests are in flight (shared with POST /v1/decisions).")
             .WithTags("Recording")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .Produces(StatusCodes.Status202Accepted, contentType: "application/json")
@@ -59,7 +60,13 @@ internal static class CloudEventEndpoints
         ApiCaller caller = ApiKeyEndpointFilter.Caller(context);
         if (InferenceEventReader.IsBatch(request))
         {
-            return Problems.UnsupportedCloudEventBatch();
+            return Problems.UnsupportedCloudEventBatch(request.ContentType);
+        }
+
+        if (!InferenceEventReader.IsStructured(request) && !request.Headers.Keys.Any(name => name.StartsWith("ce-", StringComparison.OrdinalIgnoreCase)))
+        {
+            // Neither mode: no ce-* header and not application/cloudevents+json (e.g. curl -d without -H).
+            return Problems.NotACloudEvent(request.ContentType);
         }
 
         byte[]? body = await BodyReader.ReadAsync(request, options.MaxDecisionBytes, context.RequestAborted).ConfigureAwait(false);

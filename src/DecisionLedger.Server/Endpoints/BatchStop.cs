@@ -17,6 +17,9 @@ internal sealed record BatchStop(long Line, string Reason, string Detail)
     /// <summary>The recorder's queue stayed full: the rest was not submitted; resend it later.</summary>
     public const string QueueFull = "queue_full";
 
+    /// <summary>Redis did not acknowledge a chunk (buffer mode): the rest was not buffered; resend it later.</summary>
+    public const string BufferUnavailable = "buffer_unavailable";
+
     /// <summary>The body passed the batch limit while being read (a chunked body).</summary>
     public const string TooLarge = "too_large";
 

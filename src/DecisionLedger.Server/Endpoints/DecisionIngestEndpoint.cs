@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DecisionLedger.Recording;
 using DecisionLedger.Records;
 using DecisionLedger.Redaction;
@@ -8,6 +7,7 @@ using DecisionLedger.Server.Metrics;
 using DecisionLedger.Server.OpenApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.OpenApi;
 
@@ -26,13 +26,24 @@ internal static class DecisionIngestEndpoint
             .WithDescription("Answers once the decisions are durable: a receipt {seq, requestId, leafHash}, or {receipts, errors, errorCount, stopped?} for a batch (every good line recorded, every bad line reported: the first MaxListedLineErrors listed, all counted; after MaxBadLines invalid lines, or when the recorder's queue stays full, the rest is not examined and stopped says why). 503 with Retry-After when the decision could not enter the recorder's queue within EnqueueTimeout, or too many ingest requests are in flight. With proof=true each receipt waits for the signed checkpoint that covers it (within about CheckpointMinInterval, 250 ms by default) and gains \"checkpoint\" (signed note) and \"proof\" {leafIndex, treeSize, leafHash, hashes}.")
             .WithTags("Recording")
             .WithQueryParameter("proof", JsonSchemaType.Boolean, "true: each receipt carries the covering signed checkpoint and its inclusion proof.")
-            .Accepts<JsonElement>("application/json", "application/x-ndjson")
+            // Documented, not matched: Accepts() would let routing answer a wrong Content-Type with a bare 415.
+            .AddOpenApiOperationTransformer(DescribeBodyAsync)
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static Task DescribeBodyAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = Problems.DecisionMediaTypes.ToDictionary(type => type, _ => new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.Object } }),
+        };
+        return Task.CompletedTask;
     }
 
     private static async Task<IResult> PostAsync(HttpContext context, CollectorLedger ledger, CollectorOptions options, DecisionParser parser, IngestMetrics metrics)
@@ -61,7 +72,8 @@ internal static class DecisionIngestEndpoint
         if (batch)
         {
             // Streamed: a batch never holds its whole body, its parsed decisions or its whole answer.
-            return await NdjsonBatchIngest.RecordAsync(context, recorder, parser, options, metrics, proof).ConfigureAwait(false);
+            using var target = new RecorderBatchTarget(context, recorder, parser, options, proof);
+            return await NdjsonBatchIngest.RunAsync(context, target, options, metrics).ConfigureAwait(false);
         }
 
         (DecisionBody body, IResult? problem) = await DecisionBody.ReadAsync(context, options).ConfigureAwait(false);

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DecisionLedger.Server.Endpoints;
 
 /// <summary>
-/// Admission to <c>POST /v1/decisions</c>: at most <see cref="CollectorOptions.MaxConcurrentIngestRequests"/>
+/// Admission to the ingest routes (<c>POST /v1/decisions</c>, <c>POST /v1/cloudevents</c>), one limit shared by both: at most <see cref="CollectorOptions.MaxConcurrentIngestRequests"/>
 /// requests are read and recorded at once, up to <see cref="CollectorOptions.MaxQueuedIngestRequests"/> more
 /// wait with their bodies unread, and any beyond that is shed at once with 503, <c>Retry-After</c> and a
 /// problem detail. Under overload memory then grows with the permits, not with the clients: a request holds
@@ -36,7 +36,7 @@ internal static class IngestAdmission
             {
                 HttpContext context = rejected.HttpContext;
                 context.RequestServices.GetRequiredService<IngestMetrics>().Reject(IngestMetrics.Overloaded);
-                string detail = string.Create(CultureInfo.InvariantCulture, $"POST /v1/decisions: {options.MaxConcurrentIngestRequests} requests are being recorded and {options.MaxQueuedIngestRequests} more wait; this one was not read, and nothing of it was recorded. Retry after Retry-After seconds (MaxConcurrentIngestRequests, MaxQueuedIngestRequests).");
+                string detail = string.Create(CultureInfo.InvariantCulture, $"{context.Request.Method} {context.Request.Path}: {options.MaxConcurrentIngestRequests} requests are being recorded and {options.MaxQueuedIngestRequests} more wait; this one was not read, and nothing of it was recorded. Retry after Retry-After seconds (MaxConcurrentIngestRequests, MaxQueuedIngestRequests).");
                 return new ValueTask(Problems.Overloaded(context, detail).ExecuteAsync(context));
             };
         });

@@ -24,23 +24,48 @@ internal static class Problems
             title: "The request body is too large.",
             extensions: new Dictionary<string, object?> { ["limit"] = limit });
 
-    public static IResult UnsupportedMediaType(string? contentType) =>
-        Results.Problem(
-            $"Content-Type: '{contentType ?? "(none)"}' is not accepted; send application/json (one decision) or application/x-ndjson (one decision per line).",
-            statusCode: StatusCodes.Status415UnsupportedMediaType,
-            title: "Unsupported media type.");
+    /// <summary>The media types of <c>POST /v1/decisions</c>.</summary>
+    public static readonly string[] DecisionMediaTypes = ["application/json", "application/x-ndjson"];
 
-    public static IResult UnsupportedCloudEventBatch() =>
+    /// <summary>The modes of <c>POST /v1/cloudevents</c>, as a 415 names them.</summary>
+    public static readonly string[] CloudEventMediaTypes = ["application/cloudevents+json", "binary mode: ce-* headers with the inference body's own type, e.g. application/json"];
+
+    /// <summary>415 for <c>POST /v1/decisions</c>: names the accepted types (<c>curl -d</c> sends application/x-www-form-urlencoded).</summary>
+    public static IResult UnsupportedMediaType(string? contentType) =>
+        UnsupportedMediaType(
+            $"Content-Type: '{contentType ?? "(none)"}' is not accepted; send application/json (one decision) or application/x-ndjson (one decision per line), e.g. curl -H 'Content-Type: application/json' -d @decision.json.",
+            DecisionMediaTypes);
+
+    public static IResult UnsupportedCloudEventBatch(string? contentType) =>
+        UnsupportedMediaType(
+            $"Content-Type: '{contentType}' (batched mode) is not accepted; send one event per request, binary mode (ce-* headers, the inference body as the body) as KServe's logger does, or structured mode (application/cloudevents+json).",
+            CloudEventMediaTypes);
+
+    /// <summary>415 for a request to <c>POST /v1/cloudevents</c> that is in neither CloudEvents mode.</summary>
+    public static IResult NotACloudEvent(string? contentType) =>
+        UnsupportedMediaType(
+            $"Content-Type: '{contentType ?? "(none)"}' without ce-* headers is not a CloudEvent; send structured mode (application/cloudevents+json) or binary mode (ce-specversion, ce-id, ce-source, ce-type headers and the inference body, e.g. application/json), as KServe's logger does.",
+            CloudEventMediaTypes);
+
+    private static IResult UnsupportedMediaType(string detail, string[] accepted) =>
         Results.Problem(
-            "Content-Type: 'application/cloudevents-batch+json' (batched mode) is not accepted; send one event per request, binary mode (ce-* headers, the inference body as the body) as KServe's logger does, or structured mode (application/cloudevents+json).",
+            detail,
             statusCode: StatusCodes.Status415UnsupportedMediaType,
-            title: "Unsupported media type.");
+            title: "Unsupported media type.",
+            extensions: new Dictionary<string, object?> { ["accepted"] = accepted });
 
     public static IResult Conflict(string title, string detail, IDictionary<string, object?>? extensions) =>
         Results.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: title, extensions: extensions);
 
     public static IResult Unavailable(string detail) =>
         Results.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The collector cannot record right now.");
+
+    /// <summary>503 for a failure the client outlasts by retrying (Redis did not answer): with <c>Retry-After</c>.</summary>
+    public static IResult Unavailable(HttpContext context, string detail, IDictionary<string, object?>? extensions = null)
+    {
+        context.Response.Headers.RetryAfter = RetryAfterSeconds;
+        return Results.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The collector cannot record right now.", extensions: extensions);
+    }
 
     /// <summary>
     /// 503 for load that was shed: the decision could not enter the recorder's queue in time, or too many ingest
