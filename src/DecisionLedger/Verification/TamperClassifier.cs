@@ -134,7 +134,8 @@ public sealed class TamperClassifier
     /// <param name="tileLeafHash">The leaf hash in the store's level-0 tile, if that tile is complete.</param>
     /// <returns>True while more entries are useful; false once the first finding is certain.</returns>
     /// <param name="columns">The stored columns of the row, named in an index-mismatch finding; optional.</param>
-    internal bool Add(long rowSeq, ReadOnlySpan<byte> canonicalBytes, in EntryCheck check, Sha256Hash? storedLeafHash, Sha256Hash? tileLeafHash, EntryColumns? columns = null)
+    /// <param name="derivedMismatch">The finding's sentence when a row of a derived table disagrees with the entry (see <see cref="DerivedRowCheck"/>); optional.</param>
+    internal bool Add(long rowSeq, ReadOnlySpan<byte> canonicalBytes, in EntryCheck check, Sha256Hash? storedLeafHash, Sha256Hash? tileLeafHash, EntryColumns? columns = null, string? derivedMismatch = null)
     {
         if (_final is not null)
         {
@@ -213,6 +214,11 @@ public sealed class TamperClassifier
         {
             string held = columns is null ? "a different value" : EntryColumnMatcher.Describe(column, columns);
             return Stop(position, TamperKind.IndexMismatch, $"The store's '{column}' column of seq {position} holds {held}, which is not what the entry itself says: the row's index column was edited, so queries, reports and erasure by that column give wrong answers. The entry's own bytes are intact.");
+        }
+
+        if (derivedMismatch is not null)
+        {
+            return Stop(position, TamperKind.IndexMismatch, derivedMismatch);
         }
 
         _tree.Append(leaf);
