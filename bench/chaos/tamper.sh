@@ -74,6 +74,11 @@ for column in request_id ts model version user_id tenant subject_id kind; do
   ledger_case "column-$column"    "column:$column"  $SEQ index-mismatch    $SEQ
 done
 ledger_case column-ts-absurd      column:ts-absurd  $SEQ index-mismatch    $SEQ
+for column in model user_id subject_key ts kind; do
+  ledger_case "index-$column"     "index:$column"   $SEQ index-mismatch    $SEQ
+done
+ledger_case index-row-deleted     index-delete      $SEQ index-mismatch    $SEQ
+ledger_case index-row-stray       index-stray       1000000 index-mismatch 1000000
 ledger_case delete-row            delete-row        $SEQ entry-deleted     $SEQ
 ledger_case insert-row-mid-log    insert-row        $SEQ entry-inserted    $SEQ
 ledger_case forged-after-checkpoint forge-tail      "$size" entry-uncovered "$size"

@@ -3,8 +3,8 @@
 to the database but not the signing key would: drop the append-only triggers, then edit.
 
     tamper_db.py DIR OPERATION SEQ
-OPERATION: edit-entry | column:<name> | delete-row | insert-row | forge-tail | rollback:<size> |
-           delete-input | corrupt-page:<seed>"""
+OPERATION: edit-entry | column:<name> | index:<name> | index-delete | index-stray | delete-row |
+           insert-row | forge-tail | rollback:<size> | delete-input | corrupt-page:<seed>"""
 import hashlib, json, os, random, sqlite3, sys
 
 directory, operation, seq = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -62,6 +62,20 @@ elif operation.startswith("column:"):
         db.execute("UPDATE entries SET ts = 9223372036854775807 WHERE seq=?", (seq,))
     else:
         db.execute(f"UPDATE entries SET {column}=? WHERE seq=?", (value, seq))
+elif operation.startswith("index:") or operation == "index-delete":
+    # The decision index (entry_index), derived from the entries and covered by no hash.
+    if db.execute("SELECT count(*) FROM entry_index WHERE seq=?", (seq,)).fetchone()[0] == 0:
+        sys.exit(f"entry_index has no row for seq {seq}: the indexer has not reached it")
+    if operation == "index-delete":
+        db.execute("DELETE FROM entry_index WHERE seq=?", (seq,))
+    else:
+        column = operation.split(":")[1]
+        value = {"subject_key": "subject_key + 1", "ts": "ts + 1000000", "kind": "'erasure'"}.get(column, "'forged'")
+        db.execute(f"UPDATE entry_index SET {column} = {value} WHERE seq=?", (seq,))
+elif operation == "index-stray":
+    # An index row filed under SEQ, where no entry is.
+    db.execute("INSERT INTO entry_index(seq, model, version, user_id, tenant, subject_key, fingerprint_key, ts, kind) "
+               "SELECT ?, model, version, user_id, tenant, subject_key, fingerprint_key, ts, kind FROM entry_index WHERE seq = 0", (seq,))
 elif operation == "delete-row":
     db.execute("DELETE FROM entries WHERE seq=?", (seq,))
 elif operation == "insert-row":

@@ -1,6 +1,7 @@
 using DecisionLedger.Hashing;
 using DecisionLedger.Merkle;
 using DecisionLedger.Storage;
+using DecisionLedger.Verification;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -19,7 +20,7 @@ namespace DecisionLedger.PostgreSql;
 /// set). Every failure surfaces as a <see cref="LedgerStoreException"/> naming the server,
 /// database and schema, what failed, and the fix.
 /// </remarks>
-public sealed class PostgreSqlLedgerStore : ILedgerStore, ICleanCloseStore
+public sealed class PostgreSqlLedgerStore : ILedgerStore, ICleanCloseStore, IDerivedTableStore
 {
     private readonly PostgreSqlLedgerStoreOptions _options;
     private readonly string _connectionString;
@@ -45,10 +46,15 @@ public sealed class PostgreSqlLedgerStore : ILedgerStore, ICleanCloseStore
         Target = PostgreSqlTarget.Describe(_connectionString, _options.Schema);
         _db = new PostgreSqlConnections(_connectionString, _options, Target);
         _log = new PostgreSqlLogReader(_db, _schema);
+        DerivedTables = [new PostgreSqlRequestIdTable(_db, _schema)];
     }
 
     /// <summary>Where the ledger lives, for messages: <c>PostgreSQL host:port/database (schema s)</c>; never the password.</summary>
     public string Target { get; }
+
+    /// <inheritdoc />
+    /// <remarks>The <c>request_ids</c> table.</remarks>
+    public IReadOnlyList<IDerivedTable> DerivedTables { get; }
 
     /// <inheritdoc />
     public async ValueTask<LedgerHead> OpenAsync(CancellationToken cancellationToken = default)

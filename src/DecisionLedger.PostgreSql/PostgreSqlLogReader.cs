@@ -60,7 +60,7 @@ internal sealed class PostgreSqlLogReader(PostgreSqlConnections db, string schem
         long min = await PostgreSqlConnections.ScalarAsync(connection, $"SELECT min(seq) FROM {_schema}.request_ids;", cancellationToken).ConfigureAwait(false);
         if (min != 0)
         {
-            throw Damaged($"seq 0 missing (the lowest seq is {min})", 0);
+            throw Damaged(min < 0 ? $"request_ids holds a row at seq {min}, below seq 0, which no entry can have (request_ids.seq)" : $"seq 0 missing (the lowest seq in request_ids is {min})", 0);
         }
 
         long tail = Math.Clamp(latest?.TreeSize ?? 0, 0, size);
@@ -75,7 +75,9 @@ internal sealed class PostgreSqlLogReader(PostgreSqlConnections db, string schem
                     cancellationToken,
                     PostgreSqlConnections.Bigint("tail", tail),
                     PostgreSqlConnections.Bigint("last", size - 1)).ConfigureAwait(false);
-                throw Damaged($"seq {missing} missing from {table} (it holds {count} of the {size - tail} rows from seq {tail} to {size - 1})", missing);
+                throw Damaged(table == "entries"
+                    ? $"seq {missing} missing from entries (it holds {count} of the {size - tail} rows from seq {tail} to {size - 1}), though request_ids holds a row for it: an entry was deleted, or a request_ids row pointing at no entry was added (request_ids.seq)"
+                    : $"seq {missing} missing from {table} (it holds {count} of the {size - tail} rows from seq {tail} to {size - 1})", missing);
             }
         }
 

@@ -1,6 +1,7 @@
 using DecisionLedger.Hashing;
 using DecisionLedger.Merkle;
 using DecisionLedger.Storage;
+using DecisionLedger.Verification;
 
 namespace DecisionLedger.Sqlite;
 
@@ -17,7 +18,7 @@ namespace DecisionLedger.Sqlite;
 /// <see cref="SqliteConnections"/> (the writer and read connections), <see cref="SqliteWriter"/>
 /// (appends), <see cref="SqliteIndexer"/> (the deferred index) and one reader per port.
 /// </remarks>
-public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog, ICleanCloseStore
+public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog, ICleanCloseStore, IDerivedTableStore
 {
     private readonly SqliteLedgerStoreOptions _options;
     private readonly SqliteConnections _db;
@@ -47,10 +48,15 @@ public sealed class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog, IClean
         _inputs = new SqliteInputReader(_db);
         _subjectKeys = new SqliteSubjectKeyReader(_db);
         _index = new SqliteIndexReader(_db);
+        DerivedTables = [new SqliteEntryIndexTable(_db)];
     }
 
     /// <summary>The full path of the database file.</summary>
     public string DatabasePath { get; }
+
+    /// <inheritdoc />
+    /// <remarks>The decision index, <c>entry_index</c>.</remarks>
+    public IReadOnlyList<IDerivedTable> DerivedTables { get; }
 
     /// <inheritdoc />
     public ValueTask<LedgerHead> OpenAsync(CancellationToken cancellationToken = default)

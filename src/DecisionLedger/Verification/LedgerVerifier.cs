@@ -149,6 +149,12 @@ public sealed class LedgerVerifier
             first = merger.CompleteInputs();
         }
 
+        // Rows of derived tables that no entry accounts for are only certain once every entry was seen.
+        if (first is null)
+        {
+            first = await DerivedRowCheck.FindStrayRowAsync(store, classifier.TreeSize, cancellationToken).ConfigureAwait(false);
+        }
+
         // Every checkpoint is verified by now; what lies beyond the newest is tampering only after a clean close.
         UncoveredTail? uncovered = null;
         if (first is null)

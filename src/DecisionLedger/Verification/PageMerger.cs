@@ -50,7 +50,7 @@ internal sealed class PageMerger(ILedgerStore store, TamperClassifier classifier
             {
                 StoredEntry entry = page.Entries[i];
                 Sha256Hash? tileLeaf = await TileLeafAsync(page, classifier.Position, cancellationToken).ConfigureAwait(false);
-                if (!classifier.Add(entry.Seq, entry.CanonicalBytes, in page.Check(i), entry.LeafHash, tileLeaf, entry.Columns))
+                if (!classifier.Add(entry.Seq, entry.CanonicalBytes, in page.Check(i), entry.LeafHash, tileLeaf, entry.Columns, page.DerivedMismatch(i)))
                 {
                     _classifierStopped = true;
                     break;

@@ -25,9 +25,6 @@ namespace DecisionLedger.Verification;
 /// </remarks>
 public sealed class TamperClassifier
 {
-    // How far past a gap to look for the missing seq before calling it deleted rather than moved.
-    private const int GapWindow = 65_536;
-
     private readonly MerkleTree _tree;
     private readonly bool _checkCanonical;
     private readonly List<(long Size, Sha256Hash Root)> _checkpoints = [];
@@ -38,8 +35,7 @@ public sealed class TamperClassifier
     private long _position;
     private TamperFinding? _final;
     private PendingRoot? _pendingRoot;
-    private (long Position, long FoundSeq)? _gap;
-    private long _gapFoundAt = -1;
+    private SeqGap? _gap;
     private (long Position, TamperFinding Finding)? _suspect;
     private (long Size, Sha256Hash Root)? _trusted;
     private TamperFinding? _trustedFinding;
@@ -65,7 +61,7 @@ public sealed class TamperClassifier
         _checkCanonical = checkCanonicalForm;
         _position = trustedTree.Size;
         _lastVerifiedSize = trustedTree.Size;
-        _checkpointFinding = ReadCheckpoints(verifier, origin, checkpoints, trustedTree.Size);
+        _checkpointFinding = SignedCheckpointReader.Read(verifier, origin, checkpoints, trustedTree.Size, _checkpoints);
         CheckCheckpointsAtCurrentSize();
     }
 
@@ -134,7 +130,8 @@ public sealed class TamperClassifier
     /// <param name="tileLeafHash">The leaf hash in the store's level-0 tile, if that tile is complete.</param>
     /// <returns>True while more entries are useful; false once the first finding is certain.</returns>
     /// <param name="columns">The stored columns of the row, named in an index-mismatch finding; optional.</param>
-    internal bool Add(long rowSeq, ReadOnlySpan<byte> canonicalBytes, in EntryCheck check, Sha256Hash? storedLeafHash, Sha256Hash? tileLeafHash, EntryColumns? columns = null)
+    /// <param name="derivedMismatch">The finding's sentence when a row of a derived table disagrees with the entry (see <see cref="DerivedRowCheck"/>); optional.</param>
+    internal bool Add(long rowSeq, ReadOnlySpan<byte> canonicalBytes, in EntryCheck check, Sha256Hash? storedLeafHash, Sha256Hash? tileLeafHash, EntryColumns? columns = null, string? derivedMismatch = null)
     {
         if (_final is not null)
         {
@@ -160,7 +157,11 @@ public sealed class TamperClassifier
 
         if (_gap is not null)
         {
-            ScanGap(position, check);
+            if (_gap.Scan(position, check) is { } gapFinding)
+            {
+                _final = PreferPending(gapFinding);
+            }
+
             return _final is null;
         }
 
@@ -189,7 +190,7 @@ public sealed class TamperClassifier
                 return Stop(position, TamperKind.EntryInserted, $"Expected the entry with seq {position}{Row(rowSeq, position)} but found a second entry claiming seq {fields.Seq}: an entry was inserted.");
             }
 
-            _gap = (position, fields.Seq);
+            _gap = new SeqGap(position, fields.Seq);
             return true;
         }
 
@@ -215,6 +216,11 @@ public sealed class TamperClassifier
             return Stop(position, TamperKind.IndexMismatch, $"The store's '{column}' column of seq {position} holds {held}, which is not what the entry itself says: the row's index column was edited, so queries, reports and erasure by that column give wrong answers. The entry's own bytes are intact.");
         }
 
+        if (derivedMismatch is not null)
+        {
+            return Stop(position, TamperKind.IndexMismatch, derivedMismatch);
+        }
+
         _tree.Append(leaf);
         LastInputDigest = fields.InputDigest;
         if ((_tree.Size & (Tile.Width - 1)) == 0)
@@ -235,11 +241,9 @@ public sealed class TamperClassifier
             _final = PreferPending(suspect.Finding);
         }
 
-        if (_final is null && _gap is { } gap)
+        if (_final is null && _gap is not null)
         {
-            _final = _gapFoundAt < 0
-                ? Deleted(gap.Position, gap.FoundSeq)
-                : gap.FoundSeq == _gapFoundAt ? Reordered(gap.Position, gap.FoundSeq) : Inserted(gap.Position, gap.FoundSeq);
+            _final = PreferPending(_gap.Complete());
         }
 
         if (_final is null && _pendingRoot is { } pending)
@@ -267,58 +271,6 @@ public sealed class TamperClassifier
         }
 
         return _final;
-    }
-
-    private TamperFinding? ReadCheckpoints(NoteVerifier verifier, string origin, IEnumerable<StoredCheckpoint> checkpoints, long startSize)
-    {
-        TamperFinding? first = null;
-        var rootsBySize = new Dictionary<long, Sha256Hash>();
-        long maxSize = -1;
-        foreach (StoredCheckpoint stored in checkpoints)
-        {
-            TamperFinding? finding = null;
-            Checkpoint? signed = null;
-            try
-            {
-                signed = CheckpointNote.Open(stored.SignedNote, verifier, origin);
-            }
-            catch (NoteVerificationException e)
-            {
-                finding = new TamperFinding(stored.TreeSize, TamperKind.CheckpointForged, $"The checkpoint stored for tree size {stored.TreeSize} does not verify with key '{verifier.Name}' for origin '{origin}' ({e.Reason}): {e.Message}");
-            }
-
-            if (signed is not null)
-            {
-                if (signed.Size != stored.TreeSize || signed.RootHash != stored.RootHash)
-                {
-                    finding = new TamperFinding(stored.TreeSize, TamperKind.CheckpointForged, $"The store lists a checkpoint for tree size {stored.TreeSize} with root {stored.RootHash.ToBase64()}, but its signed note says size {signed.Size} with root {signed.RootHash.ToBase64()}.");
-                }
-                else if (signed.Size < maxSize)
-                {
-                    finding = new TamperFinding(signed.Size, TamperKind.CheckpointRolledBack, $"A checkpoint for tree size {signed.Size} was stored after one for tree size {maxSize}: the ledger's head moved backwards.");
-                }
-                else if (rootsBySize.TryGetValue(signed.Size, out Sha256Hash earlier) && earlier != signed.RootHash)
-                {
-                    finding = new TamperFinding(signed.Size, TamperKind.CheckpointInconsistent, $"Two signed checkpoints for tree size {signed.Size} have different roots, {earlier.ToBase64()} and {signed.RootHash.ToBase64()}: the ledger showed a split view.");
-                }
-                else
-                {
-                    maxSize = signed.Size;
-                    if (rootsBySize.TryAdd(signed.Size, signed.RootHash) && signed.Size >= startSize)
-                    {
-                        _checkpoints.Add((signed.Size, signed.RootHash));
-                    }
-                }
-            }
-
-            if (finding is not null && (first is null || finding.Seq < first.Seq))
-            {
-                first = finding;
-            }
-        }
-
-        _checkpoints.Sort(static (a, b) => a.Size.CompareTo(b.Size));
-        return first;
     }
 
     private void CheckCheckpointsAtCurrentSize()
@@ -353,41 +305,6 @@ public sealed class TamperClassifier
 
     private static string Row(long rowSeq, long position) => rowSeq == position ? string.Empty : $" (filed by the store as row {rowSeq})";
 
-    private void ScanGap(long position, in EntryCheck check)
-    {
-        (long gapPosition, long foundSeq) = _gap!.Value;
-        bool readable = check.Readable;
-        EntryFields fields = check.Fields;
-        if (_gapFoundAt < 0)
-        {
-            if (readable && fields.Seq == gapPosition)
-            {
-                _gapFoundAt = position;
-            }
-            else if (position - gapPosition > GapWindow)
-            {
-                _final = Deleted(gapPosition, foundSeq);
-            }
-
-            return;
-        }
-
-        // The missing seq turned up at _gapFoundAt. If the entries after it are shifted by one, an extra
-        // entry was inserted at the gap; if they are back in place, two entries were swapped.
-        _final = readable && fields.Seq == _gapFoundAt ? Inserted(gapPosition, foundSeq) : Reordered(gapPosition, foundSeq);
-    }
-
-    private TamperFinding Deleted(long position, long foundSeq) =>
-        PreferPending(new TamperFinding(position, TamperKind.EntryDeleted, foundSeq == position + 1
-            ? $"Expected the entry with seq {position} but the next entry has seq {foundSeq}: the entry with seq {position} was deleted."
-            : $"Expected the entry with seq {position} but the next entry has seq {foundSeq}: the entries with seq {position} to {foundSeq - 1} were deleted."));
-
-    private TamperFinding Reordered(long position, long foundSeq) =>
-        PreferPending(new TamperFinding(position, TamperKind.EntriesReordered, $"Expected the entry with seq {position} but found seq {foundSeq}, and seq {position} appears later at position {_gapFoundAt}: the entries were reordered."));
-
-    private TamperFinding Inserted(long position, long foundSeq) =>
-        PreferPending(new TamperFinding(position, TamperKind.EntryInserted, $"Expected the entry with seq {position} but found an extra entry claiming seq {foundSeq}, and every later entry is shifted one position: an entry was inserted."));
-
     private TamperFinding PreferPending(TamperFinding finding) => _pendingRoot is { } pending ? pending.AsContentChanged() : finding;
 
     // A leaf mismatch is an edit unless the next entry shows it to be an insertion: decided on the next Add.
@@ -401,13 +318,5 @@ public sealed class TamperClassifier
     {
         _final = PreferPending(new TamperFinding(position, kind, detail));
         return false;
-    }
-
-    private sealed record PendingRoot(long RangeStart, long Size, Sha256Hash Signed, Sha256Hash Computed)
-    {
-        public TamperFinding AsContentChanged() => new(
-            RangeStart,
-            TamperKind.ContentChanged,
-            $"The entries from seq {RangeStart} to {Size - 1} give root {Computed.ToBase64()} at tree size {Size}, but the signed checkpoint says {Signed.ToBase64()}: an entry in that range was changed (its stored leaf hash was rewritten to match, so the exact entry cannot be told).");
     }
 }

@@ -6,9 +6,10 @@ using DecisionLedger.Storage;
 namespace DecisionLedger.Verification;
 
 /// <summary>
-/// One page of a verification: the entries filed under a <c>seq</c> range, their level-0 tiles and
-/// their stored inputs, read with one range query each, with every entry's and input's own work
-/// (parsing, canonical form, leaf hash, input digest) already done. Pages are loaded on several
+/// One page of a verification: the entries filed under a <c>seq</c> range, their level-0 tiles,
+/// their stored inputs and the rows of the store's derived tables, read with one range query each,
+/// with every entry's and input's own work (parsing, canonical form, leaf hash, input digest,
+/// derived rows) already done. Pages are loaded on several
 /// cores at once and merged in order.
 /// </summary>
 internal sealed class VerificationPage : IDisposable
@@ -16,9 +17,11 @@ internal sealed class VerificationPage : IDisposable
     private static readonly List<StoredInput> s_noInputs = [];
     private EntryCheck[]? _checks;
     private InputCheck[]? _inputChecks;
+    private readonly string?[]? _derivedMismatches;
 
-    private VerificationPage(long start, long end, List<StoredEntry> entries, EntryCheck[] checks, long firstTile, Tile?[] tiles, List<StoredInput> inputs, InputCheck[]? inputChecks)
+    private VerificationPage(long start, long end, List<StoredEntry> entries, EntryCheck[] checks, string?[]? derivedMismatches, long firstTile, Tile?[] tiles, List<StoredInput> inputs, InputCheck[]? inputChecks)
     {
+        _derivedMismatches = derivedMismatches;
         Start = start;
         End = end;
         Entries = entries;
@@ -50,6 +53,9 @@ internal sealed class VerificationPage : IDisposable
     /// <summary>The per-entry work of <see cref="Entries"/>[i].</summary>
     public ref readonly EntryCheck Check(int index) => ref _checks![index];
 
+    /// <summary>The finding's sentence for the first derived row of <see cref="Entries"/>[i] that is wrong or missing, or null.</summary>
+    public string? DerivedMismatch(int index) => _derivedMismatches?[index];
+
     /// <summary>The check done ahead for <see cref="Inputs"/>[i].</summary>
     public InputCheck InputCheck(int index) => _inputChecks is null ? default : _inputChecks[index];
 
@@ -70,6 +76,7 @@ internal sealed class VerificationPage : IDisposable
             checks[i] = EntryCheck.Compute(entries[i].CanonicalBytes, options.CheckCanonicalForm, entries[i].Columns);
         }
 
+        string?[]? derivedMismatches = await DerivedRowCheck.CheckPageAsync(store, start, end, entries, cancellationToken).ConfigureAwait(false);
         long firstTile = start / Tile.Width;
         var tiles = new Tile?[end > start ? ((end - 1) / Tile.Width) - firstTile + 1 : 0];
         for (int t = 0; t < tiles.Length; t++)
@@ -82,7 +89,7 @@ internal sealed class VerificationPage : IDisposable
 
         if (!options.CheckInputs)
         {
-            return new VerificationPage(start, end, entries, checks, firstTile, tiles, s_noInputs, null);
+            return new VerificationPage(start, end, entries, checks, derivedMismatches, firstTile, tiles, s_noInputs, null);
         }
 
         var inputs = new List<StoredInput>();
@@ -97,7 +104,7 @@ internal sealed class VerificationPage : IDisposable
             inputChecks[i] = CheckAhead(inputs[i], start, entries, checks);
         }
 
-        return new VerificationPage(start, end, entries, checks, firstTile, tiles, inputs, inputChecks);
+        return new VerificationPage(start, end, entries, checks, derivedMismatches, firstTile, tiles, inputs, inputChecks);
     }
 
     /// <summary>Returns the pooled arrays; the page must not be used afterwards.</summary>
