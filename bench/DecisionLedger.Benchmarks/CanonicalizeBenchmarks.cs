@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 using DecisionLedger.Canonicalization;
 using DecisionLedger.Entries;
 using DecisionLedger.Hashing;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.Benchmarks;
 

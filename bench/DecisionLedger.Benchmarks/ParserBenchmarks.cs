@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Unicode;
 using BenchmarkDotNet.Attributes;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.Benchmarks;
 

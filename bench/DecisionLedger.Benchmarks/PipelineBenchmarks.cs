@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 using DecisionLedger.Hashing;
 using DecisionLedger.Randomness;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.Benchmarks;
 

@@ -6,7 +6,7 @@ using DecisionLedger.Entries;
 using DecisionLedger.Hashing;
 using DecisionLedger.Randomness;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Redaction;
 using DecisionLedger.Tests.Entries;
 

@@ -12,7 +12,7 @@ internal sealed record CheckpointLatencyResult(int Samples, int Covered, double 
 
 /// <summary>
 /// Measures, for a sample of decisions, the time from the durable receipt of
-/// <see cref="DecisionRecorder.RecordAsync(DecisionLedger.Records.Decision, CancellationToken)"/> to the moment the
+/// <see cref="DecisionRecorder.RecordAsync(DecisionLedger.Decisions.Decision, CancellationToken)"/> to the moment the
 /// latest checkpoint in the store covers the receipt's seq. It reads through its own store over
 /// the same ledger (a read-only SQLite connection, or a second PostgreSQL connection), polling
 /// every <see cref="PollInterval"/> while receipts are waiting: it works with any recorder, whatever

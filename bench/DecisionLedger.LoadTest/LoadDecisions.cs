@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.LoadTest;
 

@@ -4,7 +4,7 @@ using DecisionLedger.Checkpoints;
 using DecisionLedger.Hashing;
 using DecisionLedger.Randomness;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Storage;
 
 namespace DecisionLedger.LoadTest;

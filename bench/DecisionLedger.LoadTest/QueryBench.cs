@@ -5,7 +5,7 @@ using DecisionLedger.Hashing;
 using DecisionLedger.Querying;
 using DecisionLedger.Randomness;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Sqlite;
 using DecisionLedger.Storage;
 

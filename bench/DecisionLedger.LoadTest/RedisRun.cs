@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using DecisionLedger.Ledger;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Redis;
 using DecisionLedger.Redis.Buffer;
 using DecisionLedger.Redis.Sequencing;

@@ -1,5 +1,5 @@
 using DecisionLedger.AspNetCore.Capture;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 

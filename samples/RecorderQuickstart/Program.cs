@@ -3,7 +3,7 @@
 using System.Text;
 using DecisionLedger.Ledger;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Sqlite;
 using DecisionLedger.Verification;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using DecisionLedger.Checkpoints;
 using DecisionLedger.Erasure;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Storage;
 using Microsoft.Data.Sqlite;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using DecisionLedger.Ledger;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

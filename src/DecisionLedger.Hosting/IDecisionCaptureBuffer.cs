@@ -1,5 +1,5 @@
 using DecisionLedger.Ledger;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.Hosting;
 

@@ -1,6 +1,6 @@
 using DecisionLedger.Access;
 using DecisionLedger.Ledger;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Server.Auth;
 using DecisionLedger.Server.Dashboard;
 using DecisionLedger.Server.Endpoints;

@@ -4,7 +4,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using DecisionLedger.AspNetCore.Capture;
 using DecisionLedger.Hosting;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Recording;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using DecisionLedger.Hashing;
 using DecisionLedger.Merkle;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Sqlite;
 
 namespace DecisionLedger.Cli.Tests;

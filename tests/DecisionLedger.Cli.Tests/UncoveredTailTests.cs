@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using DecisionLedger.Ledger;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Sqlite;
 
 namespace DecisionLedger.Cli.Tests;

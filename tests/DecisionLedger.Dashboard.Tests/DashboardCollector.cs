@@ -1,6 +1,6 @@
 using DecisionLedger.Ledger;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Server;
 using DecisionLedger.Server.Auth;
 using DecisionLedger.Sqlite;

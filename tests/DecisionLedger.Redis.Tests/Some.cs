@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.Redis.Tests;
 

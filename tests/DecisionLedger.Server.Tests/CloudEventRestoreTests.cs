@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using DecisionLedger.Ledger;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Server.CloudEvents;
 using DecisionLedger.Sqlite;
 using DecisionLedger.Storage;

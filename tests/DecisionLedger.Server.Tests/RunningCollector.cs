@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using DecisionLedger.Ledger;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Server.Auth;
 using DecisionLedger.Sqlite;
 using Microsoft.AspNetCore.Builder;

@@ -1,4 +1,4 @@
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using FraudDetection.Training;
 using Microsoft.Extensions.ObjectPool;
 using Microsoft.ML;

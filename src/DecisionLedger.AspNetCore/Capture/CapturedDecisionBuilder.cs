@@ -1,5 +1,5 @@
 using System.Text.Json;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using Microsoft.AspNetCore.Http;
 
 namespace DecisionLedger.AspNetCore.Capture;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;

@@ -1,5 +1,5 @@
 using DecisionLedger.Hosting;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using Microsoft.Extensions.Logging;
 
 namespace DecisionLedger.AspNetCore.Capture;

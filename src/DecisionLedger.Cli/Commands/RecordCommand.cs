@@ -3,7 +3,7 @@ using System.Text;
 using System.Threading.Channels;
 using DecisionLedger.Cli.Output;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.Cli.Commands;
 

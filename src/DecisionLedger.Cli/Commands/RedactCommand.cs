@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using DecisionLedger.Cli.Output;
 using DecisionLedger.Entries;
 using DecisionLedger.Ledger;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Redaction;
 
 namespace DecisionLedger.Cli.Commands;

@@ -1,6 +1,6 @@
 using DecisionLedger.Entries;
 using DecisionLedger.Hashing;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Redaction;
 using DecisionLedger.Storage;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.Cli.Demo;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 using DecisionLedger.Entries;
 using DecisionLedger.Hashing;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using StackExchange.Redis;
 
 namespace DecisionLedger.Redis.Buffer;

@@ -1,7 +1,7 @@
 using DecisionLedger.Hosting;
 using DecisionLedger.Ledger;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Redis.Buffer;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

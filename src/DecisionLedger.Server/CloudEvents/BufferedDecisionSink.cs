@@ -1,5 +1,5 @@
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Server.Hosting;
 
 namespace DecisionLedger.Server.CloudEvents;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Redaction;
 using DecisionLedger.Server.Auth;
 using DecisionLedger.Server.Endpoints;

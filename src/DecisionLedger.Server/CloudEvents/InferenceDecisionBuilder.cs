@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.Server.CloudEvents;
 

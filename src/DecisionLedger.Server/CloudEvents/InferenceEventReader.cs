@@ -132,9 +132,9 @@ internal static class InferenceEventReader
             _ => throw new CloudEventFormatException(header(KServeCloudEvents.TypeAttribute), $"'{type}' is not a KServe inference event", TypeFix),
         };
 
-        if (id.Length > Records.DecisionLimits.DefaultMaxRequestIdLength || id.Any(char.IsControl))
+        if (id.Length > Decisions.DecisionLimits.DefaultMaxRequestIdLength || id.Any(char.IsControl))
         {
-            throw new CloudEventFormatException(header(KServeCloudEvents.IdAttribute), $"longer than {Records.DecisionLimits.DefaultMaxRequestIdLength} characters or holds control characters", "send a shorter printable id (it becomes the decision's requestId)");
+            throw new CloudEventFormatException(header(KServeCloudEvents.IdAttribute), $"longer than {Decisions.DecisionLimits.DefaultMaxRequestIdLength} characters or holds control characters", "send a shorter printable id (it becomes the decision's requestId)");
         }
 
         EventText.RequireIdentifier(header(KServeCloudEvents.IdAttribute), id, "it becomes the decision's requestId");

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using DecisionLedger.Ledger;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Redaction;
 using DecisionLedger.Server.Hosting;
 using Microsoft.Extensions.Hosting;

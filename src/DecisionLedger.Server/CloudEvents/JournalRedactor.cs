@@ -2,7 +2,7 @@ using System.Text.Json;
 using DecisionLedger.Entries;
 using DecisionLedger.Hashing;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Redaction;
 
 namespace DecisionLedger.Server.CloudEvents;

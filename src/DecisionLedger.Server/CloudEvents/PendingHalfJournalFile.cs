@@ -105,7 +105,7 @@ internal static class PendingHalfJournalFile
                 byte[] encoded = PendingHalfCodec.EncodeHalf(redacted, line.Half.Received);
                 live[key] = new JournalLine(encoded[..^1], line.Half with { Event = redacted });
             }
-            catch (Exception exception) when (exception is DecisionLedger.Records.DecisionValidationException or DecisionLedger.Redaction.RedactionException)
+            catch (Exception exception) when (exception is DecisionLedger.Decisions.DecisionValidationException or DecisionLedger.Redaction.RedactionException)
             {
                 JournalLog.RawHalfKept(logger, path, key.Kind == InferenceEventKind.Request ? "request" : "response", key.Id, exception.Message);
             }

@@ -1,5 +1,5 @@
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Redaction;
 using DecisionLedger.Server.Auth;
 using DecisionLedger.Server.Hosting;

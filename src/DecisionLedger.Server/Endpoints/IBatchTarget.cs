@@ -17,7 +17,7 @@ internal interface IBatchTarget : IDisposable
     int Taken { get; }
 
     /// <summary>Parses one line into the filling chunk.</summary>
-    /// <exception cref="Records.DecisionValidationException">The line is not a valid decision.</exception>
+    /// <exception cref="Decisions.DecisionValidationException">The line is not a valid decision.</exception>
     /// <exception cref="Redaction.RedactionException">The line could not be redacted.</exception>
     void Take(long line, ReadOnlySpan<byte> text);
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Redaction;
 using DecisionLedger.Storage;
 using Microsoft.AspNetCore.Http;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using DecisionLedger.Canonicalization;
 using DecisionLedger.Hashing;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.Entries;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using DecisionLedger.Hashing;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.Entries;
 

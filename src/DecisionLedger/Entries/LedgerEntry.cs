@@ -1,6 +1,6 @@
 using System.Text.Json;
 using DecisionLedger.Hashing;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.Entries;
 

@@ -1,6 +1,6 @@
 using DecisionLedger.Hashing;
 using DecisionLedger.Randomness;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Redaction;
 
 namespace DecisionLedger.Recording;

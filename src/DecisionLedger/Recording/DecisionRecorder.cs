@@ -6,7 +6,7 @@ using DecisionLedger.Hashing;
 using DecisionLedger.Ledger;
 using DecisionLedger.Merkle;
 using DecisionLedger.Randomness;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Redaction;
 using DecisionLedger.Storage;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Storage;
 
 namespace DecisionLedger.Recording;

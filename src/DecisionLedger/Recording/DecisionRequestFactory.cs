@@ -1,7 +1,7 @@
 using DecisionLedger.Entries;
 using DecisionLedger.Hashing;
 using DecisionLedger.Randomness;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.Recording;
 

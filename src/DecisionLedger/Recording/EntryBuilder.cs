@@ -6,7 +6,7 @@ using DecisionLedger.Encryption;
 using DecisionLedger.Entries;
 using DecisionLedger.Hashing;
 using DecisionLedger.Randomness;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Redaction;
 using DecisionLedger.Storage;
 

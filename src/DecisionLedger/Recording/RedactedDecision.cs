@@ -1,6 +1,6 @@
 using DecisionLedger.Entries;
 using DecisionLedger.Hashing;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.Recording;
 
@@ -11,7 +11,7 @@ namespace DecisionLedger.Recording;
 /// redacts again nor fingerprints the (redacted) input.
 /// </summary>
 /// <remarks>Made by <see cref="DecisionPreparer.Prepare"/>; the sequencer rebuilds it from the buffer.</remarks>
-/// <param name="Decision">The redacted decision; its <see cref="Records.Decision.RequestId"/> and <see cref="Records.Decision.Timestamp"/> are set.</param>
+/// <param name="Decision">The redacted decision; its <see cref="Decisions.Decision.RequestId"/> and <see cref="Decisions.Decision.Timestamp"/> are set.</param>
 /// <param name="Redactions">The redactions applied (paths and rules, never values), in document order.</param>
 /// <param name="InputFingerprint"><c>HMAC-SHA256(fingerprintKey, JCS(originalInput))</c>, computed before redaction.</param>
 public sealed record RedactedDecision(Decision Decision, IReadOnlyList<AppliedRedaction> Redactions, Sha256Hash InputFingerprint)

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using DecisionLedger.Canonicalization;
 using DecisionLedger.Entries;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.Redaction;
 

@@ -1,4 +1,4 @@
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.Redaction;
 

@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.Redaction;
 

@@ -1,5 +1,5 @@
 using DecisionLedger.Entries;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.Redaction;
 

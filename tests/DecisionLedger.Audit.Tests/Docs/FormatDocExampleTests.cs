@@ -10,7 +10,7 @@ using DecisionLedger.Ledger;
 using DecisionLedger.Merkle;
 using DecisionLedger.Randomness;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Storage;
 using DecisionLedger.Tests.Verification;
 using DecisionLedger.Verification;

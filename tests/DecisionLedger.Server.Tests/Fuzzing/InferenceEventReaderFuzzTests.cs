@@ -1,7 +1,7 @@
 using System.Text;
 using CsCheck;
 using DecisionLedger.Canonicalization;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Server.CloudEvents;
 using DecisionLedger.Tests.Fuzzing;
 using Microsoft.AspNetCore.Http;

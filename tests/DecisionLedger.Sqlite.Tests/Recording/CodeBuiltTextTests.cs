@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.Sqlite.Tests.Recording;
 

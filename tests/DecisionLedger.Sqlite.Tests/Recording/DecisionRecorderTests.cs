@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using DecisionLedger.Checkpoints;
 using DecisionLedger.Hashing;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Storage;
 using DecisionLedger.Verification;
 using Microsoft.Extensions.Time.Testing;

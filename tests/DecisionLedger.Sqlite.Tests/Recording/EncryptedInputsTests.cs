@@ -2,7 +2,7 @@ using System.Text;
 using DecisionLedger.Encryption;
 using DecisionLedger.Erasure;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Storage;
 using DecisionLedger.Verification;
 using Microsoft.Data.Sqlite;

@@ -1,6 +1,6 @@
 using DecisionLedger.Randomness;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Redaction;
 using DecisionLedger.Storage;
 

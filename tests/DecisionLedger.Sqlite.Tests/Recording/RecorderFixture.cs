@@ -3,7 +3,7 @@ using DecisionLedger.Checkpoints;
 using DecisionLedger.Hashing;
 using DecisionLedger.Randomness;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Storage;
 
 namespace DecisionLedger.Sqlite.Tests.Recording;

@@ -2,7 +2,7 @@ using System.Text;
 using DecisionLedger.Entries;
 using DecisionLedger.Erasure;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Storage;
 using DecisionLedger.Verification;
 

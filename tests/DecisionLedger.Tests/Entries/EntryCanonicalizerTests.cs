@@ -3,7 +3,7 @@ using System.Text.Json;
 using DecisionLedger.Canonicalization;
 using DecisionLedger.Entries;
 using DecisionLedger.Hashing;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.Tests.Entries;
 

@@ -1,6 +1,6 @@
 using DecisionLedger.Entries;
 using DecisionLedger.Hashing;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.Tests.Entries;
 

@@ -3,7 +3,7 @@ using DecisionLedger.Canonicalization;
 using DecisionLedger.Entries;
 using DecisionLedger.Hashing;
 using DecisionLedger.Randomness;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Redaction;
 using DecisionLedger.Storage;
 

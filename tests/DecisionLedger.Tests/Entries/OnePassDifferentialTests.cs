@@ -2,7 +2,7 @@ using System.Text;
 using DecisionLedger.Hashing;
 using DecisionLedger.Randomness;
 using DecisionLedger.Recording;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Redaction;
 using DecisionLedger.Storage;
 using DecisionLedger.Tests.Redaction;

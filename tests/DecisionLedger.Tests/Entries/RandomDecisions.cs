@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Tests.Redaction;
 
 namespace DecisionLedger.Tests.Entries;

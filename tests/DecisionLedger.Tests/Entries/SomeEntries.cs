@@ -1,7 +1,7 @@
 using System.Text.Json;
 using DecisionLedger.Entries;
 using DecisionLedger.Hashing;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.Tests.Entries;
 

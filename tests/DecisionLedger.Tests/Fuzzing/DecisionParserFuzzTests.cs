@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using DecisionLedger.Canonicalization;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 
 namespace DecisionLedger.Tests.Fuzzing;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Redaction;
 
 namespace DecisionLedger.Tests.Redaction;

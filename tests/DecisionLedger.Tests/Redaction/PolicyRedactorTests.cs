@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using DecisionLedger.Entries;
-using DecisionLedger.Records;
+using DecisionLedger.Decisions;
 using DecisionLedger.Redaction;
 
 namespace DecisionLedger.Tests.Redaction;
