@@ -44,6 +44,8 @@ await using (DecisionRecorder recorder = await DecisionRecorder.StartAsync(
 // 3. Verify everything: every leaf, every checkpoint signature, every stored input.
 VerificationReport report = await new LedgerVerifier().VerifyAsync(store, ledger.Signer.Verifier, ledger.Config.Origin);
 Console.WriteLine(report.Passed
-    ? $"verified {report.EntriesVerified} entries against {report.CheckpointsVerified} checkpoints; root {report.Root?.ToBase64()}"
+    ? $"verified {Count(report.EntriesVerified, "entry", "entries")} against {Count(report.CheckpointsVerified, "checkpoint", "checkpoints")}; root {report.Root?.ToBase64()}"
     : $"TAMPERING: seq {report.FirstFinding!.Seq}: {report.FirstFinding.Kind}: {report.FirstFinding.Detail}");
 return report.Passed ? 0 : 1;
+
+static string Count(long n, string one, string many) => $"{n} {(n == 1 ? one : many)}";
