@@ -12,7 +12,7 @@ namespace DecisionLedger.Reporting;
 /// <c>overTime</c>); the version timeline has one row per period; data access one per user; the
 /// access log one per read.
 /// </remarks>
-public static class ReportCsvWriter
+internal static class ReportCsvWriter
 {
     private const string CheckpointColumns = ",checkpointOrigin,checkpointTreeSize,checkpointRootHash\r\n";
 

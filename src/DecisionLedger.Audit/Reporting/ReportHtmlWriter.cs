@@ -8,7 +8,7 @@ namespace DecisionLedger.Reporting;
 /// SVG bar charts, no scripts, no external resources (a Content-Security-Policy forbids loading any),
 /// every value HTML-escaped; each page ends with the signed checkpoint it was computed against.
 /// </summary>
-public static class ReportHtmlWriter
+internal static class ReportHtmlWriter
 {
     /// <summary>Writes a usage report.</summary>
     /// <param name="report">The report.</param>

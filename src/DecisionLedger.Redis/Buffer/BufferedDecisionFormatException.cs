@@ -1,7 +1,7 @@
 namespace DecisionLedger.Redis.Buffer;
 
 /// <summary>A stream entry the sequencer cannot read as a decision (a poison message); it goes to the dead-letter stream with this message as the reason.</summary>
-public sealed class BufferedDecisionFormatException : Exception
+internal sealed class BufferedDecisionFormatException : Exception
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="reason">Why the entry cannot be read, naming the field.</param>

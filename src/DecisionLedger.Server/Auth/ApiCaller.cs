@@ -4,4 +4,4 @@ namespace DecisionLedger.Server.Auth;
 /// <param name="KeyId">The key's id.</param>
 /// <param name="KeyName">The key's label, if any.</param>
 /// <param name="Role">The key's role.</param>
-public sealed record ApiCaller(string KeyId, string? KeyName, ApiKeyRole Role);
+internal sealed record ApiCaller(string KeyId, string? KeyName, ApiKeyRole Role);

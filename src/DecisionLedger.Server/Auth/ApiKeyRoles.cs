@@ -6,7 +6,7 @@ public static class ApiKeyRoles
     /// <summary>True when <paramref name="role"/> grants <paramref name="permission"/>.</summary>
     /// <param name="role">The caller's role.</param>
     /// <param name="permission">What the route needs.</param>
-    public static bool Allows(ApiKeyRole role, ApiPermission permission) => role switch
+    internal static bool Allows(ApiKeyRole role, ApiPermission permission) => role switch
     {
         ApiKeyRole.Admin => true,
         _ when permission is ApiPermission.Status => Enum.IsDefined(role),

@@ -95,7 +95,7 @@ public sealed class ApiKeyStore
     /// <summary>Finds the caller presenting <paramref name="key"/>.</summary>
     /// <param name="key">The key from the request; may be null.</param>
     /// <returns>The caller, or null for a missing, malformed, unknown or revoked key.</returns>
-    public ApiCaller? Authenticate(string? key)
+    internal ApiCaller? Authenticate(string? key)
     {
         if (key is null || !TrySplit(key, out string id, out _))
         {

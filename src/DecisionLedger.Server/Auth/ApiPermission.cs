@@ -1,7 +1,7 @@
 namespace DecisionLedger.Server.Auth;
 
 /// <summary>What a route needs from the caller's role.</summary>
-public enum ApiPermission
+internal enum ApiPermission
 {
     /// <summary>Write decisions: ingest and admin.</summary>
     Ingest,

@@ -8,7 +8,7 @@ namespace DecisionLedger.Checkpoints;
 /// with Go's <c>golang.org/x/mod/sumdb/note</c>: a text ending in a newline, a blank line, then
 /// one or more lines <c>— name base64(keyID ‖ signature)</c>.
 /// </summary>
-public static class SignedNoteFormat
+internal static class SignedNoteFormat
 {
     // Strict decoding: a note with invalid UTF-8 is malformed, not silently repaired with U+FFFD.
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

@@ -4,7 +4,7 @@ using DecisionLedger.Hashing;
 namespace DecisionLedger.Entries;
 
 /// <summary>Computes the Merkle leaf hash of a ledger entry.</summary>
-public static class EntryHasher
+internal static class EntryHasher
 {
     /// <summary>
     /// The leaf hash <c>SHA-256(0x00 ‖ canonical bytes)</c>, equal to

@@ -14,7 +14,7 @@ namespace DecisionLedger.Entries;
 /// they are written through <see cref="Utf8JsonWriter"/> and the generic canonicalizer rather
 /// than a hand-ordered writer.
 /// </remarks>
-public static class EventCanonicalizer
+internal static class EventCanonicalizer
 {
     private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
     private const long MaxSeq = 1L << 53;

@@ -8,7 +8,7 @@ namespace DecisionLedger.Entries;
 /// <param name="RequestId">The entry's id (a UUIDv7), unique in the ledger like a decision's.</param>
 /// <param name="Timestamp">When the event was recorded; UTC, at most microsecond precision.</param>
 /// <param name="Event">What happened.</param>
-public sealed record EventEntry(long Seq, string RequestId, DateTimeOffset Timestamp, LedgerEvent Event)
+internal sealed record EventEntry(long Seq, string RequestId, DateTimeOffset Timestamp, LedgerEvent Event)
 {
     /// <summary>The leaf format version; 1, as for decision entries.</summary>
     public int V { get; init; } = LedgerEntry.CurrentVersion;

@@ -12,7 +12,7 @@ namespace DecisionLedger.Hashing;
 /// </summary>
 /// <param name="Salt">The <see cref="SaltSize"/>-byte random salt.</param>
 /// <param name="Digest">The digest written to the entry as <c>inputDigest</c>.</param>
-public sealed record InputCommitment(byte[] Salt, Sha256Hash Digest)
+internal sealed record InputCommitment(byte[] Salt, Sha256Hash Digest)
 {
     /// <summary>The salt length in bytes (16).</summary>
     public const int SaltSize = 16;

@@ -7,7 +7,7 @@ namespace DecisionLedger.Hashing;
 /// RFC 9562 UUID version 7: a 48-bit Unix millisecond timestamp followed by random bits, so
 /// request ids sort by time and stay reproducible when the clock and random source are fixed.
 /// </summary>
-public static class Uuid7
+internal static class Uuid7
 {
     /// <summary>Creates a UUIDv7 in the lowercase canonical 8-4-4-4-12 form.</summary>
     /// <param name="timestamp">The time to embed; only whole milliseconds since the Unix epoch are kept.</param>

@@ -9,7 +9,7 @@ namespace DecisionLedger.Merkle;
 /// It keeps the <see cref="Tile"/> objects themselves, so a read costs a dictionary lookup and no
 /// hashing. Nothing survives the process.
 /// </remarks>
-public sealed class InMemoryTileStore : ITileStore
+internal sealed class InMemoryTileStore : ITileStore
 {
     private readonly ConcurrentDictionary<TileId, Tile> _tiles = new();
 

@@ -19,7 +19,7 @@ namespace DecisionLedger.Merkle;
 /// Not thread-safe: the ledger's sequencer serializes every call (appends, proofs and flushes).
 /// </para>
 /// </remarks>
-public sealed class MerkleTree
+internal sealed class MerkleTree
 {
     // Tree-levels 0..62 are all a long-sized tree can have; they fit in tile-levels 0..7.
     internal const int MaxTileLevels = 8;

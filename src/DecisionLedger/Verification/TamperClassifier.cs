@@ -23,7 +23,7 @@ namespace DecisionLedger.Verification;
 /// entry in a <see cref="HashSet{T}"/>, ~240 MB for 10M entries). Not thread-safe.
 /// </para>
 /// </remarks>
-public sealed class TamperClassifier
+internal sealed class TamperClassifier
 {
     private readonly MerkleTree _tree;
     private readonly bool _checkCanonical;

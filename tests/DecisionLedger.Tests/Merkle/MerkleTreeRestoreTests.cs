@@ -135,8 +135,8 @@ public sealed class MerkleTreeRestoreTests : IClassFixture<MerkleTreeRestoreTest
 
         public Sha256Hash[] Leaves { get; }
 
-        public InMemoryTileStore Store { get; }
+        internal InMemoryTileStore Store { get; }
 
-        public MerkleTree Tree { get; }
+        internal MerkleTree Tree { get; }
     }
 }
