@@ -1,4 +1,3 @@
-using DecisionLedger.Hashing;
 using DecisionLedger.Merkle;
 using DecisionLedger.Storage;
 using Npgsql;
@@ -19,8 +18,8 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
     private readonly string _schema;
     private readonly string _target;
     private readonly string _lockKey;
-    private readonly HashSet<int> _partitionMonths = [];
-    private readonly PostgreSqlCopyRows _copyRows = new();
+    private readonly PostgreSqlPartitions _partitions;
+    private readonly PostgreSqlBatchCopy _copy;
 
     // Catalog pairs this connection has committed: a batch whose paths are all known skips the insert.
     private readonly HashSet<(string Model, string Path)> _knownPaths = [];
@@ -31,6 +30,8 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
         _schema = schema;
         _target = target;
         _lockKey = "decisionledger.append:" + schemaName;
+        _partitions = new PostgreSqlPartitions(connection, schema);
+        _copy = new PostgreSqlBatchCopy(connection, schema);
     }
 
     /// <summary>Whether the connection is still usable; a broken one is replaced by the store.</summary>
@@ -44,18 +45,8 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
     }
 
     /// <summary>Creates (if missing) the entry partitions of every month from <paramref name="from"/> to <paramref name="to"/>.</summary>
-    public async Task EnsurePartitionsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
-    {
-        var command = new NpgsqlCommand($"SELECT {_schema}.ensure_entry_partitions(@from, @to);", _connection);
-        await using var commandScope = command.ConfigureAwait(false);
-        command.Parameters.Add(new NpgsqlParameter<DateTime>("from", NpgsqlDbType.TimestampTz) { TypedValue = PostgreSqlRows.ToTimestamp(from) });
-        command.Parameters.Add(new NpgsqlParameter<DateTime>("to", NpgsqlDbType.TimestampTz) { TypedValue = PostgreSqlRows.ToTimestamp(to) });
-        await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        for (DateTime month = MonthStart(from); month <= to.UtcDateTime; month = month.AddMonths(1))
-        {
-            _partitionMonths.Add(MonthKey(month));
-        }
-    }
+    public Task EnsurePartitionsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        _partitions.EnsureAsync(from, to, cancellationToken);
 
     /// <summary>Erases stored inputs and their traces (<see cref="PostgreSqlErasure"/>) on this connection; forgets the catalog paths it deleted, so a later batch holding one writes it again.</summary>
     public async Task<int> EraseInputsAsync(long[] seqs, CancellationToken cancellationToken)
@@ -71,7 +62,7 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
     {
         IReadOnlyList<StoredEntry> entries = batch.Entries;
         ThrowIfRequestIdRepeats(entries);
-        await EnsureBatchPartitionsAsync(entries, cancellationToken).ConfigureAwait(false);
+        await _partitions.EnsureForBatchAsync(entries, cancellationToken).ConfigureAwait(false);
 
         NpgsqlTransaction transaction = await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var transactionScope = transaction.ConfigureAwait(false);
@@ -101,7 +92,7 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
         {
             try
             {
-                await CopyRequestIdsAsync(entries, cancellationToken).ConfigureAwait(false);
+                await _copy.CopyRequestIdsAsync(entries, cancellationToken).ConfigureAwait(false);
             }
             catch (PostgresException exception) when (exception.SqlState == PostgreSqlErrors.UniqueViolation)
             {
@@ -112,12 +103,12 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
                     exception);
             }
 
-            await CopyEntriesAsync(entries, cancellationToken).ConfigureAwait(false);
+            await _copy.CopyEntriesAsync(entries, cancellationToken).ConfigureAwait(false);
         }
 
         if (batch.Inputs.Count > 0)
         {
-            await CopyInputsAsync(batch.Inputs, cancellationToken).ConfigureAwait(false);
+            await _copy.CopyInputsAsync(batch.Inputs, cancellationToken).ConfigureAwait(false);
         }
 
         if (batch.Checkpoint is { } checkpoint)
@@ -202,28 +193,6 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
         }
     }
 
-    private async Task EnsureBatchPartitionsAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
-    {
-        DateTimeOffset? missingFrom = null;
-        DateTimeOffset missingTo = default;
-        foreach (StoredEntry entry in entries)
-        {
-            DateTimeOffset ts = entry.Columns.Timestamp;
-            if (!_partitionMonths.Contains(MonthKey(ts.UtcDateTime)))
-            {
-                missingFrom = missingFrom is { } f && f <= ts ? f : ts;
-                missingTo = ts > missingTo ? ts : missingTo;
-            }
-        }
-
-        // Created outside the batch's transaction: partition DDL locks the parent table, and an
-        // empty partition left behind by a failed batch is harmless.
-        if (missingFrom is { } from)
-        {
-            await EnsurePartitionsAsync(from, missingTo, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     private async Task<long> LockAndReadSizeAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         // The advisory lock serializes appenders to this ledger (other processes included), so
@@ -243,45 +212,6 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         return reader.GetInt64(0);
     }
-
-    private Task CopyRequestIdsAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken) =>
-        _copyRows.CopyAsync(_connection, $"COPY {_schema}.request_ids (request_id, seq, ts) FROM STDIN (FORMAT BINARY)", entries, static (row, entry) =>
-        {
-            row.StartRow(3);
-            row.WriteText(entry.Columns.RequestId, "request_id");
-            row.WriteInt64(entry.Seq);
-            row.WriteTimestamp(entry.Columns.Timestamp);
-        }, cancellationToken);
-
-    private Task CopyEntriesAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken) =>
-        _copyRows.CopyAsync(_connection, $"COPY {_schema}.entries ({PostgreSqlSchema.EntryColumns}) FROM STDIN (FORMAT BINARY)", entries, static (row, entry) =>
-        {
-            EntryColumns columns = entry.Columns;
-            row.StartRow(12);
-            row.WriteInt64(entry.Seq);
-            row.WriteText(columns.RequestId, "request_id");
-            row.WriteTimestamp(columns.Timestamp);
-            row.WriteText(columns.ModelName, "model");
-            row.WriteText(columns.ModelVersion, "version");
-            row.WriteText(columns.UserId, "user_id");
-            row.WriteText(columns.Tenant, "tenant");
-            row.WriteText(columns.SubjectId, "subject_id");
-            row.WriteText(columns.InputFingerprint, "fingerprint");
-            row.WriteText(columns.Kind, "kind");
-            Span<byte> leafHash = stackalloc byte[Sha256Hash.Size];
-            entry.LeafHash.CopyTo(leafHash);
-            row.WriteBytes(leafHash);
-            row.WriteBytes(entry.CanonicalBytes);
-        }, cancellationToken);
-
-    private Task CopyInputsAsync(IReadOnlyList<StoredInput> inputs, CancellationToken cancellationToken) =>
-        _copyRows.CopyAsync(_connection, $"COPY {_schema}.inputs (seq, salt, input) FROM STDIN (FORMAT BINARY)", inputs, static (row, input) =>
-        {
-            row.StartRow(3);
-            row.WriteInt64(input.Seq);
-            row.WriteBytesOrNull(input.Salt);
-            row.WriteBytesOrNull(input.Input);
-        }, cancellationToken);
 
     private async Task<string> FirstStoredRequestIdAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
     {
@@ -308,12 +238,4 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
                 "A checkpoint may only cover stored entries; nothing was stored.");
         }
     }
-
-    private static DateTime MonthStart(DateTimeOffset value)
-    {
-        DateTime utc = value.UtcDateTime;
-        return new DateTime(utc.Year, utc.Month, 1, 0, 0, 0, DateTimeKind.Utc);
-    }
-
-    private static int MonthKey(DateTime utc) => (utc.Year * 12) + utc.Month - 1;
 }

@@ -56,7 +56,7 @@ internal sealed class SqliteConnections
         lock (_writeLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, typeof(SqliteLedgerStore));
-            _writer ??= CreateWriter();
+            _writer ??= new SqliteWriterFactory(DatabasePath, _writeConnectionString, _options).Create();
             if (_options.IndexMode == SqliteIndexMode.Synchronous)
             {
                 CatchUpIndex(_writer);
@@ -271,90 +271,4 @@ internal sealed class SqliteConnections
 
     public LedgerStoreException Wrap(SqliteException exception, string action) =>
         SqliteErrors.Wrap(exception, DatabasePath, action, _options.BusyTimeout);
-
-    /// <summary>
-    /// Creates the database file empty with mode 0600 before SQLite opens it: SQLite gives its
-    /// <c>-wal</c> and <c>-shm</c> files the database file's mode, so all three are readable by
-    /// the owner only instead of whatever the umask allows (inputs and fingerprints live there).
-    /// An empty file is a valid empty database. An existing file keeps its mode.
-    /// </summary>
-    private void CreateOwnerOnlyFile()
-    {
-        if (OperatingSystem.IsWindows() || File.Exists(DatabasePath))
-        {
-            return;
-        }
-
-        try
-        {
-            using var created = new FileStream(DatabasePath, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            });
-        }
-        catch (IOException) when (File.Exists(DatabasePath))
-        {
-            // Another process created it first; SQLite opens that one.
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new LedgerStoreException(
-                $"Could not create the ledger database '{DatabasePath}': {exception.Message} Give this process write access to the directory.", exception);
-        }
-    }
-
-    private SqliteWriter CreateWriter()
-    {
-        CreateOwnerOnlyFile();
-        var connection = new SqliteConnection(_writeConnectionString);
-        try
-        {
-            connection.Open();
-            if (SQLitePCL.raw.sqlite3_db_readonly(connection.Handle, "main") == 1)
-            {
-                throw new LedgerStoreException(
-                    $"Could not open the ledger database '{DatabasePath}' for writing: the file is read-only. " +
-                    "Give this process write access to the file and its directory, or open the store with ReadOnly = true to only read.");
-            }
-
-            using (SqliteCommand pragmas = connection.CreateCommand())
-            {
-                // The mode comes from an enum, never from caller text.
-                pragmas.CommandText =
-                    // 16 KiB pages hold fifteen 1 KB entries each and shorten every index; only a new
-                    // file takes it (before WAL is switched on); an existing file keeps its page size.
-                    "PRAGMA page_size = 16384; " +
-                    "PRAGMA journal_mode = WAL; " +
-                    $"PRAGMA synchronous = {(int)_options.Synchronous}; " +
-                    "PRAGMA foreign_keys = OFF; " +
-                    // Erasure: deleted inputs are overwritten with zeros in the file, not just unlinked.
-                    "PRAGMA secure_delete = ON; " +
-                    // 64 MiB of page cache: the random-keyed indexes (request id, fingerprint) outgrow
-                    // the 2 MiB default within a few hundred thousand entries, and every miss is a read.
-                    "PRAGMA cache_size = -65536;";
-                pragmas.ExecuteNonQuery();
-            }
-
-            bool backfill = SqliteSchema.Ensure(connection, DatabasePath);
-            var writer = new SqliteWriter(connection, DatabasePath, _options.IndexMode == SqliteIndexMode.Synchronous);
-            if (backfill)
-            {
-                writer.Index.Catalog.Backfill();
-            }
-
-            return writer;
-        }
-        catch (SqliteException exception)
-        {
-            connection.Dispose();
-            throw Wrap(exception, "open the ledger for writing");
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
 }

@@ -52,24 +52,8 @@ internal sealed class SqliteEntryIndexTable(SqliteConnections db) : IDerivedTabl
             // The watermark is read first: rows are never deleted, so every entry below it must
             // still have its row when the rows are read, even while the indexer moves on.
             long watermark = SqliteConnections.Scalar(connection, "SELECT coalesce((SELECT watermark FROM index_state WHERE id = 0), 0);");
-            using SqliteCommand command = connection.CreateCommand();
-            command.CommandText = "SELECT seq, model, version, user_id, tenant, subject_key, ts, kind FROM entry_index WHERE seq >= @from AND seq < @to ORDER BY seq;";
-            command.Parameters.AddWithValue("@from", fromSeq);
-            command.Parameters.AddWithValue("@to", toSeq);
             var rows = new DerivedRows(s_columns.Length, watermark, (int)Math.Clamp(toSeq - fromSeq, 0, 1 << 16));
-            var values = new DerivedValue[s_columns.Length];
-            using SqliteDataReader reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                // Read as stored: a column rewritten with another type (text for a number) must show as a mismatch, not throw.
-                for (int c = 0; c < values.Length; c++)
-                {
-                    values[c] = Value(reader, c + 1);
-                }
-
-                rows.Add(reader.GetInt64(0), values);
-            }
-
+            SqliteIndexRowReader.Read(connection, fromSeq, toSeq, rows);
             return rows;
         }));
     }
@@ -108,11 +92,6 @@ internal sealed class SqliteEntryIndexTable(SqliteConnections db) : IDerivedTabl
             return null;
         }));
     }
-
-    private static DerivedValue Value(SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? DerivedValue.Null
-        : reader.GetFieldType(ordinal) == typeof(long) ? DerivedValue.Of(reader.GetInt64(ordinal))
-        : DerivedValue.Of(reader.GetString(ordinal));
 
     private static long ScalarOrMin(SqliteConnection connection, string sql)
     {

@@ -150,8 +150,12 @@ internal static class SqliteSchema
             return null;
         }
 
+        // Encoded on the stack for the usual short id: verification derives this once per entry.
+        int length = System.Text.Encoding.UTF8.GetMaxByteCount(subjectId.Length);
+        Span<byte> utf8 = length <= 512 ? stackalloc byte[512] : new byte[length];
+        int written = System.Text.Encoding.UTF8.GetBytes(subjectId, utf8);
         Span<byte> hash = stackalloc byte[32];
-        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(subjectId), hash);
+        System.Security.Cryptography.SHA256.HashData(utf8[..written], hash);
         return System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(hash);
     }
 

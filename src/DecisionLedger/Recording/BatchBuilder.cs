@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using DecisionLedger.Checkpoints;
-using DecisionLedger.Ledger;
 using DecisionLedger.Merkle;
 using DecisionLedger.Redaction;
 using DecisionLedger.Storage;
@@ -35,8 +34,7 @@ internal sealed class BatchBuilder
     private readonly TimeProvider _time;
     private readonly RecorderMetrics _metrics;
     private readonly ILogger _logger;
-    private MerkleTree? _tree;
-    private long _generation = 1;
+    private readonly BuilderTree _tree;
 
     public BatchBuilder(
         RecorderContext context,
@@ -58,10 +56,10 @@ internal sealed class BatchBuilder
         _schedule = schedule;
         _linger = linger;
         _signer = signer;
-        _tree = tree;
+        _tree = new BuilderTree(tree, _store, _retry, committer, schedule);
         _entries = entries;
         _keyring = keyring;
-        _splitter = new FailedBatchSplitter(handedBack, committer, _metrics, EnsureTreeAsync, part => BuildBatchAsync(part, splitPart: true));
+        _splitter = new FailedBatchSplitter(handedBack, committer, _metrics, _tree.EnsureAsync, part => BuildBatchAsync(part, splitPart: true));
     }
 
     public async Task RunAsync()
@@ -89,8 +87,8 @@ internal sealed class BatchBuilder
 
             // Shutdown: everything accepted is built, what failed commits hand back included; seal it with a final checkpoint.
             await DrainHandedBackAsync().ConfigureAwait(false);
-            await EnsureTreeAsync().ConfigureAwait(false);
-            if (_tree is not null && _tree.Size > _schedule.SignedSize)
+            await _tree.EnsureAsync().ConfigureAwait(false);
+            if (_tree.Current is { } tree && tree.Size > _schedule.SignedSize)
             {
                 await _committer.SubmitAsync(CheckpointJob()).ConfigureAwait(false);
             }
@@ -144,12 +142,12 @@ internal sealed class BatchBuilder
         try
         {
             await _splitter.RebuildHandedBackAsync(requests).ConfigureAwait(false);
-            await EnsureTreeAsync().ConfigureAwait(false);
+            await _tree.EnsureAsync().ConfigureAwait(false);
             if (requests.Count > 0)
             {
                 job = await BuildBatchAsync(requests).ConfigureAwait(false);
             }
-            else if (tick && _schedule.IsDue(_tree!.Size))
+            else if (tick && _schedule.IsDue(_tree.Current!.Size))
             {
                 job = CheckpointJob();
             }
@@ -164,7 +162,7 @@ internal sealed class BatchBuilder
             }
         }
 
-        job ??= new CommitJob { Generation = _generation, EndSize = _tree?.Size ?? _committer.DurableSize };
+        job ??= new CommitJob { Generation = _tree.Generation, EndSize = _tree.Current?.Size ?? _committer.DurableSize };
         job.Flushes = flushes;
         await _committer.SubmitAsync(job).ConfigureAwait(false);
     }
@@ -175,7 +173,7 @@ internal sealed class BatchBuilder
     {
         while (true)
         {
-            await WaitForCommitterAsync().ConfigureAwait(false);
+            await _tree.WaitForCommitterAsync().ConfigureAwait(false);
             if (_splitter.IsEmpty)
             {
                 return;
@@ -214,7 +212,7 @@ internal sealed class BatchBuilder
 
     private CommitJob? BuildEntries(List<EntryRequest> requests, List<string>? reserved, Dictionary<string, AesGcm>? ciphers, bool splitPart)
     {
-        MerkleTree tree = _tree!;
+        MerkleTree tree = _tree.Current!;
         long start = tree.Size;
         var entries = new List<StoredEntry>(requests.Count);
         var inputs = new List<StoredInput>(requests.Count);
@@ -259,7 +257,7 @@ internal sealed class BatchBuilder
         };
         return new CommitJob
         {
-            Generation = _generation,
+            Generation = _tree.Generation,
             EndSize = tree.Size,
             Batch = batch,
             Receipts = receipts,
@@ -272,42 +270,14 @@ internal sealed class BatchBuilder
     private CommitJob CheckpointJob()
     {
         StoredCheckpoint checkpoint = SignCheckpoint();
-        return new CommitJob { Generation = _generation, EndSize = checkpoint.TreeSize, Checkpoint = checkpoint };
+        return new CommitJob { Generation = _tree.Generation, EndSize = checkpoint.TreeSize, Checkpoint = checkpoint };
     }
 
     private StoredCheckpoint SignCheckpoint()
     {
-        MerkleTree tree = _tree!;
+        MerkleTree tree = _tree.Current!;
         string note = CheckpointNote.Sign(new Checkpoint(_options.Origin, tree.Size, tree.Root), _signer);
         _schedule.Signed(tree.Size);
         return new StoredCheckpoint(tree.Size, tree.Root, note, _time.GetUtcNow());
-    }
-
-    // After a failed commit the tree holds leaves the store never took: wait (on a barrier job, not
-    // by polling) until the committer has settled every job built on it, then rebuild from the store.
-    private async Task EnsureTreeAsync()
-    {
-        if (_committer.InvalidGeneration < _generation && _tree is not null)
-        {
-            return;
-        }
-
-        await WaitForCommitterAsync().ConfigureAwait(false);
-        _tree = null;
-        long size = await _retry.RunAsync(ct => _store.GetSizeAsync(ct)).ConfigureAwait(false);
-        _tree = await _retry.RunAsync(ct => LedgerTreeLoader.LoadAsync(_store, size, ct)).ConfigureAwait(false);
-        StoredCheckpoint? latest = await _retry.RunAsync(ct => _store.GetLatestCheckpointAsync(ct)).ConfigureAwait(false);
-        long covered = latest?.TreeSize ?? 0;
-        _schedule.Reset(covered, retrySoon: covered < size);
-        _committer.DurableSize = size;
-        _generation = _committer.InvalidGeneration + 1;
-    }
-
-    // Completes once the committer has settled every job submitted so far.
-    private async Task WaitForCommitterAsync()
-    {
-        var barrier = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _committer.SubmitAsync(new CommitJob { Generation = _generation, EndSize = _committer.DurableSize, Barrier = barrier }).ConfigureAwait(false);
-        await barrier.Task.ConfigureAwait(false);
     }
 }

@@ -27,18 +27,13 @@ internal sealed class TamperClassifier
 {
     private readonly MerkleTree _tree;
     private readonly bool _checkCanonical;
-    private readonly List<(long Size, Sha256Hash Root)> _checkpoints = [];
+    private readonly SignedRootTracker _roots;
     private readonly HashSet<ulong> _requestIds = [];
     private readonly TamperFinding? _checkpointFinding;
-    private int _nextCheckpoint;
-    private long _lastVerifiedSize;
     private long _position;
     private TamperFinding? _final;
-    private PendingRoot? _pendingRoot;
     private SeqGap? _gap;
     private (long Position, TamperFinding Finding)? _suspect;
-    private (long Size, Sha256Hash Root)? _trusted;
-    private TamperFinding? _trustedFinding;
 
     /// <summary>Creates a classifier for a whole ledger, starting at <c>seq</c> 0.</summary>
     /// <param name="verifier">The ledger's verifier key; checkpoints signed by any other key are forged.</param>
@@ -60,8 +55,8 @@ internal sealed class TamperClassifier
         _tree = trustedTree;
         _checkCanonical = checkCanonicalForm;
         _position = trustedTree.Size;
-        _lastVerifiedSize = trustedTree.Size;
-        _checkpointFinding = SignedCheckpointReader.Read(verifier, origin, checkpoints, trustedTree.Size, _checkpoints);
+        _roots = new SignedRootTracker(trustedTree.Size);
+        _checkpointFinding = SignedCheckpointReader.Read(verifier, origin, checkpoints, trustedTree.Size, _roots.Checkpoints);
         CheckCheckpointsAtCurrentSize();
     }
 
@@ -72,37 +67,19 @@ internal sealed class TamperClassifier
     /// when the newer stored checkpoints were deleted with the entries.
     /// </summary>
     /// <param name="trusted">The auditor's checkpoint.</param>
+    /// <exception cref="ArgumentOutOfRangeException">Its size is below the size verification starts from.</exception>
     internal void AddTrusted(Checkpoint trusted)
     {
-        _trusted = (trusted.Size, trusted.RootHash);
-        foreach ((long size, Sha256Hash root) in _checkpoints)
-        {
-            if (size == trusted.Size)
-            {
-                if (root != trusted.RootHash)
-                {
-                    _trustedFinding = new TamperFinding(trusted.Size, TamperKind.CheckpointInconsistent, $"The checkpoint you trusted for tree size {trusted.Size} has root {trusted.RootHash.ToBase64()}, but the ledger's signed checkpoint for that size says {root.ToBase64()}: the ledger now shows a different history than the one you saw.");
-                }
-
-                return;
-            }
-        }
-
-        if (trusted.Size < _tree.Size)
-        {
-            throw new ArgumentOutOfRangeException(nameof(trusted), trusted.Size, $"The trusted checkpoint's tree size {trusted.Size} is below the size verification starts from ({_tree.Size}); verify from an earlier checkpoint or fully.");
-        }
-
-        _checkpoints.Add((trusted.Size, trusted.RootHash));
-        _checkpoints.Sort(static (a, b) => a.Size.CompareTo(b.Size));
-        CheckCheckpointsAtCurrentSize();
+        // Once a finding is certain, the trusted root is kept (for the final findings) but not checked.
+        TamperFinding? finding = _roots.AddTrusted(trusted, _tree, check: _final is null);
+        _final ??= finding;
     }
 
     /// <summary>The number of entries seen so far (the next expected <c>seq</c>).</summary>
     public long Position => _position;
 
     /// <summary>The number of checkpoints whose signature verified and whose root the entries reproduced.</summary>
-    public long CheckpointsVerified { get; private set; }
+    public long CheckpointsVerified => _roots.Verified;
 
     /// <summary>The root of the entries accepted so far.</summary>
     public Sha256Hash Root => _tree.Root;
@@ -182,9 +159,9 @@ internal sealed class TamperClassifier
             {
                 // Two entries claim the same seq. When the signed root that failed covers the repeated
                 // seq, the extra entry explains it: an insertion, not an edit.
-                if (_pendingRoot is { } pending && pending.RangeStart <= fields.Seq)
+                if (_roots.Pending is { } pending && pending.RangeStart <= fields.Seq)
                 {
-                    _pendingRoot = null;
+                    _roots.Pending = null;
                 }
 
                 return Stop(position, TamperKind.EntryInserted, $"Expected the entry with seq {position}{Row(rowSeq, position)} but found a second entry claiming seq {fields.Seq}: an entry was inserted.");
@@ -246,23 +223,19 @@ internal sealed class TamperClassifier
             _final = PreferPending(_gap.Complete());
         }
 
-        if (_final is null && _pendingRoot is { } pending)
+        if (_final is null && _roots.Pending is { } pending)
         {
             _final = pending.AsContentChanged();
         }
 
-        if (_final is null && _nextCheckpoint < _checkpoints.Count)
+        if (_final is null)
         {
-            (long size, _) = _checkpoints[^1];
-            bool onlyTrusted = _trusted is { } t && _checkpoints.FindLastIndex(c => c.Size > _position && c.Size != t.Size) < 0;
-            _final = onlyTrusted
-                ? new TamperFinding(_position, TamperKind.LedgerRolledBack, $"The checkpoint you trusted covers {_trusted!.Value.Size} entries, but the ledger now holds only {_position} and its stored checkpoints stop below that: the ledger was rolled back, the entries from seq {_position} and the checkpoints covering them removed.")
-                : new TamperFinding(_position, TamperKind.TailTruncated, $"A signed checkpoint covers {size} entries but the ledger holds only {_position}: the entries from seq {_position} were removed.");
+            _final = _roots.Unreached(_position);
         }
 
-        if (_trustedFinding is not null && (_final is null || _trustedFinding.Seq < _final.Seq))
+        if (_roots.TrustedFinding is { } trustedFinding && (_final is null || trustedFinding.Seq < _final.Seq))
         {
-            _final = _trustedFinding;
+            _final = trustedFinding;
         }
 
         if (_checkpointFinding is not null && (_final is null || _checkpointFinding.Seq < _final.Seq))
@@ -275,37 +248,15 @@ internal sealed class TamperClassifier
 
     private void CheckCheckpointsAtCurrentSize()
     {
-        while (_final is null && _nextCheckpoint < _checkpoints.Count && _checkpoints[_nextCheckpoint].Size == _tree.Size)
+        if (_final is null)
         {
-            (long size, Sha256Hash signedRoot) = _checkpoints[_nextCheckpoint++];
-            Sha256Hash root = _tree.Root;
-            if (root == signedRoot)
-            {
-                CheckpointsVerified++;
-                if (_pendingRoot is { } pending)
-                {
-                    // The entries reproduce this later signed root, so they are what the key signed: the
-                    // earlier checkpoint is the odd one out.
-                    _final = new TamperFinding(pending.Size, TamperKind.CheckpointInconsistent, $"The signed checkpoint for tree size {pending.Size} has root {pending.Signed.ToBase64()}, but the entries, which reproduce the later signed checkpoint for tree size {size}, give {pending.Computed.ToBase64()}: the two checkpoints are not consistent.");
-                    return;
-                }
-
-                _lastVerifiedSize = size;
-            }
-            else if (_pendingRoot is { } pending)
-            {
-                _final = pending.AsContentChanged();
-            }
-            else
-            {
-                _pendingRoot = new PendingRoot(_lastVerifiedSize, size, signedRoot, root);
-            }
+            _final = _roots.CheckAtSize(_tree);
         }
     }
 
     private static string Row(long rowSeq, long position) => rowSeq == position ? string.Empty : $" (filed by the store as row {rowSeq})";
 
-    private TamperFinding PreferPending(TamperFinding finding) => _pendingRoot is { } pending ? pending.AsContentChanged() : finding;
+    private TamperFinding PreferPending(TamperFinding finding) => _roots.Pending is { } pending ? pending.AsContentChanged() : finding;
 
     // A leaf mismatch is an edit unless the next entry shows it to be an insertion: decided on the next Add.
     private bool Suspect(long position, string detail)
