@@ -49,7 +49,8 @@ public sealed class ServeBoundsTests(ITestOutputHelper output)
             Assert.Equal(100, problem.RootElement.GetProperty("errorCount").GetInt64());
             Assert.Equal(999_900, problem.RootElement.GetProperty("stopped").GetProperty("linesNotExamined").GetInt64());
             Assert.True(cpu < TimeSpan.FromSeconds(2), $"collector CPU {cpu.TotalSeconds:0.00} s for x\\n × 1,000,000");
-            Assert.True(wall.Elapsed < TimeSpan.FromSeconds(10), $"answered in {wall.Elapsed.TotalSeconds:0.00} s");
+            // Wall time is printed, not asserted: on a shared, loaded host it measures the scheduler, not the
+            // collector. The bounded work is asserted above (linesNotExamined, CPU); speed belongs in bench/.
         }
 
         // 2. 60 MB of bad lines (30M lines, inside the 64 MiB limit).

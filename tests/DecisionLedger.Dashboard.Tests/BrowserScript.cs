@@ -4,7 +4,7 @@ using System.Text;
 
 namespace DecisionLedger.Dashboard.Tests;
 
-/// <summary>Runs <c>e2e/dashboard.mjs</c> with node (after <c>npm ci</c> when <c>node_modules</c> is missing).</summary>
+/// <summary>Runs <c>e2e/dashboard.mjs</c> with node (after <c>npm ci</c>, once per test process, when <c>node_modules</c> is not completely installed).</summary>
 internal static class BrowserScript
 {
     /// <summary>The chromium binary from <c>DLEDGER_TEST_CHROMIUM</c>, or null.</summary>
@@ -25,16 +25,38 @@ internal static class BrowserScript
     /// <summary>Runs the script in <paramref name="mode"/>; returns its exit code and combined output.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string baseUrl, string key, string mode)
     {
-        if (!System.IO.Directory.Exists(Path.Combine(Directory, "node_modules", "playwright-core")))
+        (int code, string output) = await s_install.Value;
+        if (code != 0)
         {
-            (int code, string output) = await ExecAsync(FindOnPath("npm") ?? throw new InvalidOperationException("npm is not on the PATH; install Debian's npm."), ["ci", "--no-audit", "--no-fund"], TimeSpan.FromMinutes(5));
-            if (code != 0)
-            {
-                return (code, "npm ci failed:\n" + output);
-            }
+            return (code, "npm ci failed:\n" + output);
         }
 
         return await ExecAsync(Node ?? "node", ["dashboard.mjs", baseUrl, key, ScreenshotDirectory, mode], TimeSpan.FromMinutes(3));
+    }
+
+    // One install per test process, awaited by every script: the browser tests run in parallel, and
+    // one that saw node_modules/playwright-core appear while another's npm ci was still extracting it
+    // ran node on a half-written coreBundle.js ("SyntaxError: Unexpected end of input"). The marker,
+    // written after npm ci succeeded (and removed by the next npm ci), tells a complete install from
+    // one a killed run left behind.
+    private static readonly Lazy<Task<(int ExitCode, string Output)>> s_install = new(InstallAsync);
+
+    private static string InstalledMarker => Path.Combine(Directory, "node_modules", ".dledger-npm-ci-complete");
+
+    private static async Task<(int ExitCode, string Output)> InstallAsync()
+    {
+        if (File.Exists(InstalledMarker))
+        {
+            return (0, string.Empty);
+        }
+
+        (int code, string output) = await ExecAsync(FindOnPath("npm") ?? throw new InvalidOperationException("npm is not on the PATH; install Debian's npm."), ["ci", "--no-audit", "--no-fund"], TimeSpan.FromMinutes(5));
+        if (code == 0)
+        {
+            await File.WriteAllTextAsync(InstalledMarker, "npm ci completed\n");
+        }
+
+        return (code, output);
     }
 
     private static async Task<(int, string)> ExecAsync(string file, string[] arguments, TimeSpan limit)
