@@ -75,7 +75,8 @@ public sealed class InMemoryLedger
         ILoggerFactory? loggerFactory = null,
         CancellationToken cancellationToken = default)
     {
-        options ??= new LedgerOptions { Origin = Origin };
+        // No linger by default: under a FakeTimeProvider a commit waiting for company would wait forever.
+        options ??= new LedgerOptions { Origin = Origin, CommitLinger = TimeSpan.Zero };
         if (!string.Equals(options.Origin, Origin, StringComparison.Ordinal))
         {
             throw new ArgumentException($"options.Origin: '{options.Origin}' differs from this ledger's origin '{Origin}'; its checkpoints would not verify. Leave it unset or pass the same origin.", nameof(options));
