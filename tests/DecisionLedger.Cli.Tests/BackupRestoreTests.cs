@@ -35,7 +35,7 @@ public sealed class BackupRestoreTests
                     // still be uncovered: the 200th asks for its proof, whose receipt comes once a signed checkpoint
                     // covering it is durable. The backup starts after that signal, so it holds a checkpoint.
                     bool signal = i == 199;
-                    RecordReceipt receipt = await recorder.RecordAsync(DecisionParser.Default.Parse(Encoding.UTF8.GetBytes(Some.DecisionLine(i))), includeProof: signal);
+                    RecordReceipt receipt = await recorder.RecordAsync(DecisionParser.Default.Parse(Encoding.UTF8.GetBytes(Some.DecisionJson(i))), includeProof: signal);
                     Interlocked.Increment(ref appended);
                     if (signal)
                     {
@@ -78,7 +78,7 @@ public sealed class BackupRestoreTests
         Assert.Contains(fromNote, originalNotes);
 
         // Recording on the restored ledger signs a checkpoint that extends that one.
-        CliResult more = await CliRun.RunWithInputAsync(Some.Lines(25), null, "record", "-", "--ledger", restored);
+        CliResult more = await CliRun.RunWithInputAsync(Some.DecisionLines(25), null, "record", "-", "--ledger", restored);
         Assert.True(more.ExitCode == 0, more.ToString());
         (long toSize, Sha256Hash toRoot, _) = await ReadCheckpointAsync(restored);
         Assert.Equal(backedUp + 25, toSize);
@@ -94,13 +94,13 @@ public sealed class BackupRestoreTests
     {
         using var temp = new TempLedger();
         Assert.Equal(0, (await CliRun.RunAsync("init", "--origin", "t.example/x", "--ledger", temp.Ledger)).ExitCode);
-        Assert.Equal(0, (await CliRun.RunWithInputAsync(Some.Lines(10), null, "record", "-", "--ledger", temp.Ledger)).ExitCode);
+        Assert.Equal(0, (await CliRun.RunWithInputAsync(Some.DecisionLines(10), null, "record", "-", "--ledger", temp.Ledger)).ExitCode);
         string archive = Path.Combine(temp.Root, "ten.backup");
         Assert.Equal(0, (await CliRun.RunAsync("backup", "--out", archive, "--ledger", temp.Ledger)).ExitCode);
 
         string other = Path.Combine(temp.Root, "other");
         Assert.Equal(0, (await CliRun.RunAsync("init", "--origin", "t.example/other", "--ledger", other)).ExitCode);
-        Assert.Equal(0, (await CliRun.RunWithInputAsync(Some.Lines(3), null, "record", "-", "--ledger", other)).ExitCode);
+        Assert.Equal(0, (await CliRun.RunWithInputAsync(Some.DecisionLines(3), null, "record", "-", "--ledger", other)).ExitCode);
 
         CliResult refused = await CliRun.RunAsync("restore", "--from", archive, "--ledger", other);
         Assert.Equal(3, refused.ExitCode);
@@ -120,7 +120,7 @@ public sealed class BackupRestoreTests
     {
         using var temp = new TempLedger();
         Assert.Equal(0, (await CliRun.RunAsync("init", "--origin", "t.example/x", "--ledger", temp.Ledger)).ExitCode);
-        Assert.Equal(0, (await CliRun.RunWithInputAsync(Some.Lines(7), null, "record", "-", "--ledger", temp.Ledger)).ExitCode);
+        Assert.Equal(0, (await CliRun.RunWithInputAsync(Some.DecisionLines(7), null, "record", "-", "--ledger", temp.Ledger)).ExitCode);
         string archive = Path.Combine(temp.Root, "nokeys.backup");
         Assert.Equal(0, (await CliRun.RunAsync("backup", "--out", archive, "--without-keys", "--ledger", temp.Ledger)).ExitCode);
 

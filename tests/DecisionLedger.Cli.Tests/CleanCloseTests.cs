@@ -20,7 +20,7 @@ public sealed class CleanCloseTests
                 query.ExecuteScalar();
             }
 
-            CliResult record = await CliRun.RunWithInputAsync(Some.Lines(300), null, "record", "-", "--ledger", temp.Ledger);
+            CliResult record = await CliRun.RunWithInputAsync(Some.DecisionLines(300), null, "record", "-", "--ledger", temp.Ledger);
             Assert.True(record.ExitCode == 0, record.ToString());
         }
 

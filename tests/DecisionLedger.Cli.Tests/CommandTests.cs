@@ -51,7 +51,7 @@ public sealed class CommandTests
     {
         using var temp = new TempLedger();
         await CliRun.RunAsync("init", "--origin", "t.example/x", "--ledger", temp.Ledger);
-        CliResult result = await CliRun.RunWithInputAsync(Some.Lines(500) + "\n   \n", null, "record", "-", "--ledger", temp.Ledger);
+        CliResult result = await CliRun.RunWithInputAsync(Some.DecisionLines(500) + "\n   \n", null, "record", "-", "--ledger", temp.Ledger);
         Assert.True(result.ExitCode == 0, result.ToString());
         string[] lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(500, lines.Length);
@@ -72,7 +72,7 @@ public sealed class CommandTests
         await CliRun.RunAsync("init", "--origin", "t.example/x", "--ledger", temp.Ledger);
         string key = (await CliRun.RunAsync("key", "--ledger", temp.Ledger)).Out.Trim();
 
-        CliResult result = await CliRun.RunWithInputAsync(Some.Lines(50), null, "record", "-", "--proofs", "--ledger", temp.Ledger);
+        CliResult result = await CliRun.RunWithInputAsync(Some.DecisionLines(50), null, "record", "-", "--proofs", "--ledger", temp.Ledger);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         string[] lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -103,7 +103,7 @@ public sealed class CommandTests
         using var temp = new TempLedger();
         await CliRun.RunAsync("init", "--origin", "t.example/x", "--ledger", temp.Ledger);
 
-        CliResult result = await CliRun.RunWithInputAsync(Some.Lines(3), null, "record", "-", "--ledger", temp.Ledger);
+        CliResult result = await CliRun.RunWithInputAsync(Some.DecisionLines(3), null, "record", "-", "--ledger", temp.Ledger);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         foreach (string line in result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -118,7 +118,7 @@ public sealed class CommandTests
     {
         using var temp = new TempLedger();
         await CliRun.RunAsync("init", "--origin", "t.example/x", "--ledger", temp.Ledger);
-        string input = Some.DecisionLine(1) + "\n" + Some.DecisionLine(2) + "\n" + """{"model":{"name":"m"},"input":{},"output":{}}""" + "\n" + Some.DecisionLine(4) + "\n";
+        string input = Some.DecisionJson(1) + "\n" + Some.DecisionJson(2) + "\n" + """{"model":{"name":"m"},"input":{},"output":{}}""" + "\n" + Some.DecisionJson(4) + "\n";
         string file = Path.Combine(temp.Root, "decisions.ndjson");
         await File.WriteAllTextAsync(file, input);
 

@@ -10,7 +10,7 @@ public sealed class CountGrammarTests
     {
         using var temp = new TempLedger();
         Assert.Equal(0, (await CliRun.RunAsync("init", "--origin", "t.example/one", "--ledger", temp.Ledger)).ExitCode);
-        Assert.Equal(0, (await CliRun.RunWithInputAsync(Some.Lines(1), null, "record", "-", "--ledger", temp.Ledger)).ExitCode);
+        Assert.Equal(0, (await CliRun.RunWithInputAsync(Some.DecisionLines(1), null, "record", "-", "--ledger", temp.Ledger)).ExitCode);
 
         CliResult verify = await CliRun.RunAsync("verify", "--ledger", temp.Ledger);
 
@@ -37,7 +37,7 @@ public sealed class CountGrammarTests
         using var temp = new TempLedger();
         Assert.Equal(0, (await CliRun.RunAsync("init", "--origin", "t.example/one", "--ledger", temp.Ledger)).ExitCode);
 
-        CliResult record = await CliRun.RunWithInputAsync(Some.Lines(1), null, "record", "-", "--ledger", temp.Ledger);
+        CliResult record = await CliRun.RunWithInputAsync(Some.DecisionLines(1), null, "record", "-", "--ledger", temp.Ledger);
 
         Assert.True(record.ExitCode == 0, record.ToString());
         Assert.Contains("recorded 1 decision in", record.Error, StringComparison.Ordinal);

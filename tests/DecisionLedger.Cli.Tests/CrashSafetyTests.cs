@@ -34,7 +34,7 @@ public sealed class CrashSafetyTests
                 {
                     while (!feeding.IsCancellationRequested)
                     {
-                        await process.StandardInput.WriteLineAsync(Some.DecisionLine(Interlocked.Increment(ref next)));
+                        await process.StandardInput.WriteLineAsync(Some.DecisionJson(Interlocked.Increment(ref next)));
                         if (next % 50 == 0)
                         {
                             await process.StandardInput.FlushAsync();

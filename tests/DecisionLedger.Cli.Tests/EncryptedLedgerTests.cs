@@ -17,7 +17,7 @@ public sealed class EncryptedLedgerTests
             Environment.SetEnvironmentVariable(Variable, Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray()));
             CliResult init = await CliRun.RunAsync("init", "--origin", "t.example/enc", "--encrypt-inputs", "--ledger", temp.Ledger, "--json");
             Assert.True(init.ExitCode == 0, init.ToString());
-            CliResult record = await CliRun.RunWithInputAsync(Some.Lines(5), null, "record", "-", "--ledger", temp.Ledger);
+            CliResult record = await CliRun.RunWithInputAsync(Some.DecisionLines(5), null, "record", "-", "--ledger", temp.Ledger);
             Assert.True(record.ExitCode == 0, record.ToString());
 
             using (JsonDocument withKey = JsonDocument.Parse((await CliRun.RunAsync("verify", "--ledger", temp.Ledger, "--json")).Out))

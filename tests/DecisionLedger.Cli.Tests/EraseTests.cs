@@ -68,7 +68,7 @@ public sealed class EraseTests
         CliResult init = await CliRun.RunAsync("init", "--origin", "t.example/erase", "--ledger", temp.Ledger);
         Assert.True(init.ExitCode == 0, init.ToString());
         string secret = "{\"model\":{\"name\":\"m\",\"version\":\"1\"},\"input\":{\"note\":\"" + Secret + "\"},\"output\":{\"label\":\"x\"},\"subject\":{\"id\":\"customer-secret\"}}\n";
-        CliResult record = await CliRun.RunWithInputAsync(Some.Lines(10) + secret + secret, null, "record", "-", "--ledger", temp.Ledger);
+        CliResult record = await CliRun.RunWithInputAsync(Some.DecisionLines(10) + secret + secret, null, "record", "-", "--ledger", temp.Ledger);
         Assert.True(record.ExitCode == 0, record.ToString());
     }
 

@@ -45,7 +45,7 @@ public sealed class ExitCodeTests
         await CliRun.RunAsync("demo", "--count", "3", "--ledger", temp.Ledger);
         File.SetUnixFileMode(temp.Database, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
-        CliResult result = await CliRun.RunWithInputAsync(Some.Lines(2), null, "record", "--ledger", temp.Ledger);
+        CliResult result = await CliRun.RunWithInputAsync(Some.DecisionLines(2), null, "record", "--ledger", temp.Ledger);
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains(temp.Database, result.Error, StringComparison.Ordinal);
@@ -59,7 +59,7 @@ public sealed class ExitCodeTests
         using var temp = new TempLedger();
         await CliRun.RunAsync("init", "--origin", "t.example/x", "--ledger", temp.Ledger);
 
-        CliResult result = await CliRun.RunWithInputAsync(Some.Lines(3), DiskFullStore.Create, "record", "--ledger", temp.Ledger);
+        CliResult result = await CliRun.RunWithInputAsync(Some.DecisionLines(3), DiskFullStore.Create, "record", "--ledger", temp.Ledger);
 
         Assert.True(result.ExitCode == 3, result.ToString());
         Assert.True(result.Error.Contains(temp.Database, StringComparison.Ordinal), result.Error);

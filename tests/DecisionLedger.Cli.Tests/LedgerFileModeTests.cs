@@ -19,7 +19,7 @@ public sealed class LedgerFileModeTests
         using var temp = new TempLedger();
         CliResult init = await CliRun.RunAsync("init", "--origin", "t.example/x", "--ledger", temp.Ledger);
         Assert.True(init.ExitCode == 0, init.ToString());
-        CliResult record = await CliRun.RunWithInputAsync(Some.Lines(20), null, "record", "-", "--ledger", temp.Ledger);
+        CliResult record = await CliRun.RunWithInputAsync(Some.DecisionLines(20), null, "record", "-", "--ledger", temp.Ledger);
         Assert.True(record.ExitCode == 0, record.ToString());
 
         Assert.Equal(OwnerAll, File.GetUnixFileMode(temp.Ledger));

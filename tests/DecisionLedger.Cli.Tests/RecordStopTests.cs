@@ -14,7 +14,7 @@ public sealed class RecordStopTests
 
         // A producer that sent 30 lines and keeps its pipe open; a clock that never moves, so no
         // periodic checkpoint falls due and only the final one can cover the entries.
-        using var input = new OpenEndedInput(Encoding.UTF8.GetBytes(Some.Lines(30)));
+        using var input = new OpenEndedInput(Encoding.UTF8.GetBytes(Some.DecisionLines(30)));
         var stdout = new CountingWriter(30);
         var stderr = new StringWriter();
         var environment = new CliEnvironment(stdout, stderr, () => input, IsTerminal: false, new FrozenTime());

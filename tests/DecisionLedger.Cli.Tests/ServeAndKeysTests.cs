@@ -96,7 +96,7 @@ public sealed class ServeAndKeysTests
         Task<int> serve = CliApplication.RunAsync(["serve", "--urls", "http://127.0.0.1:0", "--ledger", temp.Ledger], environment, stop.Token);
         string address = await WaitForAddressAsync(stderr, serve);
         using var client = new HttpClient { BaseAddress = new Uri(address) };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/decisions") { Content = new StringContent(Some.Lines(5), Encoding.UTF8, "application/x-ndjson") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/decisions") { Content = new StringContent(Some.DecisionLines(5), Encoding.UTF8, "application/x-ndjson") };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         using HttpResponseMessage response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -129,7 +129,7 @@ public sealed class ServeAndKeysTests
     {
         using var temp = new TempLedger();
         await CliRun.RunAsync("init", "--ledger", temp.Ledger, "--origin", "proof.example/x");
-        Assert.Equal(0, (await CliRun.RunWithInputAsync(Some.Lines(7), null, "record", "-", "--ledger", temp.Ledger)).ExitCode);
+        Assert.Equal(0, (await CliRun.RunWithInputAsync(Some.DecisionLines(7), null, "record", "-", "--ledger", temp.Ledger)).ExitCode);
         string key = (await CliRun.RunAsync("keys", "create", "--role", "auditor", "--ledger", temp.Ledger)).Out.Trim();
         string cliInclusion = (await CliRun.RunAsync("proof", "inclusion", "--seq", "3", "--ledger", temp.Ledger, "--json")).Out;
         string cliConsistency = (await CliRun.RunAsync("proof", "consistency", "--from", "2", "--to", "7", "--ledger", temp.Ledger, "--json")).Out;

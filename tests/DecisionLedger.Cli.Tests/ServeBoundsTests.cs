@@ -28,7 +28,7 @@ public sealed class ServeBoundsTests(ITestOutputHelper output)
         using ServeProcess serve = await ServeProcess.StartAsync(temp.Ledger);
 
         // Warm up (JIT), so the CPU measured below is the body's.
-        using (HttpResponseMessage warm = await NdjsonPosts.PostAsync(serve, ingest, Encoding.UTF8.GetBytes(Some.Lines(20) + "x\n")))
+        using (HttpResponseMessage warm = await NdjsonPosts.PostAsync(serve, ingest, Encoding.UTF8.GetBytes(Some.DecisionLines(20) + "x\n")))
         {
             Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
         }

@@ -41,7 +41,7 @@ public sealed class ServeStartTests
 
         for (int i = 0; i < 3; i++)
         {
-            var request = new HttpRequestMessage(HttpMethod.Post, "/v1/decisions") { Content = new StringContent(Some.DecisionLine(i), Encoding.UTF8, "application/json") };
+            var request = new HttpRequestMessage(HttpMethod.Post, "/v1/decisions") { Content = new StringContent(Some.DecisionJson(i), Encoding.UTF8, "application/json") };
             request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
             using HttpResponseMessage response = await serve.Client.SendAsync(request);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);

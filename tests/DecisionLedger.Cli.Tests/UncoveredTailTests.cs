@@ -65,7 +65,7 @@ public sealed class UncoveredTailTests
         await SqliteTamper.CreateDemoAsync(temp, Recorded);
         ForgeAppendedEntry(temp);
 
-        CliResult result = await CliRun.RunWithInputAsync(Some.Lines(3), null, "record", "-", "--ledger", temp.Ledger);
+        CliResult result = await CliRun.RunWithInputAsync(Some.DecisionLines(3), null, "record", "-", "--ledger", temp.Ledger);
 
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains("entry-uncovered", result.Error, StringComparison.Ordinal);
@@ -125,7 +125,7 @@ public sealed class UncoveredTailTests
         DecisionRecorder abandoned = await DecisionRecorder.StartAsync(crashed, directory.Signer, directory.CreateFingerprinter(), options);
         for (int i = 0; i < 3; i++)
         {
-            await abandoned.RecordAsync(DecisionParser.Default.Parse(Encoding.UTF8.GetBytes(Some.DecisionLine(1000 + i))));
+            await abandoned.RecordAsync(DecisionParser.Default.Parse(Encoding.UTF8.GetBytes(Some.DecisionJson(1000 + i))));
         }
 
         await crashed.DisposeAsync();

@@ -1,5 +1,4 @@
 using DecisionLedger.Storage;
-using DecisionLedger.Store.ContractTests;
 using Npgsql;
 
 namespace DecisionLedger.PostgreSql.Tests;

@@ -117,7 +117,7 @@ public sealed class CollectorBufferCloudEventTests
 
         using HttpResponseMessage held = await first.SendAsync(Event("two-1", request: true));
         using HttpResponseMessage refused = await second.SendAsync(Event("two-2", request: true));
-        using HttpResponseMessage decision = await second.PostAsync(Some.DecisionJson(1, "two-decision"), "application/json");
+        using HttpResponseMessage decision = await second.PostAsync(Some.DecisionJson(1, "two-decision", contact: Some.Email), "application/json");
 
         Assert.Equal(HttpStatusCode.Accepted, held.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);

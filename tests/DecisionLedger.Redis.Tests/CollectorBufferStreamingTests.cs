@@ -47,7 +47,7 @@ public sealed class CollectorBufferStreamingTests
         await using BufferScope scope = await BufferScope.CreateAsync(Services.RequireRedis(), ledger.Origin);
         await using CollectorBufferTests.Collector collector = await CollectorBufferTests.Collector.StartAsync(ledger, scope.Options);
         const int Count = 1_300;
-        var lines = Enumerable.Range(0, Count).Select(i => Some.DecisionJson(i, "mixed-" + i.ToString(CultureInfo.InvariantCulture))).ToList();
+        var lines = Enumerable.Range(0, Count).Select(i => Some.DecisionJson(i, "mixed-" + i.ToString(CultureInfo.InvariantCulture), contact: Some.Email)).ToList();
         lines[3] = "x";
         lines[700] = "{\"model\":{\"name\":\"m\"},\"input\":{},\"output\":{}}";
 
@@ -98,7 +98,7 @@ public sealed class CollectorBufferStreamingTests
         await using BufferScope scope = await BufferScope.CreateAsync(Services.RequireRedis(), ledger.Origin);
         await using CollectorBufferTests.Collector collector = await CollectorBufferTests.Collector.StartAsync(ledger, scope.Options);
 
-        using HttpResponseMessage response = await collector.PostAsync(Some.DecisionJson(1), "application/x-www-form-urlencoded");
+        using HttpResponseMessage response = await collector.PostAsync(Some.DecisionJson(1, contact: Some.Email), "application/x-www-form-urlencoded");
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -107,5 +107,5 @@ public sealed class CollectorBufferStreamingTests
     }
 
     private static ReadOnlyMemory<byte> Lines(int first, int count) =>
-        Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(first, count).Select(i => Some.DecisionJson(i, "stream-" + i.ToString(CultureInfo.InvariantCulture)) + "\n")));
+        Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(first, count).Select(i => Some.DecisionJson(i, "stream-" + i.ToString(CultureInfo.InvariantCulture), contact: Some.Email) + "\n")));
 }

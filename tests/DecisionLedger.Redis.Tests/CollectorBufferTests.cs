@@ -23,7 +23,7 @@ public sealed class CollectorBufferTests
         await using BufferScope scope = await BufferScope.CreateAsync(Services.RequireRedis(), ledger.Origin);
         await using Collector collector = await Collector.StartAsync(ledger, scope.Options);
 
-        using HttpResponseMessage response = await collector.PostAsync(Some.DecisionJson(1, "http-1"), "application/json");
+        using HttpResponseMessage response = await collector.PostAsync(Some.DecisionJson(1, "http-1", contact: Some.Email), "application/json");
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         using JsonDocument body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("http-1", body.RootElement.GetProperty("requestId").GetString());
@@ -47,14 +47,14 @@ public sealed class CollectorBufferTests
         using var stop = new CancellationTokenSource();
         Task running = sequencer.RunAsync(stop.Token);
 
-        using HttpResponseMessage response = await collector.PostAsync(Some.DecisionJson(2, "http-wait"), "application/json", prefer: "wait=10");
+        using HttpResponseMessage response = await collector.PostAsync(Some.DecisionJson(2, "http-wait", contact: Some.Email), "application/json", prefer: "wait=10");
         string text = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using JsonDocument body = JsonDocument.Parse(text);
         Assert.Equal(0, body.RootElement.GetProperty("seq").GetInt64());
         Assert.Equal("http-wait", body.RootElement.GetProperty("requestId").GetString());
 
-        using HttpResponseMessage batch = await collector.PostAsync(Some.DecisionJson(3) + "\n{\"model\":{\"name\":\"m\"}}\n" + Some.DecisionJson(4) + "\n", "application/x-ndjson", query: "?wait=true");
+        using HttpResponseMessage batch = await collector.PostAsync(Some.DecisionJson(3, contact: Some.Email) + "\n{\"model\":{\"name\":\"m\"}}\n" + Some.DecisionJson(4, contact: Some.Email) + "\n", "application/x-ndjson", query: "?wait=true");
         using JsonDocument batchBody = JsonDocument.Parse(await batch.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, batch.StatusCode);
         Assert.Equal([1L, 3L], batchBody.RootElement.GetProperty("receipts").EnumerateArray().Select(r => r.GetProperty("line").GetInt64()));
@@ -86,7 +86,7 @@ public sealed class CollectorBufferTests
         await using Collector collector = await Collector.StartAsync(ledger, scope.Options);
         redis.Kill();
 
-        using HttpResponseMessage response = await collector.PostAsync(Some.DecisionJson(1), "application/json");
+        using HttpResponseMessage response = await collector.PostAsync(Some.DecisionJson(1, contact: Some.Email), "application/json");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.NotNull(response.Headers.RetryAfter);
         Assert.Contains("NOT accepted", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -96,7 +96,7 @@ public sealed class CollectorBufferTests
         await Eventually.TrueAsync(
             async () =>
             {
-                using HttpResponseMessage retry = await collector.PostAsync(Some.DecisionJson(2), "application/json");
+                using HttpResponseMessage retry = await collector.PostAsync(Some.DecisionJson(2, contact: Some.Email), "application/json");
                 return retry.StatusCode == HttpStatusCode.Accepted;
             },
             TimeSpan.FromSeconds(30),

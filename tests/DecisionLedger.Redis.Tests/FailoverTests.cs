@@ -84,7 +84,7 @@ public sealed class FailoverTests
         {
             for (int batch = 0; batch < Total / 50; batch++)
             {
-                var decisions = Enumerable.Range(batch * 50, 50).Select(i => ledger.Preparer.Prepare(Some.Decision(i))).ToList();
+                var decisions = Enumerable.Range(batch * 50, 50).Select(i => ledger.Preparer.Prepare(Some.Decision(i, contact: Some.Email))).ToList();
                 await buffer.EnqueueAsync(decisions);
                 produced.AddRange(decisions.Select(d => d.RequestId));
                 await Task.Delay(20);
@@ -134,7 +134,7 @@ public sealed class FailoverTests
                     await killed.Task;
                 }
 
-                RedactedDecision decision = ledger.Preparer.Prepare(Some.Decision(i));
+                RedactedDecision decision = ledger.Preparer.Prepare(Some.Decision(i, contact: Some.Email));
                 while (true)
                 {
                     try
@@ -197,7 +197,7 @@ public sealed class FailoverTests
         var produced = new List<string>();
         for (int round = 0; round < 3; round++)
         {
-            var decisions = Enumerable.Range(round * 100, 100).Select(i => ledger.Preparer.Prepare(Some.Decision(i))).ToList();
+            var decisions = Enumerable.Range(round * 100, 100).Select(i => ledger.Preparer.Prepare(Some.Decision(i, contact: Some.Email))).ToList();
             await buffer.EnqueueAsync(decisions);
             produced.AddRange(decisions.Select(d => d.RequestId));
             if (round == 1)
@@ -237,7 +237,7 @@ public sealed class FailoverTests
         {
             for (int batch = 0; batch < Total / 20; batch++)
             {
-                var decisions = Enumerable.Range(batch * 20, 20).Select(i => ledger.Preparer.Prepare(Some.Decision(i))).ToList();
+                var decisions = Enumerable.Range(batch * 20, 20).Select(i => ledger.Preparer.Prepare(Some.Decision(i, contact: Some.Email))).ToList();
                 await buffer.EnqueueAsync(decisions);
                 lock (produced)
                 {

@@ -62,7 +62,7 @@ public sealed class GracefulStopTests
                 redactor: ledger.Directory.CreateRedactor());
             for (int i = 0; i < entries; i++)
             {
-                await recorder.RecordAsync(ledger.Preparer.Prepare(Some.Decision(i)));
+                await recorder.RecordAsync(ledger.Preparer.Prepare(Some.Decision(i, contact: Some.Email)));
             }
 
             using (var source = new SqliteConnection($"Data Source={running};Mode=ReadOnly;Pooling=False"))

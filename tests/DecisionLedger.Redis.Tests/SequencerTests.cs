@@ -17,7 +17,7 @@ public sealed class SequencerTests
         using var ledger = new TestLedger();
         await using BufferScope scope = await BufferScope.CreateAsync(Services.RequireRedis(), ledger.Origin);
         await using RedisDecisionBuffer buffer = await RedisDecisionBuffer.ConnectAsync(scope.Options, ledger.Origin);
-        var prepared = Enumerable.Range(0, 300).Select(i => ledger.Preparer.Prepare(Some.Decision(i))).ToList();
+        var prepared = Enumerable.Range(0, 300).Select(i => ledger.Preparer.Prepare(Some.Decision(i, contact: Some.Email))).ToList();
         IReadOnlyList<string> ids = await buffer.EnqueueAsync(prepared);
         Assert.Equal(300, ids.Distinct().Count());
 
@@ -44,7 +44,7 @@ public sealed class SequencerTests
         using var ledger = new TestLedger();
         await using BufferScope scope = await BufferScope.CreateAsync(Services.RequireRedis(), ledger.Origin, o => o.ReadBatchSize = 7);
         await using RedisDecisionBuffer buffer = await RedisDecisionBuffer.ConnectAsync(scope.Options, ledger.Origin);
-        var prepared = Enumerable.Range(0, 200).Select(i => ledger.Preparer.Prepare(Some.Decision(i))).ToList();
+        var prepared = Enumerable.Range(0, 200).Select(i => ledger.Preparer.Prepare(Some.Decision(i, contact: Some.Email))).ToList();
 
         await using (SequencerLedger opened = await ledger.OpenAsync())
         {
@@ -79,7 +79,7 @@ public sealed class SequencerTests
         using var ledger = new TestLedger();
         await using BufferScope scope = await BufferScope.CreateAsync(Services.RequireRedis(), ledger.Origin);
         await using RedisDecisionBuffer buffer = await RedisDecisionBuffer.ConnectAsync(scope.Options, ledger.Origin);
-        RedactedDecision prepared = ledger.Preparer.Prepare(Some.Decision(7));
+        RedactedDecision prepared = ledger.Preparer.Prepare(Some.Decision(7, contact: Some.Email));
         Assert.Contains(prepared.Redactions, r => r.Path == "input.contact" && r.Rule == "detector:email");
 
         // What is in Redis is already redacted: the email never reaches the buffer.
@@ -101,7 +101,7 @@ public sealed class SequencerTests
             Assert.Contains("\"redactions\":[{\"operator\":\"tag\",\"path\":\"input.contact\",\"rule\":\"detector:email\"}]", canonical, StringComparison.Ordinal);
 
             // The fingerprint is of the original input (with the email), as the in-process recorder computes it.
-            Sha256Hash expected = ledger.Directory.CreateFingerprinter().Fingerprint(Some.Decision(7).Input);
+            Sha256Hash expected = ledger.Directory.CreateFingerprinter().Fingerprint(Some.Decision(7, contact: Some.Email).Input);
             Assert.Equal(expected.ToHex(), entry.Columns.InputFingerprint);
         }
 
@@ -114,7 +114,7 @@ public sealed class SequencerTests
         using var ledger = new TestLedger();
         await using BufferScope scope = await BufferScope.CreateAsync(Services.RequireRedis(), ledger.Origin);
         await using RedisDecisionBuffer buffer = await RedisDecisionBuffer.ConnectAsync(scope.Options, ledger.Origin);
-        var prepared = Enumerable.Range(0, 40).Select(i => ledger.Preparer.Prepare(Some.Decision(i))).ToList();
+        var prepared = Enumerable.Range(0, 40).Select(i => ledger.Preparer.Prepare(Some.Decision(i, contact: Some.Email))).ToList();
         await buffer.EnqueueAsync(prepared);
 
         // A previous sequencer read all 40 and committed the first 25, then died before XACK.
@@ -150,8 +150,8 @@ public sealed class SequencerTests
         using var ledger = new TestLedger();
         await using BufferScope scope = await BufferScope.CreateAsync(Services.RequireRedis(), ledger.Origin);
         await using RedisDecisionBuffer buffer = await RedisDecisionBuffer.ConnectAsync(scope.Options, ledger.Origin);
-        RedactedDecision first = ledger.Preparer.Prepare(Some.Decision(1));
-        RedactedDecision last = ledger.Preparer.Prepare(Some.Decision(2));
+        RedactedDecision first = ledger.Preparer.Prepare(Some.Decision(1, contact: Some.Email));
+        RedactedDecision last = ledger.Preparer.Prepare(Some.Decision(2, contact: Some.Email));
         await buffer.EnqueueAsync(first);
         RedisValue notJson = await scope.Db.StreamAddAsync(scope.Keys.Stream, [new("v", "1"), new("decision", "{not json"), new("redactions", "[]"), new("fingerprint", new string('0', 64))]);
         RedisValue future = await scope.Db.StreamAddAsync(scope.Keys.Stream, [new("v", "9"), new("decision", "{}")]);
@@ -189,7 +189,7 @@ public sealed class SequencerTests
         using var stop = new CancellationTokenSource();
         Task running = sequencer.RunAsync(stop.Token);
 
-        RedactedDecision prepared = ledger.Preparer.Prepare(Some.Decision(3, "wait-me-1"));
+        RedactedDecision prepared = ledger.Preparer.Prepare(Some.Decision(3, "wait-me-1", contact: Some.Email));
         (string bufferId, RecordReceipt? receipt) = await buffer.EnqueueAndWaitAsync(prepared, Patience);
         await stop.CancelAsync();
         await running;
@@ -207,7 +207,7 @@ public sealed class SequencerTests
         using var ledger = new TestLedger();
         await using BufferScope scope = await BufferScope.CreateAsync(Services.RequireRedis(), ledger.Origin);
         await using RedisDecisionBuffer buffer = await RedisDecisionBuffer.ConnectAsync(scope.Options, ledger.Origin);
-        (string bufferId, RecordReceipt? receipt) = await buffer.EnqueueAndWaitAsync(ledger.Preparer.Prepare(Some.Decision(1)), TimeSpan.FromMilliseconds(300));
+        (string bufferId, RecordReceipt? receipt) = await buffer.EnqueueAndWaitAsync(ledger.Preparer.Prepare(Some.Decision(1, contact: Some.Email)), TimeSpan.FromMilliseconds(300));
         Assert.Null(receipt);
         Assert.Single(await scope.Db.StreamRangeAsync(scope.Keys.Stream, bufferId, bufferId));
     }

@@ -34,7 +34,7 @@ public sealed class ServeBufferBoundsTests(ITestOutputHelper output)
         try
         {
             // Warm up (JIT, Redis connection), so what is measured below is the bodies'.
-            using (HttpResponseMessage warm = await NdjsonPosts.PostAsync(serve, key, System.Text.Encoding.UTF8.GetBytes(Some.DecisionJson(1) + "\nx\n")))
+            using (HttpResponseMessage warm = await NdjsonPosts.PostAsync(serve, key, System.Text.Encoding.UTF8.GetBytes(Some.DecisionJson(1, contact: Some.Email) + "\nx\n")))
             {
                 Assert.Equal(HttpStatusCode.Accepted, warm.StatusCode);
             }

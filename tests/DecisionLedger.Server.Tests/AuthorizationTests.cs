@@ -60,7 +60,7 @@ public sealed class AuthorizationTests(CollectorFixture fixture) : IClassFixture
         var route = Routes.Single(r => r.Name == routeName);
         RunningCollector collector = fixture.Collector;
         HttpContent? content = route.Method == HttpMethod.Post && route.Name != "cloudevents"
-            ? RunningCollector.Json(Some.Decision(1000 + Interlocked.Increment(ref _counter)))
+            ? RunningCollector.Json(Some.DecisionJson(1000 + Interlocked.Increment(ref _counter)))
             : null;
         using HttpRequestMessage request = route.Name == "cloudevents"
             ? KServe.Event(null, KServe.RequestType, "auth-" + Interlocked.Increment(ref _counter), KServe.V1Request)

@@ -18,9 +18,9 @@ public sealed class BoundedIngestTests
     public async Task PostNdjson_MoreInvalidLinesThanMaxBadLines_StopsThere_RestCountedNotRecorded()
     {
         await using RunningCollector collector = await RunningCollector.StartAsync(new CollectorOptions { MaxBadLines = 5, MaxListedLineErrors = 3 });
-        var lines = new List<string> { Some.Decision(1, "stop-1"), Some.Decision(2, "stop-2") };
+        var lines = new List<string> { Some.DecisionJson(1, "stop-1"), Some.DecisionJson(2, "stop-2") };
         lines.AddRange(Enumerable.Repeat("x", 20));
-        lines.AddRange(Enumerable.Range(3, 10).Select(i => Some.Decision(i, "stop-" + i)));
+        lines.AddRange(Enumerable.Range(3, 10).Select(i => Some.DecisionJson(i, "stop-" + i)));
 
         using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Ndjson(string.Join("\n", lines) + "\n"));
 
@@ -70,8 +70,8 @@ public sealed class BoundedIngestTests
     {
         await using RunningCollector collector = await RunningCollector.StartAsync();
         const int Count = 1_300;
-        var lines = Enumerable.Range(0, Count).Select(i => Some.Decision(i, "chunk-" + i.ToString(CultureInfo.InvariantCulture))).ToList();
-        lines[700] = Some.BadDecision;
+        var lines = Enumerable.Range(0, Count).Select(i => Some.DecisionJson(i, "chunk-" + i.ToString(CultureInfo.InvariantCulture))).ToList();
+        lines[700] = Some.InvalidDecisionJson;
 
         using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Ndjson(string.Join("\r\n", lines)));
 
@@ -96,7 +96,7 @@ public sealed class BoundedIngestTests
     {
         await using RunningCollector collector = await RunningCollector.StartAsync(new CollectorOptions { MaxDecisionBytes = 2048 });
         string huge = "{\"model\":{\"name\":\"m\",\"version\":\"1\"},\"input\":{\"blob\":\"" + new string('a', 200_000) + "\"},\"output\":{}}";
-        string body = Some.Decision(1, "long-1") + "\n" + huge + "\n" + Some.Decision(3, "long-3") + "\n";
+        string body = Some.DecisionJson(1, "long-1") + "\n" + huge + "\n" + Some.DecisionJson(3, "long-3") + "\n";
 
         using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Ndjson(body));
 

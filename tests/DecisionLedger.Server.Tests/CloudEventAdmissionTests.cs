@@ -25,7 +25,7 @@ public sealed class CloudEventAdmissionTests
 
         // The decision holds the only permit from admission until its commit, which the gate holds: once its
         // append reached the gate, the permit is taken, whatever the timing.
-        Task<HttpResponseMessage> holder = collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.Decision(1, "holder")));
+        Task<HttpResponseMessage> holder = collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.DecisionJson(1, "holder")));
         await gate!.Reached.WaitAsync(TimeSpan.FromSeconds(60));
 
         using HttpResponseMessage refused = await collector.Client.SendAsync(KServe.Event(collector.Keys[ApiKeyRole.Ingest], KServe.RequestType, "shed-ce", KServe.V1Request));

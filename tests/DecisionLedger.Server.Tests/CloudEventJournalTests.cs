@@ -59,8 +59,8 @@ public sealed class CloudEventJournalTests
         JsonElement entry = await CloudEventTests.ShowAsync(collector, "rp-1");
         Assert.False(entry.GetProperty("metadata").TryGetProperty("missingHalf", out _));
         Assert.Equal("[1,1]", entry.GetProperty("output").GetProperty("predictions").GetRawText());
-        Assert.Contains(collector.Logs.Messages, m => m.EventId == 3013 && m.Message.Contains("line 2", StringComparison.Ordinal));
-        Assert.DoesNotContain(collector.Logs.Messages, m => m.EventId == 3014);
+        Assert.Contains(collector.Logs.Entries, m => m.EventId == 3013 && m.Message.Contains("line 2", StringComparison.Ordinal));
+        Assert.DoesNotContain(collector.Logs.Entries, m => m.EventId == 3014);
         await collector.StopServerAsync();
         await using SqliteLedgerStore store = await CloudEventTests.OpenStoreAsync(collector);
         StoredInput? input = await store.GetInputAsync(RunningCollector.SeedCount);
@@ -87,7 +87,7 @@ public sealed class CloudEventJournalTests
 
         Assert.Equal(HttpStatusCode.OK, one.StatusCode);
         Assert.Equal(HttpStatusCode.OK, two.StatusCode);
-        (int _, string message) = Assert.Single(collector.Logs.Messages, m => m.EventId == 3014);
+        string message = Assert.Single(collector.Logs.Entries, m => m.EventId == 3014).Message;
         Assert.Contains("line 2", message, StringComparison.Ordinal);
         string copy = Assert.Single(Directory.GetFiles(collector.LedgerPath, PendingHalfJournal.FileName + ".corrupt-*"));
         Assert.Contains(copy, message, StringComparison.Ordinal);
@@ -119,7 +119,7 @@ public sealed class CloudEventJournalTests
         time.Advance(TimeSpan.FromSeconds(1));
         JsonElement fresh = await CloudEventTests.WaitForDecisionAsync(collector, "new-1");
         Assert.Equal("request", fresh.GetProperty("metadata").GetProperty("missingHalf").GetString());
-        Assert.Contains(collector.Logs.Messages, m => m.EventId == 3012 && m.Message.Contains("1 past their timeout", StringComparison.Ordinal));
+        Assert.Contains(collector.Logs.Entries, m => m.EventId == 3012 && m.Message.Contains("1 past their timeout", StringComparison.Ordinal));
     }
 
     [Fact]

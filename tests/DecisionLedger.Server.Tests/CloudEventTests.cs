@@ -143,7 +143,7 @@ public sealed class CloudEventTests
         await collector.StopServerAsync();
         await using SqliteLedgerStore store = await OpenStoreAsync(collector);
         await AssertVerifiedAsync(collector, store, RunningCollector.SeedCount + 1);
-        Assert.Contains(collector.Logs.Messages, m => m.EventId == 3006 && m.Message.Contains("dup-1", StringComparison.Ordinal));
+        Assert.Contains(collector.Logs.Entries, m => m.EventId == 3006 && m.Message.Contains("dup-1", StringComparison.Ordinal));
     }
 
     [Theory]

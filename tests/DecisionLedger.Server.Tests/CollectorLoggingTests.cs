@@ -21,7 +21,7 @@ public sealed class CollectorLoggingTests
         await using RunningCollector collector = await RunningCollector.StartAsync();
         int atStart = collector.Logs.Entries.Count;
 
-        using (HttpResponseMessage recorded = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.Decision(1, "quiet-1"))))
+        using (HttpResponseMessage recorded = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.DecisionJson(1, "quiet-1"))))
         {
             Assert.Equal(HttpStatusCode.OK, recorded.StatusCode);
         }

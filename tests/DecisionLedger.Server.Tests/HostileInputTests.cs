@@ -43,7 +43,7 @@ public sealed class HostileInputTests
         var sends = new List<Task<HttpResponseMessage>>();
         for (int i = 0; i < Valid; i++)
         {
-            sends.Add(collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.Decision(i, $"valid-{i}"))));
+            sends.Add(collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.DecisionJson(i, $"valid-{i}"))));
             if (i % (Valid / Hostile) == 0)
             {
                 sends.Add(collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, Raw(InvalidMemberName, "application/json")));
@@ -70,7 +70,7 @@ public sealed class HostileInputTests
     public async Task PostNdjson_InvalidUtf8LineAndGoodLine_RecordsTheGoodLineAndReportsTheBadOne()
     {
         await using RunningCollector collector = await RunningCollector.StartAsync();
-        byte[] body = [.. InvalidMemberName, (byte)'\n', .. Encoding.UTF8.GetBytes(Some.Decision(20, "good-20")), (byte)'\n'];
+        byte[] body = [.. InvalidMemberName, (byte)'\n', .. Encoding.UTF8.GetBytes(Some.DecisionJson(20, "good-20")), (byte)'\n'];
 
         using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, Raw(body, "application/x-ndjson"));
 

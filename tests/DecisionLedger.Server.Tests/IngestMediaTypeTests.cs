@@ -18,7 +18,7 @@ public sealed class IngestMediaTypeTests
     public async Task PostDecisions_WrongOrNoContentType_415NamingJsonAndNdjson(string? contentType)
     {
         await using RunningCollector collector = await RunningCollector.StartAsync();
-        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(Some.Decision(1, "media-1")));
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(Some.DecisionJson(1, "media-1")));
         if (contentType is not null)
         {
             content.Headers.TryAddWithoutValidation("Content-Type", contentType);

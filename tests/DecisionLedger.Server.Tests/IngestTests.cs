@@ -18,7 +18,7 @@ public sealed class IngestTests
     {
         await using RunningCollector collector = await RunningCollector.StartAsync();
 
-        using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.Decision(7, "one-7")));
+        using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.DecisionJson(7, "one-7")));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using JsonDocument receipt = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -33,7 +33,7 @@ public sealed class IngestTests
         await using RunningCollector collector = await RunningCollector.StartAsync();
         NoteVerifier verifier = NoteVerifier.Parse(LedgerDirectory.Open(collector.LedgerPath).Signer.Verifier.VerifierKey);
 
-        using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions?proof=true", ApiKeyRole.Ingest, RunningCollector.Json(Some.Decision(7, "proof-7")));
+        using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions?proof=true", ApiKeyRole.Ingest, RunningCollector.Json(Some.DecisionJson(7, "proof-7")));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using JsonDocument receipt = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -45,7 +45,7 @@ public sealed class IngestTests
     {
         await using RunningCollector collector = await RunningCollector.StartAsync();
         NoteVerifier verifier = NoteVerifier.Parse(LedgerDirectory.Open(collector.LedgerPath).Signer.Verifier.VerifierKey);
-        string body = string.Join("\n", Enumerable.Range(0, 5).Select(i => Some.Decision(i, $"batch-proof-{i}"))) + "\n";
+        string body = string.Join("\n", Enumerable.Range(0, 5).Select(i => Some.DecisionJson(i, $"batch-proof-{i}"))) + "\n";
 
         using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions?proof=true", ApiKeyRole.Ingest, RunningCollector.Ndjson(body));
 
@@ -64,7 +64,7 @@ public sealed class IngestTests
     {
         await using RunningCollector collector = await RunningCollector.StartAsync();
 
-        using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions?proof=maybe", ApiKeyRole.Ingest, RunningCollector.Json(Some.Decision(8, "proof-8")));
+        using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions?proof=maybe", ApiKeyRole.Ingest, RunningCollector.Json(Some.DecisionJson(8, "proof-8")));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("proof", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -75,7 +75,7 @@ public sealed class IngestTests
     {
         await using RunningCollector collector = await RunningCollector.StartAsync();
 
-        using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.BadDecision));
+        using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.InvalidDecisionJson));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -89,7 +89,7 @@ public sealed class IngestTests
     {
         await using RunningCollector collector = await RunningCollector.StartAsync();
 
-        using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.Decision(0, "seed-0")));
+        using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.DecisionJson(0, "seed-0")));
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Contains("seed-0", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -100,7 +100,7 @@ public sealed class IngestTests
     {
         await using RunningCollector collector = await RunningCollector.StartAsync();
 
-        using var content = new StringContent(Some.Decision(1), System.Text.Encoding.UTF8, "text/plain");
+        using var content = new StringContent(Some.DecisionJson(1), System.Text.Encoding.UTF8, "text/plain");
         using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, content);
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
@@ -111,7 +111,7 @@ public sealed class IngestTests
     public async Task PostNdjson_BatchWithOneBadLine_RecordsGoodLinesAndReportsBadLine()
     {
         await using RunningCollector collector = await RunningCollector.StartAsync();
-        string body = Some.Decision(10, "b-10") + "\n" + Some.BadDecision + "\n\n" + Some.Decision(12, "b-12") + "\n";
+        string body = Some.DecisionJson(10, "b-10") + "\n" + Some.InvalidDecisionJson + "\n\n" + Some.DecisionJson(12, "b-12") + "\n";
 
         using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Ndjson(body));
 
@@ -133,7 +133,7 @@ public sealed class IngestTests
         // without a Content-Length, and the receipts outgrow the answer's first buffer (proofs make them long).
         await using RunningCollector collector = await RunningCollector.StartAsync();
         const int Lines = 1500;
-        string body = string.Concat(Enumerable.Range(0, Lines).Select(i => Some.Decision(5000 + i, $"big-{i}") + "\n"));
+        string body = string.Concat(Enumerable.Range(0, Lines).Select(i => Some.DecisionJson(5000 + i, $"big-{i}") + "\n"));
         using var content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(body)), 1000);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
         using HttpRequestMessage request = collector.Request(HttpMethod.Post, "/v1/decisions?proof=true", collector.Keys[ApiKeyRole.Ingest], content);
@@ -156,7 +156,7 @@ public sealed class IngestTests
     public async Task PostNdjson_AllLinesBad_Returns400WithEveryLine()
     {
         await using RunningCollector collector = await RunningCollector.StartAsync();
-        string body = Some.BadDecision + "\n{not json\n";
+        string body = Some.InvalidDecisionJson + "\n{not json\n";
 
         using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Ndjson(body));
 
@@ -170,7 +170,7 @@ public sealed class IngestTests
     public async Task PostNdjson_DuplicateInBatch_ReportsThatLineOnly()
     {
         await using RunningCollector collector = await RunningCollector.StartAsync();
-        string body = Some.Decision(20, "d-20") + "\n" + Some.Decision(0, "seed-1") + "\n";
+        string body = Some.DecisionJson(20, "d-20") + "\n" + Some.DecisionJson(0, "seed-1") + "\n";
 
         using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Ndjson(body));
 
@@ -201,7 +201,7 @@ public sealed class IngestTests
         await using RunningCollector collector = await RunningCollector.StartAsync();
         await collector.StopServerAsync();
         await collector.StartServerAsync(new CollectorOptions { MaxBatchBytes = 2048 });
-        string body = string.Concat(Enumerable.Range(100, 20).Select(i => Some.Decision(i) + "\n"));
+        string body = string.Concat(Enumerable.Range(100, 20).Select(i => Some.DecisionJson(i) + "\n"));
         Assert.True(body.Length > 2048);
 
         // No Content-Length: the limit must hold while streaming, not just on the header.
@@ -223,7 +223,7 @@ public sealed class IngestTests
         await collector.StartServerAsync(new CollectorOptions { MaxDecisionBytes = 400 });
         string big = "{\"model\":{\"name\":\"m\",\"version\":\"1\"},\"input\":{\"blob\":\"" + new string('x', 500) + "\"},\"output\":{}}";
 
-        using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Ndjson(Some.Decision(1) + "\n" + big + "\n"));
+        using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Ndjson(Some.DecisionJson(1) + "\n" + big + "\n"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using JsonDocument result = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -240,7 +240,7 @@ public sealed class IngestTests
             var seqs = new List<long>();
             for (int i = 0; i < 20; i++)
             {
-                using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.Decision((client * 100) + i)));
+                using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.DecisionJson((client * 100) + i)));
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
                 using JsonDocument receipt = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
                 seqs.Add(receipt.RootElement.GetProperty("seq").GetInt64());
@@ -264,7 +264,7 @@ public sealed class IngestTests
     public async Task Receipts_AfterShutdown_MatchVerifiedLedger()
     {
         await using RunningCollector collector = await RunningCollector.StartAsync();
-        string body = string.Concat(Enumerable.Range(200, 25).Select(i => Some.Decision(i) + "\n"));
+        string body = string.Concat(Enumerable.Range(200, 25).Select(i => Some.DecisionJson(i) + "\n"));
         using HttpResponseMessage response = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Ndjson(body));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using JsonDocument result = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -292,7 +292,7 @@ public sealed class IngestTests
         using HttpResponseMessage query = await collector.SendAsync(HttpMethod.Get, "/v1/decisions?limit=100", ApiKeyRole.Reader);
         using JsonDocument page = JsonDocument.Parse(await query.Content.ReadAsStringAsync());
         Assert.Equal(expectedCount, page.RootElement.GetProperty("entries").GetArrayLength());
-        using HttpResponseMessage next = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.Decision(999, "after-413")));
+        using HttpResponseMessage next = await collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.DecisionJson(999, "after-413")));
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
     }
 

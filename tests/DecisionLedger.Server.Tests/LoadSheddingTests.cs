@@ -27,7 +27,7 @@ public sealed class LoadSheddingTests
         // Nothing can be committed while the gate is shut: the pipeline absorbs a bounded number of decisions, then
         // the queue stays full, so the first request to be answered at all was shed.
         (List<Task<HttpResponseMessage>> posts, Task<HttpResponseMessage> first) = await SendUntilOneAnswersAsync(i =>
-            collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.Decision(i, "shed-" + i))));
+            collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.DecisionJson(i, "shed-" + i))));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await first).StatusCode);
         gate!.Open();
         HttpResponseMessage[] responses = await Task.WhenAll(posts);
@@ -84,7 +84,7 @@ public sealed class LoadSheddingTests
         await using RunningCollector collector = await RunningCollector.StartAsync(options);
 
         // Batches are sent until one is answered while the gate is shut: that one had no line in the pipeline.
-        string Batch(int n) => string.Join("\n", Enumerable.Range(0, 600).Select(i => Some.Decision(i, $"batch-{n}-{i}")));
+        string Batch(int n) => string.Join("\n", Enumerable.Range(0, 600).Select(i => Some.DecisionJson(i, $"batch-{n}-{i}")));
         (List<Task<HttpResponseMessage>> posts, Task<HttpResponseMessage> first) = await SendUntilOneAnswersAsync(n =>
             collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Ndjson(Batch(n))));
         using (HttpResponseMessage shed = await first)
@@ -136,8 +136,8 @@ public sealed class LoadSheddingTests
         await using RunningCollector collector = await RunningCollector.StartAsync(options);
 
         // One of the two holds the only permit (waiting at the gate); the other is turned away without being read.
-        Task<HttpResponseMessage> a = collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.Decision(1, "permit-a")));
-        Task<HttpResponseMessage> b = collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.Decision(2, "permit-b")));
+        Task<HttpResponseMessage> a = collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.DecisionJson(1, "permit-a")));
+        Task<HttpResponseMessage> b = collector.SendAsync(HttpMethod.Post, "/v1/decisions", ApiKeyRole.Ingest, RunningCollector.Json(Some.DecisionJson(2, "permit-b")));
         Task<HttpResponseMessage> first = await Task.WhenAny(a, b).WaitAsync(TimeSpan.FromSeconds(60));
         using HttpResponseMessage refused = await first;
         string text = await refused.Content.ReadAsStringAsync();

@@ -169,8 +169,8 @@ public sealed class ReadTests
         using HttpResponseMessage response = await collector.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        (int _, string message) = Assert.Single(collector.Logs.Messages, m => m.EventId == 3001);
+        string message = Assert.Single(collector.Logs.Entries, m => m.EventId == 3001).Message;
         Assert.Contains(id, message, StringComparison.Ordinal);
-        Assert.DoesNotContain(collector.Logs.Messages, m => m.Message.Contains(Secret, StringComparison.Ordinal));
+        Assert.DoesNotContain(collector.Logs.Entries, m => m.Message.Contains(Secret, StringComparison.Ordinal));
     }
 }

@@ -55,7 +55,7 @@ public sealed class RunningCollector : IAsyncDisposable
             await using DecisionRecorder recorder = await DecisionRecorder.StartAsync(store, ledger.Signer, ledger.CreateFingerprinter(), new LedgerOptions { Origin = ledger.Config.Origin });
             for (int i = 0; i < SeedCount; i++)
             {
-                await recorder.RecordAsync(DecisionParser.Default.Parse(Encoding.UTF8.GetBytes(Some.Decision(i, "seed-" + i))));
+                await recorder.RecordAsync(DecisionParser.Default.Parse(Encoding.UTF8.GetBytes(Some.DecisionJson(i, "seed-" + i))));
             }
         }
 

@@ -1,4 +1,3 @@
-using DecisionLedger.Store.ContractTests;
 using Microsoft.Data.Sqlite;
 
 namespace DecisionLedger.Sqlite.Tests;

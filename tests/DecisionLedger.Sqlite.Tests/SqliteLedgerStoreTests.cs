@@ -1,5 +1,4 @@
 using DecisionLedger.Storage;
-using DecisionLedger.Store.ContractTests;
 using Microsoft.Data.Sqlite;
 
 namespace DecisionLedger.Sqlite.Tests;

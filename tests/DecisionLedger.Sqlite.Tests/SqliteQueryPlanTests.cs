@@ -1,6 +1,5 @@
 using DecisionLedger.Querying;
 using DecisionLedger.Storage;
-using DecisionLedger.Store.ContractTests;
 
 namespace DecisionLedger.Sqlite.Tests;
 

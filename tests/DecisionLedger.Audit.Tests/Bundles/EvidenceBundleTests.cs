@@ -47,9 +47,9 @@ public sealed class EvidenceBundleTests : IDisposable
         BundleManifest manifest = await ExportAsync(null);
 
         InMemoryLedgerStore ledger = Ledger();
-        Assert.Equal(ledger.Checkpoints[^1].SignedNote, File.ReadAllText(PathOf("checkpoint")));
+        Assert.Equal(ledger.Data.Checkpoints[^1].SignedNote, File.ReadAllText(PathOf("checkpoint")));
         Assert.Equal(TestLedger.Signer.VerifierKey + "\n", File.ReadAllText(PathOf("key.vkey")));
-        byte[] expectedEntries = ledger.Entries.SelectMany(e => e.CanonicalBytes.Append((byte)'\n')).ToArray();
+        byte[] expectedEntries = ledger.Data.Entries.SelectMany(e => e.CanonicalBytes.Append((byte)'\n')).ToArray();
         Assert.Equal(expectedEntries, File.ReadAllBytes(PathOf("entries.jsonl")));
         Assert.False(File.Exists(PathOf("proofs.jsonl")));
         Assert.Equal(40, File.ReadAllLines(PathOf("inputs.jsonl")).Length);
@@ -57,8 +57,8 @@ public sealed class EvidenceBundleTests : IDisposable
         JsonElement root = json.RootElement;
         Assert.Equal((TestLedger.Origin, 40L, true, 40L), (root.GetProperty("origin").GetString(), root.GetProperty("treeSize").GetInt64(), root.GetProperty("full").GetBoolean(), root.GetProperty("entryCount").GetInt64()));
         Assert.Equal("2026-11-23T12:00:00.000000Z", root.GetProperty("createdAt").GetString());
-        Assert.Equal(ledger.Checkpoints[^1].RootHash.ToBase64(), root.GetProperty("rootHash").GetString());
-        Assert.Equal(manifest.RootHash, ledger.Checkpoints[^1].RootHash);
+        Assert.Equal(ledger.Data.Checkpoints[^1].RootHash.ToBase64(), root.GetProperty("rootHash").GetString());
+        Assert.Equal(manifest.RootHash, ledger.Data.Checkpoints[^1].RootHash);
     }
 
     [Fact]

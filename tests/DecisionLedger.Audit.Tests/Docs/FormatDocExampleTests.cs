@@ -12,7 +12,6 @@ using DecisionLedger.Randomness;
 using DecisionLedger.Recording;
 using DecisionLedger.Decisions;
 using DecisionLedger.Storage;
-using DecisionLedger.Tests.Verification;
 using DecisionLedger.Verification;
 using Microsoft.Extensions.Time.Testing;
 
@@ -69,14 +68,14 @@ public sealed class FormatDocExampleTests : IDisposable
     public async Task WorkedExample_GeneratedByRealCode_AppearsVerbatimInFormatDoc()
     {
         Example example = await BuildAsync();
-        StoredEntry entry = example.Store.Entries[1];
-        StoredInput input = example.Store.Inputs[1];
+        StoredEntry entry = example.Store.Data.Entries[1];
+        StoredInput input = example.Store.Data.Inputs[1];
         using var prover = new LedgerProver(example.Store);
         InclusionProof inclusion = await prover.ProveInclusionAsync(1, 3);
         ConsistencyProof consistency = await prover.ProveConsistencyAsync(1, 3);
         Sha256Hash root1 = await prover.GetRootAsync(1);
         Sha256Hash root3 = await prover.GetRootAsync(3);
-        string note = example.Store.Checkpoints[^1].SignedNote;
+        string note = example.Store.Data.Checkpoints[^1].SignedNote;
         await new EvidenceBundleWriter(new FakeTimeProvider(s_exportedAt)).WriteAsync(
             example.Store, _bundle, example.Signer.VerifierKey, Origin, new EntryFilter { RequestId = "0193a5c2-7d4f-7c2b-8d40-3f9e5c7b2a11" }, "0.1.0", null, CancellationToken.None);
 
@@ -100,8 +99,8 @@ public sealed class FormatDocExampleTests : IDisposable
             ("canonical bytes of seq 1", Encoding.UTF8.GetString(entry.CanonicalBytes)),
             ("leaf hash of seq 1 (hex)", entry.LeafHash.ToHex()),
             ("receipt of seq 1", $$"""{"seq":1,"requestId":"0193a5c2-7d4f-7c2b-8d40-3f9e5c7b2a11","leafHash":"{{entry.LeafHash.ToBase64()}}"}"""),
-            ("leaf hash of seq 0 (hex)", example.Store.Entries[0].LeafHash.ToHex()),
-            ("leaf hash of seq 2 (hex)", example.Store.Entries[2].LeafHash.ToHex()),
+            ("leaf hash of seq 0 (hex)", example.Store.Data.Entries[0].LeafHash.ToHex()),
+            ("leaf hash of seq 2 (hex)", example.Store.Data.Entries[2].LeafHash.ToHex()),
             ("root of size 1 (hex)", root1.ToHex()),
             ("root of size 3 (hex)", root3.ToHex()),
             ("root of size 3 (base64)", root3.ToBase64()),

@@ -60,11 +60,11 @@ internal sealed class ReportLedger
 
     public ReportLedger Checkpoint()
     {
-        Store.Checkpoints.Add(TestLedger.Sign(_tree.Size, _tree.Root));
+        Store.AppendCheckpointAsync(TestLedger.Sign(_tree.Size, _tree.Root)).AsTask().GetAwaiter().GetResult();
         return this;
     }
 
-    public string LatestNote => Store.Checkpoints[^1].SignedNote;
+    public string LatestNote => Store.Data.Checkpoints[^1].SignedNote;
 
     private static EntryColumns Columns(long seq, string subject, string kind) =>
         new($"req-{seq:D6}", TestLedger.Epoch.AddSeconds(seq), "fraud_detector", "3.2." + (seq % 3).ToString(CultureInfo.InvariantCulture), "analyst", "emea", subject, null, kind);
@@ -72,10 +72,6 @@ internal sealed class ReportLedger
     private void Append(StoredEntry entry, StoredInput? input)
     {
         _tree.Append(entry.LeafHash);
-        Store.Entries.Add(entry);
-        if (input is not null)
-        {
-            Store.Inputs.Add(input);
-        }
+        Store.AppendAsync(new AppendBatch([entry], input is null ? [] : [input], [], null)).AsTask().GetAwaiter().GetResult();
     }
 }

@@ -35,7 +35,7 @@ public sealed class SubjectReportBuilderTests
         Assert.Equal("customer-1", report.SubjectId);
         Assert.Equal(Now, report.GeneratedAt);
         Assert.Equal(12, report.Checkpoint.Size);
-        Assert.Equal(ledger.Store.Checkpoints[^1].RootHash, report.Checkpoint.RootHash);
+        Assert.Equal(ledger.Store.Data.Checkpoints[^1].RootHash, report.Checkpoint.RootHash);
         Assert.Equal(TestLedger.Origin, report.Checkpoint.Origin);
         Assert.Equal(ledger.LatestNote, report.SignedNote);
     }
@@ -62,7 +62,7 @@ public sealed class SubjectReportBuilderTests
     public async Task ReadDecisionsAsync_InputErased_ReportsInputNotHeld()
     {
         var ledger = new ReportLedger().AddDecisions(10);
-        ledger.Store.Inputs.RemoveAll(i => i.Seq == 4);
+        ledger.Store.Data.Inputs.Remove(4);
         var builder = new SubjectReportBuilder(ledger.Store, new FakeTimeProvider(Now));
         SubjectReport report = await builder.CreateAsync("customer-4", ledger.LatestNote, TestLedger.Verifier);
 

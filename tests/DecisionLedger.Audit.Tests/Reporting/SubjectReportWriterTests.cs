@@ -28,7 +28,7 @@ public sealed class SubjectReportWriterTests
 
         string text = await RenderAsync(SubjectReportTextWriter.WriteAsync, ledger, "customer-3");
 
-        Assert.Contains($"signed checkpoint of tree size 20 with root hash {ledger.Store.Checkpoints[^1].RootHash.ToBase64()}", text, StringComparison.Ordinal);
+        Assert.Contains($"signed checkpoint of tree size 20 with root hash {ledger.Store.Data.Checkpoints[^1].RootHash.ToBase64()}", text, StringComparison.Ordinal);
         Assert.Contains("dledger proof inclusion --seq N --tree-size 20", text, StringComparison.Ordinal);
         Assert.EndsWith(ledger.LatestNote, text, StringComparison.Ordinal);
     }
@@ -64,7 +64,7 @@ public sealed class SubjectReportWriterTests
         Assert.Equal("2026-12-01T09:30:00.000000Z", root.GetProperty("generatedAt").GetString());
         JsonElement checkpoint = root.GetProperty("checkpoint");
         Assert.Equal(21, checkpoint.GetProperty("treeSize").GetInt64());
-        Assert.Equal(ledger.Store.Checkpoints[^1].RootHash.ToBase64(), checkpoint.GetProperty("rootHash").GetString());
+        Assert.Equal(ledger.Store.Data.Checkpoints[^1].RootHash.ToBase64(), checkpoint.GetProperty("rootHash").GetString());
         Assert.Equal(ledger.LatestNote, checkpoint.GetProperty("note").GetString());
         Assert.Equal(TestLedger.Origin, checkpoint.GetProperty("origin").GetString());
         Assert.Equal(4, root.GetProperty("decisionCount").GetInt64());
@@ -114,7 +114,7 @@ public sealed class SubjectReportWriterTests
         Assert.DoesNotContain("href=", html, StringComparison.Ordinal);
         Assert.DoesNotContain("@import", html, StringComparison.Ordinal);
         Assert.Contains("<strong>2</strong> automated decision(s)", html, StringComparison.Ordinal);
-        Assert.Contains(ledger.Store.Checkpoints[^1].RootHash.ToBase64(), html, StringComparison.Ordinal);
+        Assert.Contains(ledger.Store.Data.Checkpoints[^1].RootHash.ToBase64(), html, StringComparison.Ordinal);
         Assert.Contains("tree size <strong>10</strong>", html, StringComparison.Ordinal);
         Assert.Contains("hour (-0.6), amount (+0.42), country (+0.2)", html, StringComparison.Ordinal);
     }

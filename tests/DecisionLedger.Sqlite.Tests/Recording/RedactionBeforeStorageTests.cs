@@ -63,8 +63,8 @@ public sealed class RedactionBeforeStorageTests : IDisposable
             }
         }
 
-        Assert.NotEmpty(logs.Lines);
-        foreach (string line in logs.Lines)
+        Assert.NotEmpty(logs.Entries);
+        foreach (string line in logs.Entries.Select(e => e.ToString()))
         {
             foreach (string raw in s_rawValues)
             {

@@ -7,7 +7,7 @@ namespace DecisionLedger.Tests.Decisions;
 public sealed class DecisionJsonTests
 {
     [Theory]
-    [InlineData(Some.DesignExampleJson)]
+    [InlineData(Some.ExampleDecisionJson)]
     [InlineData(Some.MinimalDecisionJson)]
     public void Serialize_ParsedDecision_RoundTripsThroughParse(string json)
     {
@@ -52,7 +52,7 @@ public sealed class DecisionJsonTests
     [Fact]
     public void Serialize_ToWriter_WritesOneObject()
     {
-        var decision = DecisionParser.Default.Parse(Encoding.UTF8.GetBytes(Some.DesignExampleJson));
+        var decision = DecisionParser.Default.Parse(Encoding.UTF8.GetBytes(Some.ExampleDecisionJson));
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
         {

@@ -40,7 +40,7 @@ public sealed class DecisionLimitsTests
         var parser = new DecisionParser(limits);
         limits.MaxRequestIdLength = 1;
 
-        var decision = parser.Parse(Some.Decision(d => d["requestId"] = "abc"));
+        var decision = parser.Parse(Some.ExampleDecisionUtf8(d => d["requestId"] = "abc"));
 
         Assert.Equal("abc", decision.RequestId);
     }

@@ -30,7 +30,7 @@ public sealed class DecisionParserTests
     [Fact]
     public void Parse_DesignExample_ReturnsEveryPart()
     {
-        var decision = Parser.Parse(Some.Utf8(Some.DesignExampleJson));
+        var decision = Parser.Parse(Some.Utf8(Some.ExampleDecisionJson));
 
         Assert.Equal("0193a5c2-7d4e-7b1a-9c3f-2e8d4b6a1f00", decision.RequestId);
         Assert.Equal(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero).AddTicks(1_234_560), decision.Timestamp);
@@ -51,7 +51,7 @@ public sealed class DecisionParserTests
     [Fact]
     public void Parse_JsonElementParts_OutliveEveryBufferTheyCameFrom()
     {
-        var bytes = Some.Utf8(Some.DesignExampleJson);
+        var bytes = Some.Utf8(Some.ExampleDecisionJson);
         var decision = Parser.Parse(bytes);
         Array.Clear(bytes);
         GC.Collect();
@@ -63,7 +63,7 @@ public sealed class DecisionParserTests
     public void Parse_JsonElementFromDisposedDocument_IsIndependentOfIt()
     {
         Decision decision;
-        using (var document = JsonDocument.Parse(Some.DesignExampleJson))
+        using (var document = JsonDocument.Parse(Some.ExampleDecisionJson))
         {
             decision = Parser.Parse(document.RootElement);
         }
@@ -91,7 +91,7 @@ public sealed class DecisionParserTests
     [InlineData("2024-02-29T23:59:59-00:00", "2024-02-29T23:59:59.000000Z")]
     public void Parse_Timestamp_ConvertsToUtcAndTruncatesToMicroseconds(string sent, string expectedUtc)
     {
-        var decision = Parser.Parse(Some.Decision(d => d["timestamp"] = sent));
+        var decision = Parser.Parse(Some.ExampleDecisionUtf8(d => d["timestamp"] = sent));
 
         Assert.Equal(TimeSpan.Zero, decision.Timestamp!.Value.Offset);
         Assert.Equal(expectedUtc, decision.Timestamp.Value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff", System.Globalization.CultureInfo.InvariantCulture)[..26] + "Z");
@@ -289,7 +289,7 @@ public sealed class DecisionParserTests
     [InlineData("0001-01-01T00:00:00+01:00", "date or time out of range")]
     public void Parse_BadTimestamp_SaysWhatIsWrong(string value, string problem)
     {
-        var exception = AssertRejected(Some.Decision(d => d["timestamp"] = value), "timestamp", "2026-11-23T12:00:00.123456Z");
+        var exception = AssertRejected(Some.ExampleDecisionUtf8(d => d["timestamp"] = value), "timestamp", "2026-11-23T12:00:00.123456Z");
 
         Assert.Equal(problem, exception.Problem);
     }
@@ -307,7 +307,7 @@ public sealed class DecisionParserTests
     [Fact]
     public void Parse_RequestIdTooLong_IsRejected()
     {
-        var exception = AssertRejected(Some.Decision(d => d["requestId"] = new string('a', 129)), "requestId", "omit it to have a UUIDv7 assigned");
+        var exception = AssertRejected(Some.ExampleDecisionUtf8(d => d["requestId"] = new string('a', 129)), "requestId", "omit it to have a UUIDv7 assigned");
 
         Assert.Equal("is 129 characters, over the 128-character limit", exception.Problem);
     }
@@ -315,7 +315,7 @@ public sealed class DecisionParserTests
     [Fact]
     public void Parse_RequestIdWithControlCharacter_IsRejected()
     {
-        var exception = AssertRejected(Some.Decision(d => d["requestId"] = "abc\nINFO forged"), "requestId", "printable characters only");
+        var exception = AssertRejected(Some.ExampleDecisionUtf8(d => d["requestId"] = "abc\nINFO forged"), "requestId", "printable characters only");
 
         Assert.Equal("contains the control character U+000A", exception.Problem);
     }
@@ -324,7 +324,7 @@ public sealed class DecisionParserTests
     public void Parse_TooManyAttributions_IsRejected()
     {
         var parser = new DecisionParser(new DecisionLimits { MaxAttributions = 2 });
-        var bytes = Some.Decision(d => d["explanation"]!["attributions"]!["country"] = 0.01);
+        var bytes = Some.ExampleDecisionUtf8(d => d["explanation"]!["attributions"]!["country"] = 0.01);
 
         var exception = Assert.Throws<DecisionValidationException>(() => parser.Parse(bytes));
 
@@ -336,7 +336,7 @@ public sealed class DecisionParserTests
     public void Parse_StringOverLimitInFreeFormObject_NamesItsPath()
     {
         var parser = new DecisionParser(new DecisionLimits { MaxStringLength = 100 });
-        var bytes = Some.Decision(d => d["input"]!["items"]![0]!["note"] = new string('x', 101));
+        var bytes = Some.ExampleDecisionUtf8(d => d["input"]!["items"]![0]!["note"] = new string('x', 101));
 
         var exception = Assert.Throws<DecisionValidationException>(() => parser.Parse(bytes));
 
@@ -349,7 +349,7 @@ public sealed class DecisionParserTests
     public void Parse_PropertyNameOverLimit_NamesItsParent()
     {
         var parser = new DecisionParser(new DecisionLimits { MaxStringLength = 100 });
-        var bytes = Some.Decision(d => d["metadata"]![new string('k', 101)] = 1);
+        var bytes = Some.ExampleDecisionUtf8(d => d["metadata"]![new string('k', 101)] = 1);
 
         var exception = Assert.Throws<DecisionValidationException>(() => parser.Parse(bytes));
 
@@ -406,7 +406,7 @@ public sealed class DecisionParserTests
     }
 
     // Sets (raw JSON) or, with null, removes the field at a dotted path of the full example.
-    private static byte[] Edit(string dottedPath, string? rawJson) => Some.Decision(root =>
+    private static byte[] Edit(string dottedPath, string? rawJson) => Some.ExampleDecisionUtf8(root =>
     {
         var names = dottedPath.Split('.');
         JsonNode parent = root;

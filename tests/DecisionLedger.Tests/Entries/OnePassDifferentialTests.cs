@@ -170,7 +170,7 @@ public sealed class OnePassDifferentialTests
 
     private static IEnumerable<byte[]> Realistic()
     {
-        yield return Some.Decision();
+        yield return Some.ExampleDecisionUtf8();
         var pii = new PiiCorpus(5);
         for (int i = 0; i < 200; i++)
         {

@@ -15,7 +15,7 @@ public sealed class DecisionParserFuzzTests
 {
     private static readonly byte[][] s_corpus =
     [
-        Some.Utf8(Some.DesignExampleJson),
+        Some.Utf8(Some.ExampleDecisionJson),
         Some.Utf8(Some.MinimalDecisionJson),
         """{"requestId":"k1","model":{"name":"m","version":"1"},"input":{"k":1},"output":{}}"""u8.ToArray(),
         """{"model":{"name":"m","version":"1"},"input":{"a":{"b":[1,{"c":null}]}},"output":{"label":"fraud","score":0.9},"metadata":{"ip":"10.0.0.7"}}"""u8.ToArray(),

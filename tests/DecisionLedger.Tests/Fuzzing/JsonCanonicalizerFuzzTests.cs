@@ -16,7 +16,7 @@ public sealed class JsonCanonicalizerFuzzTests
 {
     private static readonly byte[][] s_corpus =
     [
-        Some.Utf8(Some.DesignExampleJson),
+        Some.Utf8(Some.ExampleDecisionJson),
         Some.Utf8(Some.MinimalDecisionJson),
         """{"numbers":[333333333.33333329,1E30,4.50,2e-3,0.000001,-0,1e21,1e-7],"string":"\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/","literals":[null,true,false]}"""u8.ToArray(),
         """{"\u20ac":"Euro Sign","\r":"Carriage Return","\ufb33":"Hebrew Letter Dalet With Dagesh","1":"One","\ud83d\ude00":"Emoji: Grinning Face","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis"}"""u8.ToArray(),

@@ -103,5 +103,5 @@ public sealed class DecisionQueueTimeoutTests : IDisposable
     private DecisionQueue Queue(TimeSpan enqueueTimeout) =>
         new(new LedgerOptions { QueueCapacity = 1, EnqueueTimeout = enqueueTimeout }, _metrics, NullLogger.Instance, _time);
 
-    private DecisionRequest Request() => _requests.Create(DecisionParser.Default.Parse(Some.Decision()), awaited: true, includeProof: false, onFailure: null);
+    private DecisionRequest Request() => _requests.Create(DecisionParser.Default.Parse(Some.ExampleDecisionUtf8()), awaited: true, includeProof: false, onFailure: null);
 }

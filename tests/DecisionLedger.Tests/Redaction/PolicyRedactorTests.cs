@@ -10,7 +10,7 @@ public sealed class PolicyRedactorTests
     [Fact]
     public void Redact_ReturnsSameObjectAndNoRedactions_WhenNothingFires()
     {
-        Decision decision = DecisionParser.Default.Parse(Some.Utf8(Some.DesignExampleJson.Replace("10.0.0.7", "edge-7", StringComparison.Ordinal)));
+        Decision decision = DecisionParser.Default.Parse(Some.Utf8(Some.ExampleDecisionJson.Replace("10.0.0.7", "edge-7", StringComparison.Ordinal)));
 
         RedactionResult result = SomeRedaction.Redactor().Redact(decision);
 
@@ -44,7 +44,7 @@ public sealed class PolicyRedactorTests
     [Fact]
     public void Redact_LeavesOtherSectionsAndFieldsIntact_WhenOneValueRedacted()
     {
-        Decision decision = DecisionParser.Default.Parse(Some.Utf8(Some.DesignExampleJson));
+        Decision decision = DecisionParser.Default.Parse(Some.Utf8(Some.ExampleDecisionJson));
 
         RedactionResult result = SomeRedaction.Redactor().Redact(decision);
 

@@ -16,28 +16,27 @@ public sealed class LedgerVerifierPipelineTests
         ["content, leaf rewritten"] = s => Rewrite(s, 300, TestLedger.Entry(300, score: 0.93), rewriteLeaf: true),
         ["content, leaf kept"] = s => Rewrite(s, 421, TestLedger.Entry(421, score: 0.93), rewriteLeaf: false),
         ["two contents"] = s => { Rewrite(s, 450, TestLedger.Entry(450, score: 0.1), false); Rewrite(s, 233, TestLedger.Entry(233, score: 0.1), false); },
-        ["row deleted"] = s => s.Entries.RemoveAt(150),
-        ["rows swapped"] = s => (s.Entries[310], s.Entries[311]) = (s.Entries[311] with { Seq = 310 }, s.Entries[310] with { Seq = 311 }),
-        ["row inserted"] = s => s.Entries.Insert(200, s.Entries[199]),
+        ["row deleted"] = s => s.Data.Entries.RemoveAt(150),
+        ["rows swapped"] = s => (s.Data.Entries[310], s.Data.Entries[311]) = (s.Data.Entries[311] with { Seq = 310 }, s.Data.Entries[310] with { Seq = 311 }),
+        ["row inserted"] = s => s.Data.Entries.Insert(200, s.Data.Entries[199]),
         ["duplicate request id"] = s => Rewrite(s, 377, TestLedger.Entry(377, requestId: "req-000012"), rewriteLeaf: true),
         ["malformed"] = s => Rewrite(s, 390, "{\"seq\":390"u8.ToArray(), rewriteLeaf: true),
         ["not canonical"] = s => Rewrite(s, 391, TestLedger.Replace(TestLedger.Entry(391), "\"v\":1", "\"v\": 1"), rewriteLeaf: true),
         ["input altered"] = s => Alter(s, 123),
         ["input altered and later content"] = s => { Alter(s, 123); Rewrite(s, 520, TestLedger.Entry(520, score: 0.2), rewriteLeaf: false); },
-        ["tail truncated"] = s => s.Entries.RemoveRange(560, 40),
-        ["checkpoint rolled back"] = s => s.Checkpoints.Add(s.Checkpoints[0]),
+        ["tail truncated"] = s => s.Data.Entries.RemoveRange(560, 40),
+        ["checkpoint rolled back"] = s => s.Data.Checkpoints.Add(s.Data.Checkpoints[0]),
     };
 
     private static void Rewrite(InMemoryLedgerStore store, int seq, byte[] bytes, bool rewriteLeaf)
     {
-        StoredEntry old = store.Entries[seq];
-        store.Entries[seq] = old with { CanonicalBytes = bytes, LeafHash = rewriteLeaf ? MerkleHasher.HashLeaf(bytes) : old.LeafHash };
+        StoredEntry old = store.Data.Entries[seq];
+        store.Data.Entries[seq] = old with { CanonicalBytes = bytes, LeafHash = rewriteLeaf ? MerkleHasher.HashLeaf(bytes) : old.LeafHash };
     }
 
     private static void Alter(InMemoryLedgerStore store, int seq)
     {
-        int index = store.Inputs.FindIndex(i => i.Seq == seq);
-        store.Inputs[index] = store.Inputs[index] with { Input = "{\"amount\":1,\"merchant\":\"m-0\"}"u8.ToArray() };
+        store.Data.Inputs[seq] = store.Data.Inputs[seq] with { Input = "{\"amount\":1,\"merchant\":\"m-0\"}"u8.ToArray() };
     }
 
     private static InMemoryLedgerStore Tampered(string tamper)

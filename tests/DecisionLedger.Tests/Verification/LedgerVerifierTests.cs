@@ -5,8 +5,8 @@ using DecisionLedger.Verification;
 
 namespace DecisionLedger.Tests.Verification;
 
-// Runs against InMemoryLedgerStore, a fake of the ILedgerStore port: the SQLite store was not yet
-// merged when this was written. The same tests should run against SqliteLedgerStore once it is.
+// Runs against InMemoryLedgerStore (DecisionLedger.Testing), held to the store contract; tampering
+// goes through its public Data, as someone with database access would change rows.
 public sealed class LedgerVerifierTests
 {
     private static ValueTask<VerificationReport> VerifyAsync(InMemoryLedgerStore store, VerificationOptions? options = null, IProgress<VerificationProgress>? progress = null) =>
@@ -14,8 +14,8 @@ public sealed class LedgerVerifierTests
 
     private static void Rewrite(InMemoryLedgerStore store, int seq, byte[] bytes, bool rewriteLeaf)
     {
-        StoredEntry old = store.Entries[seq];
-        store.Entries[seq] = old with { CanonicalBytes = bytes, LeafHash = rewriteLeaf ? MerkleHasher.HashLeaf(bytes) : old.LeafHash };
+        StoredEntry old = store.Data.Entries[seq];
+        store.Data.Entries[seq] = old with { CanonicalBytes = bytes, LeafHash = rewriteLeaf ? MerkleHasher.HashLeaf(bytes) : old.LeafHash };
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class LedgerVerifierTests
 
         Assert.True(report.Passed, report.FirstFinding?.ToString());
         Assert.Equal((600L, 3L, 600L, 600L), (report.EntriesVerified, report.CheckpointsVerified, report.InputsVerified, report.TreeSize));
-        Assert.Equal(store.Checkpoints[^1].RootHash, report.Root);
+        Assert.Equal(store.Data.Checkpoints[^1].RootHash, report.Root);
     }
 
     [Fact]
@@ -47,8 +47,7 @@ public sealed class LedgerVerifierTests
     public async Task VerifyAsync_StoredInputEdited_ReportsInputAltered()
     {
         InMemoryLedgerStore store = TestLedger.Create(300, checkpointEvery: 100);
-        int index = store.Inputs.FindIndex(i => i.Seq == 123);
-        store.Inputs[index] = store.Inputs[index] with { Input = "{\"amount\":1,\"merchant\":\"m-0\"}"u8.ToArray() };
+        store.Data.Inputs[123] = store.Data.Inputs[123] with { Input = "{\"amount\":1,\"merchant\":\"m-0\"}"u8.ToArray() };
 
         VerificationReport report = await VerifyAsync(store);
 
@@ -74,7 +73,7 @@ public sealed class LedgerVerifierTests
     public async Task VerifyAsync_RowDeleted_ReportsEntryDeleted()
     {
         InMemoryLedgerStore store = TestLedger.Create(300, checkpointEvery: 100);
-        store.Entries.RemoveAt(150);
+        store.Data.Entries.RemoveAt(150);
 
         VerificationReport report = await VerifyAsync(store);
 
@@ -109,7 +108,7 @@ public sealed class LedgerVerifierTests
     public async Task VerifyAsync_FromCheckpointWhoseTilesWereAltered_Fails()
     {
         InMemoryLedgerStore store = TestLedger.Create(600, checkpointEvery: 200);
-        store.Tiles[new TileId(0, 0)] = Tile.FromBaseHashes(Enumerable.Repeat(MerkleHasher.EmptyRoot, Tile.Width).ToArray());
+        store.Data.Tiles[new TileId(0, 0)] = Tile.FromBaseHashes(Enumerable.Repeat(MerkleHasher.EmptyRoot, Tile.Width).ToArray());
 
         VerificationReport report = await VerifyAsync(store, new VerificationOptions { FromCheckpoint = 400 });
 

@@ -11,7 +11,7 @@ namespace DecisionLedger.Tests.Verification;
 
 /// <summary>
 /// Builds small, reproducible ledgers with the real canonicalizer, Merkle tree and Ed25519 signer,
-/// written to an <see cref="InMemoryLedgerStore"/> the way the recorder writes a store.
+/// written to an <see cref="InMemoryLedgerStore"/> (DecisionLedger.Testing) the way the recorder writes a store.
 /// </summary>
 internal static class TestLedger
 {

@@ -2,14 +2,14 @@ using System.Globalization;
 using System.Text.Json;
 using DecisionLedger.Storage;
 
-namespace DecisionLedger.Store.ContractTests.Memory;
+namespace DecisionLedger.Testing;
 
 /// <summary>
 /// Evaluates where predicates on JSON the way the relational stores do: strict types ("1" never
 /// equals 1), a missing field matches nothing (not even <c>!=</c>), <c>exists</c> holds for a JSON
 /// null, strings compare ordinally, numbers numerically (integers exactly).
 /// </summary>
-internal static class MemoryWhereEvaluator
+internal static class InMemoryWhereEvaluator
 {
     /// <summary>True when every predicate holds for the entry <paramref name="body"/> and its <paramref name="input"/> (null when none is held).</summary>
     public static bool Matches(IReadOnlyList<FieldPredicate> predicates, byte[] body, byte[]? input)

@@ -4,25 +4,36 @@ using DecisionLedger.Hashing;
 using DecisionLedger.Merkle;
 using DecisionLedger.Storage;
 
-namespace DecisionLedger.Store.ContractTests.Memory;
+namespace DecisionLedger.Testing;
 
 /// <summary>
-/// A complete <see cref="ILedgerStore"/> in memory, held to the same contract as SQLite and
-/// PostgreSQL: appends are atomic and checked (contiguous seqs, unique request ids, immutable
-/// tiles), queries evaluate every filter and where predicate. For tests of code above the store
-/// ports; its index is written in the commit, so it never lags.
+/// A complete <see cref="ILedgerStore"/> in memory, for unit tests of code that records, queries or
+/// verifies decisions. It is held to the same contract suite as the SQLite and PostgreSQL stores:
+/// appends are atomic and checked (contiguous seqs, unique request ids, immutable tiles), queries
+/// evaluate every filter and where predicate, erasure and subject keys behave as in a database.
+/// Its index is written in the commit, so a query sees an entry as soon as it is recorded.
 /// </summary>
+/// <remarks>
+/// Nothing survives the process. <see cref="Reopen"/> gives a second store over the same
+/// <see cref="Data"/>, as reopening a file would; <see cref="Data"/> is public so a test can change
+/// rows behind the store's back, the way someone with database access would, and check that
+/// verification notices. Disposing the store does not clear its data.
+/// </remarks>
 /// <param name="data">The storage; pass the same instance to a second store to "reopen" it.</param>
-public sealed class MemoryLedgerStore(MemoryLedgerData data) : ILedgerStore, ICleanCloseStore
+public sealed class InMemoryLedgerStore(InMemoryLedgerData data) : ILedgerStore, ICleanCloseStore
 {
     /// <summary>Creates a store over new, empty data.</summary>
-    public MemoryLedgerStore()
-        : this(new MemoryLedgerData())
+    public InMemoryLedgerStore()
+        : this(new InMemoryLedgerData())
     {
     }
 
     /// <summary>The storage this store reads and writes.</summary>
-    public MemoryLedgerData Data { get; } = data;
+    public InMemoryLedgerData Data { get; } = data;
+
+    /// <summary>A new store over the same <see cref="Data"/>: what a recorder sees after a restart.</summary>
+    /// <returns>A second store; entries, checkpoints, inputs and keys are shared with this one.</returns>
+    public InMemoryLedgerStore Reopen() => new(Data);
 
     /// <inheritdoc />
     public ValueTask<long?> ReadCleanCloseAsync(CancellationToken cancellationToken = default)
@@ -157,7 +168,7 @@ public sealed class MemoryLedgerStore(MemoryLedgerData data) : ILedgerStore, ICl
     {
         lock (Data.Gate)
         {
-            return ValueTask.FromResult(seq >= 0 && seq < Data.Entries.Count ? Data.Entries[(int)seq] : null);
+            return ValueTask.FromResult(EntryAt(seq));
         }
     }
 
@@ -166,7 +177,7 @@ public sealed class MemoryLedgerStore(MemoryLedgerData data) : ILedgerStore, ICl
     {
         lock (Data.Gate)
         {
-            return ValueTask.FromResult(Data.RequestIds.TryGetValue(requestId, out long seq) ? Data.Entries[(int)seq] : null);
+            return ValueTask.FromResult(Data.RequestIds.TryGetValue(requestId, out long seq) ? EntryAt(seq) : null);
         }
     }
 
@@ -252,14 +263,17 @@ public sealed class MemoryLedgerStore(MemoryLedgerData data) : ILedgerStore, ICl
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfNegative(filter.Limit, nameof(filter));
         await Task.Yield();
+
+        // Core's column matcher refuses unresolved where predicates; this store evaluates them itself below.
+        EntryFilter columns = filter.Where.Count == 0 ? filter : filter with { Where = [] };
         var page = new List<StoredEntry>();
         lock (Data.Gate)
         {
             for (int i = Data.Entries.Count - 1; i >= 0 && page.Count < filter.Limit; i--)
             {
                 StoredEntry entry = Data.Entries[i];
-                if (filter.MatchesColumns(entry)
-                    && MemoryWhereEvaluator.Matches(filter.Where, entry.CanonicalBytes, Data.Inputs.GetValueOrDefault(entry.Seq)?.Input))
+                if (columns.Matches(entry)
+                    && InMemoryWhereEvaluator.Matches(filter.Where, entry.CanonicalBytes, Data.Inputs.GetValueOrDefault(entry.Seq)?.Input))
                 {
                     page.Add(entry);
                 }
@@ -392,6 +406,17 @@ public sealed class MemoryLedgerStore(MemoryLedgerData data) : ILedgerStore, ICl
                 throw error(id);
             }
         }
+    }
+
+    // Looked up by the seq column, as a database would: a test may have deleted or inserted rows in Data.Entries.
+    private StoredEntry? EntryAt(long seq)
+    {
+        if (seq >= 0 && seq < Data.Entries.Count && Data.Entries[(int)seq].Seq == seq)
+        {
+            return Data.Entries[(int)seq];
+        }
+
+        return Data.Entries.Find(e => e.Seq == seq);
     }
 
     private List<StoredEntry> Snapshot(Func<StoredEntry, bool> predicate)

@@ -4,10 +4,10 @@ using DecisionLedger.Hashing;
 using DecisionLedger.Merkle;
 using DecisionLedger.Storage;
 
-namespace DecisionLedger.Store.ContractTests;
+namespace DecisionLedger.Testing;
 
-/// <summary>Deterministic test data for store tests: entries, inputs, tiles and checkpoints.</summary>
-public static class Some
+// The rows a store holds (entries, inputs, tiles, checkpoints), for tests of an ILedgerStore or of code that reads one.
+public static partial class Some
 {
     /// <summary>The timestamp of entry 0; entry <c>n</c> is <c>n × 100.001 ms</c> later, so microseconds matter.</summary>
     public static readonly DateTimeOffset Epoch = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);

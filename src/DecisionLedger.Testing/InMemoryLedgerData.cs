@@ -1,15 +1,21 @@
 using DecisionLedger.Merkle;
 using DecisionLedger.Storage;
 
-namespace DecisionLedger.Store.ContractTests.Memory;
+namespace DecisionLedger.Testing;
 
 /// <summary>
-/// What a <see cref="MemoryLedgerStore"/> holds, kept apart from the store so a second store over
-/// the same data behaves as a reopened file would. Every access goes through <see cref="Gate"/>.
+/// What an <see cref="InMemoryLedgerStore"/> holds, kept apart from the store so a second store over
+/// the same data behaves as a reopened file would.
 /// </summary>
-public sealed class MemoryLedgerData
+/// <remarks>
+/// The collections are public so a test can tamper with rows as someone with database access could
+/// (rewrite an entry's bytes, delete a row, roll a checkpoint back); such changes bypass every check
+/// the store makes on append. The store takes <see cref="Gate"/> for every access: take it too when
+/// changing the data while a recorder is running.
+/// </remarks>
+public sealed class InMemoryLedgerData
 {
-    /// <summary>Serializes every read and write of the data.</summary>
+    /// <summary>Serializes every read and write of the data; the store holds it for each call.</summary>
     public Lock Gate { get; } = new();
 
     /// <summary>Entries in seq order.</summary>
