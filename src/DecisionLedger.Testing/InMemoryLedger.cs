@@ -23,6 +23,7 @@ public sealed class InMemoryLedger
     public const string DefaultOrigin = "decisionledger.test/ledger";
 
     private readonly int _seed;
+    private int _recordersStarted;
 
     /// <summary>Creates an empty ledger with keys derived from <paramref name="seed"/>.</summary>
     /// <param name="seed">Derives the signing and fingerprint keys, salts and request ids; default 42.</param>
@@ -82,9 +83,11 @@ public sealed class InMemoryLedger
             throw new ArgumentException($"options.Origin: '{options.Origin}' differs from this ledger's origin '{Origin}'; its checkpoints would not verify. Leave it unset or pass the same origin.", nameof(options));
         }
 
-        // A new random source per recorder: salts and request ids repeat per seed, not per ledger lifetime.
+        // Each recorder gets its own seeded source: the same seed again would assign the request ids of the
+        // previous recorder, which the ledger already holds. Still deterministic: the n-th start of a seed.
+        var random = new SeededRandomSource(unchecked(_seed + (Interlocked.Increment(ref _recordersStarted) * 7919)));
         return DecisionRecorder.StartAsync(
-            Store.Reopen(), Signer, Fingerprinter, options, timeProvider, new SeededRandomSource(_seed + 1), loggerFactory, meterFactory: null, cancellationToken);
+            Store.Reopen(), Signer, Fingerprinter, options, timeProvider, random, loggerFactory, meterFactory: null, cancellationToken);
     }
 
     /// <summary>Verifies everything recorded so far: every entry, input, checkpoint signature and the tree between them.</summary>
