@@ -9,31 +9,15 @@ namespace DecisionLedger.PostgreSql.Tests;
 /// application role appends, finds entries by each indexed column, and is still refused a repeated
 /// request id.
 /// </summary>
-public sealed class PostgreSqlCollationMigrationTests : IAsyncLifetime
+public sealed class PostgreSqlCollationMigrationTests : ScratchSchemaTests
 {
     private static readonly string[] s_indexedTextColumns = ["entries.model", "entries.version", "entries.user_id", "entries.tenant", "entries.subject_id", "request_ids.request_id"];
-    private readonly string _schema = PostgresServer.NewSchemaName();
-    private readonly string _role = PostgresServer.NewRoleName();
-
-    /// <inheritdoc />
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    /// <inheritdoc />
-    public async Task DisposeAsync()
-    {
-        if (PostgresServer.SkipReason is null)
-        {
-            await PostgresServer.DropSchemaAsync(_schema);
-            await PostgresServer.DropRoleAsync(_role);
-        }
-    }
-
     /// <summary>A new ledger gets the "C" collation on every indexed text column.</summary>
     [PostgresFact]
     public async Task MigrateAsync_NewLedger_IndexedTextColumnsCompareByBytes()
     {
         string owner = await PostgresServer.OwnerConnectionStringAsync();
-        await new PostgreSqlLedgerMigrator(owner, _schema).MigrateAsync();
+        await new PostgreSqlLedgerMigrator(owner, Schema).MigrateAsync();
 
         Assert.All(await CollationsAsync(owner), pair => Assert.Equal("C", pair.Collation));
     }
@@ -43,11 +27,11 @@ public sealed class PostgreSqlCollationMigrationTests : IAsyncLifetime
     public async Task MigrateAsync_BodiesAndInputs_HaveNoStatistics_AlsoOnLaterPartitions()
     {
         string owner = await PostgresServer.OwnerConnectionStringAsync();
-        var migrator = new PostgreSqlLedgerMigrator(owner, _schema);
+        var migrator = new PostgreSqlLedgerMigrator(owner, Schema);
         await migrator.MigrateAsync();
-        await migrator.GrantApplicationRoleAsync(_role, "app-secret");
-        string app = await PostgresServer.ConnectionStringForAsync(_role, "app-secret");
-        await using (var store = new PostgreSqlLedgerStore(app, new PostgreSqlLedgerStoreOptions { Schema = _schema }))
+        await migrator.GrantApplicationRoleAsync(Role, "app-secret");
+        string app = await PostgresServer.ConnectionStringForAsync(Role, "app-secret");
+        await using (var store = new PostgreSqlLedgerStore(app, new PostgreSqlLedgerStoreOptions { Schema = Schema }))
         {
             await store.OpenAsync();
 
@@ -64,7 +48,7 @@ public sealed class PostgreSqlCollationMigrationTests : IAsyncLifetime
                 OR (c.relname = 'inputs' AND a.attname IN ('salt', 'input', 'seq')));
             """,
             connection);
-        command.Parameters.AddWithValue("schema", _schema);
+        command.Parameters.AddWithValue("schema", Schema);
         var targets = new List<(string Table, string Column, int Target)>();
         await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync())
         {
@@ -83,13 +67,13 @@ public sealed class PostgreSqlCollationMigrationTests : IAsyncLifetime
     public async Task MigrateAsync_Version2LedgerWithEntries_KeepsEntriesAndQueries()
     {
         string owner = await PostgresServer.OwnerConnectionStringAsync();
-        var migrator = new PostgreSqlLedgerMigrator(owner, _schema);
+        var migrator = new PostgreSqlLedgerMigrator(owner, Schema);
         await migrator.MigrateAsync();
-        await migrator.GrantApplicationRoleAsync(_role, "app-secret");
-        string app = await PostgresServer.ConnectionStringForAsync(_role, "app-secret");
+        await migrator.GrantApplicationRoleAsync(Role, "app-secret");
+        string app = await PostgresServer.ConnectionStringForAsync(Role, "app-secret");
 
         // Back to what schema version 2 looked like: the database's default collation.
-        string s = "\"" + _schema + "\"";
+        string s = "\"" + Schema + "\"";
         await PostgresServer.ExecuteAsync(owner, $"""
             ALTER TABLE {s}.entries ALTER COLUMN model TYPE text COLLATE "default", ALTER COLUMN version TYPE text COLLATE "default",
                 ALTER COLUMN user_id TYPE text COLLATE "default", ALTER COLUMN tenant TYPE text COLLATE "default", ALTER COLUMN subject_id TYPE text COLLATE "default";
@@ -97,7 +81,7 @@ public sealed class PostgreSqlCollationMigrationTests : IAsyncLifetime
             DELETE FROM {s}.schema_migrations WHERE version >= 3;
             """);
         Assert.All(await CollationsAsync(owner), pair => Assert.Null(pair.Collation));
-        await using (var old = new PostgreSqlLedgerStore(app, new PostgreSqlLedgerStoreOptions { Schema = _schema }))
+        await using (var old = new PostgreSqlLedgerStore(app, new PostgreSqlLedgerStoreOptions { Schema = Schema }))
         {
             LedgerStoreException refused = await Assert.ThrowsAsync<LedgerStoreException>(async () => await old.OpenAsync());
             Assert.Contains($"has version 2; this DecisionLedger needs {PostgreSqlLedgerMigrator.LatestVersion}", refused.Message, StringComparison.Ordinal);
@@ -110,7 +94,7 @@ public sealed class PostgreSqlCollationMigrationTests : IAsyncLifetime
         Assert.Equal(0, await migrator.MigrateAsync());
         Assert.All(await CollationsAsync(owner), pair => Assert.Equal("C", pair.Collation));
 
-        await using var migrated = new PostgreSqlLedgerStore(app, new PostgreSqlLedgerStoreOptions { Schema = _schema });
+        await using var migrated = new PostgreSqlLedgerStore(app, new PostgreSqlLedgerStoreOptions { Schema = Schema });
         LedgerHead head = await migrated.OpenAsync();
         Assert.Equal(3, head.Size);
         await migrated.AppendAsync(Some.Batch([Some.Entry(3, model: "credit", userId: "analyst_bob", tenant: "apac", subjectId: "customer-9")]));
@@ -132,7 +116,7 @@ public sealed class PostgreSqlCollationMigrationTests : IAsyncLifetime
     private async Task AppendAsVersion2Async(string owner, string s)
     {
         await PostgresServer.ExecuteAsync(owner, $"INSERT INTO {s}.schema_migrations(version, description) VALUES ({PostgreSqlLedgerMigrator.LatestVersion}, 'temporary');");
-        await using (var store = new PostgreSqlLedgerStore(owner, new PostgreSqlLedgerStoreOptions { Schema = _schema }))
+        await using (var store = new PostgreSqlLedgerStore(owner, new PostgreSqlLedgerStoreOptions { Schema = Schema }))
         {
             await store.OpenAsync();
             await store.AppendAsync(Some.Batch(Some.Entries(0, 3)));
@@ -149,7 +133,7 @@ public sealed class PostgreSqlCollationMigrationTests : IAsyncLifetime
         await using var command = new NpgsqlCommand(
             "SELECT table_name || '.' || column_name, collation_name FROM information_schema.columns WHERE table_schema = @schema AND table_name || '.' || column_name = ANY(@columns) ORDER BY 1;",
             connection);
-        command.Parameters.AddWithValue("schema", _schema);
+        command.Parameters.AddWithValue("schema", Schema);
         command.Parameters.AddWithValue("columns", s_indexedTextColumns);
         var result = new List<(string, string?)>();
         await using NpgsqlDataReader reader = await command.ExecuteReaderAsync();

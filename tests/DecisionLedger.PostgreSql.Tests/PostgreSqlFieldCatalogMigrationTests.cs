@@ -8,34 +8,18 @@ namespace DecisionLedger.PostgreSql.Tests;
 /// until migrated, the migration backfills the catalog from stored entries and inputs, and the
 /// application role granted before the table existed may fill it on append.
 /// </summary>
-public sealed class PostgreSqlFieldCatalogMigrationTests : IAsyncLifetime
+public sealed class PostgreSqlFieldCatalogMigrationTests : ScratchSchemaTests
 {
-    private readonly string _schema = PostgresServer.NewSchemaName();
-    private readonly string _role = PostgresServer.NewRoleName();
-
-    /// <inheritdoc />
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    /// <inheritdoc />
-    public async Task DisposeAsync()
-    {
-        if (PostgresServer.SkipReason is null)
-        {
-            await PostgresServer.DropSchemaAsync(_schema);
-            await PostgresServer.DropRoleAsync(_role);
-        }
-    }
-
     /// <summary>A version-1 ledger with entries gets its catalog backfilled, and its old app role can append afterwards.</summary>
     [PostgresFact]
     public async Task MigrateAsync_LedgerWithoutCatalog_BackfillsAndLetsOldRoleAppend()
     {
         string owner = await PostgresServer.OwnerConnectionStringAsync();
-        var migrator = new PostgreSqlLedgerMigrator(owner, _schema);
+        var migrator = new PostgreSqlLedgerMigrator(owner, Schema);
         await migrator.MigrateAsync();
-        await migrator.GrantApplicationRoleAsync(_role, "app-secret");
-        string app = await PostgresServer.ConnectionStringForAsync(_role, "app-secret");
-        await using (var store = new PostgreSqlLedgerStore(app, new PostgreSqlLedgerStoreOptions { Schema = _schema }))
+        await migrator.GrantApplicationRoleAsync(Role, "app-secret");
+        string app = await PostgresServer.ConnectionStringForAsync(Role, "app-secret");
+        await using (var store = new PostgreSqlLedgerStore(app, new PostgreSqlLedgerStoreOptions { Schema = Schema }))
         {
             await store.OpenAsync();
             await store.AppendAsync(Some.Batch(Some.Entries(0, 3)));
@@ -43,8 +27,8 @@ public sealed class PostgreSqlFieldCatalogMigrationTests : IAsyncLifetime
 
         // Back to what schema version 1 looked like, entries kept (and the role's grant gone with the table).
         // (Migration 3 is recorded as not applied either: it only changes collations and runs again harmlessly.)
-        await PostgresServer.ExecuteAsync(owner, $"DROP TABLE \"{_schema}\".field_paths; DELETE FROM \"{_schema}\".schema_migrations WHERE version >= 2;");
-        await using (var old = new PostgreSqlLedgerStore(app, new PostgreSqlLedgerStoreOptions { Schema = _schema }))
+        await PostgresServer.ExecuteAsync(owner, $"DROP TABLE \"{Schema}\".field_paths; DELETE FROM \"{Schema}\".schema_migrations WHERE version >= 2;");
+        await using (var old = new PostgreSqlLedgerStore(app, new PostgreSqlLedgerStoreOptions { Schema = Schema }))
         {
             LedgerStoreException refused = await Assert.ThrowsAsync<LedgerStoreException>(async () => await old.OpenAsync());
             Assert.Contains($"has version 1; this DecisionLedger needs {PostgreSqlLedgerMigrator.LatestVersion}", refused.Message, StringComparison.Ordinal);
@@ -53,7 +37,7 @@ public sealed class PostgreSqlFieldCatalogMigrationTests : IAsyncLifetime
         Assert.Equal(PostgreSqlLedgerMigrator.LatestVersion - 1, await migrator.MigrateAsync());
         Assert.Equal(0, await migrator.MigrateAsync());
 
-        await using var migrated = new PostgreSqlLedgerStore(app, new PostgreSqlLedgerStoreOptions { Schema = _schema });
+        await using var migrated = new PostgreSqlLedgerStore(app, new PostgreSqlLedgerStoreOptions { Schema = Schema });
         await migrated.OpenAsync();
         Assert.Equal(
             ["input.amount", "input.merchant", "model.name", "model.version", "output.score"],
