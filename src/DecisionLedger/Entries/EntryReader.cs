@@ -24,6 +24,8 @@ internal static class EntryReader
         ModelInfo? model = null;
         Actor? actor = null;
         DecisionSubject? subject = null;
+        string? subjectRef = null;
+        ChainLinks? prev = null;
         JsonElement? output = null;
         Explanation? explanation = null;
         double? latency = null;
@@ -45,10 +47,10 @@ internal static class EntryReader
             {
                 case "v":
                     version = (int)Integer(value, "v", int.MinValue, int.MaxValue);
-                    if (version != LedgerEntry.CurrentVersion)
+                    if (version is not (LedgerEntry.CurrentVersion or LedgerEntry.Version2))
                     {
                         throw new FormatException(
-                            $"Entry field 'v' is {version}; this build reads leaf format version {LedgerEntry.CurrentVersion} only. Use a newer DecisionLedger to read it.");
+                            $"Entry field 'v' is {version}; this build reads leaf format versions {LedgerEntry.CurrentVersion} and {LedgerEntry.Version2} only. Use a newer DecisionLedger to read it.");
                     }
 
                     break;
@@ -57,7 +59,8 @@ internal static class EntryReader
                 case "timestamp": timestamp = Timestamp(value); break;
                 case "model": model = Model(value); break;
                 case "actor": actor = ReadActor(value); break;
-                case "subject": subject = ReadSubject(value); break;
+                case "subject": (subject, subjectRef) = ReadSubject(value); break;
+                case "prev": prev = ReadPrev(value); break;
                 case "output": output = value; break;
                 case "explanation": explanation = ReadExplanation(value); break;
                 case "latencyMs": latency = Number(value, "latencyMs"); break;
@@ -68,9 +71,38 @@ internal static class EntryReader
             }
         }
 
+        int v = version ?? throw Missing("v");
+        if (v == LedgerEntry.Version2)
+        {
+            if (subject is { Id: null })
+            {
+                throw new FormatException("Entry field 'subject.ref' is missing; a v2 entry's subject is {\"ref\":…}, or the entry has no subject member.");
+            }
+
+            if (subject is not null)
+            {
+                throw new FormatException("Entry field 'subject.id' is not allowed in a v2 entry; a v2 entry names its subject by 'subject.ref' only, never by the clear id.");
+            }
+
+            if (prev is null)
+            {
+                throw new FormatException("Entry field 'prev' is missing; every v2 decision entry carries its chain links.");
+            }
+        }
+        else if (prev is not null)
+        {
+            throw new FormatException($"Entry field 'entry' has an unknown member 'prev'; chain links exist only in leaf format version {LedgerEntry.Version2}.");
+        }
+        else if (subjectRef is not null)
+        {
+            throw new FormatException($"Entry field 'subject' has an unknown member 'ref'; subject refs exist only in leaf format version {LedgerEntry.Version2}.");
+        }
+
         return new LedgerEntry
         {
-            V = version ?? throw Missing("v"),
+            V = v,
+            SubjectRef = subjectRef,
+            Prev = prev,
             Seq = seq ?? throw Missing("seq"),
             RequestId = requestId ?? throw Missing("requestId"),
             Timestamp = timestamp ?? throw Missing("timestamp"),
@@ -131,16 +163,58 @@ internal static class EntryReader
         return new Actor { UserId = userId, Tenant = tenant };
     }
 
-    private static DecisionSubject ReadSubject(JsonElement value)
+    // v1 holds {"id":…} (or {}), v2 {"ref":…}; which one is allowed is decided once v is known.
+    private static (DecisionSubject? Subject, string? Ref) ReadSubject(JsonElement value)
     {
         RequireKind(value, JsonValueKind.Object, "subject");
         string? id = null;
+        string? subjectRef = null;
+        bool sawId = false;
         foreach (JsonProperty property in value.EnumerateObject())
         {
-            id = property.Name == "id" ? String(property.Value, "subject.id") : throw Unknown(property.Name, "subject");
+            switch (property.Name)
+            {
+                case "id": id = String(property.Value, "subject.id"); sawId = true; break;
+                case "ref":
+                    subjectRef = String(property.Value, "subject.ref");
+                    if (!SubjectRefText.IsValid(subjectRef))
+                    {
+                        throw new FormatException($"Entry field 'subject.ref' is \"{subjectRef}\"; {SubjectRefText.Expected}.");
+                    }
+
+                    break;
+                default: throw Unknown(property.Name, "subject");
+            }
         }
 
-        return new DecisionSubject { Id = id };
+        if (subjectRef is not null && sawId)
+        {
+            throw new FormatException("Entry field 'subject' has both 'id' and 'ref'; a v1 entry has the id, a v2 entry the ref only.");
+        }
+
+        if (subjectRef is null)
+        {
+            return (new DecisionSubject { Id = id }, null);
+        }
+
+        return (null, subjectRef);
+    }
+
+    private static ChainLinks ReadPrev(JsonElement value)
+    {
+        RequireKind(value, JsonValueKind.Object, "prev");
+        long? model = null, subject = null;
+        foreach (JsonProperty property in value.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "model": model = Integer(property.Value, "prev.model", ChainLinks.None, 1L << 53); break;
+                case "subject": subject = Integer(property.Value, "prev.subject", ChainLinks.None, 1L << 53); break;
+                default: throw Unknown(property.Name, "prev");
+            }
+        }
+
+        return new ChainLinks(model ?? throw Missing("prev.model"), subject ?? throw Missing("prev.subject"));
     }
 
     private static Explanation ReadExplanation(JsonElement value)
@@ -282,7 +356,7 @@ internal static class EntryReader
     }
 
     private static FormatException Unknown(string name, string owner) =>
-        new($"Entry field '{owner}' has an unknown member '{name}'; this build reads leaf format version {LedgerEntry.CurrentVersion}.");
+        new($"Entry field '{owner}' has an unknown member '{name}'; this build reads leaf format versions {LedgerEntry.CurrentVersion} and {LedgerEntry.Version2}.");
 
     private static FormatException Missing(string field) =>
         new($"Entry field '{field}' is missing; every canonical entry has it.");
