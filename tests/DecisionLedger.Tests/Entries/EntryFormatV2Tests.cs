@@ -47,6 +47,14 @@ public sealed class EntryFormatV2Tests
     }
 
     [Fact]
+    public void FormatDoc_ShowsTheV2EntryThisWriterWrites()
+    {
+        string json = Write(Decision("alice@example.com"), Ref, new ChainLinks(3, -1));
+
+        Assert.Contains(json, Docs.RepositoryDocs.Read("docs/format.md"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Write_WithoutPrev_WritesV1WithTheSubjectId()
     {
         string json = Write(Decision("alice@example.com"), null, null);
