@@ -31,6 +31,24 @@ internal static class CanonicalEntryParts
         CanonicalTokenWriter.WriteRaw(output, "}"u8);
     }
 
+    /// <summary>Writes the v2 <c>subject</c> object, <c>{"ref":"…"}</c>; the ref is base64url, so it needs no escaping.</summary>
+    public static void WriteSubjectRef(IBufferWriter<byte> output, string subjectRef)
+    {
+        CanonicalTokenWriter.WriteRaw(output, "{\"ref\":"u8);
+        JsonCanonicalizer.WriteString(subjectRef, output);
+        CanonicalTokenWriter.WriteRaw(output, "}"u8);
+    }
+
+    /// <summary>Writes the v2 <c>prev</c> object, <c>{"model":n,"subject":n}</c>.</summary>
+    public static void WritePrev(IBufferWriter<byte> output, ChainLinks prev)
+    {
+        CanonicalTokenWriter.WriteRaw(output, "{\"model\":"u8);
+        CanonicalTokenWriter.WriteInteger(output, prev.Model);
+        CanonicalTokenWriter.WriteRaw(output, ",\"subject\":"u8);
+        CanonicalTokenWriter.WriteInteger(output, prev.Subject);
+        CanonicalTokenWriter.WriteRaw(output, "}"u8);
+    }
+
     /// <summary>Writes the <c>model</c> object, members in JCS order, null members omitted.</summary>
     public static void WriteModel(IBufferWriter<byte> output, ModelInfo model)
     {

@@ -12,7 +12,8 @@ namespace DecisionLedger.Entries;
 /// <remarks>
 /// The fixed-schema keys are written directly in JCS order (<c>actor</c>, <c>explanation</c>,
 /// <c>inputDigest</c>, <c>latencyMs</c>, <c>metadata</c>, <c>model</c>, <c>output</c>,
-/// <c>redactions</c>, <c>requestId</c>, <c>seq</c>, <c>subject</c>, <c>timestamp</c>, <c>v</c>),
+/// <c>redactions</c>, <c>requestId</c>, <c>seq</c>, <c>subject</c>, <c>timestamp</c>, <c>v</c>; v2 adds
+/// <c>prev</c> between <c>output</c> and <c>redactions</c> and writes <c>subject</c> as <c>{"ref":…}</c>),
 /// so only the free-form JSON parts go through the generic sort. Optional members that are
 /// null are omitted, never written as <c>null</c>. The result is byte-identical to
 /// <see cref="JsonCanonicalizer.Canonicalize(JsonElement)"/> of the same JSON.
@@ -69,6 +70,12 @@ public static class EntryCanonicalizer
         CanonicalEntryParts.WriteModel(output, entry.Model);
         CanonicalTokenWriter.Key(output, ref first, "\"output\":"u8);
         JsonCanonicalizer.Write(entry.Output, output);
+        if (entry.Prev is { } prev)
+        {
+            CanonicalTokenWriter.Key(output, ref first, "\"prev\":"u8);
+            CanonicalEntryParts.WritePrev(output, prev);
+        }
+
         CanonicalTokenWriter.Key(output, ref first, "\"redactions\":"u8);
         CanonicalEntryParts.WriteRedactions(output, entry.Redactions);
         CanonicalTokenWriter.Key(output, ref first, "\"requestId\":"u8);
@@ -79,6 +86,11 @@ public static class EntryCanonicalizer
         {
             CanonicalTokenWriter.Key(output, ref first, "\"subject\":"u8);
             CanonicalEntryParts.WriteSubject(output, subject);
+        }
+        else if (entry.SubjectRef is { } subjectRef)
+        {
+            CanonicalTokenWriter.Key(output, ref first, "\"subject\":"u8);
+            CanonicalEntryParts.WriteSubjectRef(output, subjectRef);
         }
 
         CanonicalTokenWriter.Key(output, ref first, "\"timestamp\":"u8);
@@ -107,7 +119,8 @@ public static class EntryCanonicalizer
     /// <returns>The entry; its JSON parts stay valid after the call (they own their memory).</returns>
     /// <exception cref="FormatException">
     /// The bytes are not valid JSON, a field is unknown, repeated, missing or of the wrong
-    /// type (the message names it), <c>v</c> is not <see cref="LedgerEntry.CurrentVersion"/>,
+    /// type (the message names it), <c>v</c> is neither 1 nor 2, a v2 entry breaks the v2 rules (no <c>prev</c>,
+    /// a <c>subject.id</c>, a malformed ref, a link below -1),
     /// or the bytes are not canonical (the message gives the first differing byte offset).
     /// </exception>
     public static LedgerEntry Parse(ReadOnlySpan<byte> canonicalBytes)
@@ -149,16 +162,68 @@ public static class EntryCanonicalizer
         return entry;
     }
 
-    private static void Validate(LedgerEntry entry) =>
+    private static void Validate(LedgerEntry entry)
+    {
         Validate(entry.V, entry.Seq, entry.RequestId, entry.Model, entry.Timestamp, entry.Output, entry.Redactions);
+        if (entry.V == LedgerEntry.Version2)
+        {
+            if (entry.Subject is not null)
+            {
+                throw new ArgumentException("Entry field 'subject.id' is not allowed in a v2 entry; a v2 entry names its subject by 'subject.ref' only, never by the clear id.", "entry");
+            }
+
+            ValidateVersion2(entry.Seq, entry.Subject, entry.SubjectRef, entry.Prev);
+        }
+        else if (entry.Prev is not null || entry.SubjectRef is not null)
+        {
+            throw new ArgumentException(
+                $"Entry field '{(entry.Prev is not null ? "prev" : "subject.ref")}' is set on a v1 entry; only v{LedgerEntry.Version2} entries carry chain links and subject refs.", "entry");
+        }
+    }
+
+    /// <summary>The v2 rules: <c>prev</c> present with links from -1 to seq - 1, no clear subject id, a well-formed ref, and no subject link without a subject.</summary>
+    internal static void ValidateVersion2(long seq, DecisionSubject? subject, string? subjectRef, ChainLinks? prev)
+    {
+        if (prev is null)
+        {
+            throw new ArgumentException("Entry field 'prev' is missing; every v2 decision entry carries its chain links (-1 where a chain starts).", "entry");
+        }
+
+        CheckLink(prev.Model, seq, "prev.model");
+        CheckLink(prev.Subject, seq, "prev.subject");
+        if (subject?.Id is not null)
+        {
+            throw new ArgumentException("Entry field 'subject.id' is not allowed in a v2 entry; a v2 entry names its subject by 'subject.ref' only, never by the clear id.", "entry");
+        }
+
+        if (subjectRef is null)
+        {
+            if (prev.Subject != ChainLinks.None)
+            {
+                throw new ArgumentException($"Entry field 'prev.subject' is {prev.Subject} but the entry has no subject; it must be -1.", "entry");
+            }
+        }
+        else if (!SubjectRefText.IsValid(subjectRef))
+        {
+            throw new ArgumentException($"Entry field 'subject.ref' is \"{subjectRef}\"; {SubjectRefText.Expected}.", "entry");
+        }
+    }
+
+    private static void CheckLink(long link, long seq, string field)
+    {
+        if (link < ChainLinks.None || link >= seq)
+        {
+            throw new ArgumentException($"Entry field '{field}' is {link}; expected -1 (no previous entry) or the seq of an earlier entry (0 to {seq - 1}).", "entry");
+        }
+    }
 
     /// <summary>The checks of <see cref="Write"/>, for writers that hold the fields but no <see cref="LedgerEntry"/>.</summary>
     internal static void Validate(int v, long seq, string? requestId, ModelInfo? model, DateTimeOffset timestamp, JsonElement output, object? redactions)
     {
-        if (v != LedgerEntry.CurrentVersion)
+        if (v is not (LedgerEntry.CurrentVersion or LedgerEntry.Version2))
         {
             throw new ArgumentException(
-                $"Entry field 'v' is {v}; this build writes only leaf format version {LedgerEntry.CurrentVersion}.", "entry");
+                $"Entry field 'v' is {v}; this build writes leaf format versions {LedgerEntry.CurrentVersion} and {LedgerEntry.Version2} only.", "entry");
         }
 
         if (seq is < 0 or > MaxSeq)

@@ -10,7 +10,7 @@ namespace DecisionLedger.Entries;
 /// missing or mistyped fields are refused with a message naming the field. Canonicality
 /// itself is checked by the caller by writing the entry again.
 /// </summary>
-internal static class EntryReader
+internal static partial class EntryReader
 {
     private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
 
@@ -24,6 +24,8 @@ internal static class EntryReader
         ModelInfo? model = null;
         Actor? actor = null;
         DecisionSubject? subject = null;
+        string? subjectRef = null;
+        ChainLinks? prev = null;
         JsonElement? output = null;
         Explanation? explanation = null;
         double? latency = null;
@@ -45,10 +47,10 @@ internal static class EntryReader
             {
                 case "v":
                     version = (int)Integer(value, "v", int.MinValue, int.MaxValue);
-                    if (version != LedgerEntry.CurrentVersion)
+                    if (version is not (LedgerEntry.CurrentVersion or LedgerEntry.Version2))
                     {
                         throw new FormatException(
-                            $"Entry field 'v' is {version}; this build reads leaf format version {LedgerEntry.CurrentVersion} only. Use a newer DecisionLedger to read it.");
+                            $"Entry field 'v' is {version}; this build reads leaf format versions {LedgerEntry.CurrentVersion} and {LedgerEntry.Version2} only. Use a newer DecisionLedger to read it.");
                     }
 
                     break;
@@ -57,7 +59,8 @@ internal static class EntryReader
                 case "timestamp": timestamp = Timestamp(value); break;
                 case "model": model = Model(value); break;
                 case "actor": actor = ReadActor(value); break;
-                case "subject": subject = ReadSubject(value); break;
+                case "subject": (subject, subjectRef) = ReadSubject(value); break;
+                case "prev": prev = ReadPrev(value); break;
                 case "output": output = value; break;
                 case "explanation": explanation = ReadExplanation(value); break;
                 case "latencyMs": latency = Number(value, "latencyMs"); break;
@@ -68,9 +71,14 @@ internal static class EntryReader
             }
         }
 
+        int v = version ?? throw Missing("v");
+        CheckVersionMembers(v, subject, subjectRef, prev);
+
         return new LedgerEntry
         {
-            V = version ?? throw Missing("v"),
+            V = v,
+            SubjectRef = subjectRef,
+            Prev = prev,
             Seq = seq ?? throw Missing("seq"),
             RequestId = requestId ?? throw Missing("requestId"),
             Timestamp = timestamp ?? throw Missing("timestamp"),
@@ -129,18 +137,6 @@ internal static class EntryReader
         }
 
         return new Actor { UserId = userId, Tenant = tenant };
-    }
-
-    private static DecisionSubject ReadSubject(JsonElement value)
-    {
-        RequireKind(value, JsonValueKind.Object, "subject");
-        string? id = null;
-        foreach (JsonProperty property in value.EnumerateObject())
-        {
-            id = property.Name == "id" ? String(property.Value, "subject.id") : throw Unknown(property.Name, "subject");
-        }
-
-        return new DecisionSubject { Id = id };
     }
 
     private static Explanation ReadExplanation(JsonElement value)
@@ -282,7 +278,7 @@ internal static class EntryReader
     }
 
     private static FormatException Unknown(string name, string owner) =>
-        new($"Entry field '{owner}' has an unknown member '{name}'; this build reads leaf format version {LedgerEntry.CurrentVersion}.");
+        new($"Entry field '{owner}' has an unknown member '{name}'; this build reads leaf format versions {LedgerEntry.CurrentVersion} and {LedgerEntry.Version2}.");
 
     private static FormatException Missing(string field) =>
         new($"Entry field '{field}' is missing; every canonical entry has it.");

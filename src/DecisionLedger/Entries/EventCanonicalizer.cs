@@ -1,12 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
 using DecisionLedger.Canonicalization;
+using DecisionLedger.Hashing;
 
 namespace DecisionLedger.Entries;
 
 /// <summary>
 /// Converts ledger event entries to and from their canonical bytes (RFC 8785), e.g.
-/// <c>{"event":{"decisionsErased":3,"reason":"…","requestedBy":"…","subjectId":"…"},"kind":"erasure","requestId":"…","seq":7,"timestamp":"…Z","v":1}</c>.
+/// <c>{"event":{"decisionsErased":3,"reason":"…","requestedBy":"…","subjectId":"…"},"kind":"erasure","requestId":"…","seq":7,"timestamp":"…Z","v":1}</c>;
+/// in v2 the erasure names <c>subjectRef</c> instead, and two kinds join it: <c>format</c> (<c>{"version":2}</c>)
+/// and <c>heads</c> (<c>{"keys":n,"root":"&lt;base64&gt;"}</c>).
 /// </summary>
 /// <remarks>
 /// Decision entries have no <c>kind</c> member, so <see cref="IsEvent"/> tells the two apart and
@@ -22,13 +25,13 @@ internal static class EventCanonicalizer
     /// <summary>Returns the canonical bytes of <paramref name="entry"/>.</summary>
     /// <param name="entry">The event entry.</param>
     /// <returns>The UTF-8 canonical JSON the leaf hash covers.</returns>
-    /// <exception cref="ArgumentException">The seq is outside 0…2^53, the request id is empty, the timestamp is finer than a microsecond, or the version is not 1.</exception>
+    /// <exception cref="ArgumentException">The seq is outside 0…2^53, the request id is empty, the timestamp is finer than a microsecond, or the version does not fit the event (1 for a v1 erasure, 2 otherwise).</exception>
     public static byte[] ToCanonicalBytes(EventEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (entry.V != LedgerEntry.CurrentVersion)
+        if (entry.V != entry.Event.Version)
         {
-            throw new ArgumentException($"v: {entry.V} is not supported; this build writes version {LedgerEntry.CurrentVersion}.", nameof(entry));
+            throw new ArgumentException($"v: {entry.V} does not fit a '{entry.Event.Kind}' event, which is written in version {entry.Event.Version}.", nameof(entry));
         }
 
         if (entry.Seq is < 0 or > MaxSeq)
@@ -47,16 +50,12 @@ internal static class EventCanonicalizer
             throw new ArgumentException("timestamp: finer than a microsecond; truncate it to whole microseconds.", nameof(entry));
         }
 
-        ErasureEvent erasure = entry.Event.Erasure;
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteStartObject("event");
-            writer.WriteNumber("decisionsErased", erasure.DecisionsErased);
-            writer.WriteString("reason", erasure.Reason);
-            writer.WriteString("requestedBy", erasure.RequestedBy);
-            writer.WriteString("subjectId", erasure.SubjectId);
+            WriteBody(writer, entry.Event);
             writer.WriteEndObject();
             writer.WriteString("kind", entry.Event.Kind);
             writer.WriteString("requestId", entry.RequestId);
@@ -67,6 +66,35 @@ internal static class EventCanonicalizer
         }
 
         return JsonCanonicalizer.Canonicalize(buffer.WrittenSpan);
+    }
+
+    private static void WriteBody(Utf8JsonWriter writer, LedgerEvent ledgerEvent)
+    {
+        switch (ledgerEvent.Kind)
+        {
+            case LedgerEvent.ErasureKind:
+                ErasureEvent erasure = ledgerEvent.Erasure!;
+                writer.WriteNumber("decisionsErased", erasure.DecisionsErased);
+                writer.WriteString("reason", erasure.Reason);
+                writer.WriteString("requestedBy", erasure.RequestedBy);
+                if (erasure.SubjectRef is { } subjectRef)
+                {
+                    writer.WriteString("subjectRef", subjectRef);
+                }
+                else
+                {
+                    writer.WriteString("subjectId", erasure.SubjectId);
+                }
+
+                break;
+            case LedgerEvent.HeadsKind:
+                writer.WriteNumber("keys", ledgerEvent.HeadsKeys!.Value);
+                writer.WriteString("root", ledgerEvent.HeadsRoot!.Value.ToBase64());
+                break;
+            default:
+                writer.WriteNumber("version", ledgerEvent.FormatVersion!.Value);
+                break;
+        }
     }
 
     /// <summary>Whether <paramref name="canonicalBytes"/> is an event entry (its top-level object has a <c>kind</c> member).</summary>
@@ -104,7 +132,7 @@ internal static class EventCanonicalizer
     /// <summary>Reads an event entry back and refuses bytes that are not exactly what <see cref="ToCanonicalBytes"/> writes for it.</summary>
     /// <param name="canonicalBytes">One event entry's canonical JSON.</param>
     /// <returns>The entry.</returns>
-    /// <exception cref="FormatException">The bytes are not an erasure event entry of version 1 in canonical form; the message names the member.</exception>
+    /// <exception cref="FormatException">The bytes are not an event entry this build reads (erasure v1 or v2, heads, format) in canonical form; the message names the member.</exception>
     public static EventEntry Parse(ReadOnlySpan<byte> canonicalBytes)
     {
         EventEntry entry;
@@ -117,17 +145,12 @@ internal static class EventCanonicalizer
                 throw new FormatException("entry: not a JSON object.");
             }
 
-            RequireMembers(root, "entry", "event", "kind", "requestId", "seq", "timestamp", "v");
+            RequireMembers(root, "entry", "an event entry", "event", "kind", "requestId", "seq", "timestamp", "v");
             string kind = String(root, "kind");
-            if (!string.Equals(kind, LedgerEvent.ErasureKind, StringComparison.Ordinal))
-            {
-                throw new FormatException($"kind: '{kind}' is not an event kind this build reads (only '{LedgerEvent.ErasureKind}'); upgrade the reader.");
-            }
-
             int v = root.GetProperty("v").TryGetInt32(out int version) ? version : -1;
-            if (v != LedgerEntry.CurrentVersion)
+            if (v is not (LedgerEntry.CurrentVersion or LedgerEntry.Version2))
             {
-                throw new FormatException($"v: {root.GetProperty("v").GetRawText()} is not a version this build reads ({LedgerEntry.CurrentVersion}).");
+                throw new FormatException($"v: {root.GetProperty("v").GetRawText()} is not a version this build reads ({LedgerEntry.CurrentVersion} or {LedgerEntry.Version2}).");
             }
 
             JsonElement body = root.GetProperty("event");
@@ -136,10 +159,17 @@ internal static class EventCanonicalizer
                 throw new FormatException("event: must be a JSON object.");
             }
 
-            RequireMembers(body, "event", "decisionsErased", "reason", "requestedBy", "subjectId");
-            if (!body.GetProperty("decisionsErased").TryGetInt64(out long erased))
+            LedgerEvent ledgerEvent = kind switch
             {
-                throw new FormatException("event.decisionsErased: must be an integer.");
+                LedgerEvent.ErasureKind => ReadErasure(body, v),
+                LedgerEvent.HeadsKind => ReadHeads(body),
+                LedgerEvent.FormatKind => ReadFormat(body),
+                _ => throw new FormatException($"kind: '{kind}' is not an event kind this build reads ('{LedgerEvent.ErasureKind}', '{LedgerEvent.FormatKind}', '{LedgerEvent.HeadsKind}'); upgrade the reader."),
+            };
+
+            if (ledgerEvent.Version != v)
+            {
+                throw new FormatException($"v: {v} does not fit this '{kind}' event; it is written in version {ledgerEvent.Version}.");
             }
 
             if (!root.GetProperty("seq").TryGetInt64(out long seq))
@@ -153,8 +183,7 @@ internal static class EventCanonicalizer
                 throw new FormatException($"timestamp: '{timestamp}' is not YYYY-MM-DDTHH:MM:SS.ffffffZ.");
             }
 
-            var erasure = new ErasureEvent(String(body, "subjectId"), erased, String(body, "reason"), String(body, "requestedBy"));
-            entry = new EventEntry(seq, String(root, "requestId"), ts, LedgerEvent.ForErasure(erasure));
+            entry = new EventEntry(seq, String(root, "requestId"), ts, ledgerEvent);
         }
         catch (JsonException exception)
         {
@@ -173,7 +202,56 @@ internal static class EventCanonicalizer
         return entry;
     }
 
-    private static void RequireMembers(JsonElement element, string path, params string[] names)
+    // v1 names the subject by id, v2 by ref: the version decides which member the event must have.
+    private static LedgerEvent ReadErasure(JsonElement body, int v)
+    {
+        string subjectMember = v == LedgerEntry.Version2 ? "subjectRef" : "subjectId";
+        RequireMembers(body, "event", $"a v{v} erasure event", "decisionsErased", "reason", "requestedBy", subjectMember);
+        if (!body.GetProperty("decisionsErased").TryGetInt64(out long erased))
+        {
+            throw new FormatException("event.decisionsErased: must be an integer.");
+        }
+
+        ErasureEvent erasure = v == LedgerEntry.Version2
+            ? new ErasureEvent(string.Empty, erased, String(body, "reason"), String(body, "requestedBy")) { SubjectRef = String(body, "subjectRef") }
+            : new ErasureEvent(String(body, "subjectId"), erased, String(body, "reason"), String(body, "requestedBy"));
+        return LedgerEvent.ForErasure(erasure);
+    }
+
+    private static LedgerEvent ReadHeads(JsonElement body)
+    {
+        RequireMembers(body, "event", "a heads event", "keys", "root");
+        if (!body.GetProperty("keys").TryGetInt64(out long keys) || keys < 0)
+        {
+            throw new FormatException($"event.keys: {body.GetProperty("keys").GetRawText()} is not the number of keys in the heads map (an integer, 0 or more).");
+        }
+
+        string root = String(body, "root");
+        Sha256Hash hash;
+        try
+        {
+            hash = Sha256Hash.FromBase64(root);
+        }
+        catch (FormatException exception)
+        {
+            throw new FormatException($"event.root: '{root}' is not the standard base64 of 32 bytes ({exception.Message}).", exception);
+        }
+
+        return LedgerEvent.ForHeads(hash, keys);
+    }
+
+    private static LedgerEvent ReadFormat(JsonElement body)
+    {
+        RequireMembers(body, "event", "a format event", "version");
+        if (!body.GetProperty("version").TryGetInt32(out int version) || version != LedgerEntry.Version2)
+        {
+            throw new FormatException($"event.version: {body.GetProperty("version").GetRawText()} is not a format a ledger can switch to (only {LedgerEntry.Version2}).");
+        }
+
+        return LedgerEvent.ForFormat(version);
+    }
+
+    private static void RequireMembers(JsonElement element, string path, string what, params string[] names)
     {
         int count = 0;
         foreach (JsonProperty property in element.EnumerateObject())
@@ -181,7 +259,7 @@ internal static class EventCanonicalizer
             count++;
             if (Array.IndexOf(names, property.Name) < 0)
             {
-                throw new FormatException($"{path}.{property.Name}: unknown member; an erasure event has only {string.Join(", ", names)}.");
+                throw new FormatException($"{path}.{property.Name}: unknown member; {what} has only {string.Join(", ", names)}.");
             }
         }
 

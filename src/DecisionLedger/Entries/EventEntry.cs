@@ -10,6 +10,6 @@ namespace DecisionLedger.Entries;
 /// <param name="Event">What happened.</param>
 internal sealed record EventEntry(long Seq, string RequestId, DateTimeOffset Timestamp, LedgerEvent Event)
 {
-    /// <summary>The leaf format version; 1, as for decision entries.</summary>
-    public int V { get; init; } = LedgerEntry.CurrentVersion;
+    /// <summary>The leaf format version: the event's own (<see cref="LedgerEvent.Version"/>): 1 for a v1 erasure, 2 otherwise.</summary>
+    public int V { get; init; } = Event.Version;
 }

@@ -15,10 +15,16 @@ namespace DecisionLedger.Entries;
 /// </remarks>
 public sealed record LedgerEntry
 {
-    /// <summary>The leaf format version this build writes and reads (1).</summary>
+    /// <summary>The leaf format version a ledger writes unless it opted in to v2 (1).</summary>
     public const int CurrentVersion = 1;
 
-    /// <summary>The leaf format version; defaults to <see cref="CurrentVersion"/>, the only one supported.</summary>
+    /// <summary>
+    /// Leaf format version 2: the subject is a pseudonymous ref (<see cref="SubjectRef"/>, never the clear id) and every
+    /// decision entry carries its chain back-links (<see cref="Prev"/>). A ledger switches to it with a <c>format</c> event.
+    /// </summary>
+    public const int Version2 = 2;
+
+    /// <summary>The leaf format version: <see cref="CurrentVersion"/> (the default) or <see cref="Version2"/>.</summary>
     public int V { get; init; } = CurrentVersion;
 
     /// <summary>The entry's position in the ledger: 0, 1, 2 … with no gaps; at most 2^53 so it is an exact JSON number.</summary>
@@ -36,8 +42,17 @@ public sealed record LedgerEntry
     /// <summary>Who requested the decision, if known.</summary>
     public Actor? Actor { get; init; }
 
-    /// <summary>Whom the decision is about, if known.</summary>
+    /// <summary>Whom the decision is about, if known: the clear id, v1 entries only (a v2 entry refuses it; see <see cref="SubjectRef"/>).</summary>
     public DecisionSubject? Subject { get; init; }
+
+    /// <summary>
+    /// v2 only: the subject's ref (<c>subject.ref</c>), 22 base64url characters of 16 random bytes the sequencer assigned to the
+    /// subject id; null when the decision has no subject. The clear id is never in a v2 entry.
+    /// </summary>
+    public string? SubjectRef { get; init; }
+
+    /// <summary>v2 only, and required there: the chain back-links (<c>prev</c>); null in a v1 entry.</summary>
+    public ChainLinks? Prev { get; init; }
 
     /// <summary>What the model returned (after redaction).</summary>
     public required JsonElement Output { get; init; }

@@ -1,35 +1,75 @@
+using DecisionLedger.Hashing;
+
 namespace DecisionLedger.Entries;
 
 /// <summary>
 /// Something that happened to the ledger itself (not a model decision) and is recorded in it as
-/// an entry of its own, e.g. an erasure. Event entries carry a <c>kind</c> member; decision
-/// entries have none.
+/// an entry of its own: an erasure, the switch to a new leaf format (<c>format</c>), or the
+/// chain-heads commitment before a checkpoint (<c>heads</c>). Event entries carry a <c>kind</c>
+/// member; decision entries have none.
 /// </summary>
 public sealed record LedgerEvent
 {
     /// <summary>The kind of an erasure event.</summary>
     public const string ErasureKind = "erasure";
 
-    private LedgerEvent(string kind, ErasureEvent erasure)
+    /// <summary>The kind of the event that switches a ledger to leaf format v2; the first v2 entry of a ledger.</summary>
+    public const string FormatKind = "format";
+
+    /// <summary>The kind of the event that commits to the heads map (every chain's last seq and count) before a checkpoint is signed.</summary>
+    public const string HeadsKind = "heads";
+
+    private LedgerEvent(string kind, int version)
     {
         Kind = kind;
-        Erasure = erasure;
+        Version = version;
     }
 
-    /// <summary>The event's kind; <see cref="ErasureKind"/> is the only one today.</summary>
+    /// <summary>The event's kind: <see cref="ErasureKind"/>, <see cref="FormatKind"/> or <see cref="HeadsKind"/>.</summary>
     public string Kind { get; }
 
-    /// <summary>The erasure's details.</summary>
-    public ErasureEvent Erasure { get; }
+    /// <summary>The leaf format version the event is written in: 1 for a v1 erasure, 2 for everything else.</summary>
+    public int Version { get; }
 
-    /// <summary>Creates an erasure event.</summary>
+    /// <summary>The erasure's details, for an <see cref="ErasureKind"/> event; null otherwise.</summary>
+    public ErasureEvent? Erasure { get; private init; }
+
+    /// <summary>The heads-map root, for a <see cref="HeadsKind"/> event; null otherwise.</summary>
+    public Sha256Hash? HeadsRoot { get; private init; }
+
+    /// <summary>The number of keys in the heads map, for a <see cref="HeadsKind"/> event; null otherwise.</summary>
+    public long? HeadsKeys { get; private init; }
+
+    /// <summary>The leaf format version switched to, for a <see cref="FormatKind"/> event; null otherwise.</summary>
+    public int? FormatVersion { get; private init; }
+
+    /// <summary>The value of the store's subject column for this event: the erased subject's id (v1) or ref (v2); null for other kinds.</summary>
+    internal string? SubjectColumn => Erasure is { } erasure ? erasure.SubjectRef ?? erasure.SubjectId : null;
+
+    /// <summary>Creates an erasure event: v1 when <see cref="ErasureEvent.SubjectRef"/> is null, v2 when it is set.</summary>
     /// <param name="erasure">The erasure's details.</param>
     /// <returns>The event.</returns>
-    /// <exception cref="ArgumentException">A field is empty or the count is negative; the message names it.</exception>
+    /// <exception cref="ArgumentException">A field is empty, the count is negative, the ref is malformed, or a v2 erasure also names the clear id; the message names the field.</exception>
     public static LedgerEvent ForErasure(ErasureEvent erasure)
     {
         ArgumentNullException.ThrowIfNull(erasure);
-        Require(erasure.SubjectId, "subjectId", "the data subject's id");
+        if (erasure.SubjectRef is { } subjectRef)
+        {
+            if (!SubjectRefText.IsValid(subjectRef))
+            {
+                throw new ArgumentException($"event.subjectRef: \"{subjectRef}\" is not a subject ref; {SubjectRefText.Expected}.");
+            }
+
+            if (!string.IsNullOrEmpty(erasure.SubjectId))
+            {
+                throw new ArgumentException("event.subjectId: must be empty when subjectRef is set; a v2 erasure names the subject by its ref only, never by the clear id.");
+            }
+        }
+        else
+        {
+            Require(erasure.SubjectId, "subjectId", "the data subject's id");
+        }
+
         Require(erasure.Reason, "reason", "why the inputs are erased, e.g. 'GDPR Art. 17 request'");
         Require(erasure.RequestedBy, "requestedBy", "who asked for the erasure");
         if (erasure.DecisionsErased < 0)
@@ -37,7 +77,37 @@ public sealed record LedgerEvent
             throw new ArgumentException($"event.decisionsErased: {erasure.DecisionsErased} is negative; pass the number of decisions whose inputs were deleted (0 or more).");
         }
 
-        return new LedgerEvent(ErasureKind, erasure);
+        int version = erasure.SubjectRef is null ? LedgerEntry.CurrentVersion : LedgerEntry.Version2;
+        return new LedgerEvent(ErasureKind, version) { Erasure = erasure };
+    }
+
+    /// <summary>Creates the heads event: the heads-map root and key count over every v2 decision entry before it.</summary>
+    /// <param name="root">The heads-map root (32 zero bytes for an empty map).</param>
+    /// <param name="keys">The number of keys in the map; 0 or more.</param>
+    /// <returns>The event (always v2).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="keys"/> is negative.</exception>
+    public static LedgerEvent ForHeads(Sha256Hash root, long keys)
+    {
+        if (keys < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(keys), keys, "event.keys: the number of keys in the heads map is 0 or more.");
+        }
+
+        return new LedgerEvent(HeadsKind, LedgerEntry.Version2) { HeadsRoot = root, HeadsKeys = keys };
+    }
+
+    /// <summary>Creates the format event that switches the ledger to leaf format <paramref name="version"/> from its own seq on.</summary>
+    /// <param name="version">The version switched to; only <see cref="LedgerEntry.Version2"/> exists.</param>
+    /// <returns>The event (written in the version it switches to).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="version"/> is not 2.</exception>
+    public static LedgerEvent ForFormat(int version)
+    {
+        if (version != LedgerEntry.Version2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(version), version, $"event.version: {version} is not a format a ledger can switch to; the only one is {LedgerEntry.Version2}.");
+        }
+
+        return new LedgerEvent(FormatKind, version) { FormatVersion = version };
     }
 
     private static void Require(string? value, string field, string what)

@@ -61,7 +61,7 @@ public static class SubjectEraser
                 $"--subject: nothing to erase for subject '{subjectId}': the inputs of its {seqs.Count} decisions were already erased (erasure entry seq {earlier}). No new erasure entry was written.");
         }
 
-        LedgerEvent erasure = LedgerEvent.ForErasure(probe.Erasure with { DecisionsErased = deleted });
+        LedgerEvent erasure = LedgerEvent.ForErasure(probe.Erasure! with { DecisionsErased = deleted });
         RecordReceipt receipt = await recorder.RecordEventAsync(erasure, CancellationToken.None).ConfigureAwait(false);
         return new ErasureResult(subjectId, deleted, receipt.Seq, receipt.RequestId);
     }

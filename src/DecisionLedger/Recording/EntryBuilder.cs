@@ -195,7 +195,7 @@ internal sealed class EntryBuilder : IDisposable
             ModelVersion: string.Empty,
             UserId: null,
             Tenant: null,
-            SubjectId: ledgerEvent.Erasure.SubjectId,
+            SubjectId: ledgerEvent.SubjectColumn,
             InputFingerprint: null,
             Kind: ledgerEvent.Kind);
         return new StoredEntry(seq, canonical, MerkleHasher.HashLeaf(canonical), columns);
