@@ -1,0 +1,167 @@
+using DecisionLedger.Hashing;
+
+namespace DecisionLedger.Heads;
+
+/// <summary>
+/// The heads map of a v2 ledger: chain key (<see cref="ChainKeys"/>) → <see cref="ChainHead"/>,
+/// committed to by a sparse Merkle tree whose root goes into each <c>heads</c> entry
+/// (docs/format.md, section 10).
+/// </summary>
+/// <remarks>
+/// <para><see cref="Set"/> takes effect for <see cref="TryGet"/> at once but hashes nothing;
+/// <see cref="ComputeRoot"/> applies every pending change in one pass that rehashes each touched
+/// node once. The map keeps key hashes, not keys, so it never holds a subject ref in clear and
+/// costs about 150 bytes a key (docs/performance.md, "Heads map").</para>
+/// <para>Not thread-safe: the sequencer owns one instance and calls it from one thread at a time.</para>
+/// </remarks>
+public sealed class HeadsMap
+{
+    private readonly HeadsLeafTable _leaves;
+    private readonly HeadsTrie _trie;
+    private readonly List<int> _changed = [];
+    private int _leavesInTrie;
+    private Sha256Hash _root;
+    private bool _rootCurrent = true;
+
+    /// <summary>Creates an empty map (root: 32 zero bytes).</summary>
+    public HeadsMap()
+        : this(0)
+    {
+    }
+
+    private HeadsMap(int capacity)
+    {
+        _leaves = new HeadsLeafTable(capacity);
+        _trie = new HeadsTrie(_leaves, capacity);
+    }
+
+    /// <summary>The number of keys, pending ones included.</summary>
+    public int Count => _leaves.Count;
+
+    /// <summary>
+    /// Approximate bytes held by the map's arrays (leaves, index, branches), for capacity planning.
+    /// </summary>
+    public long AllocatedBytes => _leaves.AllocatedBytes + _trie.AllocatedBytes;
+
+    /// <summary>Builds a map from many keys at once: sorts them by key hash and hashes every node once.</summary>
+    /// <param name="heads">The keys and their heads; each key at most once.</param>
+    /// <exception cref="ArgumentException">A key appears twice, or a head is out of range.</exception>
+    public static HeadsMap Build(IEnumerable<(string Key, ChainHead Head)> heads)
+    {
+        ArgumentNullException.ThrowIfNull(heads);
+        var sorted = new List<(KeyBits Key, ChainHead Head, string Name)>(heads is ICollection<(string, ChainHead)> c ? c.Count : 0);
+        foreach ((string key, ChainHead head) in heads)
+        {
+            ArgumentNullException.ThrowIfNull(key, nameof(heads));
+            CheckHead(head, nameof(heads));
+            sorted.Add((KeyBits.From(HeadsMapHasher.KeyHash(key)), head, key));
+        }
+
+        sorted.Sort(static (a, b) => a.Key.CompareTo(b.Key));
+        var map = new HeadsMap(sorted.Count);
+        for (int i = 0; i < sorted.Count; i++)
+        {
+            if (i > 0 && sorted[i].Key.Equals(sorted[i - 1].Key))
+            {
+                throw new ArgumentException($"The key '{sorted[i].Name}' appears more than once; a heads map holds one head per key.", nameof(heads));
+            }
+
+            map._leaves.Add(sorted[i].Key, sorted[i].Head);
+        }
+
+        map._trie.BuildSorted(sorted.Count);
+        map._leavesInTrie = sorted.Count;
+        map._rootCurrent = false;
+        return map;
+    }
+
+    /// <summary>Looks up a key's head, seeing every <see cref="Set"/> made so far.</summary>
+    /// <param name="key">The chain key, e.g. <c>s:&lt;ref&gt;</c>.</param>
+    /// <param name="head">The head, or default when the key is absent.</param>
+    /// <returns>Whether the key is in the map.</returns>
+    public bool TryGet(string key, out ChainHead head)
+    {
+        int index = _leaves.Find(KeyBits.From(HeadsMapHasher.KeyHash(key)));
+        head = index < 0 ? default : _leaves[index].Head;
+        return index >= 0;
+    }
+
+    /// <summary>Sets a key's head; the root reflects it at the next <see cref="ComputeRoot"/>.</summary>
+    /// <param name="key">The chain key.</param>
+    /// <param name="head">The new head: <c>Last</c> ≥ 0, <c>Count</c> ≥ 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The head is out of range.</exception>
+    public void Set(string key, ChainHead head)
+    {
+        CheckHead(head, nameof(head));
+        KeyBits bits = KeyBits.From(HeadsMapHasher.KeyHash(key));
+        int index = _leaves.Find(bits);
+        if (index < 0)
+        {
+            _leaves.Add(bits, head);
+        }
+        else
+        {
+            ref HeadsLeafTable.Leaf leaf = ref _leaves[index];
+            leaf.Last = head.Last;
+            leaf.Count = head.Count;
+
+            // Leaves added since the last ComputeRoot are inserted then anyway.
+            if (index < _leavesInTrie)
+            {
+                _changed.Add(index);
+            }
+        }
+
+        _rootCurrent = false;
+    }
+
+    /// <summary>
+    /// Applies every pending <see cref="Set"/> and returns the root: 32 zero bytes for the empty map.
+    /// </summary>
+    public Sha256Hash ComputeRoot()
+    {
+        if (_rootCurrent)
+        {
+            return _root;
+        }
+
+        foreach (int index in _changed)
+        {
+            _trie.MarkPath(_leaves[index].Key);
+        }
+
+        for (int index = _leavesInTrie; index < _leaves.Count; index++)
+        {
+            _trie.Insert(index);
+        }
+
+        _changed.Clear();
+        _leavesInTrie = _leaves.Count;
+        _root = _trie.ComputeRoot();
+        _rootCurrent = true;
+        return _root;
+    }
+
+    /// <summary>
+    /// A membership or absence proof for <paramref name="key"/> against the current root (pending
+    /// sets are applied first, as by <see cref="ComputeRoot"/>).
+    /// </summary>
+    public MapProof Prove(string key)
+    {
+        ComputeRoot();
+        return _trie.Prove(KeyBits.From(HeadsMapHasher.KeyHash(key)));
+    }
+
+    private static void CheckHead(ChainHead head, string name)
+    {
+        if (head.Last < 0)
+        {
+            throw new ArgumentOutOfRangeException(name, head.Last, "A chain head's Last is the seq of the chain's last entry and cannot be negative.");
+        }
+
+        if (head.Count < 1)
+        {
+            throw new ArgumentOutOfRangeException(name, head.Count, "A chain head's Count is the number of entries in the chain and must be at least 1.");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using DecisionLedger.Hashing;
+
+namespace DecisionLedger.Heads;
+
+/// <summary>
+/// The hash functions of the heads map (docs/format.md, section 10): the key hash, the leaf hash,
+/// the interior node hash and the empty subtree.
+/// </summary>
+public static class HeadsMapHasher
+{
+    /// <summary>Prefix byte of a leaf hash input.</summary>
+    public const byte LeafPrefix = 0x00;
+
+    /// <summary>Prefix byte of an interior node hash input.</summary>
+    public const byte NodePrefix = 0x01;
+
+    // Keys are short ("s:" + 22 chars, or a model name); longer ones are rare and take the pool.
+    private const int StackKeyBytes = 256;
+
+    /// <summary>The hash of an empty subtree and of the empty map: 32 zero bytes.</summary>
+    public static Sha256Hash Empty => default;
+
+    /// <summary>SHA-256 of the UTF-8 bytes of <paramref name="key"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
+    public static Sha256Hash KeyHash(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        int max = Encoding.UTF8.GetMaxByteCount(key.Length);
+        byte[]? rented = null;
+        Span<byte> buffer = max <= StackKeyBytes ? stackalloc byte[StackKeyBytes] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            int length = Encoding.UTF8.GetBytes(key, buffer);
+            return ThreadSha256.Hash(buffer[..length]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>Leaf hash: <c>SHA-256(0x00 ‖ keyHash ‖ uint64be(last) ‖ uint64be(count))</c>.</summary>
+    public static Sha256Hash LeafHash(in Sha256Hash keyHash, long last, long count)
+    {
+        Span<byte> buffer = stackalloc byte[1 + Sha256Hash.Size + 16];
+        buffer[0] = LeafPrefix;
+        keyHash.CopyTo(buffer[1..]);
+        BinaryPrimitives.WriteUInt64BigEndian(buffer[(1 + Sha256Hash.Size)..], (ulong)last);
+        BinaryPrimitives.WriteUInt64BigEndian(buffer[(9 + Sha256Hash.Size)..], (ulong)count);
+        return ThreadSha256.Hash(buffer);
+    }
+
+    /// <summary>Leaf hash of a proof's terminal leaf.</summary>
+    public static Sha256Hash LeafHash(in MapLeaf leaf) => LeafHash(leaf.KeyHash, leaf.Last, leaf.Count);
+
+    /// <summary>Interior node hash: <c>SHA-256(0x01 ‖ left ‖ right)</c>, as RFC 6962 nodes.</summary>
+    public static Sha256Hash NodeHash(in Sha256Hash left, in Sha256Hash right) => MerkleHasher.HashChildren(left, right);
+
+    /// <summary>Bit <paramref name="index"/> of a key hash: <c>(keyHash[i / 8] &gt;&gt; (7 − i % 8)) &amp; 1</c>; 0 is left.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not in 0…255.</exception>
+    public static int Bit(in Sha256Hash keyHash, int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Sha256Hash.Size * 8);
+        return KeyBits.From(keyHash).Bit(index);
+    }
+}
