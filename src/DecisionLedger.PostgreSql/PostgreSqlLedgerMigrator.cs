@@ -14,8 +14,8 @@ namespace DecisionLedger.PostgreSql;
 /// <list type="bullet">
 /// <item>USAGE on the schema;</item>
 /// <item>SELECT, INSERT on <c>entries</c>, <c>request_ids</c>, <c>tiles</c>, <c>checkpoints</c>, <c>field_paths</c> (no UPDATE, DELETE, TRUNCATE);</item>
-/// <item>SELECT, INSERT, DELETE on <c>inputs</c> and <c>subject_keys</c>: erasure deletes a data
-/// subject's stored inputs and input key, and nothing else;</item>
+/// <item>SELECT, INSERT, DELETE on <c>inputs</c>, <c>subject_keys</c> and <c>subjects</c>: erasure deletes a data
+/// subject's stored inputs, input key and subject mapping, and nothing else;</item>
 /// <item>SELECT on <c>schema_migrations</c> (the store checks the version on open);</item>
 /// <item>USAGE on the checkpoint id sequence, EXECUTE on <c>ensure_entry_partitions</c> (a
 /// SECURITY DEFINER function that creates monthly partitions ahead of the data) and on
@@ -159,7 +159,7 @@ public sealed class PostgreSqlLedgerMigrator
             await ExecuteAsync(connection, transaction, $"""
                 GRANT USAGE ON SCHEMA {s} TO {r};
                 GRANT SELECT, INSERT ON {s}.entries, {s}.request_ids, {s}.tiles, {s}.checkpoints, {s}.field_paths TO {r};
-                GRANT SELECT, INSERT, DELETE ON {s}.inputs, {s}.subject_keys TO {r};
+                GRANT SELECT, INSERT, DELETE ON {s}.inputs, {s}.subject_keys, {s}.subjects TO {r};
                 GRANT SELECT, INSERT, UPDATE, DELETE ON {s}.clean_close TO {r};
                 GRANT SELECT ON {s}.schema_migrations TO {r};
                 GRANT USAGE ON SEQUENCE {s}.checkpoints_id_seq TO {r};

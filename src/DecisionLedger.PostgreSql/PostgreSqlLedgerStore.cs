@@ -20,7 +20,7 @@ namespace DecisionLedger.PostgreSql;
 /// set). Every failure surfaces as a <see cref="LedgerStoreException"/> naming the server,
 /// database and schema, what failed, and the fix.
 /// </remarks>
-public sealed class PostgreSqlLedgerStore : ILedgerStore, ICleanCloseStore, IDerivedTableStore
+public sealed partial class PostgreSqlLedgerStore : ILedgerStore, ICleanCloseStore, IDerivedTableStore
 {
     private readonly PostgreSqlLedgerStoreOptions _options;
     private readonly string _connectionString;
@@ -218,11 +218,18 @@ public sealed class PostgreSqlLedgerStore : ILedgerStore, ICleanCloseStore, IDer
         new(_db.ReadAsync("read the latest checkpoint", _log.ReadLatestCheckpointAsync, cancellationToken));
 
     /// <inheritdoc />
+    /// <remarks>A clear subject id matches v1 rows by the id and v2 rows by its ref (<see cref="SubjectQuery"/>).</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="EntryFilter.Limit"/> is negative.</exception>
     public IAsyncEnumerable<StoredEntry> QueryAsync(EntryFilter filter, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfNegative(filter.Limit, nameof(filter));
+        return SubjectQuery.QueryAsync(filter, this, this, QueryColumnsAsync, cancellationToken);
+    }
+
+    // Matches the subject column literally; QueryAsync maps a clear subject id onto v1 and v2 rows.
+    private IAsyncEnumerable<StoredEntry> QueryColumnsAsync(EntryFilter filter, CancellationToken cancellationToken)
+    {
         var command = new NpgsqlCommand();
         PostgreSqlEntryFilterSql.Apply(command, filter, _schema);
         return _db.StreamAsync("query entries", command, _log.EntryReader(), cancellationToken);

@@ -33,6 +33,9 @@ namespace DecisionLedger.PostgreSql;
 /// <item>Entry bodies, leaf hashes, entry request ids and stored inputs have no planner statistics
 /// (migration 4): no query filters on them in SQL, and auto-ANALYZE of a growing partition spent
 /// a fifth of the server's CPU sorting their ~1 KB values.</item>
+/// <item><c>subjects</c> (migration 7) maps a clear subject id to the random ref entry-v2 rows carry
+/// in their subject column; erasure deletes the row, after which nothing in the ledger links the
+/// person to an entry. Its rows are written in the append's transaction.</item>
 /// <item><c>field_paths</c> is the field catalog for <c>--where</c> (model, path), filled in each
 /// append's transaction and backfilled from stored entries by the migration that creates it.</item>
 /// <item>Partitions are created by <c>ensure_entry_partitions</c>, a SECURITY DEFINER function
@@ -262,6 +265,25 @@ internal static partial class PostgreSqlSchema
                         AND grantee <> current_user
                 LOOP
                     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I.clean_close TO %I', '{{s.Trim('"')}}', grantee_name);
+                END LOOP;
+            END $g$;
+            """),
+        new(7, "subjects: the entry-v2 mapping from a clear subject id to the random ref its entries carry, deleted by erasure", s => $$"""
+            CREATE TABLE IF NOT EXISTS {{s}}.subjects(
+                subject_id text COLLATE "C" PRIMARY KEY,
+                ref text COLLATE "C" NOT NULL UNIQUE,
+                created_at timestamptz NOT NULL DEFAULT now());
+            DO $g$
+            DECLARE
+                grantee_name text;
+            BEGIN
+                -- Roles that already keep subject keys (granted before this table existed) keep and erase mappings too.
+                FOR grantee_name IN
+                    SELECT DISTINCT grantee FROM information_schema.role_table_grants
+                    WHERE table_schema = '{{s.Trim('"')}}' AND table_name = 'subject_keys' AND privilege_type = 'DELETE'
+                        AND grantee <> current_user
+                LOOP
+                    EXECUTE format('GRANT SELECT, INSERT, DELETE ON %I.subjects TO %I', '{{s.Trim('"')}}', grantee_name);
                 END LOOP;
             END $g$;
             """),

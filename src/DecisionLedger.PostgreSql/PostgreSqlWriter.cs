@@ -62,6 +62,7 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
     {
         IReadOnlyList<StoredEntry> entries = batch.Entries;
         ThrowIfRequestIdRepeats(entries);
+        SubjectRefChecks.ThrowIfInvalid(batch.NewSubjectRefs, _target);
         await _partitions.EnsureForBatchAsync(entries, cancellationToken).ConfigureAwait(false);
 
         NpgsqlTransaction transaction = await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -109,6 +110,11 @@ internal sealed class PostgreSqlWriter : IAsyncDisposable
         if (batch.Inputs.Count > 0)
         {
             await _copy.CopyInputsAsync(batch.Inputs, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (batch.NewSubjectRefs is { Count: > 0 } subjectRefs)
+        {
+            await PostgreSqlSubjectRefs.InsertAsync(_connection, transaction, _schema, _target, subjectRefs, cancellationToken).ConfigureAwait(false);
         }
 
         if (batch.Checkpoint is { } checkpoint)

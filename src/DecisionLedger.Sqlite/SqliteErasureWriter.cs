@@ -62,7 +62,7 @@ internal sealed class SqliteErasureWriter : IDisposable
         catalog.Forget(forgotten);
         if (deleted > 0 || cleared > 0 || forgotten.Count > 0)
         {
-            TruncateWal(deleted);
+            TruncateWal($"{deleted} stored inputs");
         }
 
         return deleted;
@@ -213,13 +213,40 @@ internal sealed class SqliteErasureWriter : IDisposable
 
         if (deleted > 0)
         {
-            TruncateWal(deleted);
+            TruncateWal("a subject key");
         }
 
         return deleted > 0;
     }
 
-    private void TruncateWal(int deleted)
+    /// <summary>
+    /// Deletes a subject's row of the <c>subjects</c> mapping (secure_delete zeroes it in the pages),
+    /// then truncates the WAL so no earlier frame keeps the clear id; returns the ref it held, or null.
+    /// </summary>
+    /// <exception cref="LedgerStoreException">The WAL could not be truncated because another connection is reading.</exception>
+    public string? DeleteSubjectRef(string subjectId)
+    {
+        string? deleted;
+        using (SqliteTransaction transaction = _connection.BeginTransaction(deferred: false))
+        {
+            using SqliteCommand select = Statement(transaction, "SELECT ref FROM subjects WHERE subject_id = @subject;");
+            select.Parameters.AddWithValue("@subject", subjectId);
+            deleted = select.ExecuteScalar() as string;
+            using SqliteCommand delete = Statement(transaction, "DELETE FROM subjects WHERE subject_id = @subject;");
+            delete.Parameters.AddWithValue("@subject", subjectId);
+            delete.ExecuteNonQuery();
+            transaction.Commit();
+        }
+
+        if (deleted is not null)
+        {
+            TruncateWal("a subject mapping");
+        }
+
+        return deleted;
+    }
+
+    private void TruncateWal(string deleted)
     {
         using SqliteCommand command = _connection.CreateCommand();
         command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
@@ -227,7 +254,7 @@ internal sealed class SqliteErasureWriter : IDisposable
         if (reader.Read() && reader.GetInt64(0) != 0)
         {
             throw new LedgerStoreException(
-                $"Deleted {deleted} stored inputs from '{_path}', but could not truncate its write-ahead log ('{_path}-wal') because another connection is reading: " +
+                $"Deleted {deleted} from '{_path}', but could not truncate its write-ahead log ('{_path}-wal') because another connection is reading: " +
                 "copies of the deleted bytes may remain there until the next checkpoint. Stop other readers of the ledger and run the erasure again.");
         }
     }

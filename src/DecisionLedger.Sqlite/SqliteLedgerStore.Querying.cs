@@ -10,8 +10,9 @@ public sealed partial class SqliteLedgerStore
 {
     /// <inheritdoc />
     /// <exception cref="ArgumentOutOfRangeException"><see cref="EntryFilter.Limit"/> is negative.</exception>
+    /// <remarks>A clear subject id matches v1 rows by the id and v2 rows by its ref (<see cref="SubjectQuery"/>).</remarks>
     public IAsyncEnumerable<StoredEntry> QueryAsync(EntryFilter filter, CancellationToken cancellationToken = default) =>
-        _index.QueryAsync(filter, cancellationToken);
+        SubjectQuery.QueryAsync(filter, this, this, _index.QueryAsync, cancellationToken);
 
     /// <summary>
     /// How SQLite would run <see cref="QueryAsync"/> for <paramref name="filter"/>: the lines of

@@ -8,9 +8,11 @@ internal static class SqliteSchema
 {
     /// <summary>
     /// The schema version this code writes and reads. Version 2 moved the secondary indexes off the
-    /// entries table into <c>entry_index</c>, which the indexer fills after the commit.
+    /// entries table into <c>entry_index</c>, which the indexer fills after the commit. Version 3
+    /// added the <c>subjects</c> mapping of entry v2 (clear subject id → ref); older files get the
+    /// empty table on their first writable open.
     /// </summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>The columns every entry query selects, in the order <see cref="SqliteRows.ReadEntry"/> reads them.</summary>
     public const string EntryColumns =
@@ -50,6 +52,9 @@ internal static class SqliteSchema
             subject_id TEXT PRIMARY KEY,
             wrapped_key BLOB NOT NULL,
             created_at INTEGER NOT NULL DEFAULT (strftime('%s', 'now')));
+        CREATE TABLE IF NOT EXISTS subjects(
+            subject_id TEXT PRIMARY KEY,
+            ref TEXT NOT NULL UNIQUE) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS field_paths(
             model TEXT NOT NULL,
             path TEXT NOT NULL,

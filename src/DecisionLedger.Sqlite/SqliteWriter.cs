@@ -20,6 +20,7 @@ internal sealed class SqliteWriter : IDisposable
     // The two rows of every decision go through positional statements (see SqliteRowStatement).
     private readonly SqliteRowStatement _insertEntry;
     private readonly SqliteRowStatement _insertInput;
+    private readonly SqliteSubjectRefWriter _insertSubjects;
 
     private readonly SqliteCommand _insertTile;
     private readonly SqliteParameter _tileLevel;
@@ -55,6 +56,7 @@ internal sealed class SqliteWriter : IDisposable
         _insertEntry = new SqliteRowStatement(connection,
             "INSERT INTO entries(" + SqliteSchema.EntryColumns + ", fingerprint_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13);");
         _insertInput = new SqliteRowStatement(connection, "INSERT INTO inputs(seq, salt, input) VALUES (?1, ?2, ?3);");
+        _insertSubjects = new SqliteSubjectRefWriter(connection, path);
 
         // OR IGNORE: rewriting a tile with identical content is allowed (ITileStore); a different one is caught below.
         _insertTile = Command("INSERT OR IGNORE INTO tiles(level, idx, data) VALUES (@level, @idx, @data);");
@@ -83,6 +85,7 @@ internal sealed class SqliteWriter : IDisposable
     /// <exception cref="LedgerStoreException">The batch is not contiguous, repeats a request id, conflicts with a stored tile, or the write failed.</exception>
     public void Append(AppendBatch batch)
     {
+        SubjectRefChecks.ThrowIfInvalid(batch.NewSubjectRefs, $"the ledger database '{_path}'");
         using SqliteTransaction transaction = Begin();
 
         // Read inside the write transaction: another process may have appended since we last looked.
@@ -118,6 +121,7 @@ internal sealed class SqliteWriter : IDisposable
             _insertInput.Execute();
         }
 
+        _insertSubjects.Insert(batch.NewSubjectRefs);
         for (int i = 0; i < batch.Tiles.Count; i++)
         {
             (TileId id, Tile tile) = batch.Tiles[i];
@@ -142,7 +146,7 @@ internal sealed class SqliteWriter : IDisposable
         }
     }
 
-    /// <summary>Deletes stored inputs and subject keys on this connection; callers hold the store's write lock.</summary>
+    /// <summary>Deletes stored inputs, subject keys and subject mappings on this connection; callers hold the store's write lock.</summary>
     public SqliteErasureWriter Erasure { get; }
 
     /// <summary>The decision index on this connection; callers hold the store's write lock.</summary>
@@ -206,6 +210,7 @@ internal sealed class SqliteWriter : IDisposable
         _nextSeq.Dispose();
         _insertEntry.Dispose();
         _insertInput.Dispose();
+        _insertSubjects.Dispose();
         _insertTile.Dispose();
         _readTile.Dispose();
         _insertCheckpoint.Dispose();

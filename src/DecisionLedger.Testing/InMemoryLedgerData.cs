@@ -39,6 +39,9 @@ public sealed class InMemoryLedgerData
     /// <summary>Wrapped subject keys by subject id.</summary>
     public Dictionary<string, byte[]> SubjectKeys { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The subjects mapping of entry v2: clear subject id → ref (<see cref="ISubjectRefStore"/>).</summary>
+    public Dictionary<string, string> SubjectRefs { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The field catalog: model → paths.</summary>
     public Dictionary<string, HashSet<string>> FieldPaths { get; } = new(StringComparer.Ordinal);
 }

@@ -20,7 +20,7 @@ namespace DecisionLedger.Testing;
 /// verification notices. Disposing the store does not clear its data.
 /// </remarks>
 /// <param name="data">The storage; pass the same instance to a second store to "reopen" it.</param>
-public sealed class InMemoryLedgerStore(InMemoryLedgerData data) : ILedgerStore, ICleanCloseStore
+public sealed partial class InMemoryLedgerStore(InMemoryLedgerData data) : ILedgerStore, ICleanCloseStore
 {
     /// <summary>Creates a store over new, empty data.</summary>
     public InMemoryLedgerStore()
@@ -102,6 +102,8 @@ public sealed class InMemoryLedgerStore(InMemoryLedgerData data) : ILedgerStore,
                 throw new LedgerStoreException($"Checkpoint rejected: it covers {checkpoint.TreeSize} entries but the ledger will hold {newSize}; nothing was stored.");
             }
 
+            ThrowIfSubjectRefsConflict(batch.NewSubjectRefs);
+            WriteSubjectRefs(batch.NewSubjectRefs);
             foreach (StoredEntry entry in batch.Entries)
             {
                 Data.Entries.Add(entry);
@@ -258,7 +260,11 @@ public sealed class InMemoryLedgerStore(InMemoryLedgerData data) : ILedgerStore,
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<StoredEntry> QueryAsync(EntryFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<StoredEntry> QueryAsync(EntryFilter filter, CancellationToken cancellationToken = default) =>
+        SubjectQuery.QueryAsync(filter, this, this, QueryColumnsAsync, cancellationToken);
+
+    // Matches the subject column literally; QueryAsync maps a clear subject id onto v1 and v2 rows.
+    private async IAsyncEnumerable<StoredEntry> QueryColumnsAsync(EntryFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfNegative(filter.Limit, nameof(filter));

@@ -109,7 +109,7 @@ public sealed class SqliteIndexerTests : IDisposable
         }
 
         using SqliteConnection check = OpenRaw();
-        Assert.Equal(2L, Scalar(check, "PRAGMA user_version;"));
+        Assert.Equal(3L, Scalar(check, "PRAGMA user_version;"));
         Assert.Equal(0L, Scalar(check, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'ix_entries_%';"));
         AssertIndexedOnce(200);
     }

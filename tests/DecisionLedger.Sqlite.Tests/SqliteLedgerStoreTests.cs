@@ -171,7 +171,7 @@ public sealed class SqliteLedgerStoreTests : IDisposable
         using SqliteConnection raw = OpenRaw();
 
         Assert.Equal("wal", Scalar(raw, "PRAGMA journal_mode;"));
-        Assert.Equal(2L, Scalar(raw, "PRAGMA user_version;"));
+        Assert.Equal(3L, Scalar(raw, "PRAGMA user_version;"));
     }
 
     [Fact]

@@ -24,6 +24,13 @@ public sealed record AppendBatch(
     /// </summary>
     public IReadOnlyDictionary<string, HashSet<string>>? FieldPaths { get; init; }
 
+    /// <summary>
+    /// Subject mappings (clear id → ref) the sequencer assigned for these entries, written to the
+    /// store's <c>subjects</c> table in the batch's transaction; null or empty when none are new. An id
+    /// or a ref already mapped fails the whole batch with <see cref="LedgerStoreException"/>.
+    /// </summary>
+    public IReadOnlyList<SubjectRef>? NewSubjectRefs { get; init; }
+
     /// <summary>The batch's field paths: <see cref="FieldPaths"/> when the builder collected them, else collected now.</summary>
     public IReadOnlyDictionary<string, HashSet<string>> FieldPathsOrCollect() =>
         FieldPaths ?? FieldPathCollector.Collect(this);

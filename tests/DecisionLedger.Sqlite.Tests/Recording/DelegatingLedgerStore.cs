@@ -1,4 +1,5 @@
 using DecisionLedger.Hashing;
+using DecisionLedger.Heads;
 using DecisionLedger.Merkle;
 using DecisionLedger.Storage;
 
@@ -55,4 +56,14 @@ internal abstract class DelegatingLedgerStore(ILedgerStore inner) : ILedgerStore
     public virtual ValueTask<int> DeleteInputsAsync(IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default) => Inner.DeleteInputsAsync(seqs, cancellationToken);
 
     public virtual ValueTask<long> GetSizeAsync(CancellationToken cancellationToken = default) => Inner.GetSizeAsync(cancellationToken);
+
+    public virtual ValueTask<IReadOnlyDictionary<string, string>> GetSubjectRefsAsync(IReadOnlyCollection<string> subjectIds, CancellationToken cancellationToken = default) => Inner.GetSubjectRefsAsync(subjectIds, cancellationToken);
+
+    public virtual ValueTask<IReadOnlyDictionary<string, string>> GetSubjectIdsAsync(IReadOnlyCollection<string> refs, CancellationToken cancellationToken = default) => Inner.GetSubjectIdsAsync(refs, cancellationToken);
+
+    public virtual ValueTask<string?> DeleteSubjectRefAsync(string subjectId, CancellationToken cancellationToken = default) => Inner.DeleteSubjectRefAsync(subjectId, cancellationToken);
+
+    public virtual IAsyncEnumerable<(string Key, ChainHead Head)> ReadChainHeadsAsync(long fromSeq, long beforeSeq, CancellationToken cancellationToken = default) => Inner.ReadChainHeadsAsync(fromSeq, beforeSeq, cancellationToken);
+
+    public virtual ValueTask<long?> FindFirstEventAsync(string kind, CancellationToken cancellationToken = default) => Inner.FindFirstEventAsync(kind, cancellationToken);
 }
