@@ -231,7 +231,7 @@ internal sealed class BundleManifestCheck
             Nested("model", "version") ?? string.Empty,
             Nested("actor", "userId"),
             Nested("actor", "tenant"),
-            Nested("subject", "id") ?? Nested("event", "subjectId"),
+            Nested("subject", "id") ?? Nested("subject", "ref") ?? Nested("event", "subjectId") ?? Nested("event", "subjectRef"),
             null,
             kind);
     }

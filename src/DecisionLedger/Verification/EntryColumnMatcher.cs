@@ -15,7 +15,9 @@ namespace DecisionLedger.Verification;
 /// entry itself untouched, so every leaf still verifies) would make a query return a wrong answer
 /// or <c>erase --subject</c> miss an entry. Column names in findings are the stores' SQL names.
 /// The input fingerprint column is not derived from the entry (it is a keyed hash of the original
-/// input), so it cannot be checked here.
+/// input), so it cannot be checked here. In a v2 entry the subject column holds the subject's ref
+/// (<c>subject.ref</c>, or an erasure's <c>subjectRef</c>), never the clear id; heads and format
+/// events have neither model nor subject, so those columns must be empty.
 /// </remarks>
 internal struct EntryColumnMatcher
 {
@@ -138,7 +140,7 @@ internal struct EntryColumnMatcher
                 (Section.Model, "version") => "version",
                 (Section.Actor, "userId") => "user_id",
                 (Section.Actor, "tenant") => "tenant",
-                (Section.Subject, "id") or (Section.Event, "subjectId") => "subject_id",
+                (Section.Subject, "id") or (Section.Subject, "ref") or (Section.Event, "subjectId") or (Section.Event, "subjectRef") => "subject_id",
                 _ => null,
             };
 
@@ -172,6 +174,8 @@ internal struct EntryColumnMatcher
         : reader.ValueTextEquals("tenant"u8) ? "tenant"
         : reader.ValueTextEquals("id"u8) ? "id"
         : reader.ValueTextEquals("subjectId"u8) ? "subjectId"
+        : reader.ValueTextEquals("ref"u8) ? "ref"
+        : reader.ValueTextEquals("subjectRef"u8) ? "subjectRef"
         : string.Empty;
 
     private void MarkSeen(string column)

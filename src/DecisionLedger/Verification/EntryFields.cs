@@ -10,14 +10,22 @@ namespace DecisionLedger.Verification;
 /// </summary>
 internal readonly struct EntryFields
 {
-    private EntryFields(long seq, ulong requestIdKey, Sha256Hash? inputDigest)
+    private EntryFields(long seq, ulong requestIdKey, Sha256Hash? inputDigest, int version, EntryV2Fields? v2)
     {
         Seq = seq;
         RequestIdKey = requestIdKey;
         InputDigest = inputDigest;
+        Version = version;
+        V2 = v2;
     }
 
     public long Seq { get; }
+
+    /// <summary>The entry's <c>v</c>: 1 or 2 (0 when it has none, which the canonical and version checks catch).</summary>
+    public int Version { get; }
+
+    /// <summary>The v2 fields (kind, chain keys, links, heads), read for v2 entries only; null for v1.</summary>
+    public EntryV2Fields? V2 { get; }
 
     /// <summary>A 64-bit FNV-1a hash of the requestId's UTF-8 bytes: 8 bytes per entry keeps a 10M-entry uniqueness set small.</summary>
     public ulong RequestIdKey { get; }
@@ -47,6 +55,7 @@ internal readonly struct EntryFields
         ulong key = 0;
         bool hasRequestId = false;
         Sha256Hash? digest = null;
+        int version = 0;
         Span<byte> bytes = stackalloc byte[Sha256Hash.Size];
         try
         {
@@ -104,6 +113,15 @@ internal readonly struct EntryFields
 
                     digest = Sha256Hash.FromBytes(bytes);
                 }
+                else if (reader.ValueTextEquals("v"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out version) || version is not (1 or 2))
+                    {
+                        error = "its 'v' is not 1 or 2, the leaf format versions this verifier reads (a newer version needs a newer verifier)";
+                        return false;
+                    }
+                }
                 else if (columns is not null && matcher.TryConsume(ref reader))
                 {
                     // A column's source field, checked against the column as it was read.
@@ -146,13 +164,19 @@ internal readonly struct EntryFields
             return false;
         }
 
+        EntryV2Fields? v2 = null;
+        if (version == Entries.LedgerEntry.Version2 && !EntryV2Fields.TryRead(canonical, out v2, out error))
+        {
+            return false;
+        }
+
         if (columns is not null)
         {
             matcher.Complete();
             mismatchedColumn = matcher.Mismatch;
         }
 
-        fields = new EntryFields(seq.Value, key, digest);
+        fields = new EntryFields(seq.Value, key, digest, version, v2);
         return true;
     }
 

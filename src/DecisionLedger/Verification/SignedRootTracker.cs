@@ -96,6 +96,12 @@ internal sealed class SignedRootTracker
         return null;
     }
 
+    /// <summary>
+    /// Whether a signed (or trusted) checkpoint covers exactly <paramref name="size"/> entries; valid right after
+    /// <see cref="CheckAtSize"/> ran for that size (it steps past the checkpoints of the size), in O(1).
+    /// </summary>
+    public bool IsCheckpointSize(long size) => _next > 0 && _checkpoints[_next - 1].Size == size;
+
     /// <summary>After the last entry: a signed root beyond the <paramref name="position"/> entries the ledger holds, as a finding, or null.</summary>
     public TamperFinding? Unreached(long position)
     {

@@ -30,6 +30,7 @@ internal sealed class TamperClassifier
     private readonly SignedRootTracker _roots;
     private readonly HashSet<ulong> _requestIds = [];
     private readonly TamperFinding? _checkpointFinding;
+    private readonly FormatV2Check _formatV2;
     private long _position;
     private TamperFinding? _final;
     private SeqGap? _gap;
@@ -56,6 +57,7 @@ internal sealed class TamperClassifier
         _checkCanonical = checkCanonicalForm;
         _position = trustedTree.Size;
         _roots = new SignedRootTracker(trustedTree.Size);
+        _formatV2 = new FormatV2Check(fromStart: trustedTree.Size == 0);
         _checkpointFinding = SignedCheckpointReader.Read(verifier, origin, checkpoints, trustedTree.Size, _roots.Checkpoints);
         CheckCheckpointsAtCurrentSize();
     }
@@ -198,6 +200,12 @@ internal sealed class TamperClassifier
             return Stop(position, TamperKind.IndexMismatch, derivedMismatch);
         }
 
+        if (_formatV2.Check(position, fields) is { } formatFinding)
+        {
+            _final = PreferPending(formatFinding);
+            return false;
+        }
+
         _tree.Append(leaf);
         LastInputDigest = fields.InputDigest;
         if ((_tree.Size & (Tile.Width - 1)) == 0)
@@ -207,6 +215,11 @@ internal sealed class TamperClassifier
         }
 
         CheckCheckpointsAtCurrentSize();
+        if (_final is null && _roots.IsCheckpointSize(_tree.Size))
+        {
+            _final = _formatV2.AtCheckpoint(_tree.Size);
+        }
+
         return _final is null;
     }
 

@@ -57,4 +57,19 @@ public enum TamperKind
 
     /// <summary>The store itself cannot be read back as a ledger (a corrupt database page, a row that is not what it must be): damage or tampering outside DecisionLedger, its first bad entry unknown.</summary>
     StoreDamaged,
+
+    /// <summary>
+    /// A v2 decision entry's <c>prev</c> link does not name the previous v2 decision of its model or
+    /// subject: a chain entry was re-pointed, skipped or forged, so a completeness proof over the chain would lie.
+    /// </summary>
+    ChainBroken,
+
+    /// <summary>A <c>heads</c> entry's root or key count is not the heads map recomputed from every v2 decision before it: a forged or stale head.</summary>
+    HeadsMismatch,
+
+    /// <summary>A checkpoint signed after the switch to v2 covers a tree whose last entry is not a <c>heads</c> entry, so no head commits to its chains.</summary>
+    HeadsMissing,
+
+    /// <summary>The leaf format versions are out of order: a v1 entry after the <c>format</c> event, a v2 entry before it, or a second <c>format</c> event.</summary>
+    VersionMismatch,
 }

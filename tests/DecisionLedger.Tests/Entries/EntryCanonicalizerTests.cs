@@ -108,7 +108,7 @@ public sealed class EntryCanonicalizerTests
     [Fact]
     public void Write_UnsupportedVersion_ThrowsNamingField()
     {
-        var ex = Assert.Throws<ArgumentException>(() => EntryCanonicalizer.ToCanonicalBytes(SomeEntries.Minimal() with { V = 2 }));
+        var ex = Assert.Throws<ArgumentException>(() => EntryCanonicalizer.ToCanonicalBytes(SomeEntries.Minimal() with { V = 3 }));
         Assert.Contains("'v'", ex.Message, StringComparison.Ordinal);
     }
 
@@ -182,7 +182,7 @@ public sealed class EntryCanonicalizerTests
 
     [Theory]
     [InlineData("\"v\":1}", "\"v\":1,\"w\":2}", "unknown member 'w'")]
-    [InlineData("\"v\":1}", "\"v\":2}", "'v' is 2")]
+    [InlineData("\"v\":1}", "\"v\":3}", "'v' is 3")]
     [InlineData("\"seq\":0,", "\"seq\":0,\"seq\":1,", "'seq' appears more than once")]
     [InlineData("\"seq\":0,", "", "'seq' is missing")]
     [InlineData("\"seq\":0,", "\"seq\":\"0\",", "'seq' is String")]
