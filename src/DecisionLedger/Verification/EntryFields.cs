@@ -118,7 +118,7 @@ internal readonly struct EntryFields
                     reader.Read();
                     if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out version) || version is not (1 or 2))
                     {
-                        error = "its 'v' is not 1 or 2, a leaf format version this build reads";
+                        error = "its 'v' is not 1 or 2, the leaf format versions this verifier reads (a newer version needs a newer verifier)";
                         return false;
                     }
                 }

@@ -47,6 +47,43 @@ public sealed class EntryFormatV2Tests
     }
 
     [Fact]
+    public void Write_V2_AllocatesNoMoreThanV1()
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        Decision decision = Decision("alice");
+        byte[] output = JsonCanonicalizer.Canonicalize("{\"score\":0.5}"u8);
+        var prev = new ChainLinks(3, -1);
+        var timestamp = new DateTimeOffset(2026, 11, 23, 12, 0, 9, TimeSpan.Zero);
+
+        long Allocated(string? subjectRef, ChainLinks? links)
+        {
+            buffer.ResetWrittenCount();
+            DecisionEntryWriter.Write(buffer, 9, "req-9", timestamp, decision, null, s_digest, output, default, [], subjectRef, links);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++)
+            {
+                buffer.ResetWrittenCount();
+                DecisionEntryWriter.Write(buffer, 9, "req-9", timestamp, decision, null, s_digest, output, default, [], subjectRef, links);
+            }
+
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        long v1 = Allocated(null, null);
+        long v2 = Allocated(Ref, prev);
+
+        Assert.True(v2 <= v1, $"v2 allocated {v2} bytes over 100 entries, v1 {v1}");
+    }
+
+    [Fact]
+    public void FormatDoc_ShowsTheV2EntryThisWriterWrites()
+    {
+        string json = Write(Decision("alice@example.com"), Ref, new ChainLinks(3, -1));
+
+        Assert.Contains(json, Docs.RepositoryDocs.Read("docs/format.md"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Write_WithoutPrev_WritesV1WithTheSubjectId()
     {
         string json = Write(Decision("alice@example.com"), null, null);

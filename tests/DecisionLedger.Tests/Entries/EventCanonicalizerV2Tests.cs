@@ -41,6 +41,14 @@ public sealed class EventCanonicalizerV2Tests
         Assert.Equal(json, Encoding.UTF8.GetString(EventCanonicalizer.ToCanonicalBytes(parsed)));
     }
 
+    [Theory]
+    [MemberData(nameof(Events))]
+    public void FormatDoc_ShowsEachV2EventAsWritten(string kind, string json)
+    {
+        Assert.Equal(json, Encoding.UTF8.GetString(EventCanonicalizer.ToCanonicalBytes(new EventEntry(12, "r-1", s_time, Event(kind)))));
+        Assert.Contains(json, Docs.RepositoryDocs.Read("docs/format.md"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parse_Heads_ReadsRootAndKeys()
     {
