@@ -14,7 +14,7 @@ namespace DecisionLedger.Bundles;
 internal static class BundleCompleteness
 {
     /// <summary>Returns the tracker for the bundle's proof (null when it has none), or a finding.</summary>
-    public static async ValueTask<(CompletenessTracker? Tracker, TamperFinding? Finding)> OpenAsync(string directory, BundleManifestCheck claims, CancellationToken cancellationToken)
+    public static async ValueTask<(CompletenessTracker? Tracker, TamperFinding? Finding)> OpenAsync(string directory, BundleManifestCheck claims, long treeSize, CancellationToken cancellationToken)
     {
         string proofPath = Path.Combine(directory, BundleFiles.Completeness);
         string subjectPath = Path.Combine(directory, BundleFiles.Subject);
@@ -50,6 +50,11 @@ internal static class BundleCompleteness
         catch (FormatException e)
         {
             return Fail($"{BundleFiles.Completeness} cannot be read: {e.Message}");
+        }
+
+        if (proof.TreeSize != treeSize || proof.Upper.HeadsSeq != treeSize - 1)
+        {
+            return (null, new TamperFinding(proof.Upper.HeadsSeq, TamperKind.HeadsMissing, $"{BundleFiles.Completeness} proves against the heads entry at seq {proof.Upper.HeadsSeq} (tree size {proof.TreeSize}), but the bundle's checkpoint covers {treeSize} entries, so its heads entry is seq {treeSize - 1}: the proof is stale or for another checkpoint."));
         }
 
         if (claims.CompletenessKey != proof.Key)

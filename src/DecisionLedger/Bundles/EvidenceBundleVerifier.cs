@@ -97,7 +97,7 @@ public sealed class EvidenceBundleVerifier
         run.Claims = claims;
         if (!full)
         {
-            (run.Completeness, TamperFinding? proofFinding) = await BundleCompleteness.OpenAsync(directory, claims, cancellationToken).ConfigureAwait(false);
+            (run.Completeness, TamperFinding? proofFinding) = await BundleCompleteness.OpenAsync(directory, claims, checkpoint.Size, cancellationToken).ConfigureAwait(false);
             if (proofFinding is not null)
             {
                 return run.Report(proofFinding, _time.GetElapsedTime(started));
