@@ -3,7 +3,7 @@ using System.Globalization;
 namespace DecisionLedger.LoadTest;
 
 /// <summary>Command-line settings of the load tool.</summary>
-internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity, string WorkDirectory, bool Keep, int Rate, int MaxBatch, string Store = "sqlite", string? Connection = null, bool PipelineOnly = false, bool Peers = true, bool SynchronousIndex = false)
+internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity, string WorkDirectory, bool Keep, int Rate, int MaxBatch, string Store = "sqlite", string? Connection = null, bool PipelineOnly = false, bool Peers = true, bool SynchronousIndex = false, int EntryFormat = 1)
 {
     public static LoadSettings Parse(string[] args)
     {
@@ -18,6 +18,7 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
         bool pipelineOnly = false;
         bool? peers = null;
         bool synchronousIndex = false;
+        int entryFormat = 1;
         int batch = new DecisionLedger.Recording.LedgerOptions().MaxBatchSize;
         for (int i = 0; i < args.Length; i++)
         {
@@ -33,6 +34,7 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
                 case "--store": store = args[++i]; break;
                 case "--connection": connection = args[++i]; break;
                 case "--pipeline-only": pipelineOnly = true; break;
+                case "--entry-format": entryFormat = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--peers": peers = true; break;
                 case "--no-peers": peers = false; break;
                 case "--index-mode":
@@ -45,7 +47,7 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
                     };
                     break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--count N] [--producers K] [--queue N] [--dir DIR] [--keep] [--rate DECISIONS_PER_SECOND] [--batch MAX_BATCH_SIZE] [--store sqlite|postgres] [--connection NPGSQL_CONNECTION_STRING] [--pipeline-only] [--peers|--no-peers] [--index-mode deferred|synchronous]");
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--count N] [--producers K] [--queue N] [--dir DIR] [--keep] [--rate DECISIONS_PER_SECOND] [--batch MAX_BATCH_SIZE] [--store sqlite|postgres] [--connection NPGSQL_CONNECTION_STRING] [--pipeline-only] [--peers|--no-peers] [--index-mode deferred|synchronous] [--entry-format 1|2]");
             }
         }
 
@@ -60,6 +62,6 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
         }
 
         // The Serilog peers run by default in a full run and only on request with --pipeline-only (kept quick).
-        return new LoadSettings(count, producers, queue, dir, keep, rate, batch, store, connection, pipelineOnly, peers ?? !pipelineOnly, synchronousIndex);
+        return new LoadSettings(count, producers, queue, dir, keep, rate, batch, store, connection, pipelineOnly, peers ?? !pipelineOnly, synchronousIndex, entryFormat);
     }
 }

@@ -78,7 +78,7 @@ internal static class PipelineRun
         listener.Start();
 
         await using ILedgerStore store = LoadStore.Create(settings, dbPath);
-        var options = new LedgerOptions { Origin = "loadtest.local/fraud", QueueCapacity = settings.QueueCapacity, MaxBatchSize = settings.MaxBatch };
+        var options = new LedgerOptions { Origin = "loadtest.local/fraud", QueueCapacity = settings.QueueCapacity, MaxBatchSize = settings.MaxBatch, EntryFormat = settings.EntryFormat };
         long[][] latencies;
         Stopwatch elapsed;
         CheckpointLatencyResult checkpointLatency;

@@ -9,7 +9,7 @@ namespace DecisionLedger.Hosting;
 
 /// <summary>
 /// The one place a recorder is wired to a ledger directory: its signer, fingerprint key, redaction
-/// policy, origin and input encryption come from the directory, the entries go to the store. The
+/// policy, origin, input encryption and entry format come from the directory, the entries go to the store. The
 /// ASP.NET host (<c>AddDecisionLedger</c>), the collector (<c>dledger serve</c>), the CLI
 /// (<c>record</c>, <c>demo</c>) and the sequencer (<c>dledger sequence</c>) all start theirs here.
 /// </summary>
@@ -18,7 +18,7 @@ public static class LedgerRecorder
     /// <summary>Starts a recorder for <paramref name="directory"/> on <paramref name="store"/>, which it opens and recovers (see <see cref="DecisionRecorder.StartAsync"/>).</summary>
     /// <param name="directory">The opened ledger directory.</param>
     /// <param name="store">The store; the caller keeps ownership and disposes it after the recorder.</param>
-    /// <param name="options">Queue, batching, checkpoint and retry options; null for the defaults. Not modified: a copy gets the directory's origin and input encryption.</param>
+    /// <param name="options">Queue, batching, checkpoint and retry options; null for the defaults. Not modified: a copy gets the directory's origin, input encryption and entry format (the higher of the two).</param>
     /// <param name="time">The clock; null for <see cref="TimeProvider.System"/>.</param>
     /// <param name="loggerFactory">Logging; null for none.</param>
     /// <param name="meterFactory">Metrics; null for standalone meters.</param>
@@ -39,6 +39,9 @@ public static class LedgerRecorder
         LedgerOptions recorderOptions = options?.Clone() ?? new LedgerOptions();
         recorderOptions.Origin = directory.Config.Origin;
         recorderOptions.EncryptInputs |= directory.Config.EncryptInputs;
+
+        // The directory's entry format is the floor: a ledger configured for v2 is never written as v1.
+        recorderOptions.EntryFormat = Math.Max(recorderOptions.EntryFormat, directory.Config.EntryFormat);
         ILoggerFactory loggers = loggerFactory ?? NullLoggerFactory.Instance;
         return DecisionRecorder.StartAsync(
             store,

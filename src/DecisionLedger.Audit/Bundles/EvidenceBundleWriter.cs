@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using DecisionLedger.Checkpoints;
+using DecisionLedger.Completeness;
 using DecisionLedger.Ledger;
 using DecisionLedger.Merkle;
 using DecisionLedger.Storage;
@@ -17,7 +18,10 @@ namespace DecisionLedger.Bundles;
 /// <remarks>
 /// Everything is streamed in chunks of 4,096 entries: memory does not grow with the ledger. A filter
 /// is matched against the stored columns while scanning entries in ascending <c>seq</c>; its
-/// <see cref="EntryFilter.Limit"/> does not apply to exports.
+/// <see cref="EntryFilter.Limit"/> does not apply to exports. On a ledger of entry format 2, an export
+/// filtered by subject (or else by model) also carries the completeness proof of that chain
+/// (<c>completeness.json</c>, with the heads entries and every chain entry it needs) and, for a
+/// subject, that subject's id-to-ref mapping (<c>subject.json</c>).
 /// </remarks>
 public sealed class EvidenceBundleWriter
 {
@@ -78,7 +82,11 @@ public sealed class EvidenceBundleWriter
 
         Dictionary<string, string> filters = DescribeFilter(filter);
         bool full = filters.Count == 0;
+        BundleSelection selection = full
+            ? BundleSelection.Everything
+            : await BundleSelection.CreateAsync(store, filter!, checkpoint.Size, cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(directory);
+        await WriteCompletenessAsync(directory, selection, cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(directory, BundleFiles.Checkpoint), latest.SignedNote, cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(directory, BundleFiles.Key), verifierKey + "\n", cancellationToken).ConfigureAwait(false);
 
@@ -109,7 +117,7 @@ public sealed class EvidenceBundleWriter
                         selected.Clear();
                         await foreach (StoredEntry entry in store.ReadEntriesAsync(chunkStart, chunkEnd, cancellationToken).ConfigureAwait(false))
                         {
-                            if (filter is null || filter.Matches(entry))
+                            if (full || selection.Includes(entry))
                             {
                                 await entries.WriteAsync(entry.CanonicalBytes, cancellationToken).ConfigureAwait(false);
                                 await entries.WriteAsync(s_newline, cancellationToken).ConfigureAwait(false);
@@ -142,9 +150,38 @@ public sealed class EvidenceBundleWriter
         {
             InputCount = inputsWritten,
             InputsWithheld = decisions - inputsWritten,
+            Completeness = selection.Proof?.Key,
+            CompletenessUnavailable = selection.ProofUnavailable,
         };
         await File.WriteAllBytesAsync(Path.Combine(directory, BundleFiles.Manifest), ManifestJson(manifest), cancellationToken).ConfigureAwait(false);
         return manifest;
+    }
+
+    private static async ValueTask WriteCompletenessAsync(string directory, BundleSelection selection, CancellationToken cancellationToken)
+    {
+        string proofPath = Path.Combine(directory, BundleFiles.Completeness);
+        string subjectPath = Path.Combine(directory, BundleFiles.Subject);
+        File.Delete(proofPath);
+        File.Delete(subjectPath);
+        if (selection.Proof is { } proof)
+        {
+            await File.WriteAllBytesAsync(proofPath, CompletenessProofJson.ToBytes(proof), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (selection.Subject is { } subject)
+        {
+            var buffer = new ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(buffer, s_lineOptions))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id"u8, subject.SubjectId);
+                writer.WriteString("ref"u8, subject.Ref);
+                writer.WriteEndObject();
+            }
+
+            buffer.Write(s_newline);
+            await File.WriteAllBytesAsync(subjectPath, buffer.WrittenSpan.ToArray(), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async ValueTask<long> WriteInputsAsync(ILedgerStore store, FileStream inputs, List<long> selected, long chunkStart, long chunkEnd, CancellationToken cancellationToken)
@@ -236,6 +273,11 @@ public sealed class EvidenceBundleWriter
             writer.WriteBoolean("full"u8, manifest.Full);
             writer.WriteNumber("inputCount"u8, manifest.InputCount);
             writer.WriteNumber("inputsWithheld"u8, manifest.InputsWithheld);
+            if (manifest.Completeness is { } key)
+            {
+                writer.WriteString("completeness"u8, key);
+            }
+
             writer.WriteEndObject();
         }
 

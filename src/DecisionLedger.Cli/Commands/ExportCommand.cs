@@ -13,7 +13,7 @@ namespace DecisionLedger.Cli.Commands;
 internal sealed class ExportCommand(CommandContext context)
 {
     /// <summary>The files of an evidence bundle (DESIGN.md, "CLI and evidence bundle"); any of them in <c>--out</c> refuses the export.</summary>
-    internal static readonly string[] BundleFileNames = ["checkpoint", "key.vkey", "entries.jsonl", "inputs.jsonl", "proofs.jsonl", "manifest.json", BundleReportWriter.FolderName];
+    internal static readonly string[] BundleFileNames = ["checkpoint", "key.vkey", "entries.jsonl", "inputs.jsonl", "proofs.jsonl", "manifest.json", BundleFiles.Completeness, BundleFiles.Subject, BundleReportWriter.FolderName];
 
     private readonly FilterOptions _filters = new();
     private readonly Option<string> _out = new("--out") { Description = "The bundle directory; created if missing, and must not already hold a bundle.", HelpName = "DIR", Required = true };
@@ -94,6 +94,15 @@ internal sealed class ExportCommand(CommandContext context)
             await o.WriteLineAsync($"Wrote evidence bundle {output}");
             await o.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"  {manifest.EntryCount} of {Plural.Entries(manifest.TreeSize)} ({(manifest.Full ? "full export" : "filtered, with inclusion proofs")}), checkpoint root {manifest.RootHash.ToBase64()}"));
+            if (manifest.Completeness is { } key)
+            {
+                await o.WriteLineAsync($"  with the completeness proof of the chain {key} ({BundleFiles.Completeness}): verify reports whether any entry of it is missing");
+            }
+            else if (manifest.CompletenessUnavailable is { } why)
+            {
+                await o.WriteLineAsync($"  no completeness proof: {why}");
+            }
+
             if (reports.Count > 0)
             {
                 await o.WriteLineAsync($"  reports (informative, not verified): {string.Join(", ", reports)}");

@@ -112,6 +112,24 @@ internal sealed class VerifyCommand(CommandContext context)
                     w.WriteEndObject();
                 }
 
+                if (report.Completeness is { } proven)
+                {
+                    w.WriteStartObject("completeness");
+                    w.WriteString("key", proven.Key);
+                    w.WriteBoolean("complete", true);
+                    w.WriteNumber("found", proven.Found);
+                    w.WriteNumber("expected", proven.Expected);
+                    w.WriteNumber("upperHeadsSeq", proven.UpperHeadsSeq);
+                    if (proven.LowerHeadsSeq is { } lowerSeq)
+                    {
+                        w.WriteNumber("lowerHeadsSeq", lowerSeq);
+                        w.WriteString("from", proven.From!.Value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+                    }
+
+                    w.WriteString("to", proven.To.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+                    w.WriteEndObject();
+                }
+
                 if (report.FirstFinding is { } finding)
                 {
                     w.WriteStartObject("firstFinding");
@@ -137,6 +155,15 @@ internal sealed class VerifyCommand(CommandContext context)
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"  {Plural.Entries(report.EntriesVerified)}, {Plural.Of(report.CheckpointsVerified, "checkpoint")}, {Plural.Of(report.InputsVerified, "stored input")} verified in {report.Elapsed.TotalSeconds:0.###} s"));
             await output.WriteLineAsync($"  tree size {report.TreeSize}, root {report.Root?.ToBase64() ?? "-"}");
+            if (report.Completeness is { } proven)
+            {
+                string window = proven.LowerHeadsSeq is { } lower
+                    ? string.Create(CultureInfo.InvariantCulture, $"recorded between the heads entries at seq {lower} ({proven.From:yyyy-MM-dd HH:mm:ss}Z) and seq {proven.UpperHeadsSeq} ({proven.To:yyyy-MM-dd HH:mm:ss}Z)")
+                    : string.Create(CultureInfo.InvariantCulture, $"up to the heads entry at seq {proven.UpperHeadsSeq}");
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"  complete: yes ({proven.Found} of {proven.Expected}): every entry of the chain {proven.Key} {window} is in the bundle"));
+            }
+
             if (report.InputsWithheld > 0)
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

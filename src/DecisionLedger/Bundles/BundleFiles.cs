@@ -24,4 +24,10 @@ public static class BundleFiles
 
     /// <summary>The manifest: origin, tree size, root hash, filters, counts.</summary>
     public const string Manifest = "manifest.json";
+
+    /// <summary>The completeness proof of a subject's or a model's chain (entry format 2); present only when exported with one.</summary>
+    public const string Completeness = "completeness.json";
+
+    /// <summary>The exported subject's id and ref, <c>{"id":…,"ref":…}</c> (entry format 2); present only in a subject export.</summary>
+    public const string Subject = "subject.json";
 }

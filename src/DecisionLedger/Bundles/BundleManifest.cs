@@ -26,4 +26,10 @@ public sealed record BundleManifest(
 
     /// <summary>Decisions in the bundle exported without their input (erased from the ledger, or encrypted, which an auditor could not check).</summary>
     public long InputsWithheld { get; init; }
+
+    /// <summary>The heads-map key of the chain whose completeness <c>completeness.json</c> proves (entry format 2), or null.</summary>
+    public string? Completeness { get; init; }
+
+    /// <summary>Why a filtered export of a v2 ledger carries no completeness proof, or null; not written to the manifest.</summary>
+    public string? CompletenessUnavailable { get; init; }
 }

@@ -22,6 +22,7 @@ internal sealed class BundleManifestCheck
 {
     private static readonly string[] s_uncheckable = ["inputFingerprint", "where"];
     private readonly EntryFilter? _filter;
+    private EntryFilter? _refFilter;
     private long _firstAbsentInput = -1;
 
     private BundleManifestCheck(JsonElement root)
@@ -41,7 +42,14 @@ internal sealed class BundleManifestCheck
 
         Filters = filters;
         (_filter, FilterError) = ToFilter(filters);
+        CompletenessKey = root.TryGetProperty("completeness", out JsonElement k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null;
     }
+
+    /// <summary>The manifest's <c>completeness</c>: the key of the chain <c>completeness.json</c> proves, or null.</summary>
+    public string? CompletenessKey { get; }
+
+    /// <summary>A v2 line names its subject by ref: from now on a line whose subject is <paramref name="subjectRef"/> matches the stated subject filter.</summary>
+    public void UseSubjectRef(string subjectRef) => _refFilter = _filter is null ? null : _filter with { SubjectId = subjectRef };
 
     /// <summary>The manifest's <c>rootHash</c> as written, or null.</summary>
     public string? RootHash { get; }
@@ -106,7 +114,7 @@ internal sealed class BundleManifestCheck
             return null; // An unreadable line is reported by the entry checks.
         }
 
-        if (_filter.MatchesColumns(entry))
+        if (_filter.MatchesColumns(entry) || _refFilter?.MatchesColumns(entry) == true)
         {
             return null;
         }

@@ -1,3 +1,4 @@
+using DecisionLedger.Completeness;
 using System.Text.Json;
 using System.Text.Unicode;
 using DecisionLedger.Checkpoints;
@@ -94,7 +95,21 @@ public sealed class EvidenceBundleVerifier
         }
 
         run.Claims = claims;
+        if (!full)
+        {
+            (run.Completeness, TamperFinding? proofFinding) = await BundleCompleteness.OpenAsync(directory, claims, checkpoint.Size, cancellationToken).ConfigureAwait(false);
+            if (proofFinding is not null)
+            {
+                return run.Report(proofFinding, _time.GetElapsedTime(started));
+            }
+        }
+
         TamperFinding? finding = await VerifyLinesAsync(directory, note, verifier, checkpoint, full, run, cancellationToken).ConfigureAwait(false);
+        if (finding is null && run.Completeness is { } tracker)
+        {
+            (run.Proven, finding) = tracker.Finish(checkpoint.Size);
+        }
+
         return run.Report(finding, _time.GetElapsedTime(started));
     }
 
@@ -192,7 +207,8 @@ public sealed class EvidenceBundleVerifier
                 return new TamperFinding(seq, TamperKind.EntryInserted, $"The entry line for seq {seq} is beyond the checkpoint's {checkpoint.Size} entries.");
             }
 
-            if (run.Claims!.CheckLine(seq, bytes) is { } outsideFilter)
+            // The heads and chain entries a completeness proof needs may lie outside the stated filters.
+            if (run.Completeness?.IsProofEntry(seq) != true && run.Claims!.CheckLine(seq, bytes) is { } outsideFilter)
             {
                 return outsideFilter;
             }
@@ -241,6 +257,11 @@ public sealed class EvidenceBundleVerifier
             }
 
             run.EntriesVerified++;
+            if (run.Completeness?.Observe(seq, bytes) is { } chainFinding)
+            {
+                return chainFinding;
+            }
+
             TamperFinding? inputFinding = await inputs.CheckUpToAsync(seq, fields.InputDigest, run, cancellationToken).ConfigureAwait(false);
             if (inputFinding is not null)
             {
@@ -300,10 +321,15 @@ public sealed class EvidenceBundleVerifier
 
         public Sha256Hash? Root { get; set; }
 
+        public CompletenessTracker? Completeness { get; set; }
+
+        public CompletenessResult? Proven { get; set; }
+
         public VerificationReport Report(TamperFinding? finding, TimeSpan elapsed) =>
             new(finding is null, EntriesVerified, CheckpointsVerified, InputsVerified, TreeSize, finding is null ? Root : null, finding, elapsed)
             {
                 InputsWithheld = Claims?.InputsAbsent ?? 0,
+                Completeness = finding is null ? Proven : null,
             };
     }
 }

@@ -1,4 +1,5 @@
 using DecisionLedger.Entries;
+using DecisionLedger.Randomness;
 using DecisionLedger.Recording;
 using DecisionLedger.Storage;
 
@@ -6,10 +7,11 @@ namespace DecisionLedger.Erasure;
 
 /// <summary>
 /// Erases a data subject: deletes the stored input and salt of every decision about it and the
-/// subject's input key (when inputs are encrypted), then
-/// appends an <c>erasure</c> event entry saying how many, why and at whose request. Entries are
-/// never changed, so every leaf, root, checkpoint and proof still verifies; the erased inputs'
-/// digests stay in their entries but can no longer be checked or reversed.
+/// subject's input key (when inputs are encrypted), in a v2 ledger also the subject's id→ref mapping row, then
+/// appends an <c>erasure</c> event entry saying how many, why and at whose request (in a v2 ledger naming the
+/// subject by its ref, never its id). Entries are never changed, so every leaf, root, checkpoint and proof still
+/// verifies; the erased inputs' digests stay in their entries but can no longer be checked or reversed, and the
+/// v2 entries' refs no longer lead to anybody.
 /// </summary>
 public static class SubjectEraser
 {
@@ -28,7 +30,10 @@ public static class SubjectEraser
     /// <exception cref="LedgerStoreException">The store failed.</exception>
     /// <remarks>
     /// Inputs are deleted before the event is appended: a crash in between leaves inputs erased
-    /// without an event, and running the erasure again appends the event (with a count of 0).
+    /// without an event, and running the erasure again appends the event (with a count of 0). In a v2 ledger
+    /// (the recorder writes <see cref="LedgerOptions.EntryFormat"/> 2) the mapping row goes before the event too, so
+    /// no moment exists where the event is stored and the ref still leads to the id; a crash after the mapping is
+    /// deleted leaves nothing that finds the subject's v2 decisions again, so a second run reports the subject unknown.
     /// </remarks>
     public static async ValueTask<ErasureResult> EraseAsync(
         ILedgerStore store,
@@ -45,6 +50,11 @@ public static class SubjectEraser
         LedgerEvent probe = LedgerEvent.ForErasure(new ErasureEvent(subjectId, 0, reason, requestedBy));
 
         List<long> seqs = await FindDecisionsAsync(store, subjectId, cancellationToken).ConfigureAwait(false);
+        if (recorder.EntryFormat == LedgerEntry.Version2)
+        {
+            return await EraseV2Async(store, recorder, subjectId, seqs, probe.Erasure!).ConfigureAwait(false);
+        }
+
         if (seqs.Count == 0)
         {
             throw new UnknownSubjectException(
@@ -62,6 +72,28 @@ public static class SubjectEraser
         }
 
         LedgerEvent erasure = LedgerEvent.ForErasure(probe.Erasure! with { DecisionsErased = deleted });
+        RecordReceipt receipt = await recorder.RecordEventAsync(erasure, CancellationToken.None).ConfigureAwait(false);
+        return new ErasureResult(subjectId, deleted, receipt.Seq, receipt.RequestId);
+    }
+
+    // v2: the subject's decisions are found through its mapping row, which is deleted (securely, as inputs) before the
+    // event is appended; the event carries the ref the row held. The builder forgets the ref when it builds the event,
+    // so a later decision about the same id gets a new ref and starts a new chain.
+    private static async ValueTask<ErasureResult> EraseV2Async(ILedgerStore store, DecisionRecorder recorder, string subjectId, List<long> seqs, ErasureEvent details)
+    {
+        int deleted = seqs.Count == 0 ? 0 : await store.DeleteInputsAsync(seqs, CancellationToken.None).ConfigureAwait(false);
+        await store.DeleteSubjectKeyAsync(subjectId, CancellationToken.None).ConfigureAwait(false);
+        string? subjectRef = await store.DeleteSubjectRefAsync(subjectId, CancellationToken.None).ConfigureAwait(false);
+        if (seqs.Count == 0 && subjectRef is null)
+        {
+            throw new UnknownSubjectException(
+                $"--subject: no decision in the ledger is about subject '{subjectId}', or the subject was already erased (an erased subject's decisions cannot be found by its id any more); check the id (it must equal the decisions' subject.id exactly), e.g. with 'dledger query --subject ID'.");
+        }
+
+        // A subject whose decisions are all v1 (recorded before the switch) has no mapping row; the v2 event still
+        // names no id, so it gets a ref of its own that leads nowhere.
+        subjectRef ??= SubjectRefs.NewRef(CryptographicRandomSource.Instance);
+        LedgerEvent erasure = LedgerEvent.ForErasure(details with { SubjectId = string.Empty, SubjectRef = subjectRef, DecisionsErased = deleted });
         RecordReceipt receipt = await recorder.RecordEventAsync(erasure, CancellationToken.None).ConfigureAwait(false);
         return new ErasureResult(subjectId, deleted, receipt.Seq, receipt.RequestId);
     }

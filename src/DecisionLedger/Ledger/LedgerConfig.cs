@@ -15,6 +15,13 @@ public sealed record LedgerConfig
     /// </summary>
     public bool EncryptInputs { get; init; }
 
+    /// <summary>
+    /// The entry format recorders opened on this directory write (<c>LedgerOptions.EntryFormat</c>): 1 or 2.
+    /// Default 1. Key <c>entryFormat</c>; <c>dledger init --entry-format 2</c> sets it, and setting it to 2 on an
+    /// existing v1 ledger switches it at the next recorder start.
+    /// </summary>
+    public int EntryFormat { get; init; } = 1;
+
     /// <summary>The directory layout version.</summary>
     public int FormatVersion { get; init; } = CurrentFormatVersion;
 }

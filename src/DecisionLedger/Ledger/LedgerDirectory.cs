@@ -74,14 +74,26 @@ public sealed class LedgerDirectory
     /// <param name="encryptInputs">Whether recorders on this ledger encrypt stored inputs (<see cref="LedgerConfig.EncryptInputs"/>); default false.</param>
     /// <exception cref="ArgumentException">The origin is empty or not a single line.</exception>
     /// <exception cref="IOException">The path already holds a ledger, or cannot be written.</exception>
-    public static LedgerDirectory Create(string path, string origin, IRandomSource? random = null, bool encryptInputs = false)
+    public static LedgerDirectory Create(string path, string origin, IRandomSource? random = null, bool encryptInputs = false) =>
+        Create(path, new LedgerConfig { Origin = origin, EncryptInputs = encryptInputs }, random);
+
+    /// <summary>Creates a new ledger directory with a fresh Ed25519 key and fingerprint key, configured by <paramref name="config"/>.</summary>
+    /// <param name="path">The directory; created if missing, must not already hold a ledger.</param>
+    /// <param name="config">The origin, input encryption and entry format (<see cref="LedgerConfig.EntryFormat"/>); its layout version is ignored (the current one is written).</param>
+    /// <param name="random">Key material; default the OS CSPRNG.</param>
+    /// <exception cref="ArgumentException">The origin is empty or not a single line, or the entry format is not 1 or 2.</exception>
+    /// <exception cref="IOException">The path already holds a ledger, or cannot be written.</exception>
+    public static LedgerDirectory Create(string path, LedgerConfig config, IRandomSource? random)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        string origin = config.Origin;
         ArgumentNullException.ThrowIfNull(path);
         if (string.IsNullOrWhiteSpace(origin) || origin.Any(char.IsControl) || origin.Contains(' ', StringComparison.Ordinal))
         {
-            throw new ArgumentException($"origin: '{origin}' is not a valid origin; use a non-empty name without spaces, such as 'decisionledger.example/fraud'.", nameof(origin));
+            throw new ArgumentException($"origin: '{origin}' is not a valid origin; use a non-empty name without spaces, such as 'decisionledger.example/fraud'.", nameof(config));
         }
 
+        RequireEntryFormat(config.EntryFormat, "entryFormat");
         random ??= CryptographicRandomSource.Instance;
         string full = System.IO.Path.GetFullPath(path);
         if (Exists(full))
@@ -93,7 +105,7 @@ public sealed class LedgerDirectory
         var signer = Ed25519NoteSigner.Generate(KeyNameFor(origin), random);
         byte[] fingerprintKey = new byte[32];
         random.Fill(fingerprintKey);
-        var config = new LedgerConfig { Origin = origin, FormatVersion = LedgerConfig.CurrentFormatVersion, EncryptInputs = encryptInputs };
+        config = config with { FormatVersion = LedgerConfig.CurrentFormatVersion };
 
         WriteSecret(System.IO.Path.Combine(full, SigningKeyFileName), signer.SignerKey + "\n");
         WriteSecret(System.IO.Path.Combine(full, FingerprintKeyFileName), Convert.ToBase64String(fingerprintKey) + "\n");
@@ -125,6 +137,7 @@ public sealed class LedgerDirectory
             throw new InvalidDataException($"{System.IO.Path.Combine(full, ConfigFileName)}: not valid JSON ({ex.Message}).", ex);
         }
 
+        RequireEntryFormat(config.EntryFormat, $"{System.IO.Path.Combine(full, ConfigFileName)}: entryFormat", data: true);
         Ed25519NoteSigner signer;
         try
         {
@@ -176,6 +189,17 @@ public sealed class LedgerDirectory
             new RedactionOptions { PolicyFile = File.Exists(RedactionPolicyPath) ? RedactionPolicyPath : null },
             RedactionKey,
             logger);
+
+    private static void RequireEntryFormat(int entryFormat, string field, bool data = false)
+    {
+        if (entryFormat is 1 or 2)
+        {
+            return;
+        }
+
+        string message = $"{field}: must be 1 (v1 entries) or 2 (v2 entries: pseudonymous subjects, chained history); got {entryFormat}.";
+        throw data ? new InvalidDataException(message) : new ArgumentException(message, nameof(entryFormat));
+    }
 
     private static byte[] NewRedactionKey(string directory, IRandomSource random)
     {

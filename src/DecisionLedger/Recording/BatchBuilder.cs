@@ -35,6 +35,8 @@ internal sealed class BatchBuilder
     private readonly RecorderMetrics _metrics;
     private readonly ILogger _logger;
     private readonly BuilderTree _tree;
+    private readonly SubjectRefs? _refs;
+    private readonly GeneratedEvents _events;
 
     public BatchBuilder(
         RecorderContext context,
@@ -47,7 +49,10 @@ internal sealed class BatchBuilder
         MerkleTree tree,
         EntryBuilder entries,
         SubjectKeyring? keyring,
-        HandedBackRequests handedBack)
+        HandedBackRequests handedBack,
+        ChainState chains,
+        SubjectRefs? refs,
+        GeneratedEvents events)
     {
         (_store, _options, _time, _retry, _metrics, _logger) = context;
         _queue = queue;
@@ -56,7 +61,9 @@ internal sealed class BatchBuilder
         _schedule = schedule;
         _linger = linger;
         _signer = signer;
-        _tree = new BuilderTree(tree, _store, _retry, committer, schedule);
+        _tree = new BuilderTree(tree, chains, refs, _store, _retry, committer, schedule, _options.EntryFormat);
+        _refs = refs;
+        _events = events;
         _entries = entries;
         _keyring = keyring;
         _splitter = new FailedBatchSplitter(handedBack, committer, _metrics, _tree.EnsureAsync, part => BuildBatchAsync(part, splitPart: true));
@@ -88,6 +95,14 @@ internal sealed class BatchBuilder
             // Shutdown: everything accepted is built, what failed commits hand back included; seal it with a final checkpoint.
             await DrainHandedBackAsync().ConfigureAwait(false);
             await _tree.EnsureAsync().ConfigureAwait(false);
+            if (_tree.Chains.NeedsFormat)
+            {
+                // The switch to v2 happens when the recorder opens; only a failed write can leave it for now.
+                await BuildAsync([]).ConfigureAwait(false);
+                await DrainHandedBackAsync().ConfigureAwait(false);
+                await _tree.EnsureAsync().ConfigureAwait(false);
+            }
+
             if (_tree.Current is { } tree && tree.Size > _schedule.SignedSize)
             {
                 await _committer.SubmitAsync(CheckpointJob()).ConfigureAwait(false);
@@ -143,7 +158,7 @@ internal sealed class BatchBuilder
         {
             await _splitter.RebuildHandedBackAsync(requests).ConfigureAwait(false);
             await _tree.EnsureAsync().ConfigureAwait(false);
-            if (requests.Count > 0)
+            if (requests.Count > 0 || _tree.Chains.NeedsFormat)
             {
                 job = await BuildBatchAsync(requests).ConfigureAwait(false);
             }
@@ -189,9 +204,10 @@ internal sealed class BatchBuilder
         Dictionary<string, AesGcm>? ciphers = null;
         try
         {
-            // Keys are fetched (or created) once per batch, before any leaf is added to the tree.
+            // Keys and subject refs are fetched (or created) once per batch, before any leaf is added to the tree.
             ciphers = _keyring is null ? null : await _keyring.LoadAsync(accepted).ConfigureAwait(false);
-            CommitJob? job = BuildEntries(accepted, reserved, ciphers, splitPart);
+            List<SubjectRef>? newRefs = _refs is null ? null : await _refs.AssignAsync(accepted).ConfigureAwait(false);
+            CommitJob? job = BuildEntries(accepted, reserved, ciphers, splitPart, newRefs);
             if (job is null)
             {
                 _reservations.Release(reserved);
@@ -210,19 +226,22 @@ internal sealed class BatchBuilder
         }
     }
 
-    private CommitJob? BuildEntries(List<EntryRequest> requests, List<string>? reserved, Dictionary<string, AesGcm>? ciphers, bool splitPart)
+    private CommitJob? BuildEntries(List<EntryRequest> requests, List<string>? reserved, Dictionary<string, AesGcm>? ciphers, bool splitPart, List<SubjectRef>? newRefs)
     {
         MerkleTree tree = _tree.Current!;
+        ChainState chains = _tree.Chains;
         long start = tree.Size;
-        var entries = new List<StoredEntry>(requests.Count);
+        var entries = new List<StoredEntry>(requests.Count + 2);
         var inputs = new List<StoredInput>(requests.Count);
         var receipts = new List<(EntryRequest, RecordReceipt)>(requests.Count);
+        _events.StartBatch(chains, tree, entries);
+        ChainState? v2 = chains.IsV2 ? chains : null;
         foreach (EntryRequest request in requests)
         {
             (StoredEntry Entry, StoredInput? Input) built;
             try
             {
-                built = request.Build(_entries, start + entries.Count, ciphers);
+                built = request.Build(_entries, start + entries.Count, ciphers, v2);
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or RedactionException)
             {
@@ -234,6 +253,16 @@ internal sealed class BatchBuilder
 
             tree.Append(built.Entry.LeafHash);
             entries.Add(built.Entry);
+            if (v2 is not null)
+            {
+                v2.Appended(built.Entry);
+                if (request is EventRequest { Event.Erasure.SubjectRef: { Length: > 0 } erasedRef })
+                {
+                    // A later decision about the erased id must not join the erased chain: it gets a new ref.
+                    _refs?.Forget(erasedRef);
+                }
+            }
+
             if (built.Input is { } input)
             {
                 inputs.Add(input);
@@ -247,13 +276,14 @@ internal sealed class BatchBuilder
             return null;
         }
 
-        StoredCheckpoint? checkpoint = _schedule.IsDue(tree.Size) ? SignCheckpoint() : null;
+        StoredCheckpoint? checkpoint = _schedule.IsDue(tree.Size) ? SignCheckpoint(entries) : null;
 
         // The field catalog's paths are collected here, on the builder's thread, and handed to the
         // store with the batch: the store's single writer is the pipeline's bottleneck stage.
         var batch = new AppendBatch(entries, inputs, tree.TakeCompletedTiles(), checkpoint)
         {
             FieldPaths = FieldPathCollector.Collect(entries, inputs),
+            NewSubjectRefs = newRefs,
         };
         return new CommitJob
         {
@@ -269,13 +299,24 @@ internal sealed class BatchBuilder
 
     private CommitJob CheckpointJob()
     {
-        StoredCheckpoint checkpoint = SignCheckpoint();
-        return new CommitJob { Generation = _tree.Generation, EndSize = checkpoint.TreeSize, Checkpoint = checkpoint };
+        // A v2 checkpoint is signed over a heads entry: then the checkpoint comes with one entry of its own.
+        var entries = new List<StoredEntry>(1);
+        StoredCheckpoint checkpoint = SignCheckpoint(entries);
+        if (entries.Count == 0)
+        {
+            return new CommitJob { Generation = _tree.Generation, EndSize = checkpoint.TreeSize, Checkpoint = checkpoint };
+        }
+
+        var batch = new AppendBatch(entries, [], _tree.Current!.TakeCompletedTiles(), checkpoint) { FieldPaths = FieldPathCollector.Collect(entries, []) };
+        return new CommitJob { Generation = _tree.Generation, EndSize = checkpoint.TreeSize, Batch = batch };
     }
 
-    private StoredCheckpoint SignCheckpoint()
+    // In a v2 ledger the last entry under a checkpoint is a heads entry, appended to the tree and the batch's entries first.
+    private StoredCheckpoint SignCheckpoint(List<StoredEntry> entries)
     {
         MerkleTree tree = _tree.Current!;
+        _events.AppendHeads(_tree.Chains, tree, entries);
+
         string note = CheckpointNote.Sign(new Checkpoint(_options.Origin, tree.Size, tree.Root), _signer);
         _schedule.Signed(tree.Size);
         return new StoredCheckpoint(tree.Size, tree.Root, note, _time.GetUtcNow());

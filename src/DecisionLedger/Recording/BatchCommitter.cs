@@ -26,11 +26,13 @@ internal sealed class BatchCommitter
     private readonly HandedBackRequests _handedBack;
     private readonly RecorderMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly SubjectRefs? _refs;
     private long _durableSize;
     private long _invalidGeneration;
 
-    public BatchCommitter(RecorderContext context, RequestIdReservations reservations, CheckpointSchedule schedule, ReceiptProver prover, HandedBackRequests handedBack, long durableSize)
+    public BatchCommitter(RecorderContext context, RequestIdReservations reservations, CheckpointSchedule schedule, ReceiptProver prover, HandedBackRequests handedBack, long durableSize, SubjectRefs? refs = null)
     {
+        _refs = refs;
         _handedBack = handedBack;
         _store = context.Store;
         _retry = context.Retry;
@@ -134,6 +136,15 @@ internal sealed class BatchCommitter
             Volatile.Write(ref _invalidGeneration, job.Generation);
             LedgerStoreException failure = ex as LedgerStoreException
                 ?? new LedgerStoreException($"The ledger store failed to append {batch.Entries.Count} decisions: {ex.Message}", ex);
+            if (job.Receipts.Count == 0)
+            {
+                // Only entries the builder wrote on its own (a format or heads entry) with a checkpoint: no caller to tell.
+                // The rebuilt tree writes them again with the next batch or tick.
+                RecorderLog.CheckpointFailed(_logger, ex, batch.Checkpoint?.TreeSize ?? job.EndSize);
+                _schedule.Reset(DurableSize, retrySoon: true);
+                return;
+            }
+
             if (job.Receipts.Count > 1)
             {
                 // One entry the store refuses (or cannot encode) must not fail every decision sharing its batch.
@@ -154,6 +165,7 @@ internal sealed class BatchCommitter
             return;
         }
 
+        _refs?.Committed(batch.NewSubjectRefs);
         _metrics.BatchSize.Record(batch.Entries.Count);
         _metrics.EntriesAppended.Add(batch.Entries.Count);
         DurableSize = job.EndSize;

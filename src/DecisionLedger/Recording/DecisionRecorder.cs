@@ -42,6 +42,9 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         _logger = logger;
     }
 
+    /// <summary>The entry format this recorder writes (<see cref="LedgerOptions.EntryFormat"/>): every entry it appends is of this version.</summary>
+    internal int EntryFormat { get; private init; } = 1;
+
     /// <summary>The number of entries durably in the ledger as far as this recorder knows.</summary>
     public long DurableSize => _pipeline.Committer.DurableSize;
 
@@ -62,7 +65,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
     /// Runs before anything is hashed or stored. Default: <see cref="RedactionPolicy.PrivacyByDefault"/>
     /// (every built-in PII detector, replaced by a tag). Pass <see cref="NoRedaction.Instance"/> to opt out.
     /// </param>
-    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    /// <exception cref="ArgumentException">An option is invalid, or <see cref="LedgerOptions.EntryFormat"/> is 1 on a ledger that switched to entry format 2.</exception>
     /// <exception cref="LedgerStoreException">The store cannot be opened or its tail is damaged.</exception>
     public static async ValueTask<DecisionRecorder> StartAsync(
         ILedgerStore store,
@@ -83,14 +86,17 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         RecorderStartup.Validate(options);
 
         (LedgerHead head, MerkleTree tree) = await LedgerTreeLoader.OpenAsync(store, cancellationToken).ConfigureAwait(false);
+
+        // Refuses to write v1 entries after v2 ones before anything is written.
+        ChainState chains = await ChainState.LoadAsync(store, head.Size, options.EntryFormat, cancellationToken).ConfigureAwait(false);
         ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<DecisionRecorder>();
         await RecorderStartup.ClaimAsync(store, head, logger, cancellationToken).ConfigureAwait(false);
         RecorderLog.Opened(logger, options.Origin, head.Size);
         random ??= CryptographicRandomSource.Instance;
         redactor ??= RecorderStartup.DefaultRedactor(random);
         TimeProvider time = timeProvider ?? TimeProvider.System;
-        var pipeline = new RecorderPipeline(store, tree, head, signer, fingerprinter, redactor, options, time, random, logger, meterFactory);
-        return new DecisionRecorder(store, new DecisionRequestFactory(time, random), pipeline, logger);
+        var pipeline = new RecorderPipeline(store, tree, head, signer, fingerprinter, redactor, options, time, random, logger, meterFactory, chains);
+        return new DecisionRecorder(store, new DecisionRequestFactory(time, random), pipeline, logger) { EntryFormat = options.EntryFormat };
     }
 
     /// <inheritdoc />
@@ -233,10 +239,18 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
     /// <param name="cancellationToken">Stops waiting (the event may still be recorded).</param>
     /// <returns>The receipt: seq, request id and leaf hash of the event entry.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="ledgerEvent"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="ledgerEvent"/> is a <c>format</c> or <c>heads</c> event: the recorder writes those itself.</exception>
+    /// <exception cref="InvalidOperationException">The event's version is not the one the ledger writes (e.g. a v1 erasure in a v2 ledger).</exception>
     /// <exception cref="ObjectDisposedException">The recorder is shutting down.</exception>
     /// <exception cref="LedgerStoreException">The store failed to append the event.</exception>
     public async ValueTask<RecordReceipt> RecordEventAsync(LedgerEvent ledgerEvent, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(ledgerEvent);
+        if (ledgerEvent.Kind is LedgerEvent.FormatKind or LedgerEvent.HeadsKind)
+        {
+            throw new ArgumentException($"ledgerEvent: a {ledgerEvent.Kind} entry is written by the recorder itself (LedgerOptions.EntryFormat = 2), never recorded by a caller.", nameof(ledgerEvent));
+        }
+
         EventRequest request = _requests.CreateEvent(ledgerEvent);
 
         // Events are rare and must not be dropped: always wait for room, whatever the policy.

@@ -19,6 +19,6 @@ internal sealed class DecisionRequest(
 
     public override string? SubjectId => Decision.Subject?.Id;
 
-    public override (StoredEntry Entry, StoredInput? Input) Build(EntryBuilder builder, long seq, IReadOnlyDictionary<string, AesGcm>? ciphers) =>
-        builder.Build(seq, Decision, RequestId, Timestamp, ciphers);
+    public override (StoredEntry Entry, StoredInput? Input) Build(EntryBuilder builder, long seq, IReadOnlyDictionary<string, AesGcm>? ciphers, ChainState? chains) =>
+        builder.Build(seq, Decision, RequestId, Timestamp, ciphers, new V2Chaining(chains, SubjectRef));
 }

@@ -51,11 +51,11 @@ internal sealed class EntryBuilder : IDisposable
     }
 
     /// <summary>Builds a decision's entry and stored input; with <paramref name="ciphers"/>, a subject's input is stored encrypted under its key.</summary>
-    public (StoredEntry Entry, StoredInput Input) Build(long seq, Decision decision, string requestId, DateTimeOffset timestamp, IReadOnlyDictionary<string, AesGcm>? ciphers = null)
+    public (StoredEntry Entry, StoredInput Input) Build(long seq, Decision decision, string requestId, DateTimeOffset timestamp, IReadOnlyDictionary<string, AesGcm>? ciphers = null, V2Chaining v2 = default)
     {
         if (_redactor is not PolicyRedactor policy)
         {
-            return BuildWithRedactor(seq, decision, requestId, timestamp, ciphers);
+            return BuildWithRedactor(seq, decision, requestId, timestamp, ciphers, v2);
         }
 
         // The fingerprint covers the input as received, canonicalized first (so a bad input fails as it always did).
@@ -69,7 +69,7 @@ internal sealed class EntryBuilder : IDisposable
         CompiledProfile? profile = policy.ProfileFor(decision);
         if (profile is null || !RedactionWalker.Fires(decision, profile))
         {
-            return BuildUnredacted(seq, decision, [], fingerprint, requestId, timestamp, ciphers, inputWritten: true);
+            return BuildUnredacted(seq, decision, [], fingerprint, requestId, timestamp, ciphers, v2, inputWritten: true);
         }
 
         _applied.Clear();
@@ -77,7 +77,8 @@ internal sealed class EntryBuilder : IDisposable
         _sections.WriteSection(CanonicalRedactor.InputSection, decision.Input, profile, policy.Key, _input, _applied);
         byte[] salt = NextSalt();
         Sha256Hash inputDigest = InputCommitment.ComputeDigest(salt, _input.WrittenSpan);
-        EntryCanonicalizer.Validate(LedgerEntry.CurrentVersion, seq, requestId, decision.Model, timestamp, decision.Output, _applied);
+        ChainLinks? prev = v2.Link(decision);
+        EntryCanonicalizer.Validate(prev is null ? LedgerEntry.CurrentVersion : LedgerEntry.Version2, seq, requestId, decision.Model, timestamp, decision.Output, _applied);
 
         // Sections go to one scratch buffer in the order their redactions are listed (output, metadata), then
         // into the entry in key order (metadata before output).
@@ -95,13 +96,13 @@ internal sealed class EntryBuilder : IDisposable
         ReadOnlySpan<byte> sections = _scratch.WrittenSpan;
         ReadOnlySpan<byte> metadataBytes = decision.Metadata is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } ? sections[outputLength..] : default;
         _entry.ResetWrittenCount();
-        DecisionEntryWriter.Write(_entry, seq, requestId, timestamp, decision, explanation, inputDigest, sections[..outputLength], metadataBytes, _applied);
-        return Finish(seq, decision, salt, fingerprint, requestId, timestamp, ciphers);
+        DecisionEntryWriter.Write(_entry, seq, requestId, timestamp, decision, explanation, inputDigest, sections[..outputLength], metadataBytes, _applied, v2.EntryRef(prev), prev);
+        return Finish(seq, decision, salt, fingerprint, requestId, timestamp, ciphers, v2);
     }
 
     /// <summary>Builds the entry of a decision a collector already redacted and fingerprinted (<see cref="RedactedDecision"/>): no second redaction.</summary>
-    public (StoredEntry Entry, StoredInput Input) Build(long seq, RedactedDecision prepared, IReadOnlyDictionary<string, AesGcm>? ciphers = null) =>
-        BuildUnredacted(seq, prepared.Decision, prepared.Redactions, prepared.InputFingerprint, prepared.RequestId, prepared.Timestamp, ciphers);
+    public (StoredEntry Entry, StoredInput Input) Build(long seq, RedactedDecision prepared, IReadOnlyDictionary<string, AesGcm>? ciphers = null, V2Chaining v2 = default) =>
+        BuildUnredacted(seq, prepared.Decision, prepared.Redactions, prepared.InputFingerprint, prepared.RequestId, prepared.Timestamp, ciphers, v2);
 
     /// <summary>Writes the entry of a decision that needs no (more) redaction: a prepared one, or the output of a custom redactor.</summary>
     private (StoredEntry Entry, StoredInput Input) BuildUnredacted(
@@ -112,6 +113,7 @@ internal sealed class EntryBuilder : IDisposable
         string requestId,
         DateTimeOffset timestamp,
         IReadOnlyDictionary<string, AesGcm>? ciphers,
+        V2Chaining v2,
         bool inputWritten = false)
     {
         if (!inputWritten)
@@ -123,7 +125,8 @@ internal sealed class EntryBuilder : IDisposable
         Sha256Hash inputFingerprint = fingerprint ?? Fingerprint(_input.WrittenSpan);
         byte[] salt = NextSalt();
         Sha256Hash inputDigest = InputCommitment.ComputeDigest(salt, _input.WrittenSpan);
-        EntryCanonicalizer.Validate(LedgerEntry.CurrentVersion, seq, requestId, decision.Model, timestamp, decision.Output, applied);
+        ChainLinks? prev = v2.Link(decision);
+        EntryCanonicalizer.Validate(prev is null ? LedgerEntry.CurrentVersion : LedgerEntry.Version2, seq, requestId, decision.Model, timestamp, decision.Output, applied);
         _scratch.ResetWrittenCount();
         JsonCanonicalizer.Write(decision.Output, _scratch);
         int outputLength = _scratch.WrittenCount;
@@ -135,18 +138,18 @@ internal sealed class EntryBuilder : IDisposable
 
         ReadOnlySpan<byte> sections = _scratch.WrittenSpan;
         _entry.ResetWrittenCount();
-        DecisionEntryWriter.Write(_entry, seq, requestId, timestamp, decision, decision.Explanation, inputDigest, sections[..outputLength], hasMetadata ? sections[outputLength..] : default, applied);
-        return Finish(seq, decision, salt, inputFingerprint, requestId, timestamp, ciphers);
+        DecisionEntryWriter.Write(_entry, seq, requestId, timestamp, decision, decision.Explanation, inputDigest, sections[..outputLength], hasMetadata ? sections[outputLength..] : default, applied, v2.EntryRef(prev), prev);
+        return Finish(seq, decision, salt, inputFingerprint, requestId, timestamp, ciphers, v2);
     }
 
     /// <summary>Any other <see cref="IRedactor"/>: fingerprint the original, let it redact, then write what it returned.</summary>
-    private (StoredEntry Entry, StoredInput Input) BuildWithRedactor(long seq, Decision decision, string requestId, DateTimeOffset timestamp, IReadOnlyDictionary<string, AesGcm>? ciphers)
+    private (StoredEntry Entry, StoredInput Input) BuildWithRedactor(long seq, Decision decision, string requestId, DateTimeOffset timestamp, IReadOnlyDictionary<string, AesGcm>? ciphers, V2Chaining v2)
     {
         _input.ResetWrittenCount();
         JsonCanonicalizer.Write(decision.Input, _input);
         Sha256Hash fingerprint = Fingerprint(_input.WrittenSpan);
         RedactionResult redaction = _redactor.Redact(decision);
-        return BuildUnredacted(seq, redaction.Redacted, redaction.Applied, fingerprint, requestId, timestamp, ciphers, inputWritten: redaction.Applied.Count == 0);
+        return BuildUnredacted(seq, redaction.Redacted, redaction.Applied, fingerprint, requestId, timestamp, ciphers, v2, inputWritten: redaction.Applied.Count == 0);
     }
 
     private (StoredEntry Entry, StoredInput Input) Finish(
@@ -156,7 +159,8 @@ internal sealed class EntryBuilder : IDisposable
         Sha256Hash fingerprint,
         string requestId,
         DateTimeOffset timestamp,
-        IReadOnlyDictionary<string, AesGcm>? ciphers)
+        IReadOnlyDictionary<string, AesGcm>? ciphers,
+        V2Chaining v2)
     {
         byte[] canonical = _entry.WrittenSpan.ToArray();
         Sha256Hash leafHash = MerkleHasher.HashLeaf(canonical);
@@ -167,7 +171,8 @@ internal sealed class EntryBuilder : IDisposable
             decision.Model.Version,
             decision.Actor?.UserId,
             decision.Actor?.Tenant,
-            decision.Subject?.Id,
+            // A v2 entry's subject column holds its ref: the clear id is in no entry and no column.
+            v2.IsV2 ? v2.SubjectRef : decision.Subject?.Id,
             fingerprint.ToHex());
         var input = new StoredInput(seq, salt, _input.WrittenSpan.ToArray());
         if (ciphers is not null && decision.Subject?.Id is { } subjectId)
@@ -175,7 +180,7 @@ internal sealed class EntryBuilder : IDisposable
             // The commitment above is over the plaintext; only the stored copy is encrypted.
             AesGcm cipher = ciphers.TryGetValue(subjectId, out AesGcm? found)
                 ? found
-                : throw new InvalidOperationException($"subject.id: no input key was loaded for subject '{subjectId}'; the decision was not recorded.");
+                : throw new InvalidOperationException("subject.id: no input key was loaded for the decision's subject; the decision was not recorded.");
             Span<byte> nonce = stackalloc byte[12];
             _random.Fill(nonce);
             input = InputEncryption.Encrypt(cipher, input, nonce);
@@ -185,8 +190,13 @@ internal sealed class EntryBuilder : IDisposable
     }
 
     /// <summary>Builds the entry of a ledger event: no input, no fingerprint.</summary>
+    /// <param name="seq">The entry's seq.</param>
+    /// <param name="ledgerEvent">The event.</param>
+    /// <param name="requestId">The entry's request id.</param>
+    /// <param name="timestamp">When it was recorded, whole microseconds.</param>
     public static StoredEntry BuildEvent(long seq, LedgerEvent ledgerEvent, string requestId, DateTimeOffset timestamp)
     {
+        // The event's version is its own (LedgerEvent.Version): a v1 erasure, or v2 for everything else.
         byte[] canonical = EventCanonicalizer.ToCanonicalBytes(new EventEntry(seq, requestId, timestamp, ledgerEvent));
         var columns = new EntryColumns(
             requestId,

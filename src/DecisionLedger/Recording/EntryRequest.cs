@@ -38,8 +38,14 @@ internal abstract class EntryRequest : QueueItem
     /// <summary>The data subject whose input key encrypts the stored input, or null.</summary>
     public abstract string? SubjectId { get; }
 
-    /// <summary>Builds the entry at <paramref name="seq"/> (and its stored input, when it has one).</summary>
-    public abstract (StoredEntry Entry, StoredInput? Input) Build(EntryBuilder builder, long seq, IReadOnlyDictionary<string, AesGcm>? ciphers);
+    /// <summary>
+    /// The subject's ref in a v2 ledger, assigned by the builder (<see cref="SubjectRefs"/>) for the build under way;
+    /// reassigned when a failed batch is rebuilt.
+    /// </summary>
+    public string? SubjectRef { get; set; }
+
+    /// <summary>Builds the entry at <paramref name="seq"/> (and its stored input, when it has one); with <paramref name="chains"/>, a v2 entry.</summary>
+    public abstract (StoredEntry Entry, StoredInput? Input) Build(EntryBuilder builder, long seq, IReadOnlyDictionary<string, AesGcm>? ciphers, ChainState? chains);
 
     public void Complete(RecordReceipt receipt) => Completion?.TrySetResult(receipt);
 

@@ -12,6 +12,17 @@ internal sealed class EventRequest(LedgerEvent ledgerEvent, string requestId, Da
 
     public override string? SubjectId => null;
 
-    public override (StoredEntry Entry, StoredInput? Input) Build(EntryBuilder builder, long seq, IReadOnlyDictionary<string, AesGcm>? ciphers) =>
-        (EntryBuilder.BuildEvent(seq, Event, RequestId, Timestamp), null);
+    /// <exception cref="InvalidOperationException">The event's version is not the ledger's: a v1 erasure after the switch, or a v2 event before it.</exception>
+    public override (StoredEntry Entry, StoredInput? Input) Build(EntryBuilder builder, long seq, IReadOnlyDictionary<string, AesGcm>? ciphers, ChainState? chains)
+    {
+        int ledgerVersion = chains is null ? LedgerEntry.CurrentVersion : LedgerEntry.Version2;
+        if (Event.Version != ledgerVersion)
+        {
+            throw new InvalidOperationException(
+                $"event.v: a v{Event.Version} {Event.Kind} event cannot be recorded in a ledger writing v{ledgerVersion} entries; "
+                + (ledgerVersion == LedgerEntry.Version2 ? "name the erased subject by its ref (ErasureEvent.SubjectRef), as SubjectEraser does." : "open the recorder with LedgerOptions.EntryFormat = 2."));
+        }
+
+        return (EntryBuilder.BuildEvent(seq, Event, RequestId, Timestamp), null);
+    }
 }

@@ -78,6 +78,15 @@ public sealed class LedgerOptions
     /// </summary>
     public MasterKey? MasterKey { get; set; }
 
+    /// <summary>
+    /// The entry format the recorder writes: 1 (the default) or 2. Format 2 writes v2 entries: the subject as a
+    /// random pseudonymous ref instead of its id (the id→ref mapping lives in the store, and erasure deletes it),
+    /// and back-links (<c>prev</c>) chaining the decisions of each subject and each model, committed by a
+    /// <c>heads</c> entry under every checkpoint. A v1 ledger opened with 2 switches once, at the next seq, with a
+    /// <c>format</c> event entry; a ledger that switched refuses to open with 1. Default 1.
+    /// </summary>
+    public int EntryFormat { get; set; } = 1;
+
     /// <summary>Returns a copy, so a host can adjust one ledger's options without touching shared configuration.</summary>
     public LedgerOptions Clone() => (LedgerOptions)MemberwiseClone();
 
@@ -111,6 +120,11 @@ public sealed class LedgerOptions
         if (EnqueueTimeout != Timeout.InfiniteTimeSpan && (EnqueueTimeout <= TimeSpan.Zero || EnqueueTimeout > TimeSpan.FromDays(1)))
         {
             throw new ArgumentException($"LedgerOptions.EnqueueTimeout: must be more than 0 and at most 1 day, or Timeout.InfiniteTimeSpan to wait as long as it takes; got {EnqueueTimeout}.");
+        }
+
+        if (EntryFormat is not (1 or 2))
+        {
+            throw new ArgumentException($"LedgerOptions.EntryFormat: must be 1 (v1 entries) or 2 (v2 entries: pseudonymous subjects, chained history); got {EntryFormat}.");
         }
 
         if (AppendRetryDelay < TimeSpan.Zero)

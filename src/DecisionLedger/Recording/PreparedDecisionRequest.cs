@@ -14,6 +14,6 @@ internal sealed class PreparedDecisionRequest(RedactedDecision prepared, bool in
 
     public override string? SubjectId => Prepared.Decision.Subject?.Id;
 
-    public override (StoredEntry Entry, StoredInput? Input) Build(EntryBuilder builder, long seq, IReadOnlyDictionary<string, AesGcm>? ciphers) =>
-        builder.Build(seq, Prepared, ciphers);
+    public override (StoredEntry Entry, StoredInput? Input) Build(EntryBuilder builder, long seq, IReadOnlyDictionary<string, AesGcm>? ciphers, ChainState? chains) =>
+        builder.Build(seq, Prepared, ciphers, new V2Chaining(chains, SubjectRef));
 }

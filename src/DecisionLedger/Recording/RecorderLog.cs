@@ -32,6 +32,9 @@ internal static partial class RecorderLog
     [LoggerMessage(EventId = 1009, Level = LogLevel.Error, Message = "Checkpoint at tree size {TreeSize} could not be stored; the entries are durable and a newer checkpoint follows")]
     public static partial void CheckpointFailed(ILogger logger, Exception exception, long treeSize);
 
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "The ledger switches to entry format 2 at seq {Seq} (its format event); every entry from it on is v2")]
+    public static partial void SwitchedToV2(ILogger logger, long seq);
+
     [LoggerMessage(EventId = 1030, Level = LogLevel.Critical, Message = "Refusing to open the ledger: {Count} entries from seq {FirstSeq} on appeared after its clean close at tree size {ClosedAt} and no signed checkpoint covers them (entry-uncovered); run 'dledger verify', and only if they are genuine 'dledger checkpoint --new --accept-uncovered-tail'")]
     public static partial void UncoveredTailRefused(ILogger logger, long firstSeq, long count, long closedAt);
 

@@ -33,7 +33,8 @@ internal sealed class RecorderPipeline
         TimeProvider time,
         IRandomSource random,
         ILogger logger,
-        IMeterFactory? meterFactory)
+        IMeterFactory? meterFactory,
+        ChainState chains)
     {
         _entries = new EntryBuilder(fingerprinter, random, redactor);
         _metrics = new RecorderMetrics(meterFactory, () => Queue!.Count);
@@ -44,14 +45,16 @@ internal sealed class RecorderPipeline
         var reservations = new RequestIdReservations(context);
         var prover = new ReceiptProver(store);
         var handedBack = new HandedBackRequests(Queue, logger);
-        Committer = new BatchCommitter(context, reservations, _schedule, prover, handedBack, head.Size);
+        SubjectRefs? refs = chains.WritesV2 ? new SubjectRefs(store, random, context.Retry) : null;
+        Committer = new BatchCommitter(context, reservations, _schedule, prover, handedBack, head.Size, refs);
         MasterKey? masterKey = options.EncryptInputs ? options.MasterKey ?? MasterKey.FromEnvironment() : null;
         SubjectKeyring? keyring = masterKey is null ? null : new SubjectKeyring(store, masterKey, random, context.Retry);
-        var builder = new BatchBuilder(context, Queue, Committer, reservations, _schedule, Linger, signer, tree, _entries, keyring, handedBack);
+        var builder = new BatchBuilder(context, Queue, Committer, reservations, _schedule, Linger, signer, tree, _entries, keyring, handedBack, chains, refs, new GeneratedEvents(time, random, logger));
         _stages = Task.WhenAll(Task.Run(prover.RunAsync), Task.Run(Committer.RunAsync), Task.Run(builder.RunAsync));
 
-        if (head.Size > (head.LatestCheckpoint?.TreeSize ?? 0))
+        if (head.Size > (head.LatestCheckpoint?.TreeSize ?? 0) || chains.NeedsFormat)
         {
+            // A ledger opened with entry format 2 switches now, with its format event, not with the first decision.
             // Entries the last run left uncovered (it stopped before its final checkpoint) get one soon.
             Queue.TryAdd(CheckpointTick.Instance);
         }

@@ -1,3 +1,4 @@
+using DecisionLedger.Completeness;
 using DecisionLedger.Hashing;
 using DecisionLedger.Ledger;
 
@@ -34,4 +35,10 @@ public sealed record VerificationReport(
     /// close (<see cref="UncoveredTail.AfterCleanClose"/>) it is the finding <see cref="TamperKind.EntryUncovered"/>.
     /// </summary>
     public UncoveredTail? UncoveredTail { get; init; }
+
+    /// <summary>
+    /// For a bundle that carries a completeness proof (entry format 2): what it proved — every entry of
+    /// the subject's or model's chain between its bounds is in the bundle. Null otherwise.
+    /// </summary>
+    public CompletenessResult? Completeness { get; init; }
 }
