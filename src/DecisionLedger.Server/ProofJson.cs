@@ -61,7 +61,7 @@ public static class ProofJson
     /// <summary>Writes a page of query results: <c>{"entries":[canonical entry…],"nextCursor":"opaque"|null}</c>.</summary>
     /// <param name="json">The writer.</param>
     /// <param name="entries">The entries, newest first; their canonical bytes are written as they are.</param>
-    /// <param name="nextCursor">The opaque cursor of the next page (<see cref="Querying.QueryCursor"/>), or null on the last page.</param>
+    /// <param name="nextCursor">The opaque cursor of the next page (see <c>LedgerQuery</c>), or null on the last page.</param>
     public static void WriteQueryPage(Utf8JsonWriter json, IEnumerable<Storage.StoredEntry> entries, string? nextCursor)
     {
         ArgumentNullException.ThrowIfNull(json);

@@ -145,7 +145,9 @@ public sealed class CommandTests
         Assert.Equal(5, page.RootElement.GetProperty("entries").GetArrayLength());
         Assert.Equal(59, page.RootElement.GetProperty("entries")[0].GetProperty("seq").GetInt64());
         string cursor = page.RootElement.GetProperty("nextCursor").GetString()!;
-        Assert.Equal(55, DecisionLedger.Querying.QueryCursor.Decode(cursor, new DecisionLedger.Storage.EntryFilter { ModelName = "fraud_detector" }));
+        CliResult next = await CliRun.RunAsync("query", "--ledger", temp.Ledger, "--json", "--limit", "5", "--model", "fraud_detector", "--cursor", cursor);
+        using JsonDocument nextPage = JsonDocument.Parse(next.Out);
+        Assert.Equal(54, nextPage.RootElement.GetProperty("entries")[0].GetProperty("seq").GetInt64());
         string requestId = page.RootElement.GetProperty("entries")[0].GetProperty("requestId").GetString()!;
 
         CliResult show = await CliRun.RunAsync("show", requestId, "--ledger", temp.Ledger, "--json");

@@ -18,7 +18,7 @@ namespace DecisionLedger.Querying;
 /// <c>beforeSeq</c> allowed anyway. A bare decimal number is accepted as a legacy cursor (the
 /// <c>nextCursor</c> of earlier versions was the seq itself).
 /// </remarks>
-public static class QueryCursor
+internal static class QueryCursor
 {
     private const byte Version = 1;
     private const int HashLength = 6;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace DecisionLedger.Redaction;
 
 /// <summary>Builds the ledger's <see cref="IRedactor"/> from <see cref="RedactionOptions"/> (resolution order in its remarks).</summary>
-public static partial class RedactorFactory
+internal static partial class RedactorFactory
 {
     /// <summary>Creates the redactor that <paramref name="options"/> describe.</summary>
     /// <param name="options">The options.</param>
