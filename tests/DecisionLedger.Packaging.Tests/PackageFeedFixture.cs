@@ -13,6 +13,9 @@ namespace DecisionLedger.Packaging.Tests;
 public sealed partial class PackageFeedFixture : IAsyncLifetime
 {
     private static readonly TimeSpan s_packTimeout = TimeSpan.FromMinutes(8);
+
+    // Two builds and one crossgen run of 37 assemblies: a few minutes idle, far more on a loaded 2-core machine.
+    private static readonly TimeSpan s_toolPackTimeout = TimeSpan.FromMinutes(15);
     private Task<string>? _toolInstall;
 
     /// <summary>The temporary directory holding the feed, nuget.config, the package folder and every test's work.</summary>
@@ -52,7 +55,7 @@ public sealed partial class PackageFeedFixture : IAsyncLifetime
     /// recipe, and each one costs a minute or more of crossgen.
     /// </summary>
     private async Task<ProcessResult> PackToolAsync() =>
-        await ChildProcess.DotnetAsync(WorkRoot, s_packTimeout, null,
+        await ChildProcess.DotnetAsync(WorkRoot, s_toolPackTimeout, null,
             "pack", Path.Combine(RepositoryLayout.Root, "src", "DecisionLedger.Cli", "DecisionLedger.Cli.csproj"),
             "-nologo", "-nodeReuse:false", "-v:m", "-c", RepositoryLayout.BuildConfiguration, "-o", Feed,
             "-p:BuildProjectReferences=false", $"-p:DledgerToolRuntimeIdentifiers={MachineRuntimeIdentifier}");
