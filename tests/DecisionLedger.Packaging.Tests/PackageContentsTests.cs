@@ -16,8 +16,12 @@ public sealed class PackageContentsTests(PackageFeedFixture feed)
         {
             Assert.True(File.Exists(PackagePath(project, "nupkg")),
                 $"{project.ProjectName}: no {project.PackageId}.{RepositoryLayout.Version}.nupkg in the feed; it holds {Listing()}");
-            Assert.True(File.Exists(PackagePath(project, "snupkg")),
-                $"{project.ProjectName}: no symbol package {project.PackageId}.{RepositoryLayout.Version}.snupkg in the feed; it holds {Listing()}");
+            // The tool's pointer package holds no code; its RID packages carry the symbols.
+            string symbols = project.IsTool
+                ? Path.Combine(feed.Feed, $"{project.PackageId}.{PackageFeedFixture.MachineRuntimeIdentifier}.{RepositoryLayout.Version}.snupkg")
+                : PackagePath(project, "snupkg");
+            Assert.True(File.Exists(symbols),
+                $"{project.ProjectName}: no symbol package {Path.GetFileName(symbols)} in the feed; it holds {Listing()}");
         }
     }
 
@@ -69,7 +73,14 @@ public sealed class PackageContentsTests(PackageFeedFixture feed)
                 using Stream stream = settings.Open();
                 XElement command = XDocument.Load(stream).Descendants("Command").Single();
                 Assert.Equal("dledger", command.Attribute("Name")?.Value);
-                Assert.Contains(entries, e => e.EndsWith("/dledger.dll", StringComparison.Ordinal));
+
+                // The pointer package holds no code: it names the RID packages and the `any` fallback.
+                using Stream again = settings.Open();
+                string[] rids = XDocument.Load(again).Descendants("RuntimeIdentifierPackage")
+                    .Select(p => p.Attribute("RuntimeIdentifier")?.Value ?? "").ToArray();
+                Assert.Contains(PackageFeedFixture.MachineRuntimeIdentifier, rids);
+                Assert.Contains("any", rids);
+                Assert.DoesNotContain(entries, e => e.EndsWith("/dledger.dll", StringComparison.Ordinal));
                 continue;
             }
 
