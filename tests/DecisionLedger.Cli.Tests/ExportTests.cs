@@ -160,7 +160,7 @@ public sealed class ExportTests(DemoBundles bundles) : IClassFixture<DemoBundles
     }
 
     [Fact]
-    public async Task Export_LedgerWithoutCheckpoint_ExitsTwoSayingCheckpointNew()
+    public async Task Export_EmptyLedger_ExitsTwoSayingRecordDecisionsFirst_NotCheckpointNew()
     {
         using var temp = new TempLedger();
         Assert.Equal(0, (await CliRun.RunAsync("init", "--origin", "t.example/x", "--ledger", temp.Ledger)).ExitCode);
@@ -169,7 +169,10 @@ public sealed class ExportTests(DemoBundles bundles) : IClassFixture<DemoBundles
         CliResult result = await CliRun.RunAsync("export", "--out", output, "--ledger", temp.Ledger);
 
         Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Contains("dledger checkpoint --new", result.Error, StringComparison.Ordinal);
+        // 'checkpoint --new' refuses an empty ledger too: the hint must name the step that helps.
+        Assert.Contains("holds no decisions yet", result.Error, StringComparison.Ordinal);
+        Assert.Contains("record decisions first", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("checkpoint --new", result.Error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(output));
     }
 

@@ -42,7 +42,7 @@ internal sealed class ExportCommand(CommandContext context)
         await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: false, cancellationToken);
         filter = _filters.WithSameInput(filter, sameInput, parsed, session);
         StoredCheckpoint latest = await session.Store.GetLatestCheckpointAsync(cancellationToken)
-            ?? throw new CliException(ExitCodes.BadInput, $"{session.Directory.Path}: the ledger has no checkpoint yet, so there is nothing to export against; run 'dledger checkpoint --new --ledger {session.Directory.Path}' first.");
+            ?? throw new CliException(ExitCodes.BadInput, await NoCheckpointMessageAsync(parsed, session, cancellationToken));
 
         // --where is answered by the query engine (same semantics, catalog check and scan guard as 'query'),
         // before any bundle file exists, so a refused or misspelt condition leaves nothing behind.
@@ -162,5 +162,22 @@ internal sealed class ExportCommand(CommandContext context)
         {
             // The original failure is what the user needs to see; leftovers are named by the next export's refusal.
         }
+    }
+
+    /// <summary>
+    /// Why there is nothing to export, with the command that fixes it as the reader would type it:
+    /// an empty ledger needs decisions first ('checkpoint --new' would refuse it too), and a PostgreSQL
+    /// ledger needs its --store (without it the hint would open an empty SQLite file in the directory).
+    /// </summary>
+    private async Task<string> NoCheckpointMessageAsync(ParseResult parsed, LedgerSession session, CancellationToken cancellationToken)
+    {
+        string path = session.Directory.Path;
+        if (await session.Store.GetSizeAsync(cancellationToken) == 0)
+        {
+            return $"{path}: the ledger holds no decisions yet, so there is no checkpoint to export against; record decisions first ('dledger record', or a collector), then export.";
+        }
+
+        string store = context.IsPostgres(parsed) ? $" --store postgres --schema {parsed.GetValue(context.SchemaOption)}" : string.Empty;
+        return $"{path}: the ledger has no checkpoint yet, so there is nothing to export against; run 'dledger checkpoint --new --ledger {path}{store}' first.";
     }
 }

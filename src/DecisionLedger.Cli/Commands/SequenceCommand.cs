@@ -61,7 +61,7 @@ internal sealed class SequenceCommand(CommandContext context)
 
     private readonly Option<string?> _connection = new("--connection")
     {
-        Description = "With --store postgres: the Npgsql connection string of the ledger database (the application role).",
+        Description = $"With --store postgres: the Npgsql connection string of the ledger database (the application role); default ${GlobalOptions.ConnectionVariable}.",
         HelpName = "CONNECTION",
     };
 
@@ -160,9 +160,15 @@ internal sealed class SequenceCommand(CommandContext context)
             throw new CliException(ExitCodes.BadInput, $"--store: '{store}' is not a store; use 'sqlite' or 'postgres'.");
         }
 
+        // Like every other command, so the password can stay out of the process list and shell history.
         if (string.IsNullOrWhiteSpace(connection))
         {
-            throw new CliException(ExitCodes.BadInput, "--connection: required with --store postgres; pass an Npgsql connection string, e.g. \"Host=db;Username=dledger_app;Password=…;Database=dledger\".");
+            connection = System.Environment.GetEnvironmentVariable(GlobalOptions.ConnectionVariable);
+        }
+
+        if (string.IsNullOrWhiteSpace(connection))
+        {
+            throw new CliException(ExitCodes.BadInput, $"--connection: required with --store postgres; pass an Npgsql connection string, e.g. \"Host=db;Username=dledger_app;Password=…;Database=dledger\", or set {GlobalOptions.ConnectionVariable}.");
         }
 
         var options = new PostgreSqlLedgerStoreOptions { Schema = parsed.GetValue(_schema)!, MigrateOnOpen = parsed.GetValue(_migrate) };
