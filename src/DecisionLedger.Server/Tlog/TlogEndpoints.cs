@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using DecisionLedger.Access;
 using DecisionLedger.Server.Auth;
 using DecisionLedger.Server.Endpoints;
 using DecisionLedger.Server.Hosting;
@@ -6,6 +7,7 @@ using DecisionLedger.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 
 namespace DecisionLedger.Server.Tlog;
@@ -32,6 +34,9 @@ internal static class TlogEndpoints
     public const string Revalidate = "no-cache";
 
     private const string Tag = "Transparency log (tlog-tiles)";
+
+    // The access log's name for a bundle read.
+    private const string BundleRoute = "GET " + Prefix + "/tile/entries/{index}";
 
     public static void Map(IEndpointRouteBuilder routes, CollectorOptions options)
     {
@@ -78,6 +83,7 @@ internal static class TlogEndpoints
     private static async Task<IResult> TileAsync(HttpContext context, CollectorLedger ledger, string level, string index)
     {
         TlogTile tile;
+        List<StoredEntry>? entries = level == "entries" ? [] : null;
         try
         {
             tile = TlogTile.Parse(level, index);
@@ -91,7 +97,7 @@ internal static class TlogEndpoints
         byte[]? bytes;
         try
         {
-            bytes = checkpoint is null ? null : await TlogTileReader.ReadAsync(ledger.Store, tile, checkpoint.TreeSize, context.RequestAborted).ConfigureAwait(false);
+            bytes = checkpoint is null ? null : await TlogTileReader.ReadAsync(ledger.Store, tile, checkpoint.TreeSize, entries, context.RequestAborted).ConfigureAwait(false);
         }
         catch (TlogEntryTooLargeException exception)
         {
@@ -103,12 +109,32 @@ internal static class TlogEndpoints
             return Problems.NotFound($"{tile.Path}: beyond the tree of the newest checkpoint (size {checkpoint?.TreeSize ?? 0}); fetch {Prefix}/checkpoint and ask only for the tiles its size needs.");
         }
 
+        if (entries is not null)
+        {
+            // An entry bundle hands out decisions: it is a read like GET /v1/decisions, so it is logged like one.
+            await LogBundleReadAsync(context, entries).ConfigureAwait(false);
+        }
+
         var etag = new EntityTagHeaderValue("\"" + Convert.ToHexStringLower(SHA256.HashData(bytes)) + "\"");
         context.Response.Headers.CacheControl = !tile.IsFull ? Revalidate : tile.IsEntries ? ImmutablePrivate : ImmutablePublic;
         context.Response.Headers.ETag = etag.ToString();
         return IsNotModified(context.Request, etag)
             ? Results.StatusCode(StatusCodes.Status304NotModified)
             : Results.Bytes(bytes, "application/octet-stream");
+    }
+
+    private static Task LogBundleReadAsync(HttpContext context, List<StoredEntry> entries)
+    {
+        ApiCaller caller = ApiKeyEndpointFilter.Caller(context);
+        var record = new AccessRecord(
+            context.RequestServices.GetRequiredService<CollectorOptions>().TimeProvider.GetUtcNow(),
+            caller.KeyId,
+            caller.KeyName,
+            ApiKeyRoles.Name(caller.Role),
+            BundleRoute,
+            entries.Select(e => e.Columns.RequestId).ToList(),
+            entries.Select(e => e.Seq).ToList());
+        return context.RequestServices.GetRequiredService<AccessLog>().AppendAsync(record, CancellationToken.None);
     }
 
     private static bool IsNotModified(HttpRequest request, EntityTagHeaderValue etag) =>

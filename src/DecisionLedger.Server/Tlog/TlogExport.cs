@@ -43,7 +43,7 @@ public static class TlogExport
 
             foreach (TlogTile tile in TilesOfLevel(level, nodes))
             {
-                byte[] bytes = await TlogTileReader.ReadAsync(log, tile, size, cancellationToken).ConfigureAwait(false)
+                byte[] bytes = await TlogTileReader.ReadAsync(log, tile, size, null, cancellationToken).ConfigureAwait(false)
                     ?? throw new InvalidOperationException($"{tile.Path}: not readable for tree size {size}.");
                 await WriteFileAsync(directory, tile.Path, bytes, cancellationToken).ConfigureAwait(false);
                 progress?.Report(++hashTiles + bundles);
@@ -54,7 +54,7 @@ public static class TlogExport
         {
             try
             {
-                byte[] bytes = await TlogTileReader.ReadAsync(log, tile, size, cancellationToken).ConfigureAwait(false)
+                byte[] bytes = await TlogTileReader.ReadAsync(log, tile, size, null, cancellationToken).ConfigureAwait(false)
                     ?? throw new InvalidOperationException($"{tile.Path}: not readable for tree size {size}.");
                 await WriteFileAsync(directory, tile.Path, bytes, cancellationToken).ConfigureAwait(false);
                 progress?.Report(hashTiles + ++bundles);

@@ -17,20 +17,25 @@ internal static class TlogTileReader
     /// lies beyond that tree. A partial tile is served for any width the tree covers, so a client holding an
     /// older checkpoint still finds the partial tiles its tree size needs.
     /// </summary>
+    /// <param name="log">The ledger's log.</param>
+    /// <param name="tile">The tile or bundle.</param>
+    /// <param name="treeSize">The tree size it is of.</param>
+    /// <param name="entriesRead">Receives the entries of a bundle (for the access log); optional.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
     /// <exception cref="TlogEntryTooLargeException">An entry of the bundle is longer than 65,535 bytes.</exception>
     /// <exception cref="InvalidOperationException">The store lacks a tile the tree needs (a damaged store).</exception>
-    public static async ValueTask<byte[]?> ReadAsync(ILedgerLog log, TlogTile tile, long treeSize, CancellationToken cancellationToken)
+    public static async ValueTask<byte[]?> ReadAsync(ILedgerLog log, TlogTile tile, long treeSize, List<StoredEntry>? entriesRead, CancellationToken cancellationToken)
     {
         int level = tile.IsEntries ? 0 : tile.Level;
         long nodesAtLevel = level * Tile.Height >= 63 ? 0 : treeSize >> (level * Tile.Height);
-        if (tile.Index > (nodesAtLevel - tile.Width) / TlogTile.FullWidth || nodesAtLevel < tile.Width)
+        if (nodesAtLevel < tile.Width || tile.Index > (nodesAtLevel - tile.Width) / TlogTile.FullWidth)
         {
             return null;
         }
 
         long start = tile.Index * TlogTile.FullWidth;
         return tile.IsEntries
-            ? await ReadBundleAsync(log, tile, start, cancellationToken).ConfigureAwait(false)
+            ? await ReadBundleAsync(log, tile, start, entriesRead, cancellationToken).ConfigureAwait(false)
             : await ReadHashesAsync(log, tile, start, nodesAtLevel, cancellationToken).ConfigureAwait(false);
     }
 
@@ -75,7 +80,7 @@ internal static class TlogTileReader
         return bytes;
     }
 
-    private static async ValueTask<byte[]> ReadBundleAsync(ILedgerLog log, TlogTile tile, long start, CancellationToken cancellationToken)
+    private static async ValueTask<byte[]> ReadBundleAsync(ILedgerLog log, TlogTile tile, long start, List<StoredEntry>? entriesRead, CancellationToken cancellationToken)
     {
         using var bundle = new MemoryStream();
         byte[] prefix = new byte[sizeof(ushort)];
@@ -95,6 +100,7 @@ internal static class TlogTileReader
             BinaryPrimitives.WriteUInt16BigEndian(prefix, (ushort)entry.CanonicalBytes.Length);
             bundle.Write(prefix);
             bundle.Write(entry.CanonicalBytes);
+            entriesRead?.Add(entry);
             expected++;
         }
 
