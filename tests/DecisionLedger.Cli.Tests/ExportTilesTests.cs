@@ -54,6 +54,28 @@ public sealed class ExportTilesTests
     }
 
     [Fact]
+    public async Task ExportTiles_EntryOver65535Bytes_BundleRefusedWithWarning_HashTilesStillCommitToIt()
+    {
+        using var temp = new TempLedger();
+        await Ok("init", "--origin", "t.example/big", "--ledger", temp.Ledger);
+        string big = Some.DecisionJson(2).Replace("\"label\":\"legit\"", "\"label\":\"" + new string('a', 40_000) + "\",\"note\":\"" + new string('b', 40_000) + "\"", StringComparison.Ordinal);
+        string file = Path.Combine(temp.Root, "decisions.ndjson");
+        await File.WriteAllTextAsync(file, Some.DecisionJson(0) + "\n" + Some.DecisionJson(1) + "\n" + big + "\n");
+        await Ok("record", file, "--ledger", temp.Ledger);
+        string key = (await Ok("key", "--ledger", temp.Ledger)).Out.Trim();
+        string tiles = Path.Combine(temp.Root, "tiles");
+
+        CliResult export = await Ok("export", "--tiles", tiles, "--ledger", temp.Ledger);
+
+        Assert.Contains("warning: not written: tile/entries/000.p/3: entry seq 2 is", export.Error, StringComparison.Ordinal);
+        Assert.Contains("65535", export.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(tiles, "tile", "entries", "000.p", "3")));
+        Checkpoint checkpoint = CheckpointNote.Open(File.ReadAllText(Path.Combine(tiles, "checkpoint")), NoteVerifier.Parse(key));
+        Assert.Equal(3, checkpoint.Size);
+        Assert.Equal(checkpoint.RootHash.ToArray(), new TlogTileFiles(tiles).Root(checkpoint.Size));
+    }
+
+    [Fact]
     public async Task ExportTiles_WithOut_RefusedNamingBoth()
     {
         using var temp = new TempLedger();

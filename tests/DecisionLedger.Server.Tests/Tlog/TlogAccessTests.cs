@@ -100,7 +100,8 @@ public sealed class TlogAccessTests(CollectorFixture fixture) : IClassFixture<Co
     {
         await using RunningCollector collector = await RunningCollector.StartAsync();
         await collector.StopServerAsync();
-        string big = Some.DecisionJson(9).Replace("\"label\":\"legit\"", "\"label\":\"" + new string('a', 70_000) + "\"", StringComparison.Ordinal);
+        // Two strings, each under the parser's 65,536-character limit, make an entry over the bundle's 65,535 bytes.
+        string big = Some.DecisionJson(9).Replace("\"label\":\"legit\"", "\"label\":\"" + new string('a', 40_000) + "\",\"note\":\"" + new string('b', 40_000) + "\"", StringComparison.Ordinal);
         await TlogCollector.AppendAsync(collector, [big]);
         await collector.StartServerAsync();
 
