@@ -8,12 +8,17 @@
 #   DLEDGER_TEST_REDIS           host:port of a Redis with appendonly yes, appendfsync always
 #   DLEDGER_TEST_REDIS_SERVER    redis-server binary, for tests that run (and kill) their own Redis
 #   DLEDGER_TEST_CHROMIUM        Debian's chromium, for the dashboard's browser test
+#
+# Also installs Go with golang.org/x/mod (Debian's golang-go, golang-golang-x-mod-dev): the tlog-tiles interop test
+# builds tests/interop/tlog-follow offline (GO111MODULE=off GOPATH=/usr/share/gocode) and follows a real collector with it.
 
 _dl_need=()
 command -v pg_ctlcluster >/dev/null || _dl_need+=(postgresql)
 command -v redis-server >/dev/null || _dl_need+=(redis-server)
 command -v chromium >/dev/null || _dl_need+=(chromium)
 command -v node >/dev/null || _dl_need+=(nodejs npm)
+command -v go >/dev/null || _dl_need+=(golang-go)
+[ -d /usr/share/gocode/src/golang.org/x/mod/sumdb/tlog ] || _dl_need+=(golang-golang-x-mod-dev)
 if [ ${#_dl_need[@]} -gt 0 ]; then
   echo "services: installing ${_dl_need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

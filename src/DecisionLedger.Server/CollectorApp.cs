@@ -79,6 +79,7 @@ public static class CollectorApp
         CaptureSetup.Map(app);
         ReportEndpoints.Map(app);
         DashboardEndpoints.Map(app);
+        Tlog.TlogEndpoints.Map(app, options);
         return app;
     }
 }

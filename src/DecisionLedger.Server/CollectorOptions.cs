@@ -109,6 +109,13 @@ public sealed class CollectorOptions
     /// </summary>
     public DecisionLedger.Redis.RedisBufferOptions? RedisBuffer { get; set; }
 
+    /// <summary>
+    /// When true, <c>GET /tlog/checkpoint</c> and the hash tiles <c>GET /tlog/tile/&lt;L&gt;/…</c> need no API key, so
+    /// anyone can monitor or witness the ledger; they reveal nothing about decisions. Entry bundles always need an
+    /// auditor key. Default false: a key with the monitor, auditor or admin role.
+    /// </summary>
+    public bool PublicTlogTiles { get; set; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
     {

@@ -12,9 +12,9 @@ public sealed class CallerAndModelRouteTests(MixedModelsCollector fixture) : ICl
 
     [Theory]
     [InlineData("reader", "read,status")]
-    [InlineData("auditor", "read,status,audit")]
+    [InlineData("auditor", "read,status,audit,monitor")]
     [InlineData("ingest", "ingest,status")]
-    [InlineData("admin", "ingest,read,status,audit")]
+    [InlineData("admin", "ingest,read,status,audit,monitor")]
     public async Task Caller_OfEachRole_NamesTheRoleAndTheRoleTablesPermissions(string role, string permissions)
     {
         (HttpStatusCode status, string body) = await GetAsync("/v1/caller", KeyOf(role));

@@ -16,7 +16,8 @@ internal sealed class ExportCommand(CommandContext context)
     internal static readonly string[] BundleFileNames = ["checkpoint", "key.vkey", "entries.jsonl", "inputs.jsonl", "proofs.jsonl", "manifest.json", BundleFiles.Completeness, BundleFiles.Subject, BundleReportWriter.FolderName];
 
     private readonly FilterOptions _filters = new();
-    private readonly Option<string> _out = new("--out") { Description = "The bundle directory; created if missing, and must not already hold a bundle.", HelpName = "DIR", Required = true };
+    private readonly Option<string> _out = new("--out") { Description = "The bundle directory; created if missing, and must not already hold a bundle. Required unless --tiles.", HelpName = "DIR" };
+    private readonly ExportTilesCommand _tiles = new(context);
 
     /// <summary>The version written into bundle manifests, e.g. <c>dledger 0.1.0</c>.</summary>
     internal static string ToolVersion =>
@@ -27,16 +28,22 @@ internal sealed class ExportCommand(CommandContext context)
     {
         var command = new Command("export", "Write an evidence bundle (checkpoint, key, entries, inputs, proofs, manifest, and HTML reports per model) for offline verification.") { _out };
         _filters.AddTo(command);
+        _tiles.AddTo(command);
         command.SetAction(ExecuteAsync);
         return command;
     }
 
     private async Task<int> ExecuteAsync(ParseResult parsed, CancellationToken cancellationToken)
     {
+        if (_tiles.Requested(parsed))
+        {
+            return await _tiles.ExecuteAsync(parsed, parsed.GetValue(_out) is not null ? "--out" : FilterOptions.IsFiltered(_filters.Read(parsed)) ? "filters" : null, cancellationToken);
+        }
+
         bool json = context.Json(parsed);
         EntryFilter filter = _filters.Read(parsed);
         using JsonDocument? sameInput = await _filters.ReadSameInputAsync(parsed, cancellationToken);
-        string output = Path.GetFullPath(parsed.GetValue(_out)!);
+        string output = Path.GetFullPath(parsed.GetValue(_out) ?? throw new CliException(ExitCodes.BadInput, "--out: required; pass the bundle directory (or --tiles DIR for a tlog-tiles mirror)."));
         bool created = CheckOutput(output);
 
         await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: false, cancellationToken);

@@ -10,7 +10,7 @@ namespace DecisionLedger.Cli.Commands;
 /// <summary><c>keys create|revoke|list</c>: the collector's API keys, stored hashed in the ledger directory.</summary>
 internal sealed class KeysCommand(CommandContext context)
 {
-    private readonly Option<string> _role = new("--role") { Description = "ingest, reader, auditor or admin.", HelpName = "ROLE", Required = true };
+    private readonly Option<string> _role = new("--role") { Description = "monitor, ingest, reader, auditor or admin.", HelpName = "ROLE", Required = true };
     private readonly Option<string?> _name = new("--name") { Description = "Who or what holds the key (shown in the access log).", HelpName = "NAME" };
     private readonly Argument<string> _id = new("ID") { Description = "The key id (from 'keys list') or the whole key." };
 

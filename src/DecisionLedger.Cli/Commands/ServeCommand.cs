@@ -110,6 +110,11 @@ internal sealed class ServeCommand(CommandContext context)
         HelpName = "LEVEL",
     };
 
+    private readonly Option<bool> _publicTiles = new("--public-tiles")
+    {
+        Description = "Serve /tlog/checkpoint and the hash tiles without an API key, so anyone can monitor or witness the log (they reveal nothing about decisions; entry bundles still need an auditor key). Default: a monitor, auditor or admin key.",
+    };
+
     private static readonly (string Property, string Flag)[] FlagOf =
     [
         (nameof(CollectorOptions.MaxBadLines), "--max-bad-lines"),
@@ -121,7 +126,7 @@ internal sealed class ServeCommand(CommandContext context)
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command(Name, "Run the collector: the HTTP API to record, query and prove decisions (API keys: 'dledger keys').") { _urls, _maxDecisionBytes, _maxBatchBytes, _maxBadLines, _queueCapacity, _enqueueTimeout, _maxConcurrentIngests, _maxQueuedIngests, _cloudEventTimeout, _cloudEventJournal, _buffer, _redis, _logLevel };
+        var command = new Command(Name, "Run the collector: the HTTP API to record, query and prove decisions (API keys: 'dledger keys').") { _urls, _maxDecisionBytes, _maxBatchBytes, _maxBadLines, _queueCapacity, _enqueueTimeout, _maxConcurrentIngests, _maxQueuedIngests, _cloudEventTimeout, _cloudEventJournal, _buffer, _redis, _logLevel, _publicTiles };
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -162,6 +167,7 @@ internal sealed class ServeCommand(CommandContext context)
             CloudEventJournalPath = parsed.GetValue(_cloudEventJournal),
             TimeProvider = context.Environment.Time,
             RedisBuffer = BufferOptions(parsed),
+            PublicTlogTiles = parsed.GetValue(_publicTiles),
         };
         try
         {

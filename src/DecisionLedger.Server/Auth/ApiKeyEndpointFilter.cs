@@ -82,6 +82,7 @@ internal static class ApiKeyEndpointFilter
         ApiPermission.Ingest => "record decisions (needs ingest or admin)",
         ApiPermission.Read => "read decisions (needs reader, auditor or admin)",
         ApiPermission.Status => "read the collector's status (needs any role)",
+        ApiPermission.Monitor => "read the tlog checkpoint and hash tiles (needs monitor, auditor or admin)",
         _ => "read checkpoints, proofs or the access log (needs auditor or admin)",
     };
 }

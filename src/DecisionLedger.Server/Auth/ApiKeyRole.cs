@@ -14,4 +14,10 @@ public enum ApiKeyRole
 
     /// <summary>Everything.</summary>
     Admin,
+
+    /// <summary>
+    /// Follows the log from outside: the signed checkpoint and the hash tiles under <c>/tlog/</c>, which
+    /// reveal nothing about decisions. Not the entry bundles.
+    /// </summary>
+    Monitor,
 }

@@ -10,13 +10,14 @@ public static class ApiKeyRoles
     {
         ApiKeyRole.Admin => true,
         _ when permission is ApiPermission.Status => Enum.IsDefined(role),
-        ApiKeyRole.Auditor => permission is ApiPermission.Read or ApiPermission.Audit,
+        ApiKeyRole.Auditor => permission is ApiPermission.Read or ApiPermission.Audit or ApiPermission.Monitor,
+        ApiKeyRole.Monitor => permission is ApiPermission.Monitor,
         ApiKeyRole.Reader => permission is ApiPermission.Read,
         ApiKeyRole.Ingest => permission is ApiPermission.Ingest,
         _ => false,
     };
 
-    /// <summary>Parses a role name (<c>ingest</c>, <c>reader</c>, <c>auditor</c>, <c>admin</c>), ignoring case.</summary>
+    /// <summary>Parses a role name (<c>ingest</c>, <c>reader</c>, <c>auditor</c>, <c>admin</c>, <c>monitor</c>), ignoring case.</summary>
     /// <exception cref="ArgumentException">The name is not a role; the message lists the roles.</exception>
     /// <param name="name">The role name.</param>
     public static ApiKeyRole Parse(string name)
@@ -27,7 +28,7 @@ public static class ApiKeyRoles
             return role;
         }
 
-        throw new ArgumentException($"role: '{name}' is not a role; use ingest, reader, auditor or admin.", nameof(name));
+        throw new ArgumentException($"role: '{name}' is not a role; use monitor, ingest, reader, auditor or admin.", nameof(name));
     }
 
     /// <summary>The role's lower-case name as stored and printed.</summary>

@@ -14,4 +14,7 @@ internal enum ApiPermission
 
     /// <summary>Checkpoints, proofs and the access log: auditor and admin.</summary>
     Audit,
+
+    /// <summary>The signed checkpoint and hash tiles under <c>/tlog/</c>: monitor, auditor and admin.</summary>
+    Monitor,
 }
