@@ -81,6 +81,9 @@ internal sealed class ChainState
         return new ChainState(writesV2: true, formatSeq, HeadsMap.Build(heads), lastIsHeads);
     }
 
+    /// <summary>The state of a ledger that switched at <paramref name="formatSeq"/> and holds no v2 decision yet (benchmarks).</summary>
+    public static ChainState Switched(long formatSeq, bool lastIsHeads = false) => new(writesV2: true, formatSeq, new HeadsMap(), lastIsHeads);
+
     /// <summary>Notes the <c>format</c> event at <paramref name="seq"/> (in the tree, not yet stored).</summary>
     public void Switched(long seq)
     {
