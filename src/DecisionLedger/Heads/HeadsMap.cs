@@ -22,6 +22,8 @@ public sealed class HeadsMap
     private int _leavesInTrie;
     private Sha256Hash _root;
     private bool _rootCurrent = true;
+    private string? _lastKey;
+    private KeyBits _lastKeyBits;
 
     /// <summary>Creates an empty map (root: 32 zero bytes).</summary>
     public HeadsMap()
@@ -81,7 +83,7 @@ public sealed class HeadsMap
     /// <returns>Whether the key is in the map.</returns>
     public bool TryGet(string key, out ChainHead head)
     {
-        int index = _leaves.Find(KeyBits.From(HeadsMapHasher.KeyHash(key)));
+        int index = _leaves.Find(BitsOf(key));
         head = index < 0 ? default : _leaves[index].Head;
         return index >= 0;
     }
@@ -93,7 +95,7 @@ public sealed class HeadsMap
     public void Set(string key, ChainHead head)
     {
         CheckHead(head, nameof(head));
-        KeyBits bits = KeyBits.From(HeadsMapHasher.KeyHash(key));
+        KeyBits bits = BitsOf(key);
         int index = _leaves.Find(bits);
         if (index < 0)
         {
@@ -149,7 +151,21 @@ public sealed class HeadsMap
     public MapProof Prove(string key)
     {
         ComputeRoot();
-        return _trie.Prove(KeyBits.From(HeadsMapHasher.KeyHash(key)));
+        return _trie.Prove(BitsOf(key));
+    }
+
+    // The sequencer reads a chain's head and then sets it (TryGet, Set): hashing the key once
+    // for both halves the SHA-256 work of the pair.
+    private KeyBits BitsOf(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (!string.Equals(key, _lastKey, StringComparison.Ordinal))
+        {
+            _lastKeyBits = KeyBits.From(HeadsMapHasher.KeyHash(key));
+            _lastKey = key;
+        }
+
+        return _lastKeyBits;
     }
 
     private static void CheckHead(ChainHead head, string name)
