@@ -29,13 +29,17 @@ internal sealed class PostgreSqlSubjectRefs(PostgreSqlConnections db, string sch
         {
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
 
-            // The message never repeats the clear id: it may end up in a log.
-            throw SubjectRefChecks.Conflict(
-                target,
-                exception.ConstraintName is { } constraint && constraint.EndsWith("_ref_key", StringComparison.Ordinal)
-                    ? "a ref of the batch's NewSubjectRefs already belongs to another subject"
-                    : "a subject id of the batch's NewSubjectRefs already has a ref",
-                exception);
+            // The message never repeats the clear id: it may end up in a log. The ref it may name.
+            string detail = "a subject id of the batch's NewSubjectRefs already has a ref";
+            if (exception.ConstraintName is { } constraint && constraint.EndsWith("_ref_key", StringComparison.Ordinal))
+            {
+                var taken = new NpgsqlCommand($"SELECT ref FROM {schema}.subjects WHERE ref = ANY(@refs) LIMIT 1;", connection);
+                await using var takenScope = taken.ConfigureAwait(false);
+                taken.Parameters.Add(Texts("refs", [.. refs.Select(r => r.Ref)]));
+                detail = $"ref '{await taken.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)}' of the batch's NewSubjectRefs already belongs to another subject";
+            }
+
+            throw SubjectRefChecks.Conflict(target, detail, exception);
         }
     }
 

@@ -14,7 +14,7 @@ public sealed class PostgreSqlCleanCloseMigrationTests : ScratchSchemaTests
         string app = await PostgresServer.ConnectionStringForAsync(Role, "app-secret");
 
         // Back to schema version 5 for this role: the table and its grant are gone.
-        await PostgresServer.ExecuteAsync(owner, $"DROP TABLE \"{Schema}\".clean_close; DELETE FROM \"{Schema}\".schema_migrations WHERE version >= 6;");
+        await PostgresServer.ExecuteAsync(owner, $"DROP TABLE \"{Schema}\".clean_close; DELETE FROM \"{Schema}\".schema_migrations WHERE version = 6;");
         Assert.Equal(1, await migrator.MigrateAsync());
 
         await using var store = new PostgreSqlLedgerStore(app, new PostgreSqlLedgerStoreOptions { Schema = Schema });
