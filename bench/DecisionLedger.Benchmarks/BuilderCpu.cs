@@ -24,6 +24,7 @@ internal static class BuilderCpu
             ("builder, old (no PII)", () => stages.LegacyBuild()),
             ("builder, new (3 PII)", () => stages.BuildPii()),
             ("builder, old (3 PII)", () => stages.LegacyBuildPii()),
+            ("builder, v2 (no PII)", () => stages.BuildV2()),
         ];
         double[] cpu = new double[cases.Length];
         long[] allocated = new long[cases.Length];
@@ -55,6 +56,6 @@ internal static class BuilderCpu
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {cases[c].Name,-40} {cpu[c] / total,8:0.00} µs  {allocated[c] / total,7:0} B"));
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  new/old (no PII) = {cpu[4] / cpu[5]:0.00}x; new/old (3 PII) = {cpu[6] / cpu[7]:0.00}x"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  new/old (no PII) = {cpu[4] / cpu[5]:0.00}x; new/old (3 PII) = {cpu[6] / cpu[7]:0.00}x; v2/v1 (no PII) = {cpu[8] / cpu[4]:0.00}x"));
     }
 }

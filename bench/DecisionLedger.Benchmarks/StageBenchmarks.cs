@@ -8,6 +8,7 @@ using DecisionLedger.Randomness;
 using DecisionLedger.Recording;
 using DecisionLedger.Decisions;
 using DecisionLedger.Redaction;
+using DecisionLedger.Storage;
 using DecisionLedger.Tests.Entries;
 
 namespace DecisionLedger.Benchmarks;
@@ -21,6 +22,10 @@ namespace DecisionLedger.Benchmarks;
 [MemoryDiagnoser]
 public class StageBenchmarks
 {
+    // A million distinct subjects, as the issue's cost target; a heads root as often as a checkpoint every 1,000 entries.
+    private const int V2DistinctSubjects = 1_000_000;
+    private const int V2HeadsEvery = 1_000;
+
     private const string Template = """
         {"model":{"name":"fraud_detector","version":"3.2.1","pipelineVersion":"prep-7","artifactDigest":"sha256:9f2c4e1a7b3d5f60718293a4b5c6d7e8f9012345678901234567890abcdef12","parameters":{"threshold":0.72,"trees":300}},
          "input":{"transactionId":"tx-00001842","amount":1249.99,"currency":"EUR","merchantCategory":"electronics","merchantId":"m-004211","country":"DE","cardPresent":false,"hourOfDay":23,"txnCount24h":7,"avgAmount30d":212.4,"accountAgeDays":812,"deviceTrustScore":0.1234,"distanceFromHomeKm":1834.5,"contact":"CONTACT","card":"CARD"},
@@ -43,6 +48,9 @@ public class StageBenchmarks
     private EntryBuilder _builder = null!;
     private LegacyEntryBuilder _legacy = null!;
     private long _seq;
+    private ChainState _chains = null!;
+    private string[] _subjectRefs = null!;
+    private int _v2Decisions;
 
     [GlobalSetup]
     public void Setup()
@@ -73,6 +81,13 @@ public class StageBenchmarks
         _entryBytes = EntryCanonicalizer.ToCanonicalBytes(_entry);
         _builder = new EntryBuilder(fingerprinter, new SeededRandomSource(2), _redactor);
         _legacy = new LegacyEntryBuilder(fingerprinter, new SeededRandomSource(2), _redactor);
+        _chains = ChainState.Switched(0);
+        var refRandom = new SeededRandomSource(3);
+        _subjectRefs = new string[V2DistinctSubjects];
+        for (int i = 0; i < _subjectRefs.Length; i++)
+        {
+            _subjectRefs[i] = SubjectRefs.NewRef(refRandom);
+        }
     }
 
     [GlobalCleanup]
@@ -110,6 +125,25 @@ public class StageBenchmarks
 
     [Benchmark(Description = "builder, new (no PII)")]
     public Sha256Hash Build() => _builder.Build(_seq++, _clean, "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", s_timestamp).Entry.LeafHash;
+
+    /// <summary>
+    /// The v2 builder: each decision about the next of <see cref="V2DistinctSubjects"/> subjects (so the heads map keeps
+    /// growing), its prev links read and its chains moved, and a heads root computed every <see cref="V2HeadsEvery"/>
+    /// decisions as a checkpoint would.
+    /// </summary>
+    [Benchmark(Description = "builder, v2 (no PII)")]
+    public Sha256Hash BuildV2()
+    {
+        string subjectRef = _subjectRefs[_v2Decisions % _subjectRefs.Length];
+        StoredEntry entry = _builder.Build(_seq++, _clean, "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", s_timestamp, v2: new V2Chaining(_chains, subjectRef)).Entry;
+        _chains.Appended(entry);
+        if (++_v2Decisions % V2HeadsEvery == 0)
+        {
+            _chains.CommitHeads();
+        }
+
+        return entry.LeafHash;
+    }
 
     [Benchmark(Description = "builder, old (3 PII)")]
     public Sha256Hash LegacyBuildPii() => _legacy.Build(_seq++, _pii, "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", s_timestamp).Entry.LeafHash;

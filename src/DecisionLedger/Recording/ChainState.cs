@@ -19,9 +19,10 @@ internal sealed class ChainState
 
     private readonly Dictionary<string, string> _modelKeys = new(StringComparer.Ordinal);
 
-    // Heads moved since the last heads entry, applied to the map only when it is committed to: the map hashes every key
-    // it is asked about (SHA-256), and a model's key would otherwise be hashed twice per decision.
-    private readonly Dictionary<string, ChainHead> _moved = new(StringComparer.Ordinal);
+    // Model heads moved since the last heads entry, applied to the map only when it is committed to: the map hashes every
+    // key it is asked about (SHA-256), and the few model keys would otherwise be hashed with every decision. Subject keys
+    // go to the map directly: it hashes a key once for a TryGet followed by a Set of the same key.
+    private readonly Dictionary<string, ChainHead> _movedModels = new(StringComparer.Ordinal);
     private readonly HeadsMap _heads;
     private static readonly ChainHead None = new(ChainLinks.None, 0);
     private (string ModelKey, ChainHead Model, string? SubjectKey, ChainHead Subject) _linked;
@@ -81,6 +82,9 @@ internal sealed class ChainState
         return new ChainState(writesV2: true, formatSeq, HeadsMap.Build(heads), lastIsHeads);
     }
 
+    /// <summary>The state of a ledger that switched at <paramref name="formatSeq"/> and holds no v2 decision yet (benchmarks).</summary>
+    public static ChainState Switched(long formatSeq, bool lastIsHeads = false) => new(writesV2: true, formatSeq, new HeadsMap(), lastIsHeads);
+
     /// <summary>Notes the <c>format</c> event at <paramref name="seq"/> (in the tree, not yet stored).</summary>
     public void Switched(long seq)
     {
@@ -102,12 +106,12 @@ internal sealed class ChainState
     /// <summary>Commits to the chain heads now: the root and key count a <c>heads</c> entry carries. Notes that one was appended.</summary>
     public (Hashing.Sha256Hash Root, int Keys) CommitHeads()
     {
-        foreach ((string key, ChainHead head) in _moved)
+        foreach ((string key, ChainHead head) in _movedModels)
         {
             _heads.Set(key, head);
         }
 
-        _moved.Clear();
+        _movedModels.Clear();
         LastIsHeads = true;
         return (_heads.ComputeRoot(), _heads.Count);
     }
@@ -126,9 +130,11 @@ internal sealed class ChainState
             _modelKeys[modelName] = modelKey;
         }
 
-        ChainHead model = Head(modelKey);
+        ChainHead model = _movedModels.TryGetValue(modelKey, out ChainHead moved) || _heads.TryGet(modelKey, out moved) ? moved : None;
+
+        // The subject's key is read last, so the Set that follows in Appended reuses its hash.
         string? subjectKey = subjectRef is null ? null : ChainKeys.Subject(subjectRef);
-        ChainHead subject = subjectKey is null ? None : Head(subjectKey);
+        ChainHead subject = subjectKey is not null && _heads.TryGet(subjectKey, out ChainHead found) ? found : None;
         _linked = (modelKey, model, subjectKey, subject);
         return new ChainLinks(model.Last, subject.Last);
     }
@@ -136,15 +142,12 @@ internal sealed class ChainState
     // Moves the heads of the chains the last Link read to the decision built at seq.
     private void Advance(long seq)
     {
-        _moved[_linked.ModelKey] = new ChainHead(seq, _linked.Model.Count + 1);
+        _movedModels[_linked.ModelKey] = new ChainHead(seq, _linked.Model.Count + 1);
         if (_linked.SubjectKey is { } subjectKey)
         {
-            _moved[subjectKey] = new ChainHead(seq, _linked.Subject.Count + 1);
+            _heads.Set(subjectKey, new ChainHead(seq, _linked.Subject.Count + 1));
         }
 
         LastIsHeads = false;
     }
-
-    private ChainHead Head(string key) =>
-        _moved.TryGetValue(key, out ChainHead moved) || _heads.TryGet(key, out moved) ? moved : None;
 }
