@@ -156,9 +156,14 @@ public sealed class CheckpointWitness
         Sha256Hash oldRoot = latest!.RootHash;
         if (request.OldSize == checkpoint.Size)
         {
-            return oldRoot == checkpoint.RootHash && request.ConsistencyProof.Count == 0
+            if (oldRoot != checkpoint.RootHash)
+            {
+                return $"The checkpoint has the size {checkpoint.Size} this witness already cosigned, but a different root hash ({checkpoint.RootHash.ToBase64()} instead of {oldRoot.ToBase64()}): the log has forked.";
+            }
+
+            return request.ConsistencyProof.Count == 0
                 ? null
-                : $"The checkpoint has the size {checkpoint.Size} this witness already cosigned, but a different root hash ({checkpoint.RootHash.ToBase64()} instead of {oldRoot.ToBase64()}): the log has forked.";
+                : $"The consistency proof must be empty when the old size equals the checkpoint size; it has {request.ConsistencyProof.Count} lines.";
         }
 
         return MerkleProofVerifier.VerifyConsistency(request.OldSize, checkpoint.Size, oldRoot, checkpoint.RootHash, request.ConsistencyProof)

@@ -154,6 +154,19 @@ public sealed class CheckpointWitnessTests
     }
 
     [Fact]
+    public async Task AddCheckpoint_SameCheckpointWithProofLines_Returns422()
+    {
+        CheckpointWitness witness = Witness();
+        await witness.AddCheckpointAsync(_log.Request(_tree, 0, 9));
+        IReadOnlyList<Sha256Hash> proof = (await _tree.ProveConsistencyAsync(3, 9)).Hashes;
+
+        WitnessResponse response = await witness.AddCheckpointAsync(new AddCheckpointRequest(9, proof, _log.SignedCheckpoint(_tree, 9)).ToBody());
+
+        Assert.Equal(422, response.StatusCode);
+        Assert.Contains("must be empty", response.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AddCheckpoint_ProofLinesWithOldSizeZero_Returns422()
     {
         IReadOnlyList<Sha256Hash> proof = (await _tree.ProveConsistencyAsync(3, 8)).Hashes;
