@@ -76,6 +76,7 @@ internal static class CliApplication
         root.Subcommands.Add(WithStore(new QueryCommand(context).Build(), context));
         root.Subcommands.Add(WithStore(new CheckpointCommand(context).Build(), context));
         root.Subcommands.Add(new KeyCommand(context).Build());
+        root.Subcommands.Add(new Witness.WitnessCommand(context).Build());
         root.Subcommands.Add(new RedactCommand(context).Build());
         root.Subcommands.Add(WithStore(new ProofCommand(context).Build(), context));
         root.Subcommands.Add(WithStore(new VerifyCommand(context).Build(), context));
