@@ -141,6 +141,22 @@ public sealed class FormatDocV2ExampleTests : IDisposable
         Assert.Equal((2L, TamperKind.EntryDeleted), (report.FirstFinding!.Seq, report.FirstFinding.Kind));
     }
 
+    [Fact]
+    public async Task WorkedExampleV2_VerifierWrittenFromTheDocAlone_AgreesWithTheLibrary()
+    {
+        // An auditor's completeness check written only from docs/format.md (section 7's completeness.json, section 8's
+        // checks F to K, section 10's verifyMapProof), with nothing but JSON and SHA-256: it must accept the exported
+        // bundle and reject the one with a chain entry left out exactly as EvidenceBundleVerifier does.
+        (InMemoryLedgerStore store, Ed25519NoteSigner signer) = await BuildAsync();
+        await new EvidenceBundleWriter(new FakeTimeProvider(s_exportedAt)).WriteAsync(
+            store, _bundle, signer.VerifierKey, Origin, new EntryFilter { SubjectId = Subject }, "0.1.0", null, CancellationToken.None);
+
+        Assert.Equal("complete: 3 of 3", DocOnlyCompletenessCheck(_bundle));
+
+        RemoveLine("entries.jsonl", 1);
+        Assert.Equal("entry-deleted at 2", DocOnlyCompletenessCheck(_bundle));
+    }
+
     // The ledger of the example: a new ledger on entry format 2 (format event at seq 0), the four decisions recorded
     // one at a time through the real recorder, and the final checkpoint written when it closes (a heads entry at seq 5,
     // checkpoint of size 6). The clock is fixed (checkpoints only at close), salts and subject refs come from
@@ -183,6 +199,132 @@ public sealed class FormatDocV2ExampleTests : IDisposable
         left.CopyTo(bytes.AsSpan(1));
         right.CopyTo(bytes.AsSpan(33));
         return Sha256Hash.Compute(bytes);
+    }
+
+    // Checks F to K of docs/format.md section 8 over a bundle's completeness.json and entries.jsonl, as an auditor would
+    // write them from the doc (the signature, inclusion proofs and steps A to C are the bundle verifier's and left out).
+    private static string DocOnlyCompletenessCheck(string bundle)
+    {
+        using var proof = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(bundle, "completeness.json")));
+        System.Text.Json.JsonElement root = proof.RootElement;
+        string key = root.GetProperty("key").GetString()!;
+        System.Text.Json.JsonElement upper = root.GetProperty("upper");
+        long upperSeq = upper.GetProperty("headsSeq").GetInt64();
+        (long upperLast, long upperCount) = Head(upper);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, root.GetProperty("lower").ValueKind); // the example has no window
+        long stop = -1;
+
+        // D and E: the heads entry's root, and link[seq] for every v2 decision of the chain.
+        string? headsRoot = null;
+        var links = new Dictionary<long, long>();
+        foreach (string line in File.ReadAllLines(Path.Combine(bundle, "entries.jsonl")))
+        {
+            using var entry = System.Text.Json.JsonDocument.Parse(line);
+            System.Text.Json.JsonElement e = entry.RootElement;
+            long seq = e.GetProperty("seq").GetInt64();
+            if (seq == upperSeq)
+            {
+                Assert.Equal("heads", e.GetProperty("kind").GetString());
+                headsRoot = e.GetProperty("event").GetProperty("root").GetString();
+            }
+            else if (e.TryGetProperty("prev", out System.Text.Json.JsonElement prev))
+            {
+                if (key.StartsWith("s:", StringComparison.Ordinal) && e.TryGetProperty("subject", out System.Text.Json.JsonElement subject) && subject.GetProperty("ref").GetString() == key[2..])
+                {
+                    links[seq] = prev.GetProperty("subject").GetInt64();
+                }
+                else if (key.StartsWith("m:", StringComparison.Ordinal) && e.GetProperty("model").GetProperty("name").GetString() == key[2..])
+                {
+                    links[seq] = prev.GetProperty("model").GetInt64();
+                }
+            }
+        }
+
+        // F: verifyMapProof(root, key, upper.proof) as section 10 writes it, and the proven head equals upper.head.
+        if (headsRoot is null)
+        {
+            return $"heads-missing at {upperSeq}";
+        }
+
+        System.Text.Json.JsonElement mapProof = upper.GetProperty("proof");
+        byte[] kh = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(key));
+        byte[][] siblings = [.. mapProof.GetProperty("siblings").EnumerateArray().Select(sibling => Convert.FromBase64String(sibling.GetString()!))];
+        System.Text.Json.JsonElement terminal = mapProof.GetProperty("terminal");
+        byte[] h = new byte[32];
+        bool member = false;
+        if (terminal.ValueKind != System.Text.Json.JsonValueKind.Null)
+        {
+            byte[] tkh = Convert.FromBase64String(terminal.GetProperty("keyHash").GetString()!);
+            member = tkh.AsSpan().SequenceEqual(kh);
+            h = System.Security.Cryptography.SHA256.HashData([0x00, .. tkh, .. BigEndian(terminal.GetProperty("last").GetInt64()), .. BigEndian(terminal.GetProperty("count").GetInt64())]);
+        }
+
+        for (int i = siblings.Length - 1; i >= 0; i--)
+        {
+            int bit = (kh[i / 8] >> (7 - (i % 8))) & 1;
+            h = System.Security.Cryptography.SHA256.HashData(bit == 0 ? [0x01, .. h, .. siblings[i]] : [0x01, .. siblings[i], .. h]);
+        }
+
+        (long, long) proven = member ? (terminal.GetProperty("last").GetInt64(), terminal.GetProperty("count").GetInt64()) : (-1, 0);
+        if (Convert.ToBase64String(h) != headsRoot || proven != (upperLast, upperCount))
+        {
+            return $"heads-mismatch at {upperSeq}";
+        }
+
+        // H: walk the links from upper.last down to stop.
+        var visited = new List<long>();
+        long s = upperLast;
+        while (s > stop)
+        {
+            if (s >= upperSeq)
+            {
+                return $"chain-broken at {s}";
+            }
+
+            if (!links.TryGetValue(s, out long previous))
+            {
+                return $"entry-deleted at {s}";
+            }
+
+            visited.Add(s);
+            if (previous >= s)
+            {
+                return $"chain-broken at {s}";
+            }
+
+            s = previous;
+        }
+
+        if (s != stop)
+        {
+            return $"chain-broken at {s}";
+        }
+
+        // I, J, K.
+        if (visited.Count != upperCount)
+        {
+            return $"chain-broken at {upperSeq}";
+        }
+
+        if (links.Keys.FirstOrDefault(seq => seq > stop && seq < upperSeq && !visited.Contains(seq), -1) is var skipped and >= 0)
+        {
+            return $"chain-broken at {skipped}";
+        }
+
+        long[] listed = [.. root.GetProperty("chain").EnumerateArray().Select(seq => seq.GetInt64())];
+        return listed.SequenceEqual(visited) ? $"complete: {visited.Count} of {upperCount}" : $"manifest-mismatch at {upperSeq}";
+    }
+
+    private static (long Last, long Count) Head(System.Text.Json.JsonElement bound) =>
+        bound.GetProperty("head") is { ValueKind: System.Text.Json.JsonValueKind.Object } head
+            ? (head.GetProperty("last").GetInt64(), head.GetProperty("count").GetInt64())
+            : (-1, 0);
+
+    private static byte[] BigEndian(long value)
+    {
+        byte[] bytes = new byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, (ulong)value);
+        return bytes;
     }
 
     private static string Canonical(InMemoryLedgerStore store, int seq) => Encoding.UTF8.GetString(store.Data.Entries[seq].CanonicalBytes);
