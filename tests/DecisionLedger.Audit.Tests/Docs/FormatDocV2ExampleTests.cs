@@ -22,6 +22,9 @@ namespace DecisionLedger.Tests.Docs;
 /// value the doc prints must appear in it verbatim. Change the code and this fails until the doc is
 /// regenerated (the failure message lists the values to paste).
 /// </summary>
+// Alone, not beside the other test classes: run in parallel with them under load it once drew a different subject ref
+// (the seeded random source's draw order moved), a cause not yet found; see the closing note of 2026-12-06.
+[Collection(nameof(FormatDocV2ExampleTests))]
 public sealed class FormatDocV2ExampleTests : IDisposable
 {
     private const string Origin = "decisionledger.example/fraud";
@@ -352,3 +355,7 @@ public sealed class FormatDocV2ExampleTests : IDisposable
         throw new InvalidOperationException($"No DecisionLedger.slnx above {AppContext.BaseDirectory}; run the tests from inside the repository.");
     }
 }
+
+/// <summary>Runs <see cref="FormatDocV2ExampleTests"/> with no other test class at the same time.</summary>
+[CollectionDefinition(nameof(FormatDocV2ExampleTests), DisableParallelization = true)]
+public sealed class FormatDocV2ExampleCollection;
