@@ -3,7 +3,7 @@ using System.Globalization;
 namespace DecisionLedger.LoadTest;
 
 /// <summary>Command-line settings of the load tool.</summary>
-internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity, string WorkDirectory, bool Keep, int Rate, int MaxBatch, string Store = "sqlite", string? Connection = null, bool PipelineOnly = false, bool Peers = true, bool SynchronousIndex = false, int EntryFormat = 1)
+internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity, string WorkDirectory, bool Keep, int Rate, int MaxBatch, string Store = "sqlite", string? Connection = null, bool PipelineOnly = false, bool Peers = true, bool SynchronousIndex = false, int EntryFormat = 1, int DistinctSubjects = 0)
 {
     public static LoadSettings Parse(string[] args)
     {
@@ -19,6 +19,7 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
         bool? peers = null;
         bool synchronousIndex = false;
         int entryFormat = 1;
+        int distinctSubjects = 0;
         int batch = new DecisionLedger.Recording.LedgerOptions().MaxBatchSize;
         for (int i = 0; i < args.Length; i++)
         {
@@ -35,6 +36,7 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
                 case "--connection": connection = args[++i]; break;
                 case "--pipeline-only": pipelineOnly = true; break;
                 case "--entry-format": entryFormat = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--distinct-subjects": distinctSubjects = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--peers": peers = true; break;
                 case "--no-peers": peers = false; break;
                 case "--index-mode":
@@ -47,8 +49,13 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
                     };
                     break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--count N] [--producers K] [--queue N] [--dir DIR] [--keep] [--rate DECISIONS_PER_SECOND] [--batch MAX_BATCH_SIZE] [--store sqlite|postgres] [--connection NPGSQL_CONNECTION_STRING] [--pipeline-only] [--peers|--no-peers] [--index-mode deferred|synchronous] [--entry-format 1|2]");
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--count N] [--producers K] [--queue N] [--dir DIR] [--keep] [--rate DECISIONS_PER_SECOND] [--batch MAX_BATCH_SIZE] [--store sqlite|postgres] [--connection NPGSQL_CONNECTION_STRING] [--pipeline-only] [--peers|--no-peers] [--index-mode deferred|synchronous] [--entry-format 1|2] [--distinct-subjects N]");
             }
+        }
+
+        if (distinctSubjects < 0)
+        {
+            throw new ArgumentException($"--distinct-subjects: {distinctSubjects} is negative; give the number of distinct subject ids to spread the decisions over (0: the pool's own 50,000).");
         }
 
         if (store is not ("sqlite" or "postgres"))
@@ -62,6 +69,6 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
         }
 
         // The Serilog peers run by default in a full run and only on request with --pipeline-only (kept quick).
-        return new LoadSettings(count, producers, queue, dir, keep, rate, batch, store, connection, pipelineOnly, peers ?? !pipelineOnly, synchronousIndex, entryFormat);
+        return new LoadSettings(count, producers, queue, dir, keep, rate, batch, store, connection, pipelineOnly, peers ?? !pipelineOnly, synchronousIndex, entryFormat, distinctSubjects);
     }
 }

@@ -26,7 +26,8 @@ internal sealed record PipelineResult(
     string Origin,
     List<byte[]> Bodies,
     IReadOnlyList<string> Cpu,
-    CheckpointLatencyResult CheckpointLatency);
+    CheckpointLatencyResult CheckpointLatency,
+    TimeSpan Restart);
 
 /// <summary>Runs the real recorder against a fresh ledger in the chosen store.</summary>
 internal static class PipelineRun
@@ -37,6 +38,7 @@ internal static class PipelineRun
     public static async Task<PipelineResult> RunAsync(LoadSettings settings)
     {
         Decision[] pool = LoadDecisions.CreatePool(1024, seed: 7);
+        var spread = new SpreadSubjects(settings.DistinctSubjects);
         string dbPath = Path.Combine(settings.WorkDirectory, "pipeline.db");
         var random = new SeededRandomSource(11);
         var signer = Ed25519NoteSigner.Generate("loadtest.local", random);
@@ -94,7 +96,7 @@ internal static class PipelineRun
                 elapsed = Stopwatch.StartNew();
                 latencies = await PacedProducers.RunAsync(settings, (producer, i) =>
                 {
-                    Decision decision = pool[i % pool.Length];
+                    Decision decision = spread.Apply(pool[i % pool.Length], i);
                     if (producer == 0 && i % CheckpointSampleEvery == 0)
                     {
                         // A sampled decision waits for its durable receipt, then for a checkpoint over it.
@@ -127,6 +129,14 @@ internal static class PipelineRun
         int[] collections = [GC.CollectionCount(0) - collectionsBefore[0], GC.CollectionCount(1) - collectionsBefore[1], GC.CollectionCount(2) - collectionsBefore[2]];
 
         listener.Dispose();
+
+        // A second recorder on the same store, timed to the end of StartAsync: the start-up of a sequencer over this
+        // ledger (Merkle tree from the store and, for v2, the heads map rebuilt from every chain's head).
+        var restartClock = Stopwatch.StartNew();
+        DecisionRecorder restarted = await DecisionRecorder.StartAsync(store, signer, new InputFingerprinter(fingerprintKey), options);
+        restartClock.Stop();
+        await restarted.DisposeAsync();
+
         long total = latencies.Sum(l => (long)l.Length);
         IReadOnlyList<string> cpuLines =
         [
@@ -140,12 +150,20 @@ internal static class PipelineRun
         Array.Sort(all);
         double tickToMicros = 1_000_000.0 / Stopwatch.Frequency;
 
-        var bodies = new List<byte[]>((int)total);
-        long bodyBytes = 0;
+        // The baselines replay these bytes and the peers count them; a --pipeline-only run without peers needs neither, so it
+        // only sums their size (a 1,000,000-decision run would otherwise hold a gigabyte of them).
+        bool keepBodies = !settings.PipelineOnly || settings.Peers;
+        var bodies = new List<byte[]>(keepBodies ? (int)total : 0);
+        long bodyBytes = 0, bodyCount = 0;
         await foreach (StoredEntry entry in store.ReadEntriesAsync(0, total))
         {
-            bodies.Add(entry.CanonicalBytes);
+            if (keepBodies)
+            {
+                bodies.Add(entry.CanonicalBytes);
+            }
+
             bodyBytes += entry.CanonicalBytes.Length;
+            bodyCount++;
         }
 
         return new PipelineResult(
@@ -157,7 +175,7 @@ internal static class PipelineRun
             batches == 0 ? 0 : (double)batchTotal / batches,
             batchMax,
             batches,
-            bodies.Count == 0 ? 0 : (double)bodyBytes / bodies.Count,
+            bodyCount == 0 ? 0 : (double)bodyBytes / bodyCount,
             commitSeconds,
             processCpu,
             dbPath,
@@ -165,6 +183,7 @@ internal static class PipelineRun
             options.Origin,
             bodies,
             cpuLines,
-            checkpointLatency);
+            checkpointLatency,
+            restartClock.Elapsed);
     }
 }
