@@ -92,13 +92,13 @@ public sealed partial class PostgresEntryFormatV2Tests
         await ledger.ReplaceBodyAsync(seq, forged, rehashLeaf: false);
         CliResult verify = await ledger.VerifyAsync();
 
-        SqliteTamper.AssertFinding(verify, seq, "content-changed");
+        AssertFinding(verify, seq, "content-changed");
     }
 
-    // Same edit, and the owner recomputes the stored leaf hash as well: the level-0 tile and the signed root still
-    // hold the original leaf, so it is content-changed again at the same seq, never a pass.
+    // Same edit, and the owner recomputes the stored leaf hash as well: the leaf check passes, and the chain walk,
+    // which comes before the tiles and checkpoints are compared, names the entry with the wrong link (chain-broken).
     [PostgresFact]
-    public async Task Tamper_PrevLinkRepointedWithTheLeafHashRecomputed_IsCaughtAsContentChanged()
+    public async Task Tamper_PrevLinkRepointedWithTheLeafHashRecomputed_IsCaughtAsChainBroken()
     {
         await using PostgresScratchLedger ledger = await PostgresScratchLedger.CreateAsync();
         (long seq, string forged) = await RepointThirdAliceEntryAsync(ledger);
@@ -106,11 +106,22 @@ public sealed partial class PostgresEntryFormatV2Tests
         await ledger.ReplaceBodyAsync(seq, forged, rehashLeaf: true);
         CliResult verify = await ledger.VerifyAsync();
 
-        SqliteTamper.AssertFinding(verify, seq, "content-changed");
+        AssertFinding(verify, seq, "chain-broken");
+        Assert.Contains("prev.subject", verify.Out, StringComparison.Ordinal);
     }
 
+    // A heads entry whose root the owner replaced in the store: the body alone no longer hashes to its leaf
+    // (content-changed); with the leaf hash recomputed too, the heads map rebuilt from the decisions before it
+    // disagrees with the forged root (heads-mismatch). Either way at the heads entry's seq.
     [PostgresFact]
-    public async Task Tamper_HeadsEntryRootForgedInTheStore_IsCaughtAsContentChanged()
+    public async Task Tamper_HeadsEntryRootForgedInTheStoredBody_IsCaughtAsContentChanged() =>
+        await AssertForgedHeadsRootCaughtAsync(rehashLeaf: false, "content-changed");
+
+    [PostgresFact]
+    public async Task Tamper_HeadsEntryRootForgedWithTheLeafHashRecomputed_IsCaughtAsHeadsMismatch() =>
+        await AssertForgedHeadsRootCaughtAsync(rehashLeaf: true, "heads-mismatch");
+
+    private static async Task AssertForgedHeadsRootCaughtAsync(bool rehashLeaf, string kind)
     {
         await using PostgresScratchLedger ledger = await PostgresScratchLedger.CreateAsync();
         await ledger.InitAsync(v2: true);
@@ -120,10 +131,10 @@ public sealed partial class PostgresEntryFormatV2Tests
         string forged = RootMember().Replace(body, "\"root\":\"" + Convert.ToBase64String(new byte[32]) + "\"", 1);
         Assert.NotEqual(body, forged);
 
-        await ledger.ReplaceBodyAsync(seq, forged, rehashLeaf: true);
+        await ledger.ReplaceBodyAsync(seq, forged, rehashLeaf);
         CliResult verify = await ledger.VerifyAsync();
 
-        SqliteTamper.AssertFinding(verify, seq, "content-changed");
+        AssertFinding(verify, seq, kind);
     }
 
     private static async Task<(long Seq, string Forged)> RepointThirdAliceEntryAsync(PostgresScratchLedger ledger)
@@ -177,6 +188,12 @@ public sealed partial class PostgresEntryFormatV2Tests
         }
 
         return decisions;
+    }
+
+    private static void AssertFinding(CliResult verify, long seq, string kind)
+    {
+        Assert.True(verify.ExitCode == 1, verify.ToString());
+        Assert.True(verify.Out.Contains($"first bad seq {seq}: {kind}", StringComparison.Ordinal), verify.ToString());
     }
 
     private static async Task<List<JsonElement>> ReadEntriesAsync(PostgresScratchLedger ledger) =>

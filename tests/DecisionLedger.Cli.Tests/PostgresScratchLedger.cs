@@ -110,7 +110,7 @@ internal sealed class PostgresScratchLedger : IAsyncDisposable
     /// <summary>Verifies a bundle offline with the ledger's public key.</summary>
     public async Task<CliResult> VerifyBundleAsync(string bundle, params string[] extra)
     {
-        CliResult key = await CliRun.RunAsync(["key", .. Store]);
+        CliResult key = await CliRun.RunAsync("key", "--ledger", Directory);
         Assert.True(key.ExitCode == 0, key.ToString());
         return await CliRun.RunAsync(["verify", "--bundle", bundle, "--key", key.Out.Trim(), .. extra]);
     }
