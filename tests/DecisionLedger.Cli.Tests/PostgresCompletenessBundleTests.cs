@@ -79,6 +79,23 @@ public sealed class PostgresCompletenessBundleTests
     }
 
     [PostgresFact]
+    public async Task Export_AcrossTheSwitchFromV1_ExportsTheV1EntriesButCountsOnlyTheChain()
+    {
+        await using PostgresScratchLedger ledger = await PostgresScratchLedger.CreateAsync();
+        await ledger.InitAsync(v2: false);
+        await ledger.RecordAsync(("alice", "fraud"), ("bob", "fraud"), ("alice", "fraud"));
+        ledger.SwitchConfigToV2();
+        await ledger.RecordAsync(("alice", "fraud"), ("alice", "credit"), ("alice", "fraud"));
+
+        string bundle = await ledger.ExportAsync("--subject", "alice");
+        CliResult verify = await ledger.VerifyBundleAsync(bundle);
+
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.Contains("complete: yes (3 of 3)", verify.Out, StringComparison.Ordinal);
+        Assert.Equal(2, ReadLines(bundle, "entries.jsonl").Count(line => line.Contains("\"id\":\"alice\"", StringComparison.Ordinal)));
+    }
+
+    [PostgresFact]
     public async Task Tamper_ChainEntryDroppedWithItsProofInputAndCounts_IsCaughtAsEntryDeleted()
     {
         await using PostgresScratchLedger ledger = await V2LedgerAsync();
