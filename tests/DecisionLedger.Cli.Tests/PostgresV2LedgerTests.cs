@@ -8,7 +8,7 @@ namespace DecisionLedger.Cli.Tests;
 /// <c>prev</c> chains and the heads entries, <c>verify</c> passes (also across a switch from v1), <c>erase</c> leaves
 /// the subject id in no row of the schema, and the owner's edits of a stored body behind the triggers are caught.
 /// </summary>
-public sealed partial class PostgresEntryFormatV2Tests
+public sealed partial class PostgresV2LedgerTests
 {
     private const string SubjectId = "erin.pg-v2-subject-5521@example.test";
     private const string OtherSubjectId = "bob.pg-v2-subject-0417@example.test";
