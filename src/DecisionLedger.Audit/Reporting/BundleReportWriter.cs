@@ -20,7 +20,7 @@ public static class BundleReportWriter
     /// <param name="store">The opened store the bundle was exported from.</param>
     /// <param name="bundleDirectory">A bundle directory whose <c>checkpoint</c> file is already written.</param>
     /// <param name="verifier">The ledger's checkpoint verifier.</param>
-    /// <param name="filter">The bundle's filter, or null for a full export.</param>
+    /// <param name="filter">The bundle's filter, or null for a full export. A subject filter holds the clear id: on an entry format 2 ledger it matches v2 entries by the subject's ref.</param>
     /// <param name="progress">Receives the number of entries scanned (of the checkpoint's tree size); optional.</param>
     /// <param name="cancellationToken">Cancels the pass.</param>
     /// <returns>The report files written, relative to the bundle directory, with '/' separators.</returns>
@@ -34,10 +34,11 @@ public static class BundleReportWriter
         string note = await File.ReadAllTextAsync(Path.Combine(bundleDirectory, "checkpoint"), cancellationToken).ConfigureAwait(false);
         ReportCheckpoint checkpoint = ReportCheckpoint.Open(note, verifier);
 
+        StoredSubjectFilter? matcher = filter is null ? null : await StoredSubjectFilter.CreateAsync(store, filter, cancellationToken).ConfigureAwait(false);
         var models = new SortedDictionary<string, (UsageReportBuilder Usage, VersionTimelineBuilder Timeline)>(StringComparer.Ordinal);
         await foreach (StoredEntry entry in EntryScan.ReadAsync(store, checkpoint.TreeSize, progress, cancellationToken).ConfigureAwait(false))
         {
-            if (!EntryScan.IsDecision(entry) || (filter is not null && !filter.Matches(entry)))
+            if (!EntryScan.IsDecision(entry) || (matcher is not null && !matcher.Matches(entry)))
             {
                 continue;
             }

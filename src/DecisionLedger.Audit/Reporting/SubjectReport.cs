@@ -25,4 +25,11 @@ public sealed record SubjectReport(
     DateTimeOffset GeneratedAt,
     long DecisionCount,
     long DecisionsAfterCheckpoint,
-    IReadOnlyList<ReportedLedgerEvent> LedgerEvents);
+    IReadOnlyList<ReportedLedgerEvent> LedgerEvents)
+{
+    /// <summary>
+    /// On an entry format 2 ledger, the proof that the report lists every decision about the subject recorded
+    /// since the switch (checked in-process), or why there is none; null on an entry format 1 ledger.
+    /// </summary>
+    public SubjectCompleteness? Completeness { get; init; }
+}

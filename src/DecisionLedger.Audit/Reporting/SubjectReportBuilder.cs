@@ -49,13 +49,18 @@ public sealed class SubjectReportBuilder
 
     /// <summary>
     /// Verifies <paramref name="signedNote"/>, then counts the decisions about
-    /// <paramref name="subjectId"/> it covers and collects the subject's ledger events.
+    /// <paramref name="subjectId"/> it covers, collects the subject's ledger events and, on an entry
+    /// format 2 ledger, builds and checks the proof that no decision about the subject is missing.
     /// </summary>
     /// <param name="subjectId">The data subject's id, exactly as recorded.</param>
     /// <param name="signedNote">The checkpoint to report against (normally the newest), as a signed note.</param>
     /// <param name="verifier">The ledger's own checkpoint verifier.</param>
     /// <param name="cancellationToken">Cancels the reads.</param>
-    /// <returns>The report's summary; <see cref="SubjectReport.DecisionCount"/> is 0 when the checkpoint covers no decision about the subject.</returns>
+    /// <returns>
+    /// The report's summary; <see cref="SubjectReport.DecisionCount"/> is 0 when the checkpoint covers no decision about the subject.
+    /// On an entry format 2 ledger, <see cref="SubjectReport.Completeness"/> holds the subject's completeness proof, checked against the
+    /// store's own entries, or why there is none.
+    /// </returns>
     /// <exception cref="ArgumentException"><paramref name="subjectId"/> is empty.</exception>
     /// <exception cref="NoteVerificationException">The checkpoint is not validly signed by <paramref name="verifier"/>.</exception>
     /// <exception cref="LedgerStoreException">The store cannot be read.</exception>
@@ -90,7 +95,8 @@ public sealed class SubjectReportBuilder
             }
         }
 
-        return new SubjectReport(subjectId, checkpoint, signedNote, generatedAt, decisions, later, events);
+        SubjectCompleteness? completeness = await SubjectCompletenessProver.ProveAsync(_store, subjectId, checkpoint.Size, cancellationToken).ConfigureAwait(false);
+        return new SubjectReport(subjectId, checkpoint, signedNote, generatedAt, decisions, later, events) { Completeness = completeness };
     }
 
     /// <summary>Streams the decisions <paramref name="report"/> covers, newest first, one store page at a time.</summary>

@@ -76,6 +76,11 @@ public static class SubjectReportHtmlWriter
         }
 
         await W(writer, "</tbody>\n</table>\n", cancellationToken).ConfigureAwait(false);
+        if (SubjectCompletenessSentence.For(report) is { } completeness)
+        {
+            await W(writer, $"<p class=\"completeness\">{E(completeness)}</p>\n", cancellationToken).ConfigureAwait(false);
+        }
+
         if (report.LedgerEvents.Count > 0)
         {
             await W(writer, "<h2>Other ledger events about you</h2>\n<p>These entries are not decisions.</p>\n<ul>\n", cancellationToken).ConfigureAwait(false);

@@ -9,7 +9,11 @@ namespace DecisionLedger.Reporting;
 /// Writes a subject report as one compact JSON document:
 /// <c>{"subjectId","generatedAt","checkpoint":{"origin","treeSize","rootHash","note"},"decisionCount",
 /// "decisionsAfterCheckpoint","decisions":[{"seq","requestId","timestamp","model":{"name","version"},"output",
-/// "mainFactors":[{"feature","attribution"}],"inputHeld"}],"ledgerEvents":[{"seq","kind","requestId","timestamp"}]}</c>.
+/// "mainFactors":[{"feature","attribution"}],"inputHeld"}],"ledgerEvents":[{"seq","kind","requestId","timestamp"}],"completeness"}</c>,
+/// where <c>completeness</c> is present on entry format 2 ledgers only:
+/// <c>{"outcome":"proven|failed|subject-unknown|checkpoint-before-switch","since","subjectRef","statement",
+/// "result":null|{"key","complete","found","expected","lowerHeadsSeq","upperHeadsSeq","from","to"},
+/// "finding":null|{"seq","kind","detail"},"reason","proof":null|completeness.json}</c>.
 /// </summary>
 public static class SubjectReportJsonWriter
 {
@@ -84,6 +88,12 @@ public static class SubjectReportJsonWriter
         }
 
         json.WriteEndArray();
+        if (report.Completeness is { } completeness)
+        {
+            json.WritePropertyName("completeness");
+            SubjectCompletenessJson.Write(json, report, completeness);
+        }
+
         json.WriteEndObject();
         await FlushAsync(json, buffer, writer, cancellationToken).ConfigureAwait(false);
         await writer.WriteLineAsync().ConfigureAwait(false);

@@ -35,6 +35,12 @@ public static class SubjectReportTextWriter
                 cancellationToken).ConfigureAwait(false);
         }
 
+        if (SubjectCompletenessSentence.For(report) is { } completeness)
+        {
+            await writer.WriteLineAsync().ConfigureAwait(false);
+            await writer.WriteLineAsync(completeness.AsMemory(), cancellationToken).ConfigureAwait(false);
+        }
+
         if (report.LedgerEvents.Count > 0)
         {
             await writer.WriteLineAsync().ConfigureAwait(false);
