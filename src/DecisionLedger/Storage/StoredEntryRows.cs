@@ -15,11 +15,25 @@ public static class StoredEntryRows
     /// <param name="readTimestamp">Reads the store's <c>ts</c> column (ordinal 2) as UTC.</param>
     /// <param name="scratch">At least 32 bytes, reused for the leaf hash.</param>
     /// <param name="store">Names the store in errors: a database path, or a PostgreSQL target.</param>
-    /// <exception cref="LedgerStoreException">The stored leaf hash is not 32 bytes.</exception>
+    /// <exception cref="LedgerStoreException">The stored leaf hash is not 32 bytes, or a required column is NULL or of the wrong type.</exception>
     public static StoredEntry ReadEntry(DbDataReader reader, Func<DbDataReader, int, DateTimeOffset> readTimestamp, byte[] scratch, string store)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(readTimestamp);
+        try
+        {
+            return ReadRow(reader, readTimestamp, scratch, store);
+        }
+        catch (Exception e) when (e is InvalidOperationException or InvalidCastException)
+        {
+            // A NULL or a value of another type where the schema allows none (a corrupt page, a row edited outside
+            // DecisionLedger) is damage to report, not a runtime error: verify turns it into a store-damaged finding.
+            throw new LedgerStoreException($"The ledger store {store} holds an entry row that cannot be read back ({e.Message}): the data was altered. Run 'dledger verify' and restore from a backup.", e);
+        }
+    }
+
+    private static StoredEntry ReadRow(DbDataReader reader, Func<DbDataReader, int, DateTimeOffset> readTimestamp, byte[] scratch, string store)
+    {
         long seq = reader.GetInt64(0);
         var columns = new EntryColumns(
             RequestId: reader.GetString(1),
