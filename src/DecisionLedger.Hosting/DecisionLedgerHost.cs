@@ -56,6 +56,9 @@ public sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDisposab
     /// <exception cref="InvalidOperationException">The host has not started, so the ledger is not open, or a capture buffer is registered.</exception>
     public IDecisionRecorder Recorder => OpenRecorder;
 
+    /// <summary>The open store, or null before start and with a capture buffer (for the witness publisher).</summary>
+    internal ILedgerStore? Store => _store;
+
     /// <summary>True when decisions go to an <see cref="IDecisionCaptureBuffer"/> rather than the in-process recorder.</summary>
     public bool IsBuffered => _buffer is not null;
 
