@@ -127,6 +127,20 @@ public sealed class WitnessPublishingTests
         Assert.Contains("--witness: 'w9' is not a witness", unknown.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Sequence_UnreadableWitnessPolicy_Exits2NamingTheOption_BeforeAnyElection()
+    {
+        using var temp = new TempLedger();
+        Assert.Equal(0, (await CliRun.RunAsync("init", "--ledger", temp.Ledger, "--origin", "sequence.example/x")).ExitCode);
+
+        CliResult result = await CliRun.RunAsync(
+            "sequence", "--ledger", temp.Ledger, "--redis", "127.0.0.1:1", "--election", "Host=127.0.0.1;Port=1",
+            "--witness-policy", Path.Combine(temp.Root, "missing-policy.txt"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--witness-policy: cannot read", result.Error, StringComparison.Ordinal);
+    }
+
     private static JsonElement Witness(JsonElement status, string name) =>
         status.GetProperty("witnesses").EnumerateArray().Single(w => w.GetProperty("name").GetString() == name);
 

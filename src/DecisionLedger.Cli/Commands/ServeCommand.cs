@@ -115,24 +115,7 @@ internal sealed class ServeCommand(CommandContext context)
         Description = "Serve /tlog/checkpoint and the hash tiles without an API key, so anyone can monitor or witness the log (they reveal nothing about decisions; entry bundles still need an auditor key). Default: a monitor, auditor or admin key.",
     };
 
-    private readonly Option<string?> _witnessPolicy = new("--witness-policy")
-    {
-        Description = "Get each signed checkpoint cosigned by the witnesses of this tlog-policy file (witness NAME VKEY [URL], group, quorum); /tlog/checkpoint then serves the newest one the quorum cosigned. See docs/verification.md.",
-        HelpName = "FILE",
-    };
-
-    private readonly Option<string[]> _witness = new("--witness")
-    {
-        Description = "With --witness-policy: where the witness NAME of the policy takes add-checkpoint requests, when its witness line gives no URL or to override it (repeat per witness).",
-        HelpName = "NAME=URL",
-        AllowMultipleArgumentsPerToken = false,
-    };
-
-    private readonly Option<double?> _witnessRetryMax = new("--witness-retry-max")
-    {
-        Description = "With --witness-policy: the longest wait, in seconds, between retries of a failing witness (the wait doubles from 1 s per failure). Default 300.",
-        HelpName = "SECONDS",
-    };
+    private readonly Witness.WitnessingCliOptions _witnessing = new();
 
     private static readonly (string Property, string Flag)[] FlagOf =
     [
@@ -145,7 +128,12 @@ internal sealed class ServeCommand(CommandContext context)
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command(Name, "Run the collector: the HTTP API to record, query and prove decisions (API keys: 'dledger keys').") { _urls, _maxDecisionBytes, _maxBatchBytes, _maxBadLines, _queueCapacity, _enqueueTimeout, _maxConcurrentIngests, _maxQueuedIngests, _cloudEventTimeout, _cloudEventJournal, _buffer, _redis, _logLevel, _publicTiles, _witnessPolicy, _witness, _witnessRetryMax };
+        var command = new Command(Name, "Run the collector: the HTTP API to record, query and prove decisions (API keys: 'dledger keys').") { _urls, _maxDecisionBytes, _maxBatchBytes, _maxBadLines, _queueCapacity, _enqueueTimeout, _maxConcurrentIngests, _maxQueuedIngests, _cloudEventTimeout, _cloudEventJournal, _buffer, _redis, _logLevel, _publicTiles };
+        foreach (Option option in _witnessing.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -188,14 +176,10 @@ internal sealed class ServeCommand(CommandContext context)
             RedisBuffer = BufferOptions(parsed),
             PublicTlogTiles = parsed.GetValue(_publicTiles),
         };
-        ConfigureWitnessing(parsed, options.Witnessing);
+        _witnessing.Configure(parsed, options.Witnessing);
         try
         {
             options.Validate();
-            if (options.Witnessing.Enabled)
-            {
-                options.Witnessing.Resolve("Witnessing.");
-            }
         }
         catch (ArgumentException exception)
         {
@@ -206,10 +190,7 @@ internal sealed class ServeCommand(CommandContext context)
                 message = message.Replace("CollectorOptions." + property, flag, StringComparison.Ordinal);
             }
 
-            message = message
-                .Replace("Witnessing.PolicyPath", "--witness-policy", StringComparison.Ordinal)
-                .Replace("Witnessing.Witnesses", "--witness", StringComparison.Ordinal)
-                .Replace("Witnessing.RetryMaxDelay", "--witness-retry-max", StringComparison.Ordinal);
+            message = Witness.WitnessingCliOptions.ToFlags(message);
 
             throw new CliException(ExitCodes.BadInput, message);
         }
@@ -270,45 +251,6 @@ internal sealed class ServeCommand(CommandContext context)
         int start = message.IndexOf(Prefix, StringComparison.Ordinal);
         int end = start < 0 ? -1 : message.IndexOf(": ", start + Prefix.Length, StringComparison.Ordinal);
         return end > 0 ? message[(start + Prefix.Length)..end] : string.Join(", ", urls);
-    }
-
-    private void ConfigureWitnessing(ParseResult parsed, DecisionLedger.Witnessing.Publishing.WitnessingOptions witnessing)
-    {
-        string? policy = parsed.GetValue(_witnessPolicy);
-        string[] witnesses = parsed.GetValue(_witness) ?? [];
-        double? retryMax = parsed.GetValue(_witnessRetryMax);
-        if (policy is null)
-        {
-            if (witnesses.Length > 0 || retryMax is not null)
-            {
-                throw new CliException(ExitCodes.BadInput, "--witness, --witness-retry-max: only meaningful with --witness-policy FILE; add it or drop them.");
-            }
-
-            return;
-        }
-
-        witnessing.PolicyPath = Path.GetFullPath(policy);
-        foreach (string witness in witnesses)
-        {
-            int equals = witness.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0 || equals == witness.Length - 1)
-            {
-                throw new CliException(ExitCodes.BadInput, $"--witness: '{witness}' is not NAME=URL; pass e.g. --witness w1=http://127.0.0.1:7380.");
-            }
-
-            witnessing.Witnesses[witness[..equals]] = witness[(equals + 1)..];
-        }
-
-        if (retryMax is { } seconds)
-        {
-            if (!(seconds >= 0.01 && seconds <= TimeSpan.FromDays(1).TotalSeconds))
-            {
-                throw new CliException(ExitCodes.BadInput, $"--witness-retry-max: {seconds} is out of range; pass 0.01 to 86400 seconds, e.g. 300.");
-            }
-
-            witnessing.RetryMaxDelay = TimeSpan.FromSeconds(seconds);
-            witnessing.RetryMinDelay = TimeSpan.FromTicks(Math.Min(witnessing.RetryMinDelay.Ticks, witnessing.RetryMaxDelay.Ticks));
-        }
     }
 
     private DecisionLedger.Redis.RedisBufferOptions? BufferOptions(ParseResult parsed)
