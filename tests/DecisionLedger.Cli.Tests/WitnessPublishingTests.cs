@@ -48,6 +48,7 @@ public sealed class WitnessPublishingTests
         WitnessPolicy parsedPolicy = WitnessPolicy.Parse(policy.ToString());
         string ingest = (await CliRun.RunAsync("keys", "create", "--role", "ingest", "--ledger", temp.Ledger)).Out.Trim();
         string monitor = (await CliRun.RunAsync("keys", "create", "--role", "monitor", "--ledger", temp.Ledger)).Out.Trim();
+        string auditor = (await CliRun.RunAsync("keys", "create", "--role", "auditor", "--ledger", temp.Ledger)).Out.Trim();
 
         // w3 is shown the fork first: it now holds size 12 with the forked root.
         using WitnessProcess w3 = await WitnessProcess.StartAsync(logs, Path.Combine(temp.Root, "w3.db"), Path.Combine(temp.Root, "w3.key"), urls[2]);
@@ -80,6 +81,16 @@ public sealed class WitnessPublishingTests
         Assert.Contains("decisionledger_witness_split_views_total{", metrics, StringComparison.Ordinal);
         Assert.Contains("witness=\"w3\"", metrics, StringComparison.Ordinal);
         Assert.Contains("decisionledger_witness_retries_total{", metrics, StringComparison.Ordinal);
+
+        // The dashboard's verification page reads the same status from GET /v1/verification.
+        using (var verification = new HttpRequestMessage(HttpMethod.Get, "/v1/verification"))
+        {
+            verification.Headers.Authorization = new AuthenticationHeaderValue("Bearer", auditor);
+            using HttpResponseMessage answer = await serve.Client.SendAsync(verification);
+            JsonElement witnessing = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.GetProperty("witnessing");
+            Assert.Equal("2 of (w1, w2, w3)", witnessing.GetProperty("quorum").GetString());
+            Assert.True(Witness(witnessing, "w3").GetProperty("splitViews").GetInt64() >= 1);
+        }
 
         // Not published yet: /tlog/checkpoint says so.
         using (HttpResponseMessage unpublished = await serve.Client.GetAsync("/tlog/checkpoint"))
