@@ -29,6 +29,7 @@ public sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDisposab
     private readonly Lock _gate = new();
     private DecisionRecorder? _recorder;
     private ILedgerStore? _store;
+    private LedgerWitnessPublishing? _witnessing;
     private ITimer? _timer;
     private Task _reporting = Task.CompletedTask;
     private int _disposed;
@@ -55,9 +56,6 @@ public sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDisposab
     /// <summary>The open recorder.</summary>
     /// <exception cref="InvalidOperationException">The host has not started, so the ledger is not open, or a capture buffer is registered.</exception>
     public IDecisionRecorder Recorder => OpenRecorder;
-
-    /// <summary>The open store, or null before start and with a capture buffer (for the witness publisher).</summary>
-    internal ILedgerStore? Store => _store;
 
     /// <summary>True when decisions go to an <see cref="IDecisionCaptureBuffer"/> rather than the in-process recorder.</summary>
     public bool IsBuffered => _buffer is not null;
@@ -167,6 +165,9 @@ public sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDisposab
             await store.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+
+        // Beside the recorder, never in its path: a witness being down never delays a decision.
+        _witnessing = LedgerWitnessPublishing.Start(store, options.Witnessing, _time, _loggerFactory, _meterFactory);
     }
 
     /// <inheritdoc />
@@ -224,6 +225,11 @@ public sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDisposab
         if (_recorder is not null)
         {
             await _recorder.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_witnessing is not null)
+        {
+            await _witnessing.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_store is not null)

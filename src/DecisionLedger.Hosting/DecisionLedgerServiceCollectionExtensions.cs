@@ -44,8 +44,6 @@ public static class DecisionLedgerServiceCollectionExtensions
             sp.GetService<IDecisionCaptureBuffer>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DecisionLedgerHost>(static sp => sp.GetRequiredService<DecisionLedgerHost>()));
         services.TryAddSingleton<IDecisionRecorder>(static sp => sp.GetRequiredService<DecisionLedgerHost>().Recorder);
-        services.TryAddSingleton<LedgerWitnessPublishing>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LedgerWitnessPublishing>(static sp => sp.GetRequiredService<LedgerWitnessPublishing>()));
         return new DecisionLedgerBuilder(services);
     }
 }
