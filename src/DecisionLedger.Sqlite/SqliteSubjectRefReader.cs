@@ -42,19 +42,35 @@ internal sealed class SqliteSubjectRefReader(SqliteConnections db)
 
             using SqliteCommand command = connection.CreateCommand();
             command.CommandText = sql;
-            command.Parameters.AddWithValue("@values", JsonArray(keys));
+            command.Parameters.AddWithValue("@values", JsonArray(keys, out Dictionary<string, List<string>>? replaced));
             using SqliteDataReader reader = command.ExecuteReader();
             while (reader.Read())
             {
-                found[reader.GetString(0)] = reader.GetString(1);
+                string key = reader.GetString(0);
+                string mapped = reader.GetString(1);
+                if (replaced is null)
+                {
+                    found[key] = mapped;
+                    continue;
+                }
+
+                // The stored text of a key with a lone surrogate is its UTF-8 form (U+FFFD in its place): answer
+                // under the key as asked.
+                foreach (string asked in replaced.TryGetValue(key, out List<string>? originals) ? originals : [key])
+                {
+                    found[asked] = mapped;
+                }
             }
         });
         return new ValueTask<IReadOnlyDictionary<string, string>>(found);
     }
 
     // One bound parameter however many keys: json_each turns it back into rows, and IN probes the key's index for each.
-    private static string JsonArray(IReadOnlyCollection<string> keys)
+    // A key that is not well-formed UTF-16 (a lone surrogate) is written as SQLite stored it, through UTF-8 with
+    // U+FFFD; replaced then maps that form back to the keys asked (null when every key is well formed).
+    private static string JsonArray(IReadOnlyCollection<string> keys, out Dictionary<string, List<string>>? replaced)
     {
+        replaced = null;
         var buffer = new ArrayBufferWriter<byte>(keys.Count * 24 + 16);
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -62,6 +78,20 @@ internal sealed class SqliteSubjectRefReader(SqliteConnections db)
             foreach (string key in keys)
             {
                 ArgumentNullException.ThrowIfNull(key, nameof(keys));
+                string stored = key.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF') ? Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(key)) : key;
+                if (!ReferenceEquals(stored, key) && stored != key)
+                {
+                    replaced ??= new Dictionary<string, List<string>>(StringComparer.Ordinal);
+                    if (!replaced.TryGetValue(stored, out List<string>? originals))
+                    {
+                        replaced[stored] = originals = keys.Contains(stored) ? [stored] : [];
+                    }
+
+                    originals.Add(key);
+                    writer.WriteStringValue(stored);
+                    continue;
+                }
+
                 writer.WriteStringValue(key);
             }
 
