@@ -22,7 +22,17 @@ internal sealed class SqliteSubjectRefWriter(SqliteConnection connection, string
             return;
         }
 
-        for (int i = 0; i < refs.Count; i++)
+        // In key order: consecutive inserts then land on the same or the next page of the primary key's B-tree, which
+        // a batch of new subjects in arrival order (random ids) would visit in random order (≈ 9% less CPU per row at
+        // 500,000 subjects, docs/performance.md).
+        int[] order = new int[refs.Count];
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (a, b) => string.CompareOrdinal(refs[a].SubjectId, refs[b].SubjectId));
+        foreach (int i in order)
         {
             _insert.Bind(1, refs[i].SubjectId);
             _insert.Bind(2, refs[i].Ref);

@@ -93,6 +93,28 @@ public sealed class SqliteSubjectMappingTests : IDisposable
         Assert.Equal("other", (await store.GetSubjectIdsAsync([RefOf("other")]))[RefOf("other")]);
     }
 
+    /// <summary>
+    /// An id with a lone surrogate is stored in its UTF-8 form (U+FFFD in its place); the batched look-up finds it
+    /// under the id as asked, beside well-formed ids and a surrogate pair, instead of failing to write the id into
+    /// its JSON array.
+    /// </summary>
+    [Fact]
+    public async Task GetSubjectRefsAsync_IdWithLoneSurrogate_FoundUnderTheIdAsAsked()
+    {
+        string lone = "lone-\uD800-id";
+        string pair = "pair-\uD83D\uDE00-id";
+        await using var store = new SqliteLedgerStore(DatabasePath);
+        await store.OpenAsync();
+        await store.AppendAsync(Some.Batch(Some.Entries(0, 1)) with { NewSubjectRefs = [new(lone, RefOf(lone)), new(pair, RefOf(pair)), new("plain", RefOf("plain"))] });
+
+        IReadOnlyDictionary<string, string> refs = await store.GetSubjectRefsAsync([lone, pair, "plain", "unknown-\uDC00"]);
+
+        Assert.Equal(3, refs.Count);
+        Assert.Equal(RefOf(lone), refs[lone]);
+        Assert.Equal(RefOf(pair), refs[pair]);
+        Assert.Equal(RefOf("plain"), refs["plain"]);
+    }
+
     /// <summary>A file of schema version 2 gets the mapping table on its first writable open; read-only it maps nobody.</summary>
     [Fact]
     public async Task OpenAsync_SchemaVersion2File_AddsTheSubjectsTable()

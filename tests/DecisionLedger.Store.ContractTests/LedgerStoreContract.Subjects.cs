@@ -36,6 +36,36 @@ public abstract partial class LedgerStoreContract
         Assert.Empty(await reopened.GetSubjectIdsAsync([]));
     }
 
+    /// <summary>
+    /// The recorder asks for every id its cache missed in one call (thousands at a time): a look-up of 5,000 ids, some
+    /// unknown, some repeated, some with characters JSON or SQL quote (quotes, backslashes, control and non-ASCII
+    /// characters), returns exactly the mapped ones, both ways.
+    /// </summary>
+    [StoreFact]
+    public async Task GetSubjectRefsAsync_ThousandsOfIdsSomeUnknownOrOdd_ReturnsExactlyTheMapped()
+    {
+        string[] odd = ["quote\"d", "back\\slash", "tab\tand\nnewline", "o'brien", "élodie@exämple.com", "日本語", "[1,2]", "%_*", " padded "];
+        var mapped = new List<SubjectRef>();
+        for (int i = 0; i < 2_500; i++)
+        {
+            string id = i < odd.Length ? odd[i] : $"customer-{i}@example.com";
+            mapped.Add(new SubjectRef(id, RefOf("mapped " + id)));
+        }
+
+        await using ILedgerStore store = await OpenEmptyAsync();
+        await store.AppendAsync(Some.Batch(Some.Entries(0, 1)) with { NewSubjectRefs = mapped });
+
+        List<string> asked = [.. mapped.Select(m => m.SubjectId), .. Enumerable.Range(0, 2_500).Select(i => $"unknown-{i}"), "quote", "quote\"", "日本", mapped[42].SubjectId];
+        IReadOnlyDictionary<string, string> refs = await store.GetSubjectRefsAsync(asked);
+        Assert.Equal(mapped.Count, refs.Count);
+        Assert.All(mapped, m => Assert.Equal(m.Ref, refs[m.SubjectId]));
+
+        List<string> askedRefs = [.. mapped.Select(m => m.Ref), .. Enumerable.Range(0, 2_500).Select(i => RefOf($"unknown-{i}"))];
+        IReadOnlyDictionary<string, string> ids = await store.GetSubjectIdsAsync(askedRefs);
+        Assert.Equal(mapped.Count, ids.Count);
+        Assert.All(mapped, m => Assert.Equal(m.SubjectId, ids[m.Ref]));
+    }
+
     /// <summary>A batch mapping an id that already has a ref is rejected whole (entries, inputs, mappings), without the id in the message.</summary>
     [StoreFact]
     public async Task AppendAsync_SubjectIdAlreadyMapped_RejectsWholeBatch()

@@ -78,11 +78,13 @@ internal sealed class SubjectRefs(ISubjectRefStore store, IRandomSource random, 
             }
         }
 
+        // From the answer and the uncommitted refs, not the cache: a batch with more misses than a cache generation
+        // holds would have evicted its own first answers again by now.
         foreach (EntryRequest request in requests)
         {
             if (request.SubjectRef is null && request.SubjectId is { } id)
             {
-                request.SubjectRef = Find(id);
+                request.SubjectRef = stored.TryGetValue(id, out string? known) ? known : _uncommitted[id];
             }
         }
 
@@ -122,7 +124,7 @@ internal sealed class SubjectRefs(ISubjectRefStore store, IRandomSource random, 
     {
         Span<byte> bytes = stackalloc byte[16];
         source.Fill(bytes);
-        return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return System.Buffers.Text.Base64Url.EncodeToString(bytes);
     }
 
     private string? Find(string id)
