@@ -7,4 +7,11 @@ if (args is ["--builder-cpu", ..])
     return;
 }
 
+if (args is ["--heads-cpu", ..])
+{
+    int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    HeadsCpu.Run(decisions: Arg(1, 1_200_000), distinct: Arg(2, 1_000_000), headsEvery: Arg(3, 8_000));
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

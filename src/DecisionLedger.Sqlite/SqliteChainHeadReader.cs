@@ -12,16 +12,12 @@ namespace DecisionLedger.Sqlite;
 /// </summary>
 internal sealed class SqliteChainHeadReader(SqliteConnections db)
 {
-    // One pass per key family over the seq range (a rowid range scan); each GROUP BY sorts its
-    // distinct keys in a temporary b-tree. Decisions written by older versions may lack a kind.
+    // One pass over the seq range (a rowid range scan) that hands every decision's subject and model to the caller's
+    // side, which counts them in hash tables: two GROUP BYs would scan the table twice and sort a million distinct
+    // subjects in a temporary b-tree. Decisions written by older versions may lack a kind.
     private const string Sql = """
-        SELECT 's:' || subject_id, max(seq), count(*) FROM entries
-            WHERE seq >= @from AND seq < @before AND coalesce(kind, 'decision') = 'decision' AND subject_id IS NOT NULL
-            GROUP BY subject_id
-        UNION ALL
-        SELECT 'm:' || coalesce(model, ''), max(seq), count(*) FROM entries
-            WHERE seq >= @from AND seq < @before AND coalesce(kind, 'decision') = 'decision'
-            GROUP BY coalesce(model, '');
+        SELECT seq, subject_id, coalesce(model, '') FROM entries
+            WHERE seq >= @from AND seq < @before AND coalesce(kind, 'decision') = 'decision';
         """;
 
     private readonly SqliteConnections _db = db;
@@ -29,16 +25,43 @@ internal sealed class SqliteChainHeadReader(SqliteConnections db)
     public async IAsyncEnumerable<(string Key, ChainHead Head)> ReadChainHeadsAsync(long fromSeq, long beforeSeq, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         const string Action = "read the chain heads";
-        using SqliteConnection connection = _db.OpenReadConnection(Action);
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = Sql;
-        command.Parameters.AddWithValue("@from", fromSeq);
-        command.Parameters.AddWithValue("@before", beforeSeq);
-        using SqliteDataReader reader = _db.ExecuteReader(command, Action);
-        while (await _db.ReadRowAsync(reader, Action, cancellationToken).ConfigureAwait(false))
+        var subjects = new Dictionary<string, ChainHead>(StringComparer.Ordinal);
+        var models = new Dictionary<string, ChainHead>(StringComparer.Ordinal);
+        using (SqliteConnection connection = _db.OpenReadConnection(Action))
+        using (SqliteCommand command = connection.CreateCommand())
         {
-            yield return (reader.GetString(0), new ChainHead(reader.GetInt64(1), reader.GetInt64(2)));
+            command.CommandText = Sql;
+            command.Parameters.AddWithValue("@from", fromSeq);
+            command.Parameters.AddWithValue("@before", beforeSeq);
+            using SqliteDataReader reader = _db.ExecuteReader(command, Action);
+            while (await _db.ReadRowAsync(reader, Action, cancellationToken).ConfigureAwait(false))
+            {
+                long seq = reader.GetInt64(0);
+                if (!reader.IsDBNull(1))
+                {
+                    Count(subjects, reader.GetString(1), seq);
+                }
+
+                Count(models, reader.GetString(2), seq);
+            }
         }
+
+        foreach ((string subject, ChainHead head) in subjects)
+        {
+            yield return (ChainKeys.SubjectPrefix + subject, head);
+        }
+
+        foreach ((string model, ChainHead head) in models)
+        {
+            yield return (ChainKeys.ModelPrefix + model, head);
+        }
+    }
+
+    // Rows come in seq order (the rowid scan), so the newest seq seen is the chain's last.
+    private static void Count(Dictionary<string, ChainHead> heads, string key, long seq)
+    {
+        ref ChainHead head = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(heads, key, out _);
+        head = new ChainHead(Math.Max(seq, head.Last), head.Count + 1);
     }
 
     public ValueTask<long?> FindFirstEventAsync(string kind, CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ namespace DecisionLedger.Heads;
 /// <para><see cref="Set"/> takes effect for <see cref="TryGet"/> at once but hashes nothing;
 /// <see cref="ComputeRoot"/> applies every pending change in one pass that rehashes each touched
 /// node once. The map keeps key hashes, not keys, so it never holds a subject ref in clear and
-/// costs about 150 bytes a key (docs/performance.md, "Heads map").</para>
+/// costs about 136 bytes a key, 48 of them per leaf and 80 per branch (docs/performance.md, "Heads map").</para>
 /// <para>Not thread-safe: the sequencer owns one instance and calls it from one thread at a time.</para>
 /// </remarks>
 public sealed class HeadsMap
@@ -51,28 +51,39 @@ public sealed class HeadsMap
     public static HeadsMap Build(IEnumerable<(string Key, ChainHead Head)> heads)
     {
         ArgumentNullException.ThrowIfNull(heads);
-        var sorted = new List<(KeyBits Key, ChainHead Head, string Name)>(heads is ICollection<(string, ChainHead)> c ? c.Count : 0);
+        int capacity = heads is ICollection<(string, ChainHead)> c ? c.Count : 0;
+        var keys = new List<KeyBits>(capacity);
+        var values = new List<(ChainHead Head, string Name)>(capacity);
         foreach ((string key, ChainHead head) in heads)
         {
             ArgumentNullException.ThrowIfNull(key, nameof(heads));
             CheckHead(head, nameof(heads));
-            sorted.Add((KeyBits.From(HeadsMapHasher.KeyHash(key)), head, key));
+            keys.Add(KeyBits.From(HeadsMapHasher.KeyHash(key)));
+            values.Add((head, key));
         }
 
-        sorted.Sort(static (a, b) => a.Key.CompareTo(b.Key));
-        var map = new HeadsMap(sorted.Count);
-        for (int i = 0; i < sorted.Count; i++)
+        // Sorting the 32-byte keys with an index beside them moves less than sorting the tuples.
+        KeyBits[] sorted = [.. keys];
+        int[] order = new int[sorted.Length];
+        for (int i = 0; i < order.Length; i++)
         {
-            if (i > 0 && sorted[i].Key.Equals(sorted[i - 1].Key))
+            order[i] = i;
+        }
+
+        Array.Sort(sorted, order);
+        var map = new HeadsMap(sorted.Length);
+        for (int i = 0; i < sorted.Length; i++)
+        {
+            if (i > 0 && sorted[i].Equals(sorted[i - 1]))
             {
-                throw new ArgumentException($"The key '{sorted[i].Name}' appears more than once; a heads map holds one head per key.", nameof(heads));
+                throw new ArgumentException($"The key '{values[order[i]].Name}' appears more than once; a heads map holds one head per key.", nameof(heads));
             }
 
-            map._leaves.Add(sorted[i].Key, sorted[i].Head);
+            map._leaves.Add(sorted[i], values[order[i]].Head);
         }
 
-        map._trie.BuildSorted(sorted.Count);
-        map._leavesInTrie = sorted.Count;
+        map._trie.BuildSorted(sorted.Length);
+        map._leavesInTrie = sorted.Length;
         map._rootCurrent = false;
         return map;
     }
@@ -96,25 +107,40 @@ public sealed class HeadsMap
     {
         CheckHead(head, nameof(head));
         KeyBits bits = BitsOf(key);
-        int index = _leaves.Find(bits);
+        SetAt(_leaves.Find(bits), bits, head);
+    }
+
+    /// <summary>The index of the leaf with <paramref name="key"/>, or -1: for <see cref="HeadAt"/> and <see cref="SetAt"/>.</summary>
+    internal int IndexOf(in KeyBits key) => _leaves.Find(key);
+
+    /// <summary>The head of the leaf at <paramref name="index"/> (from <see cref="IndexOf"/>).</summary>
+    internal ChainHead HeadAt(int index) => _leaves[index].Head;
+
+    /// <summary>
+    /// <see cref="Set"/> for a key already hashed and looked up: <paramref name="index"/> is what <see cref="IndexOf"/>
+    /// returned for <paramref name="key"/> with no key added since, so the key is neither hashed nor probed again.
+    /// </summary>
+    /// <returns>The leaf's index (new when the key was absent).</returns>
+    internal int SetAt(int index, in KeyBits key, ChainHead head)
+    {
+        CheckHead(head, nameof(head));
+        _rootCurrent = false;
         if (index < 0)
         {
-            _leaves.Add(bits, head);
+            return _leaves.Add(key, head);
         }
-        else
+
+        ref HeadsLeafTable.Leaf leaf = ref _leaves[index];
+        leaf.Last = head.Last;
+        leaf.Count = head.Count;
+
+        // Leaves added since the last ComputeRoot are inserted then anyway.
+        if (index < _leavesInTrie)
         {
-            ref HeadsLeafTable.Leaf leaf = ref _leaves[index];
-            leaf.Last = head.Last;
-            leaf.Count = head.Count;
-
-            // Leaves added since the last ComputeRoot are inserted then anyway.
-            if (index < _leavesInTrie)
-            {
-                _changed.Add(index);
-            }
+            _changed.Add(index);
         }
 
-        _rootCurrent = false;
+        return index;
     }
 
     /// <summary>
@@ -152,6 +178,13 @@ public sealed class HeadsMap
     {
         ComputeRoot();
         return _trie.Prove(BitsOf(key));
+    }
+
+    /// <summary><see cref="Prove(string)"/> for a key given by its hash.</summary>
+    internal MapProof Prove(in KeyBits key)
+    {
+        ComputeRoot();
+        return _trie.Prove(key);
     }
 
     // The sequencer reads a chain's head and then sets it (TryGet, Set): hashing the key once

@@ -45,6 +45,30 @@ public static class HeadsMapHasher
         }
     }
 
+    /// <summary>
+    /// The key hash of <c>prefix + name</c> (e.g. <c>s:</c> and a subject ref) as <see cref="KeyBits"/>, without
+    /// building the key string: the sequencer does this once per decision.
+    /// </summary>
+    internal static KeyBits KeyBitsOf(string prefix, string name)
+    {
+        int max = Encoding.UTF8.GetMaxByteCount(prefix.Length + name.Length);
+        byte[]? rented = null;
+        Span<byte> buffer = max <= StackKeyBytes ? stackalloc byte[StackKeyBytes] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            int length = Encoding.UTF8.GetBytes(prefix, buffer);
+            length += Encoding.UTF8.GetBytes(name, buffer[length..]);
+            return KeyBits.From(ThreadSha256.Hash(buffer[..length]));
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
     /// <summary>Leaf hash: <c>SHA-256(0x00 ‖ keyHash ‖ uint64be(last) ‖ uint64be(count))</c>.</summary>
     public static Sha256Hash LeafHash(in Sha256Hash keyHash, long last, long count)
     {
@@ -61,6 +85,19 @@ public static class HeadsMapHasher
 
     /// <summary>Interior node hash: <c>SHA-256(0x01 ‖ left ‖ right)</c>, as RFC 6962 nodes.</summary>
     public static Sha256Hash NodeHash(in Sha256Hash left, in Sha256Hash right) => MerkleHasher.HashChildren(left, right);
+
+    // One-sided levels: the hash h of a subtree at depth `from`, seen from `to` (≤ from), where every key below
+    // shares the bits of `inside` in between.
+    internal static Sha256Hash Lift(Sha256Hash hash, in KeyBits inside, int from, int to)
+    {
+        Sha256Hash empty = Empty;
+        for (int d = from - 1; d >= to; d--)
+        {
+            hash = inside.Bit(d) == 0 ? NodeHash(hash, empty) : NodeHash(empty, hash);
+        }
+
+        return hash;
+    }
 
     /// <summary>Bit <paramref name="index"/> of a key hash: <c>(keyHash[i / 8] &gt;&gt; (7 − i % 8)) &amp; 1</c>; 0 is left.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not in 0…255.</exception>

@@ -4,17 +4,18 @@ namespace DecisionLedger.Heads;
 
 /// <summary>
 /// The heads map's tree kept as a compressed binary trie: one branch node per point where two
-/// key paths part, each caching the hash of its subtree at its own depth.
+/// key paths part, each holding the hashes of its two children as seen from just below it.
 /// </summary>
 /// <remarks>
 /// <para>The hash rules (docs/format.md, section 10) give every depth between the root and a
 /// split a node of its own, <c>H(0x01 ‖ h ‖ empty)</c> or <c>H(0x01 ‖ empty ‖ h)</c>; the trie stores
-/// only the splits (n − 1 branches for n leaves) and recomputes those one-sided nodes when it
-/// needs a branch's hash higher up ("lifting"). With uniformly random key hashes a branch sits on
-/// average less than one level below its parent's child position, so lifting is cheap.</para>
+/// only the splits (n − 1 branches for n leaves) and computes those one-sided nodes ("lifting")
+/// when a child's hash changes. A branch keeps each child's hash at its own depth + 1, lifts
+/// included, so a batch rehashes only what it touched: a clean sibling, leaf or branch, is read
+/// from its parent's slot and never visited, hashed or lifted again.</para>
 /// <para>Node references are ints: ≥ 0 a branch index, &lt; 0 the complement of a leaf index,
-/// <see cref="None"/> nothing. Branches live in one array of structs; an update marks the branches
-/// on its path dirty and <see cref="ComputeRoot"/> rehashes each dirty branch once, so paths that
+/// <see cref="None"/> nothing. Branches live in one array of structs; an update marks the slots
+/// on its path dirty and <see cref="ComputeRoot"/> refreshes each dirty slot once, so paths that
 /// a batch shares are hashed once per batch.</para>
 /// </remarks>
 internal sealed class HeadsTrie
@@ -25,6 +26,8 @@ internal sealed class HeadsTrie
     private Branch[] _branches;
     private int _branchCount;
     private int _root = None;
+    private Sha256Hash _rootHash;
+    private bool _rootDirty;
 
     public HeadsTrie(HeadsLeafTable leaves, int capacity = 0)
     {
@@ -35,15 +38,24 @@ internal sealed class HeadsTrie
     /// <summary>Approximate bytes held by the branch array.</summary>
     public long AllocatedBytes => (long)_branches.Length * Branch.Size;
 
-    /// <summary>Marks every branch on the path to an existing leaf dirty (its value changed).</summary>
+    /// <summary>Marks every slot on the path to an existing leaf dirty (its value changed).</summary>
     public void MarkPath(in KeyBits key)
     {
+        _rootDirty = true;
         int node = _root;
         while (node >= 0)
         {
             ref Branch branch = ref _branches[node];
-            branch.Dirty = true;
-            node = key.Bit(branch.Depth) == 0 ? branch.Left : branch.Right;
+            if (key.Bit(branch.Depth) == 0)
+            {
+                branch.LeftDirty = true;
+                node = branch.Left;
+            }
+            else
+            {
+                branch.RightDirty = true;
+                node = branch.Right;
+            }
         }
     }
 
@@ -51,6 +63,8 @@ internal sealed class HeadsTrie
     public void Insert(int leafIndex)
     {
         KeyBits key = _leaves[leafIndex].Key;
+        bool slotWasDirty = _rootDirty;
+        _rootDirty = true;
         if (_root == None)
         {
             _root = ~leafIndex;
@@ -68,21 +82,52 @@ internal sealed class HeadsTrie
 
         int depth = key.CommonPrefixLength(_leaves[~node].Key);
         int parent = None;
+        bool parentLeft = false;
         node = _root;
         while (node >= 0 && _branches[node].Depth < depth)
         {
             ref Branch branch = ref _branches[node];
-            branch.Dirty = true;
             parent = node;
-            node = key.Bit(branch.Depth) == 0 ? branch.Left : branch.Right;
+            parentLeft = key.Bit(branch.Depth) == 0;
+            if (parentLeft)
+            {
+                slotWasDirty = branch.LeftDirty;
+                branch.LeftDirty = true;
+                node = branch.Left;
+            }
+            else
+            {
+                slotWasDirty = branch.RightDirty;
+                branch.RightDirty = true;
+                node = branch.Right;
+            }
         }
 
-        int created = NewBranch(depth, key.Bit(depth) == 0 ? ~leafIndex : node, key.Bit(depth) == 0 ? node : ~leafIndex, leafIndex);
+        // The subtree the new branch goes above keeps its hash when it is a leaf whose slot was
+        // clean (a leaf hash is the same at every depth); a branch must be lifted afresh.
+        bool newLeft = key.Bit(depth) == 0;
+        int created = NewBranch(depth, newLeft ? ~leafIndex : node, newLeft ? node : ~leafIndex, leafIndex);
+        if (node < 0 && !slotWasDirty)
+        {
+            Sha256Hash kept = parent == None ? _rootHash : parentLeft ? _branches[parent].LeftHash : _branches[parent].RightHash;
+            ref Branch fresh = ref _branches[created];
+            if (newLeft)
+            {
+                fresh.RightHash = kept;
+                fresh.RightDirty = false;
+            }
+            else
+            {
+                fresh.LeftHash = kept;
+                fresh.LeftDirty = false;
+            }
+        }
+
         if (parent == None)
         {
             _root = created;
         }
-        else if (key.Bit(_branches[parent].Depth) == 0)
+        else if (parentLeft)
         {
             _branches[parent].Left = created;
         }
@@ -94,18 +139,38 @@ internal sealed class HeadsTrie
 
     /// <summary>
     /// Builds the trie over leaves <c>[0, count)</c> of the table, which must be sorted by key and
-    /// distinct, hashing every branch once.
+    /// distinct, hashing every leaf and branch once.
     /// </summary>
     public void BuildSorted(int count)
     {
         _branchCount = 0;
-        _root = count == 0 ? None : Build(0, count);
+        if (count == 0)
+        {
+            _root = None;
+            _rootHash = HeadsMapHasher.Empty;
+        }
+        else
+        {
+            _root = Build(0, count, out Sha256Hash own);
+            _rootHash = Seen(_root, own, 0);
+        }
+
+        _rootDirty = false;
     }
 
-    /// <summary>Rehashes the dirty branches and returns the root: the hash of everything at depth 0.</summary>
-    public Sha256Hash ComputeRoot() => HashAt(_root, 0);
+    /// <summary>Refreshes the dirty slots and returns the root: the hash of everything at depth 0.</summary>
+    public Sha256Hash ComputeRoot()
+    {
+        if (_rootDirty)
+        {
+            _rootHash = Refresh(_root, 0);
+            _rootDirty = false;
+        }
 
-    /// <summary>The proof for <paramref name="key"/>; call only when no branch is dirty.</summary>
+        return _rootHash;
+    }
+
+    /// <summary>The proof for <paramref name="key"/>; call only after <see cref="ComputeRoot"/>, with no change since.</summary>
     public MapProof Prove(in KeyBits key)
     {
         var siblings = new List<Sha256Hash>();
@@ -113,7 +178,7 @@ internal sealed class HeadsTrie
         int depth = 0;
         while (node >= 0)
         {
-            Branch branch = _branches[node];
+            ref Branch branch = ref _branches[node];
             KeyBits inside = _leaves[branch.AnyLeaf].Key;
 
             // Between depth and the split, every key below the branch shares its bits; where the
@@ -126,7 +191,8 @@ internal sealed class HeadsTrie
                     siblings.Add(HeadsMapHasher.Empty);
                 }
 
-                siblings.Add(HashAt(node, parted + 1));
+                Sha256Hash own = HeadsMapHasher.NodeHash(branch.LeftHash, branch.RightHash);
+                siblings.Add(HeadsMapHasher.Lift(own, inside, branch.Depth, parted + 1));
                 return new MapProof(siblings, null);
             }
 
@@ -136,7 +202,7 @@ internal sealed class HeadsTrie
             }
 
             bool left = key.Bit(branch.Depth) == 0;
-            siblings.Add(HashAt(left ? branch.Right : branch.Left, branch.Depth + 1));
+            siblings.Add(left ? branch.RightHash : branch.LeftHash);
             node = left ? branch.Left : branch.Right;
             depth = branch.Depth + 1;
         }
@@ -150,10 +216,11 @@ internal sealed class HeadsTrie
         return new MapProof(siblings, new MapLeaf(leaf.Key.ToHash(), leaf.Last, leaf.Count));
     }
 
-    private int Build(int from, int to)
+    private int Build(int from, int to, out Sha256Hash own)
     {
         if (to - from == 1)
         {
+            own = _leaves[from].Hash();
             return ~from;
         }
 
@@ -176,17 +243,34 @@ internal sealed class HeadsTrie
             }
         }
 
-        int left = Build(from, low);
-        int right = Build(low, to);
+        int left = Build(from, low, out Sha256Hash leftOwn);
+        int right = Build(low, to, out Sha256Hash rightOwn);
+        Sha256Hash leftSeen = Seen(left, leftOwn, depth + 1);
+        Sha256Hash rightSeen = Seen(right, rightOwn, depth + 1);
         int created = NewBranch(depth, left, right, from);
-        _branches[created].Hash = HeadsMapHasher.NodeHash(HashAt(left, depth + 1), HashAt(right, depth + 1));
-        _branches[created].Dirty = false;
+        ref Branch branch = ref _branches[created];
+        branch.LeftHash = leftSeen;
+        branch.RightHash = rightSeen;
+        branch.LeftDirty = false;
+        branch.RightDirty = false;
+        own = HeadsMapHasher.NodeHash(leftSeen, rightSeen);
         return created;
     }
 
-    // The hash of the subtree `node` as seen from depth `depth` (≤ the node's own depth):
-    // a leaf's hash is the same at every depth; a branch's is lifted through the one-sided nodes.
-    private Sha256Hash HashAt(int node, int depth)
+    // The hash of `node`, whose own hash is `own`, seen from `depth`.
+    private Sha256Hash Seen(int node, Sha256Hash own, int depth)
+    {
+        if (node < 0)
+        {
+            return own;
+        }
+
+        ref Branch branch = ref _branches[node];
+        return branch.Depth > depth ? HeadsMapHasher.Lift(own, _leaves[branch.AnyLeaf].Key, branch.Depth, depth) : own;
+    }
+
+    // The hash of the subtree `node` seen from `depth` (≤ the node's own depth), after refreshing its dirty slots.
+    private Sha256Hash Refresh(int node, int depth)
     {
         if (node == None)
         {
@@ -199,26 +283,20 @@ internal sealed class HeadsTrie
         }
 
         ref Branch branch = ref _branches[node];
-        if (branch.Dirty)
+        if (branch.LeftDirty)
         {
-            Sha256Hash left = HashAt(branch.Left, branch.Depth + 1);
-            Sha256Hash right = HashAt(branch.Right, branch.Depth + 1);
-            branch.Hash = HeadsMapHasher.NodeHash(left, right);
-            branch.Dirty = false;
+            branch.LeftHash = Refresh(branch.Left, branch.Depth + 1);
+            branch.LeftDirty = false;
         }
 
-        Sha256Hash hash = branch.Hash;
-        if (branch.Depth > depth)
+        if (branch.RightDirty)
         {
-            KeyBits inside = _leaves[branch.AnyLeaf].Key;
-            Sha256Hash empty = HeadsMapHasher.Empty;
-            for (int d = branch.Depth - 1; d >= depth; d--)
-            {
-                hash = inside.Bit(d) == 0 ? HeadsMapHasher.NodeHash(hash, empty) : HeadsMapHasher.NodeHash(empty, hash);
-            }
+            branch.RightHash = Refresh(branch.Right, branch.Depth + 1);
+            branch.RightDirty = false;
         }
 
-        return hash;
+        Sha256Hash own = HeadsMapHasher.NodeHash(branch.LeftHash, branch.RightHash);
+        return branch.Depth > depth ? HeadsMapHasher.Lift(own, _leaves[branch.AnyLeaf].Key, branch.Depth, depth) : own;
     }
 
     private int NewBranch(int depth, int left, int right, int anyLeaf)
@@ -228,20 +306,22 @@ internal sealed class HeadsTrie
             Array.Resize(ref _branches, _branches.Length * 2);
         }
 
-        _branches[_branchCount] = new Branch { Depth = (short)depth, Left = left, Right = right, AnyLeaf = anyLeaf, Dirty = true };
+        _branches[_branchCount] = new Branch { Depth = (short)depth, Left = left, Right = right, AnyLeaf = anyLeaf, LeftDirty = true, RightDirty = true };
         return _branchCount++;
     }
 
-    /// <summary>A point where key paths part; 48 bytes.</summary>
+    /// <summary>A point where key paths part, with its children's hashes as seen from depth + 1; 80 bytes.</summary>
     private struct Branch
     {
-        public const int Size = 48;
+        public const int Size = 80;
 
-        public Sha256Hash Hash;
+        public Sha256Hash LeftHash;
+        public Sha256Hash RightHash;
         public int Left;
         public int Right;
         public int AnyLeaf;
         public short Depth;
-        public bool Dirty;
+        public bool LeftDirty;
+        public bool RightDirty;
     }
 }

@@ -14,18 +14,20 @@ namespace DecisionLedger.Recording;
 /// before the entry is written, and the heads move only once it was built.</remarks>
 internal sealed class ChainState
 {
-    // Model keys are cached so a decision costs no string concatenation for its model; a ledger has few models.
-    private const int MaxCachedModelKeys = 4_096;
+    // A ledger has few models: each gets its key hashed once and its head kept here, moved per decision and applied to the
+    // map only when it is committed to (the map would otherwise rehash every path to the model key with every batch).
+    private const int MaxCachedModels = 4_096;
 
-    private readonly Dictionary<string, string> _modelKeys = new(StringComparer.Ordinal);
-
-    // Model heads moved since the last heads entry, applied to the map only when it is committed to: the map hashes every
-    // key it is asked about (SHA-256), and the few model keys would otherwise be hashed with every decision. Subject keys
-    // go to the map directly: it hashes a key once for a TryGet followed by a Set of the same key.
-    private readonly Dictionary<string, ChainHead> _movedModels = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ModelChain> _models = new(StringComparer.Ordinal);
+    private readonly List<ModelChain> _movedModels = [];
     private readonly HeadsMap _heads;
     private static readonly ChainHead None = new(ChainLinks.None, 0);
-    private (string ModelKey, ChainHead Model, string? SubjectKey, ChainHead Subject) _linked;
+
+    // What Link read for the decision being built, so Appended moves the heads without hashing or probing again.
+    private ModelChain? _linkedModel;
+    private KeyBits _linkedSubjectKey;
+    private int _linkedSubjectIndex;
+    private ChainHead? _linkedSubject;
 
     private ChainState(bool writesV2, long? formatSeq, HeadsMap heads, bool lastIsHeads)
     {
@@ -106,12 +108,7 @@ internal sealed class ChainState
     /// <summary>Commits to the chain heads now: the root and key count a <c>heads</c> entry carries. Notes that one was appended.</summary>
     public (Hashing.Sha256Hash Root, int Keys) CommitHeads()
     {
-        foreach ((string key, ChainHead head) in _movedModels)
-        {
-            _heads.Set(key, head);
-        }
-
-        _movedModels.Clear();
+        ApplyMovedModels();
         LastIsHeads = true;
         return (_heads.ComputeRoot(), _heads.Count);
     }
@@ -119,35 +116,76 @@ internal sealed class ChainState
     /// <summary>The prev links of the next decision of <paramref name="modelName"/> about <paramref name="subjectRef"/> (or none).</summary>
     public ChainLinks Link(string modelName, string? subjectRef)
     {
-        if (!_modelKeys.TryGetValue(modelName, out string? modelKey))
+        if (!_models.TryGetValue(modelName, out ModelChain? model))
         {
-            if (_modelKeys.Count >= MaxCachedModelKeys)
+            if (_models.Count >= MaxCachedModels)
             {
-                _modelKeys.Clear();
+                ApplyMovedModels();
+                _models.Clear();
             }
 
-            modelKey = ChainKeys.Model(modelName);
-            _modelKeys[modelName] = modelKey;
+            KeyBits key = HeadsMapHasher.KeyBitsOf(ChainKeys.ModelPrefix, modelName);
+            int index = _heads.IndexOf(key);
+            model = new ModelChain(key, index, index < 0 ? None : _heads.HeadAt(index));
+            _models[modelName] = model;
         }
 
-        ChainHead model = _movedModels.TryGetValue(modelKey, out ChainHead moved) || _heads.TryGet(modelKey, out moved) ? moved : None;
+        ChainHead subject = None;
+        _linkedSubject = null;
+        if (subjectRef is not null)
+        {
+            // The key is hashed from its two parts, never built as a string; Appended reuses the hash and the index.
+            _linkedSubjectKey = HeadsMapHasher.KeyBitsOf(ChainKeys.SubjectPrefix, subjectRef);
+            _linkedSubjectIndex = _heads.IndexOf(_linkedSubjectKey);
+            subject = _linkedSubjectIndex < 0 ? None : _heads.HeadAt(_linkedSubjectIndex);
+            _linkedSubject = subject;
+        }
 
-        // The subject's key is read last, so the Set that follows in Appended reuses its hash.
-        string? subjectKey = subjectRef is null ? null : ChainKeys.Subject(subjectRef);
-        ChainHead subject = subjectKey is not null && _heads.TryGet(subjectKey, out ChainHead found) ? found : None;
-        _linked = (modelKey, model, subjectKey, subject);
-        return new ChainLinks(model.Last, subject.Last);
+        _linkedModel = model;
+        return new ChainLinks(model.Head.Last, subject.Last);
     }
 
     // Moves the heads of the chains the last Link read to the decision built at seq.
     private void Advance(long seq)
     {
-        _movedModels[_linked.ModelKey] = new ChainHead(seq, _linked.Model.Count + 1);
-        if (_linked.SubjectKey is { } subjectKey)
+        ModelChain model = _linkedModel ?? throw new InvalidOperationException("A decision entry was appended without its prev links being read (ChainState.Link).");
+        model.Head = new ChainHead(seq, model.Head.Count + 1);
+        if (!model.Moved)
         {
-            _heads.Set(subjectKey, new ChainHead(seq, _linked.Subject.Count + 1));
+            model.Moved = true;
+            _movedModels.Add(model);
         }
 
+        if (_linkedSubject is { } subject)
+        {
+            _heads.SetAt(_linkedSubjectIndex, _linkedSubjectKey, new ChainHead(seq, subject.Count + 1));
+        }
+
+        _linkedModel = null;
+        _linkedSubject = null;
         LastIsHeads = false;
+    }
+
+    private void ApplyMovedModels()
+    {
+        foreach (ModelChain model in _movedModels)
+        {
+            model.Index = _heads.SetAt(model.Index, model.Key, model.Head);
+            model.Moved = false;
+        }
+
+        _movedModels.Clear();
+    }
+
+    /// <summary>One model's chain: its key hash, its leaf in the map once it has one, and its head as of the newest entry.</summary>
+    private sealed class ModelChain(KeyBits key, int index, ChainHead head)
+    {
+        public KeyBits Key { get; } = key;
+
+        public int Index { get; set; } = index;
+
+        public ChainHead Head { get; set; } = head;
+
+        public bool Moved { get; set; }
     }
 }

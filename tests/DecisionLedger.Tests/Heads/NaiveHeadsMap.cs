@@ -35,6 +35,22 @@ internal static class NaiveHeadsMap
         return Sha256Hash.FromBytes(Hash(leaves, 0));
     }
 
+    /// <summary>The root of leaves given by their key hashes (no key strings).</summary>
+    public static Sha256Hash Root(IEnumerable<(byte[] KeyHash, long Last, long Count)> leaves) => Sha256Hash.FromBytes(Hash([.. leaves], 0));
+
+    /// <summary>The rules' verification loop for a key given by its hash.</summary>
+    public static Sha256Hash RootFromProof(byte[] keyHash, MapProof proof)
+    {
+        byte[] h = proof.Terminal is MapLeaf t ? LeafHash(t.KeyHash.ToArray(), t.Last, t.Count) : new byte[32];
+        for (int i = proof.Siblings.Count - 1; i >= 0; i--)
+        {
+            byte[] sibling = proof.Siblings[i].ToArray();
+            h = Bit(keyHash, i) == 0 ? Node(h, sibling) : Node(sibling, h);
+        }
+
+        return Sha256Hash.FromBytes(h);
+    }
+
     // hash(S, d): empty for no leaf, the leaf hash for one, else the node of the two halves.
     private static byte[] Hash(List<(byte[] Key, long Last, long Count)> leaves, int depth)
     {
