@@ -1,5 +1,4 @@
 using DecisionLedger.Archiving;
-using DecisionLedger.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace DecisionLedger.Sqlite;
@@ -133,7 +132,4 @@ internal static class SqliteArchivedRanges
 
         return leaves;
     }
-
-    /// <summary>Thrown names: a failure while archiving maps to a store error naming the file.</summary>
-    public static LedgerStoreException Wrap(SqliteConnections db, SqliteException exception, string action) => db.Wrap(exception, action);
 }
