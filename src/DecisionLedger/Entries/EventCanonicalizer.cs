@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using DecisionLedger.Archiving;
 using DecisionLedger.Canonicalization;
 using DecisionLedger.Hashing;
 
@@ -87,6 +88,9 @@ internal static class EventCanonicalizer
                 }
 
                 break;
+            case LedgerEvent.ArchivedKind:
+                ArchivedEventJson.WriteBody(writer, ledgerEvent.Archived!);
+                break;
             case LedgerEvent.HeadsKind:
                 writer.WriteNumber("keys", ledgerEvent.HeadsKeys!.Value);
                 writer.WriteString("root", ledgerEvent.HeadsRoot!.Value.ToBase64());
@@ -164,7 +168,8 @@ internal static class EventCanonicalizer
                 LedgerEvent.ErasureKind => ReadErasure(body, v),
                 LedgerEvent.HeadsKind => ReadHeads(body),
                 LedgerEvent.FormatKind => ReadFormat(body),
-                _ => throw new FormatException($"kind: '{kind}' is not an event kind this build reads ('{LedgerEvent.ErasureKind}', '{LedgerEvent.FormatKind}', '{LedgerEvent.HeadsKind}'); upgrade the reader."),
+                LedgerEvent.ArchivedKind => LedgerEvent.ForArchived(ArchivedEventJson.ReadBody(body), v),
+                _ => throw new FormatException($"kind: '{kind}' is not an event kind this build reads ('{LedgerEvent.ErasureKind}', '{LedgerEvent.FormatKind}', '{LedgerEvent.HeadsKind}', '{LedgerEvent.ArchivedKind}'); upgrade the reader."),
             };
 
             if (ledgerEvent.Version != v)

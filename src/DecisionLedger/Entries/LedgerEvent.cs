@@ -1,3 +1,4 @@
+using DecisionLedger.Archiving;
 using DecisionLedger.Hashing;
 
 namespace DecisionLedger.Entries;
@@ -18,6 +19,9 @@ public sealed record LedgerEvent
 
     /// <summary>The kind of the event that commits to the heads map (every chain's last seq and count) before a checkpoint is signed.</summary>
     public const string HeadsKind = "heads";
+
+    /// <summary>The kind of the event that commits to the archive files a run wrote, before the live store drops their bodies.</summary>
+    public const string ArchivedKind = "archived";
 
     private LedgerEvent(string kind, int version)
     {
@@ -42,6 +46,9 @@ public sealed record LedgerEvent
 
     /// <summary>The leaf format version switched to, for a <see cref="FormatKind"/> event; null otherwise.</summary>
     public int? FormatVersion { get; private init; }
+
+    /// <summary>The archive run's files and range, for an <see cref="ArchivedKind"/> event; null otherwise.</summary>
+    public ArchivedEvent? Archived { get; private init; }
 
     /// <summary>The value of the store's subject column for this event: the erased subject's id (v1) or ref (v2); null for other kinds.</summary>
     internal string? SubjectColumn => Erasure is { } erasure ? erasure.SubjectRef ?? erasure.SubjectId : null;
@@ -108,6 +115,24 @@ public sealed record LedgerEvent
         }
 
         return new LedgerEvent(FormatKind, version) { FormatVersion = version };
+    }
+
+    /// <summary>Creates the <c>archived</c> event of one archive run, written in the ledger's entry format.</summary>
+    /// <param name="archived">The files and range.</param>
+    /// <param name="version">The ledger's entry format: 1 or 2 (the recorder's <c>EntryFormat</c>).</param>
+    /// <returns>The event.</returns>
+    /// <exception cref="ArgumentException">A field of <paramref name="archived"/> is empty, negative or inconsistent; the message names the field.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="version"/> is not 1 or 2.</exception>
+    public static LedgerEvent ForArchived(ArchivedEvent archived, int version)
+    {
+        ArgumentNullException.ThrowIfNull(archived);
+        if (version is not (LedgerEntry.CurrentVersion or LedgerEntry.Version2))
+        {
+            throw new ArgumentOutOfRangeException(nameof(version), version, $"v: {version} is not an entry format (1 or 2).");
+        }
+
+        archived.Validate();
+        return new LedgerEvent(ArchivedKind, version) { Archived = archived };
     }
 
     private static void Require(string? value, string field, string what)
