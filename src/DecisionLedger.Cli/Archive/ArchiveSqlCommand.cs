@@ -52,7 +52,7 @@ internal sealed class ArchiveSqlCommand(CommandContext context)
                 var output = new ArchiveSqlOutput(context.Environment.Out);
                 if (context.Json(parsed))
                 {
-                    await output.WriteJsonAsync(reader, cancellationToken);
+                    await output.WriteJsonAsync(reader, ColumnTypes(database, sql), cancellationToken);
                 }
                 else if (parsed.GetValue(_csv))
                 {
@@ -87,6 +87,21 @@ internal sealed class ArchiveSqlCommand(CommandContext context)
                 ArchiveSources.Dispose(archives);
                 throw new CliException(ExitCodes.BadInput, $"--archive: the ledger archived to several places ({names}); pick one with --archive.");
         }
+    }
+
+    // The declared SQL types of the result's columns (JSON among them), which the reader does not tell.
+    private static List<string> ColumnTypes(ArchiveDatabase database, string sql)
+    {
+        using DuckDBCommand describe = database.CreateCommand();
+        describe.CommandText = "DESCRIBE " + sql.Trim().TrimEnd(';');
+        using DuckDBDataReader reader = describe.ExecuteReader();
+        var types = new List<string>();
+        while (reader.Read())
+        {
+            types.Add(reader.GetString(1));
+        }
+
+        return types;
     }
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();

@@ -22,8 +22,9 @@ internal static class ArchiveSqlGuard
         }
 
         using DuckDBCommand command = database.CreateCommand();
-        command.CommandText = "SELECT json_serialize_sql($sql)";
-        command.Parameters.Add(new DuckDBParameter("sql", sql));
+        // json_serialize_sql takes a constant only, so the text goes in as a standard SQL string literal
+        // (quotes doubled; DuckDB reads no backslash escapes in one).
+        command.CommandText = "SELECT json_serialize_sql('" + sql.Replace("'", "''", StringComparison.Ordinal) + "')";
         string serialized = (string)command.ExecuteScalar()!;
         using JsonDocument parsed = JsonDocument.Parse(serialized);
         JsonElement root = parsed.RootElement;

@@ -16,9 +16,10 @@ internal sealed class ArchiveSqlOutput(TextWriter writer)
 {
     private const int HumanCellLimit = 60;
 
-    public async Task WriteJsonAsync(DuckDBDataReader reader, CancellationToken cancellationToken)
+    public async Task WriteJsonAsync(DuckDBDataReader reader, IReadOnlyList<string> columnTypes, CancellationToken cancellationToken)
     {
-        bool[] json = JsonColumns(reader);
+        // DuckDB hands JSON values over as text: they go out as JSON, not as strings holding JSON.
+        bool[] json = [.. Enumerable.Range(0, reader.FieldCount).Select(i => i < columnTypes.Count && string.Equals(columnTypes[i], "JSON", StringComparison.OrdinalIgnoreCase))];
         await JsonOutput.WriteAsync(writer, w =>
         {
             w.WriteStartObject();
@@ -82,9 +83,6 @@ internal sealed class ArchiveSqlOutput(TextWriter writer)
         console.Write(table);
         console.WriteLine(rows == 1 ? "1 row." : $"{rows.ToString(CultureInfo.InvariantCulture)} rows.");
     }
-
-    private static bool[] JsonColumns(DuckDBDataReader reader) =>
-        [.. Enumerable.Range(0, reader.FieldCount).Select(i => string.Equals(reader.GetDataTypeName(i), "JSON", StringComparison.OrdinalIgnoreCase))];
 
     private static void WriteJsonValue(Utf8JsonWriter w, object? value)
     {
