@@ -103,9 +103,6 @@ internal static class CliApplication
         // backup and restore copy the SQLite file; with --store postgres they point to pg_dump instead.
         root.Subcommands.Add(WithStore(new BackupCommand(context).Build(), context));
         root.Subcommands.Add(WithStore(new RestoreCommand(context).Build(), context));
-
-        // TEMPORARY until arch-core's `archive` command lands: it will hold `sql` as a subcommand.
-        root.Subcommands.Add(WithStore(new Command("archive", "Move old decisions to an archive, and query it.") { new Archive.ArchiveSqlCommand(context).Build() }, context));
         return root;
     }
 
