@@ -8,6 +8,8 @@
 #   DLEDGER_TEST_REDIS           host:port of a Redis with appendonly yes, appendfsync always
 #   DLEDGER_TEST_REDIS_SERVER    redis-server binary, for tests that run (and kill) their own Redis
 #   DLEDGER_TEST_CHROMIUM        Debian's chromium, for the dashboard's browser test
+#   DLEDGER_TEST_S3_ENDPOINT     http://127.0.0.1:4568 of s3rver (npm, pinned in .ci/s3rver), a real S3-protocol server
+#                                for the S3 archive destination; its keys: DLEDGER_TEST_S3_ACCESS_KEY/_SECRET_KEY
 #
 # Also installs Go with golang.org/x/mod (Debian's golang-go, golang-golang-x-mod-dev): the tlog-tiles interop test
 # builds tests/interop/tlog-follow offline (GO111MODULE=off GOPATH=/usr/share/gocode) and follows a real collector with it.
@@ -58,4 +60,26 @@ if command -v redis-server >/dev/null; then
 fi
 
 command -v chromium >/dev/null && export DLEDGER_TEST_CHROMIUM="$(command -v chromium)"
-unset _dl_need _dl_pgver _dl_cluster _dl_port _dl_redis_dir
+
+# S3: s3rver from npm (versions locked by .ci/s3rver/package-lock.json), installed outside the work tree in a
+# cache directory keyed by the lock file, so a fresh clone reuses it; started on loopback with its data on disk.
+_dl_s3_src="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/s3rver"
+if command -v npm >/dev/null && [ -f "$_dl_s3_src/package-lock.json" ]; then
+  _dl_s3_dir="${DLEDGER_TEST_CACHE:-/var/cache/dledger-test}/s3rver-$(sha256sum "$_dl_s3_src/package-lock.json" | cut -c1-12)"
+  if [ ! -x "$_dl_s3_dir/node_modules/.bin/s3rver" ]; then
+    echo "services: installing s3rver into $_dl_s3_dir" >&2
+    mkdir -p "$_dl_s3_dir" && cp "$_dl_s3_src/package.json" "$_dl_s3_src/package-lock.json" "$_dl_s3_dir/"
+    (cd "$_dl_s3_dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  fi
+  _dl_s3_data=/var/lib/dledger-test-s3
+  mkdir -p "$_dl_s3_data"
+  if ! (exec 3<>/dev/tcp/127.0.0.1/4568) 2>/dev/null; then
+    nohup "$_dl_s3_dir/node_modules/.bin/s3rver" -d "$_dl_s3_data" -a 127.0.0.1 -p 4568 --silent \
+      >"$_dl_s3_data/s3rver.log" 2>&1 </dev/null &
+    disown 2>/dev/null || true
+    for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/4568) 2>/dev/null && break; sleep 0.2; done
+  fi
+  export DLEDGER_TEST_S3_ENDPOINT="http://127.0.0.1:4568"
+  export DLEDGER_TEST_S3_ACCESS_KEY="S3RVER" DLEDGER_TEST_S3_SECRET_KEY="S3RVER"
+fi
+unset _dl_need _dl_pgver _dl_cluster _dl_port _dl_redis_dir _dl_s3_src _dl_s3_dir _dl_s3_data

@@ -70,7 +70,7 @@ internal sealed partial class PublicSurfaceDoc
         return new PublicSurfaceDoc(byPackage);
     }
 
-    [GeneratedRegex(@"^### `(?<package>[A-Za-z.]+)`$")]
+    [GeneratedRegex(@"^### `(?<package>[A-Za-z0-9.]+)`$")]
     private static partial Regex PackageHeading();
 
     [GeneratedRegex(@"^\| `(?<type>[A-Za-z0-9_.<>, ]+)` \|(?<purpose>[^|]*)\|$")]

@@ -23,6 +23,7 @@ public sealed class PublicSurfaceTests
         "DecisionLedger.Sqlite",
         "DecisionLedger.PostgreSql",
         "DecisionLedger.Redis",
+        "DecisionLedger.Archiving.S3",
         "DecisionLedger.AspNetCore",
         "DecisionLedger.Testing",
     ];

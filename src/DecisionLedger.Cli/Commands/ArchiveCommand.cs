@@ -14,7 +14,7 @@ namespace DecisionLedger.Cli.Commands;
 /// </summary>
 internal sealed class ArchiveCommand(CommandContext context)
 {
-    private readonly Option<string> _to = new("--to") { Description = "Where the archive files go: a directory (DIR or dir:DIR).", HelpName = "DIR", Required = true };
+    private readonly Option<string> _to = new("--to") { Description = "Where the archive files go: a directory (DIR or dir:DIR) or S3 (s3://bucket/prefix; credentials from the AWS environment or profile, endpoint from AWS_ENDPOINT_URL_S3).", HelpName = "DIR|s3://bucket/prefix", Required = true };
 
     private readonly Option<string?> _before = new("--before") { Description = "Archive decisions whose timestamp is before this UTC date or instant (e.g. 2026-01-01), instead of the retention policy's 'live' durations.", HelpName = "DATE" };
 
@@ -30,6 +30,9 @@ internal sealed class ArchiveCommand(CommandContext context)
             _to, _before, _policy, _compact,
         };
         command.SetAction(ExecuteAsync);
+
+        // archive sql "SELECT …": DuckDB over the archive (arch-s3).
+        command.Subcommands.Add(new Archive.ArchiveSqlCommand(context).Build());
         return command;
     }
 
@@ -42,12 +45,7 @@ internal sealed class ArchiveCommand(CommandContext context)
             throw new CliException(ExitCodes.BadInput, "--to: empty; pass the archive directory, e.g. --to /var/archive/ledger.");
         }
 
-        if (value.StartsWith("s3://", StringComparison.Ordinal))
-        {
-            throw new CliException(ExitCodes.BadInput, $"--to: '{value}' is an S3 destination, which this build does not write; pass a directory.");
-        }
-
-        return new DirectoryArchiveDestination(value.StartsWith("dir:", StringComparison.Ordinal) ? value[4..] : value);
+        return Archive.ArchiveSources.Open(value, "--to");
     }
 
     /// <summary>Parses <c>--before</c>: a UTC date or RFC 3339 instant.</summary>
@@ -59,6 +57,7 @@ internal sealed class ArchiveCommand(CommandContext context)
     private async Task<int> ExecuteAsync(ParseResult parsed, CancellationToken cancellationToken)
     {
         IArchiveDestination destination = OpenDestination(parsed.GetValue(_to) ?? string.Empty);
+        using IDisposable? ownsClient = destination as IDisposable;
         string? beforeText = parsed.GetValue(_before);
         string? policyFile = parsed.GetValue(_policy);
         if (beforeText is not null && policyFile is not null)

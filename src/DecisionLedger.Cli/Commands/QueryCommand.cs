@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace DecisionLedger.Cli.Commands;
 
 /// <summary>
-/// <c>query [filters] [--where EXPR]… [--same-input FILE] [--limit N] [--cursor C] [--allow-scan]</c>:
+/// <c>query [filters] [--where EXPR]… [--same-input FILE] [--limit N] [--cursor C] [--allow-scan] [--include-archive [--archive LOC]]</c>:
 /// matching decisions, newest first, one page at a time with an opaque cursor (the <see cref="LedgerQuery"/> engine).
 /// </summary>
 internal sealed class QueryCommand(CommandContext context)
@@ -18,12 +18,14 @@ internal sealed class QueryCommand(CommandContext context)
     private readonly Option<int> _limit = new("--limit") { Description = "The most decisions to print.", HelpName = "N", DefaultValueFactory = _ => 20 };
     private readonly Option<long?> _beforeSeq = new("--before-seq") { Description = "Only entries with seq below this.", HelpName = "SEQ" };
     private readonly Option<string?> _cursor = new("--cursor") { Description = "Continue after the page that printed this cursor (same filters and --where).", HelpName = "CURSOR" };
+    private readonly Archive.IncludeArchiveOptions _archive = new();
 
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
         var command = new Command("query", "List decisions matching filters, newest first.") { _limit, _beforeSeq, _cursor };
         _filters.AddTo(command);
+        _archive.AddTo(command);
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -47,7 +49,9 @@ internal sealed class QueryCommand(CommandContext context)
         await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: false, cancellationToken);
         filter = _filters.WithSameInput(filter, sameInput, parsed, session);
 
-        QueryPage page = await new LedgerQuery(session.Store).RunAsync(filter, parsed.GetValue(_cursor), _filters.AllowScan(parsed), cancellationToken);
+        (QueryPage page, int? archivedShown) = _archive.IsRequested(parsed)
+            ? await _archive.RunAsync(parsed, session.Store, filter, parsed.GetValue(_cursor), _filters.AllowScan(parsed), cancellationToken)
+            : (await new LedgerQuery(session.Store).RunAsync(filter, parsed.GetValue(_cursor), _filters.AllowScan(parsed), cancellationToken), null);
         IReadOnlyList<StoredEntry> entries = page.Entries;
         string? nextCursor = page.NextCursor;
 
@@ -88,9 +92,10 @@ internal sealed class QueryCommand(CommandContext context)
         }
 
         console.Write(table);
+        string archived = archivedShown is { } fromArchive ? $" ({fromArchive} from the archive)" : "";
         console.WriteLine(nextCursor is { } next
-            ? $"{entries.Count} shown; more with --cursor {next}"
-            : $"{entries.Count} shown; no more.");
+            ? $"{entries.Count} shown{archived}; more with --cursor {next}"
+            : $"{entries.Count} shown{archived}; no more.");
         return ExitCodes.Ok;
     }
 
