@@ -13,7 +13,7 @@ namespace DecisionLedger.PostgreSql;
 /// no-op, and concurrent runs serialize on an advisory lock. Grants given to the application role:
 /// <list type="bullet">
 /// <item>USAGE on the schema;</item>
-/// <item>SELECT, INSERT on <c>entries</c>, <c>request_ids</c>, <c>tiles</c>, <c>checkpoints</c>, <c>field_paths</c> (no UPDATE, DELETE, TRUNCATE);</item>
+/// <item>SELECT, INSERT on <c>entries</c>, <c>request_ids</c>, <c>tiles</c>, <c>checkpoints</c>, <c>checkpoint_attestations</c>, <c>field_paths</c> (no UPDATE, DELETE, TRUNCATE);</item>
 /// <item>SELECT, INSERT, DELETE on <c>inputs</c>, <c>subject_keys</c> and <c>subjects</c>: erasure deletes a data
 /// subject's stored inputs, input key and subject mapping, and nothing else;</item>
 /// <item>SELECT on <c>schema_migrations</c> (the store checks the version on open);</item>
@@ -163,6 +163,8 @@ public sealed class PostgreSqlLedgerMigrator
                 GRANT SELECT, INSERT, UPDATE, DELETE ON {s}.clean_close TO {r};
                 GRANT SELECT ON {s}.schema_migrations TO {r};
                 GRANT USAGE ON SEQUENCE {s}.checkpoints_id_seq TO {r};
+                GRANT SELECT, INSERT ON {s}.checkpoint_attestations TO {r};
+                GRANT USAGE ON SEQUENCE {s}.checkpoint_attestations_id_seq TO {r};
                 GRANT EXECUTE ON FUNCTION {s}.ensure_entry_partitions(timestamptz, timestamptz) TO {r};
                 GRANT EXECUTE ON FUNCTION {s}.erase_input_traces(bigint[], text[], text[]) TO {r};
                 """, cancellationToken).ConfigureAwait(false);

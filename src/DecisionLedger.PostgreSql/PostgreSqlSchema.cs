@@ -36,6 +36,9 @@ namespace DecisionLedger.PostgreSql;
 /// <item><c>subjects</c> (migration 7) maps a clear subject id to the random ref entry-v2 rows carry
 /// in their subject column; erasure deletes the row, after which nothing in the ledger links the
 /// person to an entry. Its rows are written in the append's transaction.</item>
+/// <item><c>checkpoint_attestations</c> (migration 8) keeps what outsiders said about a signed
+/// checkpoint (witness cosignatures, RFC 3161 tokens), append-only like the checkpoints, one per
+/// (tree size, kind, source).</item>
 /// <item><c>field_paths</c> is the field catalog for <c>--where</c> (model, path), filled in each
 /// append's transaction and backfilled from stored entries by the migration that creates it.</item>
 /// <item>Partitions are created by <c>ensure_entry_partitions</c>, a SECURITY DEFINER function
@@ -284,6 +287,35 @@ internal static partial class PostgreSqlSchema
                         AND grantee <> current_user
                 LOOP
                     EXECUTE format('GRANT SELECT, INSERT, DELETE ON %I.subjects TO %I', '{{s.Trim('"')}}', grantee_name);
+                END LOOP;
+            END $g$;
+            """),
+        new(8, "checkpoint_attestations: witness cosignatures and time-stamp tokens of signed checkpoints, append-only", s => $$"""
+            CREATE TABLE IF NOT EXISTS {{s}}.checkpoint_attestations(
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                tree_size bigint NOT NULL,
+                root bytea NOT NULL,
+                kind smallint NOT NULL,
+                source text COLLATE "C" NOT NULL,
+                value bytea NOT NULL,
+                obtained_at timestamptz NOT NULL,
+                UNIQUE (tree_size, kind, source));
+            CREATE OR REPLACE TRIGGER checkpoint_attestations_append_only BEFORE UPDATE OR DELETE ON {{s}}.checkpoint_attestations
+                FOR EACH ROW EXECUTE FUNCTION {{s}}.refuse_change();
+            CREATE OR REPLACE TRIGGER checkpoint_attestations_no_truncate BEFORE TRUNCATE ON {{s}}.checkpoint_attestations
+                FOR EACH STATEMENT EXECUTE FUNCTION {{s}}.refuse_change();
+            DO $g$
+            DECLARE
+                grantee_name text;
+            BEGIN
+                -- Roles that already store checkpoints (granted before this table existed) store their attestations too.
+                FOR grantee_name IN
+                    SELECT DISTINCT grantee FROM information_schema.role_table_grants
+                    WHERE table_schema = '{{s.Trim('"')}}' AND table_name = 'checkpoints' AND privilege_type = 'INSERT'
+                        AND grantee <> current_user
+                LOOP
+                    EXECUTE format('GRANT SELECT, INSERT ON %I.checkpoint_attestations TO %I', '{{s.Trim('"')}}', grantee_name);
+                    EXECUTE format('GRANT USAGE ON SEQUENCE %I.checkpoint_attestations_id_seq TO %I', '{{s.Trim('"')}}', grantee_name);
                 END LOOP;
             END $g$;
             """),

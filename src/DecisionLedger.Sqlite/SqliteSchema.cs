@@ -87,6 +87,26 @@ internal static class SqliteSchema
             BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
         """;
 
+    // Cosignatures and time-stamp tokens outsiders gave the checkpoints (ICheckpointAttestationStore).
+    // Kept apart from Ddl: the table is additive (no version change), and an older file gets it on
+    // its first writable open. Rows are append-only; (tree_size, kind, source) is unique, so a
+    // second attestation from the same source for the same checkpoint is ignored, never replaces.
+    private const string AttestationDdl = """
+        CREATE TABLE IF NOT EXISTS checkpoint_attestations(
+            id INTEGER PRIMARY KEY,
+            tree_size INTEGER NOT NULL,
+            root BLOB NOT NULL,
+            kind INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            value BLOB NOT NULL,
+            obtained_at INTEGER NOT NULL,
+            UNIQUE(tree_size, kind, source));
+        CREATE TRIGGER IF NOT EXISTS checkpoint_attestations_no_update BEFORE UPDATE ON checkpoint_attestations
+            BEGIN SELECT RAISE(ABORT, 'checkpoint attestations are append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS checkpoint_attestations_no_delete BEFORE DELETE ON checkpoint_attestations
+            BEGIN SELECT RAISE(ABORT, 'checkpoint attestations are append-only'); END;
+        """;
+
     // The decision index, written by the indexer (SqliteIndexWriter) up to index_state.watermark,
     // in the same transaction as the watermark. Index choice: each filter column leads an index
     // whose last column is seq, so "newest first, LIMIT n" walks the index backwards and stops after
@@ -180,7 +200,7 @@ internal static class SqliteSchema
         using (SqliteCommand create = connection.CreateCommand())
         {
             create.Transaction = transaction;
-            create.CommandText = (version == 1 ? DropVersion1Indexes : "") + Ddl + $"PRAGMA user_version = {Version};";
+            create.CommandText = (version == 1 ? DropVersion1Indexes : "") + Ddl + AttestationDdl + $"PRAGMA user_version = {Version};";
             create.ExecuteNonQuery();
         }
 

@@ -30,6 +30,9 @@ public sealed class InMemoryLedgerData
     /// <summary>Checkpoints in the order stored.</summary>
     public List<StoredCheckpoint> Checkpoints { get; } = [];
 
+    /// <summary>Witness cosignatures and time-stamp tokens in the order stored (<see cref="ICheckpointAttestationStore"/>).</summary>
+    public List<CheckpointAttestation> CheckpointAttestations { get; } = [];
+
     /// <summary>The tree size the last recorder closed the ledger cleanly at, or null (<see cref="ICleanCloseStore"/>).</summary>
     public long? CleanCloseSize { get; set; }
 
