@@ -229,8 +229,6 @@ public sealed class CheckpointTimestamper : IAsyncDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _ = e;
-
             // Not knowing costs at most a second token, which the store ignores.
             return null;
         }
