@@ -77,12 +77,14 @@ internal sealed class SequenceCommand(CommandContext context)
         Description = "With --store postgres: run the schema migrations on open (needs the owner role; for development).",
     };
 
+    private readonly TsaOptions _tsa = new();
+
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
         var command = new Command("sequence", "Run the sequencer (leader or standby): move decisions buffered in Redis into the ledger, one sequencer per ledger.")
         {
-            _redis, _election, _consumer, _claimMinIdle, _batch, _store, _connection, _schema, _migrate,
+            _redis, _election, _consumer, _claimMinIdle, _batch, _store, _connection, _schema, _migrate, _tsa.Tsa, _tsa.Policy,
         };
         command.SetAction(ExecuteAsync);
         return command;
@@ -109,6 +111,7 @@ internal sealed class SequenceCommand(CommandContext context)
             ReadBatchSize = batch,
         };
         options.Validate();
+        DecisionLedger.Timestamping.TimestampingOptions timestamping = _tsa.Read(parsed);
         string path = context.LedgerPath(parsed);
         string origin = LedgerDirectory.Open(path).Config.Origin;
         string consumer = parsed.GetValue(_consumer) ?? $"{System.Environment.MachineName}-{System.Environment.ProcessId}";
@@ -119,7 +122,7 @@ internal sealed class SequenceCommand(CommandContext context)
             options,
             origin,
             consumer,
-            OpenLedger(parsed, path),
+            OpenLedger(parsed, path, timestamping, loggers),
             loggers);
         await context.Environment.Error.WriteLineAsync($"sequencer {consumer} for ledger {origin} ({path}); buffer {options.Configuration}; standing by for leadership. Ctrl-C to stop.");
         await context.Environment.Error.FlushAsync(cancellationToken);
@@ -128,7 +131,7 @@ internal sealed class SequenceCommand(CommandContext context)
         return ExitCodes.Ok;
     }
 
-    private Func<CancellationToken, Task<SequencerLedger>> OpenLedger(ParseResult parsed, string path)
+    private Func<CancellationToken, Task<SequencerLedger>> OpenLedger(ParseResult parsed, string path, DecisionLedger.Timestamping.TimestampingOptions timestamping, ILoggerFactory loggers)
     {
         string store = parsed.GetValue(_store)!;
         string? connection = parsed.GetValue(_connection);
@@ -145,7 +148,7 @@ internal sealed class SequenceCommand(CommandContext context)
                 try
                 {
                     DecisionRecorder recorder = await session.StartRecorderAsync(context.Environment.Time, ct);
-                    return new SequencerLedger(recorder, session.Store, session);
+                    return new SequencerLedger(recorder, session.Store, StampedOwner.Start(session.Store, timestamping, context.Environment.Time, loggers, session));
                 }
                 catch
                 {
@@ -180,7 +183,7 @@ internal sealed class SequenceCommand(CommandContext context)
             {
                 await postgres.OpenAsync(ct);
                 DecisionRecorder recorder = await LedgerRecorder.StartAsync(directory, postgres, time: context.Environment.Time, cancellationToken: ct);
-                return new SequencerLedger(recorder, postgres, postgres);
+                return new SequencerLedger(recorder, postgres, StampedOwner.Start(postgres, timestamping, context.Environment.Time, loggers, postgres));
             }
             catch
             {
