@@ -30,6 +30,7 @@ public sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDisposab
     private DecisionRecorder? _recorder;
     private Timestamping.CheckpointTimestamper? _stamper;
     private ILedgerStore? _store;
+    private LedgerWitnessPublishing? _witnessing;
     private ITimer? _timer;
     private Task _reporting = Task.CompletedTask;
     private int _disposed;
@@ -172,6 +173,9 @@ public sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDisposab
             await store.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+
+        // Beside the recorder, never in its path: a witness being down never delays a decision.
+        _witnessing = LedgerWitnessPublishing.Start(store, options.Witnessing, _time, _loggerFactory, _meterFactory);
     }
 
     /// <inheritdoc />
@@ -235,6 +239,11 @@ public sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDisposab
         {
             // After the recorder: its final checkpoint gets one last chance at a time stamp.
             await _stamper.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_witnessing is not null)
+        {
+            await _witnessing.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_store is not null)

@@ -35,4 +35,12 @@ public sealed class DecisionLedgerOptions
 
     /// <summary>How often the registered <see cref="IDecisionLedgerReport"/>s (e.g. the sampling reports of captured endpoints) write to the ledger, and always at shutdown. Default 1 minute.</summary>
     public TimeSpan SamplingReportInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Witness cosigning of the checkpoints the recorder signs: a tlog-policy file and where each
+    /// witness is reached (docs/verification.md). Off while its <c>PolicyPath</c> is null. A background
+    /// service sends each new checkpoint to the witnesses and keeps their cosignatures in the store;
+    /// it never delays recording. Not used with a capture buffer (the sequencer signs there).
+    /// </summary>
+    public DecisionLedger.Witnessing.Publishing.WitnessingOptions Witnessing { get; } = new();
 }

@@ -40,6 +40,18 @@ internal sealed class DecisionLedgerOptionsValidator : IValidateOptions<Decision
             return ValidateOptionsResult.Fail($"DecisionLedgerOptions.Recorder: {ex.Message}");
         }
 
+        if (options.Witnessing.Enabled)
+        {
+            try
+            {
+                options.Witnessing.Resolve("DecisionLedgerOptions.Witnessing.");
+            }
+            catch (ArgumentException ex)
+            {
+                return ValidateOptionsResult.Fail(ex.Message);
+            }
+        }
+
         return ValidateOptionsResult.Success;
     }
 }

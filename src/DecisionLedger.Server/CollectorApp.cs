@@ -59,6 +59,14 @@ public static class CollectorApp
             builder.Services.AddHostedService(services => services.GetRequiredService<CollectorBuffer>());
         }
 
+        if (options.Witnessing.Enabled)
+        {
+            // Resolved here so a bad policy or URL stops the start with the field named.
+            builder.Services.AddSingleton(options.Witnessing.Resolve("Witnessing."));
+            builder.Services.AddSingleton<Witnessing.CollectorWitnessing>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<Witnessing.CollectorWitnessing>());
+        }
+
         CaptureSetup.AddServices(builder.Services, options);
         IngestAdmission.AddServices(builder.Services, options);
         DashboardEndpoints.AddServices(builder.Services);
@@ -80,6 +88,7 @@ public static class CollectorApp
         ReportEndpoints.Map(app);
         DashboardEndpoints.Map(app);
         Tlog.TlogEndpoints.Map(app, options);
+        Witnessing.WitnessEndpoints.Map(app);
         return app;
     }
 }

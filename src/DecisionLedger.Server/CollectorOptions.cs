@@ -122,6 +122,13 @@ public sealed class CollectorOptions
     /// </summary>
     public bool PublicTlogTiles { get; set; }
 
+    /// <summary>
+    /// Witness cosigning of the checkpoints this collector signs (a tlog-policy file and where each
+    /// witness is reached); off while its <see cref="DecisionLedger.Witnessing.Publishing.WitnessingOptions.PolicyPath"/> is null.
+    /// With witnessing on, <c>/tlog/checkpoint</c> serves the newest checkpoint the policy's quorum cosigned.
+    /// </summary>
+    public DecisionLedger.Witnessing.Publishing.WitnessingOptions Witnessing { get; } = new();
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
     {

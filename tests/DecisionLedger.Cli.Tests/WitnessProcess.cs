@@ -33,10 +33,10 @@ internal sealed partial class WitnessProcess : IDisposable
     }
 
     /// <summary>Starts the witness and waits (up to 60 s: the machine may be loaded) until it prints its address.</summary>
-    public static async Task<WitnessProcess> StartAsync(string logs, string state, string key)
+    public static async Task<WitnessProcess> StartAsync(string logs, string state, string key, string url = "http://127.0.0.1:0")
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "dledger.dll"), "witness", "serve", "--urls", "http://127.0.0.1:0", "--logs", logs, "--state", state, "--key", key })
+        foreach (string argument in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "dledger.dll"), "witness", "serve", "--urls", url, "--logs", logs, "--state", state, "--key", key })
         {
             start.ArgumentList.Add(argument);
         }

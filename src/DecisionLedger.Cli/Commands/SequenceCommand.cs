@@ -78,6 +78,7 @@ internal sealed class SequenceCommand(CommandContext context)
     };
 
     private readonly TsaOptions _tsa = new();
+    private readonly Witness.WitnessingCliOptions _witnessing = new();
 
     /// <summary>Defines the command.</summary>
     public Command Build()
@@ -86,6 +87,11 @@ internal sealed class SequenceCommand(CommandContext context)
         {
             _redis, _election, _consumer, _claimMinIdle, _batch, _store, _connection, _schema, _migrate, _tsa.Tsa, _tsa.Policy,
         };
+        foreach (Option option in _witnessing.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -112,6 +118,8 @@ internal sealed class SequenceCommand(CommandContext context)
         };
         options.Validate();
         DecisionLedger.Timestamping.TimestampingOptions timestamping = _tsa.Read(parsed);
+        var witnessing = new DecisionLedger.Witnessing.Publishing.WitnessingOptions();
+        _witnessing.Configure(parsed, witnessing);
         string path = context.LedgerPath(parsed);
         string origin = LedgerDirectory.Open(path).Config.Origin;
         string consumer = parsed.GetValue(_consumer) ?? $"{System.Environment.MachineName}-{System.Environment.ProcessId}";
@@ -122,13 +130,37 @@ internal sealed class SequenceCommand(CommandContext context)
             options,
             origin,
             consumer,
-            OpenLedger(parsed, path, timestamping, loggers),
+            WithWitnessing(OpenLedger(parsed, path, timestamping, loggers), witnessing, loggers),
             loggers);
         await context.Environment.Error.WriteLineAsync($"sequencer {consumer} for ledger {origin} ({path}); buffer {options.Configuration}; standing by for leadership. Ctrl-C to stop.");
         await context.Environment.Error.FlushAsync(cancellationToken);
         await sequencer.RunAsync(cancellationToken);
         await context.Environment.Error.WriteLineAsync("sequencer stopped.");
         return ExitCodes.Ok;
+    }
+
+    // The leader signs the checkpoints, so the leader publishes them to the witnesses, for as long as it leads.
+    private Func<CancellationToken, Task<SequencerLedger>> WithWitnessing(Func<CancellationToken, Task<SequencerLedger>> open, DecisionLedger.Witnessing.Publishing.WitnessingOptions witnessing, ILoggerFactory loggers)
+    {
+        if (!witnessing.Enabled)
+        {
+            return open;
+        }
+
+        DecisionLedger.Witnessing.Publishing.WitnessingConfiguration configuration = witnessing.Resolve("Witnessing.");
+        return async ct =>
+        {
+            SequencerLedger ledger = await open(ct);
+            try
+            {
+                return Witness.SequencerWitnessing.Attach(ledger, configuration, context.Environment.Time, loggers);
+            }
+            catch
+            {
+                await ledger.DisposeAsync();
+                throw;
+            }
+        };
     }
 
     private Func<CancellationToken, Task<SequencerLedger>> OpenLedger(ParseResult parsed, string path, DecisionLedger.Timestamping.TimestampingOptions timestamping, ILoggerFactory loggers)

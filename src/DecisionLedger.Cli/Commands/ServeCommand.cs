@@ -116,6 +116,7 @@ internal sealed class ServeCommand(CommandContext context)
     };
 
     private readonly TsaOptions _tsa = new();
+    private readonly Witness.WitnessingCliOptions _witnessing = new();
 
     private static readonly (string Property, string Flag)[] FlagOf =
     [
@@ -129,6 +130,11 @@ internal sealed class ServeCommand(CommandContext context)
     public Command Build()
     {
         var command = new Command(Name, "Run the collector: the HTTP API to record, query and prove decisions (API keys: 'dledger keys').") { _urls, _maxDecisionBytes, _maxBatchBytes, _maxBadLines, _queueCapacity, _enqueueTimeout, _maxConcurrentIngests, _maxQueuedIngests, _cloudEventTimeout, _cloudEventJournal, _buffer, _redis, _logLevel, _publicTiles, _tsa.Tsa, _tsa.Policy };
+        foreach (Option option in _witnessing.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -176,6 +182,7 @@ internal sealed class ServeCommand(CommandContext context)
             options.Timestamping.Authorities.Add(authority);
         }
 
+        _witnessing.Configure(parsed, options.Witnessing);
         try
         {
             options.Validate();
@@ -188,6 +195,8 @@ internal sealed class ServeCommand(CommandContext context)
             {
                 message = message.Replace("CollectorOptions." + property, flag, StringComparison.Ordinal);
             }
+
+            message = Witness.WitnessingCliOptions.ToFlags(message);
 
             throw new CliException(ExitCodes.BadInput, message);
         }

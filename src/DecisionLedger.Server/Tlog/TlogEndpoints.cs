@@ -3,7 +3,9 @@ using DecisionLedger.Access;
 using DecisionLedger.Server.Auth;
 using DecisionLedger.Server.Endpoints;
 using DecisionLedger.Server.Hosting;
+using DecisionLedger.Server.Witnessing;
 using DecisionLedger.Storage;
+using DecisionLedger.Witnessing.Publishing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -41,7 +43,7 @@ internal static class TlogEndpoints
     public static void Map(IEndpointRouteBuilder routes, CollectorOptions options)
     {
         RouteHandlerBuilder checkpoint = routes.MapGet(Prefix + "/checkpoint", CheckpointAsync)
-            .WithSummary("The newest signed checkpoint (C2SP tlog-checkpoint)")
+            .WithSummary("The newest signed checkpoint (C2SP tlog-checkpoint); with witnessing on, the newest one the witness quorum cosigned, cosignature lines appended")
             .WithTags(Tag)
             .Produces(StatusCodes.Status200OK, contentType: "text/plain")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -67,8 +69,25 @@ internal static class TlogEndpoints
 
     private static async Task<IResult> CheckpointAsync(HttpContext context, CollectorLedger ledger)
     {
-        StoredCheckpoint? checkpoint = await ledger.Store.GetLatestCheckpointAsync(context.RequestAborted).ConfigureAwait(false);
         context.Response.Headers.CacheControl = Revalidate;
+        if (context.RequestServices.GetService<CollectorWitnessing>() is { } witnessing)
+        {
+            // Witnessing on: the newest checkpoint the quorum cosigned, with the cosignature lines
+            // appended (signed-note lets verifiers skip keys they do not know).
+            CosignedNote? published = witnessing.Publisher?.LatestPublished
+                ?? await CosignedCheckpoints.LatestPublishedAsync(ledger.Store, witnessing.Configuration.Policy, context.RequestAborted).ConfigureAwait(false);
+            if (published is not null)
+            {
+                WitnessEndpoints.WriteHeaders(context, published);
+                return Results.Text(published.Note, "text/plain; charset=utf-8");
+            }
+
+            // None published yet (witnesses down, or the first checkpoint still being cosigned): the
+            // plain signed checkpoint, marked so; a client holding a witness policy will refuse it.
+            context.Response.Headers["DecisionLedger-Published"] = "false";
+        }
+
+        StoredCheckpoint? checkpoint = await ledger.Store.GetLatestCheckpointAsync(context.RequestAborted).ConfigureAwait(false);
         return checkpoint is null
             ? Problems.NotFound("checkpoint: none signed yet; record a decision and retry after the checkpoint interval.")
             : Results.Text(checkpoint.SignedNote, "text/plain; charset=utf-8");

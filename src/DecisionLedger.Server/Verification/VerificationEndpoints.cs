@@ -53,6 +53,8 @@ internal static class VerificationEndpoints
             json.WriteBoolean("running", running);
             json.WriteNumber("intervalSeconds", Math.Max(0, options.VerificationInterval.TotalSeconds));
             WriteRun(json, run);
+            json.WritePropertyName("witnessing");
+            Witnessing.WitnessEndpoints.WriteStatus(json, context.RequestServices.GetService(typeof(Witnessing.CollectorWitnessing)) as Witnessing.CollectorWitnessing);
             json.WriteEndObject();
         });
     }

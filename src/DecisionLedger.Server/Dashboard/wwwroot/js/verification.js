@@ -39,5 +39,26 @@ export async function verificationPage(main) {
         ['inputs verified', num(run.inputsVerified, 0)], ['inputs not checked', num(run.inputsNotChecked, 0)],
         ['recomputed root', run.rootHash ? h('code', { class: 'hash' }, run.rootHash) : '—'], ['took', `${num(run.elapsedMs, 1)} ms`],
         ['next run', status.intervalSeconds > 0 ? `every ${num(status.intervalSeconds / 60, 1)} min` : 'only at start'],
-      ]) : h('p', { class: 'muted' }, 'Not run yet.'))));
+      ]) : h('p', { class: 'muted' }, 'Not run yet.'))),
+    ...(status.witnessing ? [witnessingCard(status.witnessing)] : []));
+}
+
+/** The witnesses of the policy: last cosigned size, failures, split views, and whether the newest checkpoint is published. */
+function witnessingCard(witnessing) {
+  const published = !witnessing.publishing
+    ? notice('info', 'This process does not publish checkpoints (the sequencer does); cosigned checkpoints are still served.')
+    : witnessing.latestPublished
+      ? notice('ok', h('strong', {}, 'Published. '), `The newest checkpoint (tree size ${num(witnessing.latestSize, 0)}) has the quorum of cosignatures: ${witnessing.quorum}.`)
+      : notice('warn', h('strong', {}, 'Not published yet. '), `The newest checkpoint (tree size ${witnessing.latestSize === null ? '—' : num(witnessing.latestSize, 0)}) does not have ${witnessing.quorum} cosignatures yet; newest published: ${witnessing.publishedSize === null ? 'none' : num(witnessing.publishedSize, 0)}.`);
+  published.id = 'witnessing-verdict';
+  const rows = witnessing.witnesses.map(w => h('tr', { class: w.splitViews > 0 ? 'split-view' : '' },
+    h('td', {}, w.name), h('td', {}, w.cosignedSize === undefined ? '—' : num(w.cosignedSize, 0)),
+    h('td', {}, w.failures === undefined ? '—' : num(w.failures, 0)),
+    h('td', {}, w.splitViews > 0 ? h('strong', {}, `${num(w.splitViews, 0)} SPLIT VIEW`) : '0'),
+    h('td', {}, w.lastError ? `${w.lastError} (${time(w.lastErrorAt)})` : '—'),
+    h('td', {}, h('code', { class: 'hash' }, w.url))));
+  return card('Witnesses', published,
+    h('table', { class: 'results', id: 'witnesses' },
+      h('thead', {}, h('tr', {}, ...['witness', 'cosigned size', 'failures', 'split views', 'last error', 'URL'].map(t => h('th', {}, t)))),
+      h('tbody', {}, ...rows)));
 }
