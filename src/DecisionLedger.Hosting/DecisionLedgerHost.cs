@@ -28,6 +28,7 @@ public sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDisposab
     private readonly Func<Decision, CancellationToken, Task> _write;
     private readonly Lock _gate = new();
     private DecisionRecorder? _recorder;
+    private Timestamping.CheckpointTimestamper? _stamper;
     private ILedgerStore? _store;
     private LedgerWitnessPublishing? _witnessing;
     private ITimer? _timer;
@@ -157,11 +158,18 @@ public sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDisposab
         try
         {
             _recorder = await LedgerRecorder.StartAsync(ledger, store, options.Recorder, _time, _loggerFactory, _meterFactory, cancellationToken).ConfigureAwait(false);
+            _stamper = Timestamping.CheckpointTimestamper.StartFor(store, options.Timestamping, _time, _loggerFactory, _meterFactory);
             _store = store;
             _started = true;
         }
         catch
         {
+            if (_recorder is not null)
+            {
+                await _recorder.DisposeAsync().ConfigureAwait(false);
+                _recorder = null;
+            }
+
             await store.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -225,6 +233,12 @@ public sealed class DecisionLedgerHost : IHostedLifecycleService, IAsyncDisposab
         if (_recorder is not null)
         {
             await _recorder.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_stamper is not null)
+        {
+            // After the recorder: its final checkpoint gets one last chance at a time stamp.
+            await _stamper.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_witnessing is not null)

@@ -25,6 +25,14 @@ public sealed class DecisionLedgerOptions
     /// </summary>
     public LedgerOptions Recorder { get; } = new();
 
+    /// <summary>
+    /// RFC 3161 time-stamping of the checkpoints the recorder signs (docs/verification.md, "Trusted time"): off
+    /// while <see cref="DecisionLedger.Timestamping.TimestampingOptions.Authorities"/> is empty (the default). A background stamper asks each
+    /// authority for a token over every new checkpoint and keeps it in the store; it never delays recording.
+    /// Not used with a capture buffer (the sequencer signs there).
+    /// </summary>
+    public DecisionLedger.Timestamping.TimestampingOptions Timestamping { get; } = new();
+
     /// <summary>How often the registered <see cref="IDecisionLedgerReport"/>s (e.g. the sampling reports of captured endpoints) write to the ledger, and always at shutdown. Default 1 minute.</summary>
     public TimeSpan SamplingReportInterval { get; set; } = TimeSpan.FromMinutes(1);
 

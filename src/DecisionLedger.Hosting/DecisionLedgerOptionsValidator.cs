@@ -24,6 +24,15 @@ internal sealed class DecisionLedgerOptionsValidator : IValidateOptions<Decision
 
         try
         {
+            options.Timestamping.Validate("DecisionLedgerOptions.Timestamping");
+        }
+        catch (ArgumentException ex)
+        {
+            return ValidateOptionsResult.Fail(ex.Message);
+        }
+
+        try
+        {
             options.Recorder.Validate();
         }
         catch (ArgumentException ex)

@@ -102,6 +102,12 @@ public sealed class CollectorOptions
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>
+    /// RFC 3161 time-stamping of the checkpoints this collector signs: off while no authority is configured
+    /// (the default). Not used in buffer mode, where the sequencer signs. Validated by <see cref="Validate"/>.
+    /// </summary>
+    public DecisionLedger.Timestamping.TimestampingOptions Timestamping { get; } = new();
+
+    /// <summary>
     /// When set, the collector runs in buffer mode: <c>POST /v1/decisions</c> validates and redacts
     /// each decision, appends it to the ledger's Redis stream and answers 202 with its buffer id
     /// (or waits for the receipt when asked); a separate <c>dledger sequence</c> process records
@@ -137,6 +143,7 @@ public sealed class CollectorOptions
             throw new ArgumentException($"CollectorOptions.MaxQueuedIngestRequests: must not be negative; got {MaxQueuedIngestRequests}.");
         }
 
+        Timestamping.Validate("CollectorOptions.Timestamping");
         if (EnqueueTimeout <= TimeSpan.Zero || EnqueueTimeout > TimeSpan.FromDays(1))
         {
             throw new ArgumentException($"CollectorOptions.EnqueueTimeout: must be more than 0 and at most 1 day; got {EnqueueTimeout}.");

@@ -21,7 +21,9 @@ namespace DecisionLedger.Bundles;
 /// <see cref="EntryFilter.Limit"/> does not apply to exports. On a ledger of entry format 2, an export
 /// filtered by subject (or else by model) also carries the completeness proof of that chain
 /// (<c>completeness.json</c>, with the heads entries and every chain entry it needs) and, for a
-/// subject, that subject's id-to-ref mapping (<c>subject.json</c>).
+/// subject, that subject's id-to-ref mapping (<c>subject.json</c>). When the store keeps checkpoint
+/// attestations, the checkpoint's witness cosignatures (<c>cosigned-checkpoint</c>) and RFC 3161
+/// time-stamp tokens (<c>timestamps/NAME.tst</c>) come too.
 /// </remarks>
 public sealed class EvidenceBundleWriter
 {
@@ -89,6 +91,7 @@ public sealed class EvidenceBundleWriter
         await WriteCompletenessAsync(directory, selection, cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(directory, BundleFiles.Checkpoint), latest.SignedNote, cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(directory, BundleFiles.Key), verifierKey + "\n", cancellationToken).ConfigureAwait(false);
+        BundleAttestations attested = await BundleAttestations.WriteAsync(store, latest, directory, cancellationToken).ConfigureAwait(false);
 
         long count = 0;
         long decisions = 0;
@@ -152,6 +155,8 @@ public sealed class EvidenceBundleWriter
             InputsWithheld = decisions - inputsWritten,
             Completeness = selection.Proof?.Key,
             CompletenessUnavailable = selection.ProofUnavailable,
+            Cosignatures = attested.Cosignatures,
+            Timestamps = attested.Timestamps,
         };
         await File.WriteAllBytesAsync(Path.Combine(directory, BundleFiles.Manifest), ManifestJson(manifest), cancellationToken).ConfigureAwait(false);
         return manifest;
@@ -276,6 +281,23 @@ public sealed class EvidenceBundleWriter
             if (manifest.Completeness is { } key)
             {
                 writer.WriteString("completeness"u8, key);
+            }
+
+            // Written only when present, so a bundle without attestations keeps the manifest it always had.
+            if (manifest.Cosignatures > 0)
+            {
+                writer.WriteNumber("cosignatures"u8, manifest.Cosignatures);
+            }
+
+            if (manifest.Timestamps.Count > 0)
+            {
+                writer.WriteStartArray("timestamps"u8);
+                foreach (string authority in manifest.Timestamps)
+                {
+                    writer.WriteStringValue(authority);
+                }
+
+                writer.WriteEndArray();
             }
 
             writer.WriteEndObject();

@@ -77,6 +77,7 @@ internal sealed class SequenceCommand(CommandContext context)
         Description = "With --store postgres: run the schema migrations on open (needs the owner role; for development).",
     };
 
+    private readonly TsaOptions _tsa = new();
     private readonly Witness.WitnessingCliOptions _witnessing = new();
 
     /// <summary>Defines the command.</summary>
@@ -84,7 +85,7 @@ internal sealed class SequenceCommand(CommandContext context)
     {
         var command = new Command("sequence", "Run the sequencer (leader or standby): move decisions buffered in Redis into the ledger, one sequencer per ledger.")
         {
-            _redis, _election, _consumer, _claimMinIdle, _batch, _store, _connection, _schema, _migrate,
+            _redis, _election, _consumer, _claimMinIdle, _batch, _store, _connection, _schema, _migrate, _tsa.Tsa, _tsa.Policy,
         };
         foreach (Option option in _witnessing.All)
         {
@@ -116,6 +117,7 @@ internal sealed class SequenceCommand(CommandContext context)
             ReadBatchSize = batch,
         };
         options.Validate();
+        DecisionLedger.Timestamping.TimestampingOptions timestamping = _tsa.Read(parsed);
         var witnessing = new DecisionLedger.Witnessing.Publishing.WitnessingOptions();
         _witnessing.Configure(parsed, witnessing);
         string path = context.LedgerPath(parsed);
@@ -128,7 +130,7 @@ internal sealed class SequenceCommand(CommandContext context)
             options,
             origin,
             consumer,
-            WithWitnessing(OpenLedger(parsed, path), witnessing, loggers),
+            WithWitnessing(OpenLedger(parsed, path, timestamping, loggers), witnessing, loggers),
             loggers);
         await context.Environment.Error.WriteLineAsync($"sequencer {consumer} for ledger {origin} ({path}); buffer {options.Configuration}; standing by for leadership. Ctrl-C to stop.");
         await context.Environment.Error.FlushAsync(cancellationToken);
@@ -161,7 +163,7 @@ internal sealed class SequenceCommand(CommandContext context)
         };
     }
 
-    private Func<CancellationToken, Task<SequencerLedger>> OpenLedger(ParseResult parsed, string path)
+    private Func<CancellationToken, Task<SequencerLedger>> OpenLedger(ParseResult parsed, string path, DecisionLedger.Timestamping.TimestampingOptions timestamping, ILoggerFactory loggers)
     {
         string store = parsed.GetValue(_store)!;
         string? connection = parsed.GetValue(_connection);
@@ -178,7 +180,7 @@ internal sealed class SequenceCommand(CommandContext context)
                 try
                 {
                     DecisionRecorder recorder = await session.StartRecorderAsync(context.Environment.Time, ct);
-                    return new SequencerLedger(recorder, session.Store, session);
+                    return new SequencerLedger(recorder, session.Store, StampedOwner.Start(session.Store, timestamping, context.Environment.Time, loggers, session));
                 }
                 catch
                 {
@@ -213,7 +215,7 @@ internal sealed class SequenceCommand(CommandContext context)
             {
                 await postgres.OpenAsync(ct);
                 DecisionRecorder recorder = await LedgerRecorder.StartAsync(directory, postgres, time: context.Environment.Time, cancellationToken: ct);
-                return new SequencerLedger(recorder, postgres, postgres);
+                return new SequencerLedger(recorder, postgres, StampedOwner.Start(postgres, timestamping, context.Environment.Time, loggers, postgres));
             }
             catch
             {

@@ -115,6 +115,7 @@ internal sealed class ServeCommand(CommandContext context)
         Description = "Serve /tlog/checkpoint and the hash tiles without an API key, so anyone can monitor or witness the log (they reveal nothing about decisions; entry bundles still need an auditor key). Default: a monitor, auditor or admin key.",
     };
 
+    private readonly TsaOptions _tsa = new();
     private readonly Witness.WitnessingCliOptions _witnessing = new();
 
     private static readonly (string Property, string Flag)[] FlagOf =
@@ -128,7 +129,7 @@ internal sealed class ServeCommand(CommandContext context)
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command(Name, "Run the collector: the HTTP API to record, query and prove decisions (API keys: 'dledger keys').") { _urls, _maxDecisionBytes, _maxBatchBytes, _maxBadLines, _queueCapacity, _enqueueTimeout, _maxConcurrentIngests, _maxQueuedIngests, _cloudEventTimeout, _cloudEventJournal, _buffer, _redis, _logLevel, _publicTiles };
+        var command = new Command(Name, "Run the collector: the HTTP API to record, query and prove decisions (API keys: 'dledger keys').") { _urls, _maxDecisionBytes, _maxBatchBytes, _maxBadLines, _queueCapacity, _enqueueTimeout, _maxConcurrentIngests, _maxQueuedIngests, _cloudEventTimeout, _cloudEventJournal, _buffer, _redis, _logLevel, _publicTiles, _tsa.Tsa, _tsa.Policy };
         foreach (Option option in _witnessing.All)
         {
             command.Options.Add(option);
@@ -176,6 +177,11 @@ internal sealed class ServeCommand(CommandContext context)
             RedisBuffer = BufferOptions(parsed),
             PublicTlogTiles = parsed.GetValue(_publicTiles),
         };
+        foreach (DecisionLedger.Timestamping.TimestampAuthority authority in _tsa.Read(parsed).Authorities)
+        {
+            options.Timestamping.Authorities.Add(authority);
+        }
+
         _witnessing.Configure(parsed, options.Witnessing);
         try
         {

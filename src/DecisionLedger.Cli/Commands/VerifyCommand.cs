@@ -5,10 +5,12 @@ using DecisionLedger.Bundles;
 using DecisionLedger.Checkpoints;
 using DecisionLedger.Cli.Output;
 using DecisionLedger.Verification;
+using DecisionLedger.Witnessing;
+using System.Security.Cryptography.X509Certificates;
 
 namespace DecisionLedger.Cli.Commands;
 
-/// <summary><c>verify [--bundle DIR --key VKEY] [--from-checkpoint SIZE]</c>: full verification of a ledger or an exported bundle.</summary>
+/// <summary><c>verify [--bundle DIR --key VKEY [--witness-policy FILE] [--tsa-roots PEMFILE]] [--from-checkpoint SIZE]</c>: full verification of a ledger or an exported bundle.</summary>
 internal sealed class VerifyCommand(CommandContext context)
 {
     private readonly Option<string?> _bundle = new("--bundle") { Description = "Verify this evidence bundle offline instead of the ledger.", HelpName = "DIR" };
@@ -17,11 +19,12 @@ internal sealed class VerifyCommand(CommandContext context)
     private readonly Option<string?> _trusted = new("--trusted") { Description = "A signed checkpoint note you kept from an earlier look at this ledger: the ledger must still extend it (a rollback is reported).", HelpName = "NOTE" };
     private readonly Option<string?> _trustedFile = new("--trusted-file") { Description = "A file holding the signed checkpoint note you kept (the output of 'dledger checkpoint').", HelpName = "FILE" };
     private readonly Option<long?> _fromCheckpoint = new("--from-checkpoint") { Description = "Verify incrementally from a checkpoint of this size verified earlier.", HelpName = "SIZE" };
+    private readonly BundleAttestationOptions _attestations = new();
 
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command("verify", "Verify every leaf, checkpoint, signature and stored input of the ledger, or of an evidence bundle.") { _bundle, _key, _fromCheckpoint, _strict, _trusted, _trustedFile };
+        var command = new Command("verify", "Verify every leaf, checkpoint, signature and stored input of the ledger, or of an evidence bundle.") { _bundle, _key, _fromCheckpoint, _strict, _trusted, _trustedFile, _attestations.WitnessPolicy, _attestations.TsaRoots };
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -31,6 +34,7 @@ internal sealed class VerifyCommand(CommandContext context)
         bool json = context.Json(parsed);
         string? bundle = parsed.GetValue(_bundle);
         VerificationReport report;
+        BundleAttestationReport? attested = null;
         string subject;
         if (bundle is not null)
         {
@@ -53,10 +57,21 @@ internal sealed class VerifyCommand(CommandContext context)
             }
 
             subject = full;
-            report = await VerifyBundleAsync(full, ReadKey(key), cancellationToken);
+            (WitnessPolicy? policy, X509Certificate2Collection? roots) = _attestations.Read(parsed);
+            key = ReadKey(key);
+            report = await VerifyBundleAsync(full, key, cancellationToken);
+            if (report.Passed && (policy is not null || roots is not null))
+            {
+                attested = await BundleAttestationVerifier.VerifyAsync(full, key, policy, roots, cancellationToken);
+            }
         }
         else
         {
+            if (_attestations.Any(parsed))
+            {
+                throw new CliException(ExitCodes.BadInput, "--witness-policy/--tsa-roots: only used with --bundle; they check the cosignatures and time stamps an evidence bundle carries.");
+            }
+
             if (parsed.GetValue(_key) is not null)
             {
                 throw new CliException(ExitCodes.BadInput, "--key: only used with --bundle; a ledger is verified against its own key.");
@@ -74,20 +89,21 @@ internal sealed class VerifyCommand(CommandContext context)
             }
         }
 
-        await WriteReportAsync(context.Environment.Out, json, subject, report, cancellationToken);
-        return report.Passed ? ExitCodes.Ok : ExitCodes.VerificationFailed;
+        await WriteReportAsync(context.Environment.Out, json, subject, report, cancellationToken, attested);
+        return report.Passed && attested?.Passed != false ? ExitCodes.Ok : ExitCodes.VerificationFailed;
     }
 
     /// <summary>Prints a report: one JSON document, or a few lines naming the first bad seq and kind.</summary>
-    internal static async Task WriteReportAsync(TextWriter output, bool json, string subject, VerificationReport report, CancellationToken cancellationToken)
+    internal static async Task WriteReportAsync(TextWriter output, bool json, string subject, VerificationReport report, CancellationToken cancellationToken, BundleAttestationReport? attested = null)
     {
+        bool passed = report.Passed && attested?.Passed != false;
         if (json)
         {
             await JsonOutput.WriteAsync(output, w =>
             {
                 w.WriteStartObject();
                 w.WriteString("verified", subject);
-                w.WriteBoolean("passed", report.Passed);
+                w.WriteBoolean("passed", passed);
                 w.WriteNumber("treeSize", report.TreeSize);
                 if (report.Root is { } root)
                 {
@@ -143,13 +159,25 @@ internal sealed class VerifyCommand(CommandContext context)
                     w.WriteNull("firstFinding");
                 }
 
+                if (attested is not null)
+                {
+                    BundleAttestationOptions.WriteJson(w, attested);
+                }
+
                 w.WriteNumber("elapsedMs", Math.Round(report.Elapsed.TotalMilliseconds, 1));
                 w.WriteEndObject();
             }, cancellationToken);
             return;
         }
 
-        if (report.Passed)
+        if (report.Passed && !passed)
+        {
+            await output.WriteLineAsync($"FAILED  {subject}");
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"  {Plural.Entries(report.EntriesVerified)} and the ledger's signature verified, but what outsiders attested about the checkpoint (tree size {report.TreeSize}) does not:"));
+            await BundleAttestationOptions.WriteTextAsync(output, attested!);
+        }
+        else if (report.Passed)
         {
             await output.WriteLineAsync($"PASSED  {subject}");
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -180,6 +208,11 @@ internal sealed class VerifyCommand(CommandContext context)
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"  note: {Plural.Entries(tail.Count)} from seq {tail.FirstSeq} on {(tail.Count == 1 ? "is" : "are")} not yet covered by a signed checkpoint (a recorder is running, or the last one stopped without a clean close); the next recorder to open the ledger covers them"));
+            }
+
+            if (attested is not null)
+            {
+                await BundleAttestationOptions.WriteTextAsync(output, attested);
             }
         }
         else

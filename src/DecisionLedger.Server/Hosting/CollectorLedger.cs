@@ -16,6 +16,7 @@ internal sealed class CollectorLedger(LedgerDirectory directory, CollectorOption
 {
     private ILedgerStore? _store;
     private DecisionRecorder? _recorder;
+    private Timestamping.CheckpointTimestamper? _stamper;
     private LedgerProver? _prover;
 
     /// <summary>The ledger directory.</summary>
@@ -60,9 +61,15 @@ internal sealed class CollectorLedger(LedgerDirectory directory, CollectorOption
                 loggerFactory,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _recorder, recorder);
+            _stamper = Timestamping.CheckpointTimestamper.StartFor(_store, options.Timestamping, options.TimeProvider, loggerFactory);
         }
         catch
         {
+            if (Interlocked.Exchange(ref _recorder, null) is { } started)
+            {
+                await started.DisposeAsync().ConfigureAwait(false);
+            }
+
             // The host does not call StoppedAsync when starting fails: release the database here.
             _prover?.Dispose();
             _prover = null;
@@ -92,6 +99,12 @@ internal sealed class CollectorLedger(LedgerDirectory directory, CollectorOption
         if (recorder is not null)
         {
             await recorder.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Interlocked.Exchange(ref _stamper, null) is { } stamper)
+        {
+            // After the recorder: its final checkpoint gets one last chance at a time stamp.
+            await stamper.DisposeAsync().ConfigureAwait(false);
         }
 
         _prover?.Dispose();

@@ -30,4 +30,16 @@ public static class BundleFiles
 
     /// <summary>The exported subject's id and ref, <c>{"id":…,"ref":…}</c> (entry format 2); present only in a subject export.</summary>
     public const string Subject = "subject.json";
+
+    /// <summary>
+    /// The checkpoint note with the witness cosignature lines the ledger holds for it appended (a C2SP cosigned
+    /// checkpoint); present only when the ledger holds cosignatures. <see cref="Checkpoint"/> stays the note as signed.
+    /// </summary>
+    public const string CosignedCheckpoint = "cosigned-checkpoint";
+
+    /// <summary>The folder of RFC 3161 time-stamp tokens over the checkpoint, one <c>NAME.tst</c> (DER) per authority.</summary>
+    public const string Timestamps = "timestamps";
+
+    /// <summary>The extension of a time-stamp token file in <see cref="Timestamps"/>.</summary>
+    public const string TimestampExtension = ".tst";
 }

@@ -32,4 +32,10 @@ public sealed record BundleManifest(
 
     /// <summary>Why a filtered export of a v2 ledger carries no completeness proof, or null; not written to the manifest.</summary>
     public string? CompletenessUnavailable { get; init; }
+
+    /// <summary>The number of cosignature lines in <c>cosigned-checkpoint</c>; 0 (not written) when the bundle has none.</summary>
+    public int Cosignatures { get; init; }
+
+    /// <summary>The names of the time-stamp authorities whose tokens are in <c>timestamps/</c> (<c>NAME.tst</c>); empty (not written) when none.</summary>
+    public IReadOnlyList<string> Timestamps { get; init; } = [];
 }
