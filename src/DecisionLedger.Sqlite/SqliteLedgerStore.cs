@@ -145,7 +145,7 @@ public sealed partial class SqliteLedgerStore : ILedgerStore, IFieldIndexCatalog
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<Sha256Hash>> ReadLeafHashesAsync(long fromSeq, long toSeq, CancellationToken cancellationToken = default) =>
-        _log.ReadLeafHashesAsync(fromSeq, toSeq, cancellationToken);
+        ReadLeafHashesAcrossArchiveAsync(fromSeq, toSeq, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<StoredInput?> GetInputAsync(long seq, CancellationToken cancellationToken = default) =>

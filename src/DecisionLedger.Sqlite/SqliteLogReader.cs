@@ -146,7 +146,10 @@ internal sealed class SqliteLogReader(SqliteConnections db)
         {
             long min = SqliteConnections.Scalar(connection, "SELECT min(seq) FROM entries;");
             long max = SqliteConnections.Scalar(connection, "SELECT max(seq) FROM entries;");
-            if (min != 0 || max + 1 != count)
+
+            // Archived decision rows left on purpose (archived_ranges counts them); any other gap is damage.
+            long archived = SqliteArchivedRanges.RemovedRows(connection);
+            if ((min != 0 && archived == 0) || max + 1 != count + archived)
             {
                 long missing = min > 0 ? 0 : FirstMissingSeq(connection, max);
                 throw new LedgerStoreException(
@@ -155,7 +158,8 @@ internal sealed class SqliteLogReader(SqliteConnections db)
             }
         }
 
-        return new LedgerHead(count, ReadLatestCheckpoint(connection));
+        long size = count == 0 ? 0 : SqliteConnections.Scalar(connection, "SELECT max(seq) + 1 FROM entries;");
+        return new LedgerHead(size, ReadLatestCheckpoint(connection));
     }
 
     private static string ExistingRequestIdsSql(int count)

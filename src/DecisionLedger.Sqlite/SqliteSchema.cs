@@ -75,8 +75,6 @@ internal static class SqliteSchema
             tree_size INTEGER NOT NULL);
         CREATE TRIGGER IF NOT EXISTS entries_no_update BEFORE UPDATE ON entries
             BEGIN SELECT RAISE(ABORT, 'entries are append-only'); END;
-        CREATE TRIGGER IF NOT EXISTS entries_no_delete BEFORE DELETE ON entries
-            BEGIN SELECT RAISE(ABORT, 'entries are append-only'); END;
         CREATE TRIGGER IF NOT EXISTS tiles_no_update BEFORE UPDATE ON tiles
             BEGIN SELECT RAISE(ABORT, 'tiles are append-only'); END;
         CREATE TRIGGER IF NOT EXISTS tiles_no_delete BEFORE DELETE ON tiles
@@ -180,7 +178,7 @@ internal static class SqliteSchema
         using (SqliteCommand create = connection.CreateCommand())
         {
             create.Transaction = transaction;
-            create.CommandText = (version == 1 ? DropVersion1Indexes : "") + Ddl + $"PRAGMA user_version = {Version};";
+            create.CommandText = (version == 1 ? DropVersion1Indexes : "") + Ddl + SqliteArchiveSchema.Ddl + $"PRAGMA user_version = {Version};";
             create.ExecuteNonQuery();
         }
 

@@ -1,0 +1,37 @@
+namespace DecisionLedger.Sqlite;
+
+/// <summary>
+/// The archive part of the schema: the append-only <c>archived_ranges</c> table and the delete
+/// trigger of <c>entries</c>, which lets exactly one kind of row go: a decision entry inside a
+/// recorded archived range. Event entries, and decisions outside every range, stay append-only.
+/// </summary>
+internal static class SqliteArchiveSchema
+{
+    /// <summary>The error a refused delete raises; tests and messages match on it.</summary>
+    public const string AppendOnlyMessage = "entries are append-only";
+
+    // The trigger is dropped and created on every writable open (cheap, and no user_version bump):
+    // files written before archiving existed carry the old trigger that refuses every delete, and
+    // a trigger someone dropped comes back. removed_rows may only grow: it is what the head check
+    // adds to count(entries) to tell archived seqs from missing ones.
+    public const string Ddl = """
+        CREATE TABLE IF NOT EXISTS archived_ranges(
+            first_seq INTEGER PRIMARY KEY,
+            last_seq INTEGER NOT NULL,
+            event_seq INTEGER NOT NULL,
+            destination TEXT NOT NULL,
+            removed_rows INTEGER NOT NULL DEFAULT 0,
+            CHECK (last_seq >= first_seq));
+        CREATE TRIGGER IF NOT EXISTS archived_ranges_no_delete BEFORE DELETE ON archived_ranges
+            BEGIN SELECT RAISE(ABORT, 'archived ranges are append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS archived_ranges_no_update BEFORE UPDATE ON archived_ranges
+            WHEN new.first_seq IS NOT old.first_seq OR new.last_seq IS NOT old.last_seq OR new.event_seq IS NOT old.event_seq
+                OR new.destination IS NOT old.destination OR new.removed_rows < old.removed_rows
+            BEGIN SELECT RAISE(ABORT, 'archived ranges are append-only'); END;
+        DROP TRIGGER IF EXISTS entries_no_delete;
+        CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
+            WHEN old.kind IS NOT 'decision'
+                OR NOT EXISTS (SELECT 1 FROM archived_ranges a WHERE old.seq BETWEEN a.first_seq AND a.last_seq)
+            BEGIN SELECT RAISE(ABORT, 'entries are append-only'); END;
+        """;
+}
