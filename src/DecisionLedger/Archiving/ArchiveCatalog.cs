@@ -18,7 +18,7 @@ namespace DecisionLedger.Archiving;
 public sealed class ArchiveCatalog
 {
     /// <summary>The kind of the event that commits to the new digests of archive files an erasure rewrote.</summary>
-    public const string RewriteKind = "archive-rewrite";
+    public const string RewriteKind = LedgerEvent.ArchiveRewriteKind;
 
     private readonly List<ArchiveCatalogFile> _files;
     private readonly List<ArchivedRange> _ranges;

@@ -19,6 +19,42 @@ public sealed record ArchiveRewriteEvent(string Destination, long ErasureSeq, IR
     /// <summary>The value of the <c>reason</c> member: why the files were rewritten.</summary>
     public const string ErasureReason = "erasure";
 
+    /// <summary>Throws when a field is out of range; the message names the field.</summary>
+    /// <exception cref="ArgumentException">A field is empty, negative or malformed.</exception>
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Destination))
+        {
+            throw new ArgumentException("event.destination: required; the destination the files are in (dir:/… or s3://…).");
+        }
+
+        if (ErasureSeq < 0)
+        {
+            throw new ArgumentException($"event.erasureSeq: {ErasureSeq} is negative; pass the seq of the erasure event.");
+        }
+
+        if (Files is null || Files.Count == 0)
+        {
+            throw new ArgumentException("event.files: required; at least one rewritten archive file.");
+        }
+
+        foreach (ArchiveRewrittenFile file in Files)
+        {
+            if (string.IsNullOrWhiteSpace(file.File))
+            {
+                throw new ArgumentException("event.files[].file: required; the archive file's relative path.");
+            }
+
+            foreach ((string name, string value) in new[] { ("previous", file.Previous), ("sha256", file.Sha256) })
+            {
+                if (value is not { Length: 64 } || !value.All(char.IsAsciiHexDigitLower))
+                {
+                    throw new ArgumentException($"event.files[].{name}: '{value}' for '{file.File}' is not 64 lowercase hex digits.");
+                }
+            }
+        }
+    }
+
     /// <summary>Writes the <c>event</c> member's body (keys sorted, as canonical JSON requires).</summary>
     internal void WriteBody(Utf8JsonWriter writer)
     {
