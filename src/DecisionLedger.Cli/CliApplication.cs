@@ -82,6 +82,8 @@ internal static class CliApplication
         root.Subcommands.Add(WithStore(new VerifyCommand(context).Build(), context));
         root.Subcommands.Add(WithStore(new ExportCommand(context).Build(), context));
         root.Subcommands.Add(WithStore(new EraseCommand(context).Build(), context));
+        root.Subcommands.Add(WithStore(new ArchiveCommand(context).Build(), context));
+        root.Subcommands.Add(WithStore(new RetentionCommand(context).Build(), context));
         root.Subcommands.Add(WithStore(new SubjectReportCommand(context).Build(), context));
         root.Subcommands.Add(WithStore(new ServeCommand(context).Build(), context));
 

@@ -1,0 +1,156 @@
+using System.CommandLine;
+using DecisionLedger.Archiving;
+using DecisionLedger.Ledger;
+using DecisionLedger.Recording;
+using DecisionLedger.Retention;
+
+namespace DecisionLedger.Cli.Commands;
+
+/// <summary>
+/// <c>retention show [--policy FILE]</c> and <c>retention apply [--dry-run] [--to DIR] [--policy FILE]</c>:
+/// the effective policy per model, the legal holds and what is due; apply runs the archiving due.
+/// </summary>
+internal sealed class RetentionCommand(CommandContext context)
+{
+    private readonly Option<string?> _policy = new("--policy") { Description = "Read the retention policy from this JSON file ({\"retention\":{…}}) instead of ledger.json.", HelpName = "FILE" };
+
+    private readonly Option<string?> _to = new("--to") { Description = "apply: the archive directory the due decisions go to (required without --dry-run).", HelpName = "DIR" };
+
+    private readonly Option<bool> _dryRun = new("--dry-run") { Description = "apply: print what would move and what would be deleted; change nothing." };
+
+    /// <summary>Defines the command.</summary>
+    public Command Build()
+    {
+        var show = new Command("show", "Print the effective retention policy per model, the legal holds, and what is due now.") { _policy };
+        show.SetAction((parsed, cancellationToken) => ExecuteAsync(parsed, apply: false, cancellationToken));
+        var apply = new Command("apply", "Run what the retention policy makes due: archive decisions past 'live' (--to DIR). With --dry-run, only print it.") { _policy, _to, _dryRun };
+        apply.SetAction((parsed, cancellationToken) => ExecuteAsync(parsed, apply: true, cancellationToken));
+        return new Command("retention", "Retention policy: what stays live, what moves to the archive, what may be deleted, and the legal holds.") { show, apply };
+    }
+
+    /// <summary>Loads the policy from <paramref name="file"/>, else from the ledger's ledger.json; floor overrides are reported on stderr by the caller.</summary>
+    /// <exception cref="CliException">The file is missing or the policy invalid; the message names the field.</exception>
+    internal static RetentionPolicy LoadPolicy(LedgerDirectory directory, string? file)
+    {
+        string path = file ?? Path.Combine(directory.Path, LedgerDirectory.ConfigFileName);
+        if (!File.Exists(path))
+        {
+            throw new CliException(ExitCodes.BadInput, $"--policy: {path} does not exist; pass a JSON file holding {{\"retention\":{{…}}}}.");
+        }
+
+        try
+        {
+            return RetentionPolicyParser.Parse(File.ReadAllText(path), path);
+        }
+        catch (RetentionPolicyException e)
+        {
+            throw new CliException(ExitCodes.BadInput, $"{path}: {e.Message}");
+        }
+    }
+
+    private async Task<int> ExecuteAsync(ParseResult parsed, bool apply, CancellationToken cancellationToken)
+    {
+        bool dryRun = !apply || parsed.GetValue(_dryRun);
+        string? to = parsed.GetValue(_to);
+        if (!dryRun && to is null)
+        {
+            throw new CliException(ExitCodes.BadInput, "--to: required by 'retention apply' (where the due decisions are archived); or pass --dry-run to only see what is due.");
+        }
+
+        await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: !dryRun, cancellationToken);
+        RetentionPolicy policy = LoadPolicy(session.Directory, parsed.GetValue(_policy));
+        TextWriter output = context.Environment.Out;
+        foreach ((string rule, FloorOverride granted) in policy.Overrides)
+        {
+            await context.Environment.Error.WriteLineAsync($"warning: retention rule '{rule}' keeps archived data below the legal floor {policy.LegalFloor} by override (reason \"{granted.Reason}\", by {granted.By})");
+        }
+
+        if (!apply)
+        {
+            await PrintPolicyAsync(output, policy);
+        }
+
+        DateTimeOffset now = context.Environment.Time.GetUtcNow();
+        if (session.Store is not IArchivedRangeStore ranges)
+        {
+            throw new CliException(ExitCodes.BadInput, "retention: this store cannot archive yet (only the SQLite store can).");
+        }
+
+        ArchivePlan? plan = await ArchivePlanner.PlanAsync(session.Store, ranges, c => policy.IsArchiveDue(c, now), int.MaxValue, cancellationToken);
+        InputRetentionPlan inputs = await InputRetentionPlanner.PlanAsync(session.Store, policy, now, cancellationToken);
+        await PrintDueAsync(output, plan, inputs);
+        if (dryRun)
+        {
+            return ExitCodes.Ok;
+        }
+
+        IArchiveDestination destination = ArchiveCommand.OpenDestination(to!);
+        DecisionRecorder recorder = await session.StartRecorderAsync(context.Environment.Time, cancellationToken);
+        try
+        {
+            var archiver = new LedgerArchiver(session.Store, ranges, session.Directory.Signer, recorder);
+            while (await archiver.RunAsync(destination, c => policy.IsArchiveDue(c, now), cancellationToken: cancellationToken) is { } run)
+            {
+                await output.WriteLineAsync($"archived {run.RemovedRows} decisions (seqs {run.FirstSeq}-{run.LastSeq}) into {run.Files.Count} files at {run.Destination}; archived entry seq {run.EventSeq}");
+            }
+        }
+        catch (ArchiveReadBackException e)
+        {
+            throw new CliException(ExitCodes.StoreFailure, $"retention apply: {e.Message} The live store is unchanged for this run.");
+        }
+        finally
+        {
+            await recorder.DisposeAsync();
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static async Task PrintPolicyAsync(TextWriter output, RetentionPolicy policy)
+    {
+        await output.WriteLineAsync($"legal floor for keep: {policy.LegalFloor}");
+        await output.WriteLineAsync($"{"model",-24} {"live",-8} {"inputs",-8} {"keep",-8}");
+        await output.WriteLineAsync(Row("(default)", policy.Default, policy.Overrides.GetValueOrDefault("default")));
+        foreach (string model in policy.Models.Keys.Order(StringComparer.Ordinal))
+        {
+            await output.WriteLineAsync(Row(model, policy.RuleFor(model), policy.Overrides.GetValueOrDefault(model)));
+        }
+
+        await output.WriteLineAsync(policy.Holds.Count == 0 ? "legal holds: none" : "legal holds:");
+        foreach (LegalHold hold in policy.Holds)
+        {
+            await output.WriteLineAsync($"  {hold.Describe()}: blocks input deletion and keep expiry; archiving still allowed");
+        }
+    }
+
+    private static string Row(string model, RetentionRule rule, FloorOverride? granted) =>
+        $"{model,-24} {rule.Live?.Text ?? "never",-8} {rule.Inputs?.Text ?? "never",-8} {rule.Keep?.Text ?? "never",-8}"
+        + (granted is null ? string.Empty : $" (below the floor by override: {granted.Reason}, by {granted.By})");
+
+    private static async Task PrintDueAsync(TextWriter output, ArchivePlan? plan, InputRetentionPlan inputs)
+    {
+        if (plan is null)
+        {
+            await output.WriteLineAsync("archive due: nothing");
+        }
+        else
+        {
+            await output.WriteLineAsync($"archive due: seqs {plan.FirstSeq}-{plan.LastSeq}, {plan.Decisions} decisions, {plan.Bytes} bytes leave the live store");
+            foreach (IGrouping<(string? Model, string Month), ArchivePlanGroup> group in plan.Groups.GroupBy(g => (g.Model, g.Month)))
+            {
+                await output.WriteLineAsync($"  {group.Key.Model ?? ArchivePaths.NoModelFolder} {group.Key.Month}: {group.Sum(g => g.Rows.Count)} decisions, {group.Sum(g => g.Bytes)} bytes");
+            }
+        }
+
+        await output.WriteLineAsync($"inputs due for deletion: {inputs.Due.Count}" + (inputs.Held.Count == 0 ? string.Empty : $" ({inputs.Held.Count} more kept by legal holds)"));
+        foreach (((string? model, string month), (long count, long bytes)) in inputs.ByModelAndMonth.OrderBy(g => g.Key.Model ?? string.Empty, StringComparer.Ordinal).ThenBy(g => g.Key.Month, StringComparer.Ordinal))
+        {
+            await output.WriteLineAsync($"  {model ?? ArchivePaths.NoModelFolder} {month}: {count} inputs, {bytes} bytes");
+        }
+
+        foreach (IGrouping<LegalHold, (long Seq, LegalHold Hold)> held in inputs.Held.GroupBy(h => h.Hold))
+        {
+            await output.WriteLineAsync($"  kept by the {held.Key.Describe()}: {held.Count()} inputs");
+        }
+    }
+}
