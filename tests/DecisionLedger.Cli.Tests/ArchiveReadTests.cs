@@ -50,7 +50,7 @@ public sealed class ArchiveReadTests
         CliResult exported = await CliRun.RunAsync("export", "--subject", row.Subject!, "--out", bundle, "--ledger", temp.Ledger);
         Assert.True(exported.ExitCode == 0, exported.ToString());
         Assert.Contains(row.RequestId, await File.ReadAllTextAsync(Path.Combine(bundle, "entries.jsonl")), StringComparison.Ordinal);
-        string key = (await File.ReadAllTextAsync(Path.Combine(bundle, "key.txt"))).Trim();
+        string key = (await CliRun.RunAsync("key", "--ledger", temp.Ledger)).Out.Trim();
         CliResult verified = await CliRun.RunAsync("verify", "--bundle", bundle, "--key", key);
         Assert.True(verified.ExitCode == 0, verified.ToString());
 
