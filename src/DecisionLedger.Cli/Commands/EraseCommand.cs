@@ -50,11 +50,16 @@ internal sealed class EraseCommand(CommandContext context)
         }
 
         await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: true, cancellationToken);
+
+        // Erasure reaches the archives: their files are rewritten without the subject's inputs before anything is recorded.
+        await using Archiving.ArchiveBackedLedgerStore view = await ArchiveView.OpenAsync(session, cancellationToken);
+        ArchiveErasure archived = await ArchiveErasure.RewriteAsync(session, view, subject, cancellationToken);
         ErasureResult result;
         DecisionRecorder recorder = await session.StartRecorderAsync(context.Environment.Time, cancellationToken);
         try
         {
-            result = await SubjectEraser.EraseAsync(session.Store, recorder, subject, reason, by, cancellationToken);
+            result = await SubjectEraser.EraseAsync(view, recorder, subject, reason, by, cancellationToken);
+            await archived.RecordAsync(recorder, result.ErasureSeq, session.Directory.Config.EntryFormat);
         }
         finally
         {
@@ -71,6 +76,8 @@ internal sealed class EraseCommand(CommandContext context)
                 json.WriteNumber("decisionsErased", result.DecisionsErased);
                 json.WriteNumber("erasureSeq", result.ErasureSeq);
                 json.WriteString("requestId", result.ErasureRequestId);
+                json.WriteNumber("archivedInputsErased", archived.Rows);
+                json.WriteNumber("archiveFilesRewritten", archived.Files);
                 json.WriteEndObject();
             }, cancellationToken);
         }
@@ -78,6 +85,11 @@ internal sealed class EraseCommand(CommandContext context)
         {
             await context.Environment.Out.WriteLineAsync(
                 $"erased the stored inputs of {Plural.Of(result.DecisionsErased, "decision")} about {result.SubjectId}; erasure entry seq {result.ErasureSeq} (requestId {result.ErasureRequestId})");
+            if (archived.Files > 0)
+            {
+                await context.Environment.Out.WriteLineAsync(
+                    $"rewrote {Plural.Of(archived.Files, "archive file")} without the inputs of {Plural.Of(archived.Rows, "archived decision")}; recorded in the archive-rewrite entry after the erasure entry");
+            }
         }
 
         return ExitCodes.Ok;

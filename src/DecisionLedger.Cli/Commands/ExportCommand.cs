@@ -55,6 +55,8 @@ internal sealed class ExportCommand(CommandContext context)
         // before any bundle file exists, so a refused or misspelt condition leaves nothing behind.
         filter = await WhereSelection.ResolveAsync(session.Store, filter, latest.TreeSize, _filters.AllowScan(parsed), cancellationToken: cancellationToken);
 
+        // Archived entries (and their inputs) are read from the archive files; proofs come from the live tiles.
+        await using Archiving.ArchiveBackedLedgerStore store = await ArchiveView.OpenAsync(session, cancellationToken);
         BundleManifest manifest;
         IReadOnlyList<string> reports;
         try
@@ -62,7 +64,7 @@ internal sealed class ExportCommand(CommandContext context)
             manifest = await HumanConsole.RunWithProgressAsync<long, BundleManifest>(
                 context.Environment, json, "Exporting", scanned => (scanned, latest.TreeSize),
                 progress => new EvidenceBundleWriter(context.Environment.Time).WriteAsync(
-                    session.Store,
+                    store,
                     output,
                     session.Directory.VerifierKey,
                     session.Origin,
@@ -74,12 +76,17 @@ internal sealed class ExportCommand(CommandContext context)
             // The same checkpoint and selection as the bundle; informative pages, not verified (docs/format.md).
             reports = await HumanConsole.RunWithProgressAsync<long, IReadOnlyList<string>>(
                 context.Environment, json, "Writing reports", scanned => (scanned, manifest.TreeSize),
-                progress => BundleReportWriter.WriteAsync(session.Store, output, session.Verifier, FilterOptions.IsFiltered(filter) ? filter : null, progress, cancellationToken));
+                progress => BundleReportWriter.WriteAsync(store, output, session.Verifier, FilterOptions.IsFiltered(filter) ? filter : null, progress, cancellationToken));
         }
         catch (Exception e)
         {
             // A half-written bundle would block the retry (and could be mistaken for a bundle); this run made every bundle file there.
             RemovePartialBundle(output, created);
+            if (e is Archiving.ArchiveIntegrityException untrusted)
+            {
+                throw ArchiveView.Untrusted(untrusted);
+            }
+
             if (e is InvalidOperationException)
             {
                 // The writer refuses a newest checkpoint that does not verify with the ledger's own key: that is tampering.

@@ -45,9 +45,11 @@ internal sealed class ExportTilesCommand(CommandContext context)
             throw new CliException(ExitCodes.BadInput, $"{session.Directory.Path}: the ledger has no checkpoint yet, so there is no tree to export; run 'dledger checkpoint --new --ledger {session.Directory.Path}' first.");
         }
 
+        // Entry bundles of archived seqs are read from the archive files.
+        await using Archiving.ArchiveBackedLedgerStore store = await ArchiveView.OpenAsync(session, cancellationToken);
         TlogExportResult result = await HumanConsole.RunWithProgressAsync<long, TlogExportResult>(
             context.Environment, json, "Writing tiles", written => (written, 1 + written),
-            progress => TlogExport.WriteAsync(session.Store, output, progress, cancellationToken));
+            progress => TlogExport.WriteAsync(store, output, progress, cancellationToken));
 
         foreach (string refusal in result.RefusedBundles)
         {

@@ -41,14 +41,28 @@ internal sealed class ShowCommand(CommandContext context)
         }
 
         await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: false, cancellationToken);
+        await using Archiving.ArchiveBackedLedgerStore store = await ArchiveView.OpenAsync(session, cancellationToken);
+        try
+        {
+            return await ShowAsync(parsed, session, store, id, seq, cancellationToken);
+        }
+        catch (Archiving.ArchiveIntegrityException e)
+        {
+            throw ArchiveView.Untrusted(e);
+        }
+    }
+
+    // The store is the archive view: an archived seq is read from its archive file, its proof from the live tiles.
+    private async Task<int> ShowAsync(ParseResult parsed, LedgerSession session, ILedgerStore store, string? id, long? seq, CancellationToken cancellationToken)
+    {
         StoredEntry entry = (seq is { } s
-                ? await session.Store.GetEntryAsync(s, cancellationToken)
-                : await session.Store.FindByRequestIdAsync(id!, cancellationToken))
+                ? await store.GetEntryAsync(s, cancellationToken)
+                : await store.FindByRequestIdAsync(id!, cancellationToken))
             ?? throw new CliException(ExitCodes.BadInput, seq is not null
                 ? $"--seq: no entry {seq} in {session.Directory.Path}; the ledger holds seq 0 to {await session.Store.GetSizeAsync(cancellationToken) - 1}."
                 : NoSuchRequestId(id!, session.Directory.Path));
 
-        StoredInput? input = await session.Store.GetInputAsync(entry.Seq, cancellationToken);
+        StoredInput? input = await store.GetInputAsync(entry.Seq, cancellationToken);
         bool encrypted = false;
         if (input is not null && Encryption.InputEncryption.IsEncrypted(input.Input))
         {
@@ -57,10 +71,10 @@ internal sealed class ShowCommand(CommandContext context)
         }
         bool isDecision = string.Equals(entry.Columns.Kind, EntryColumns.DecisionKind, StringComparison.Ordinal);
         long? erasedAt = input is null && isDecision && entry.Columns.SubjectId is { } subject
-            ? await SubjectEraser.FindErasureAsync(session.Store, subject, entry.Seq, cancellationToken)
+            ? await SubjectEraser.FindErasureAsync(store, subject, entry.Seq, cancellationToken)
             : null;
 
-        ProofStatus proof = await CheckProofAsync(session, entry, cancellationToken);
+        ProofStatus proof = await CheckProofAsync(session, store, entry, cancellationToken);
 
         if (context.Json(parsed))
         {
@@ -99,7 +113,7 @@ internal sealed class ShowCommand(CommandContext context)
             : throw new CliException(ExitCodes.VerificationFailed, $"--seq {entry.Seq}: the encrypted stored input does not decrypt under the key of subject '{subject}': it was altered or moved from another entry.");
     }
 
-    private static async Task<ProofStatus> CheckProofAsync(LedgerSession session, StoredEntry entry, CancellationToken cancellationToken)
+    private static async Task<ProofStatus> CheckProofAsync(LedgerSession session, ILedgerStore store, StoredEntry entry, CancellationToken cancellationToken)
     {
         Sha256Hash leaf = MerkleHasher.HashLeaf(entry.CanonicalBytes);
         if (leaf != entry.LeafHash)
@@ -123,7 +137,7 @@ internal sealed class ShowCommand(CommandContext context)
             return new ProofStatus(ProofState.Failed, latest.TreeSize, null, null, $"the checkpoint of size {latest.TreeSize} does not verify: {exception.Message}");
         }
 
-        using var prover = new LedgerProver(session.Store);
+        using var prover = new LedgerProver(store);
         InclusionProof proof = await prover.ProveInclusionAsync(entry.Seq, checkpoint.Size, cancellationToken);
         bool verified = proof.LeafHash == leaf && proof.Verify(checkpoint.RootHash);
         return verified

@@ -51,8 +51,19 @@ internal sealed class SubjectReportCommand(CommandContext context)
         StoredCheckpoint latest = await session.Store.GetLatestCheckpointAsync(cancellationToken)
             ?? throw new CliException(ExitCodes.BadInput, $"{session.Directory.Path}: the ledger has no checkpoint yet, so there is nothing to report against; run 'dledger checkpoint --new --ledger {session.Directory.Path}' first.");
 
-        var builder = new SubjectReportBuilder(session.Store, context.Environment.Time);
-        SubjectReport report = await builder.CreateAsync(subject, latest.SignedNote, session.Verifier, cancellationToken);
+        // Decisions moved to archives are read from the archive files, so the report covers them too.
+        await using Archiving.ArchiveBackedLedgerStore store = await ArchiveView.OpenAsync(session, cancellationToken);
+        var builder = new SubjectReportBuilder(store, context.Environment.Time);
+        SubjectReport report;
+        try
+        {
+            report = await builder.CreateAsync(subject, latest.SignedNote, session.Verifier, cancellationToken);
+        }
+        catch (Archiving.ArchiveIntegrityException e)
+        {
+            throw ArchiveView.Untrusted(e);
+        }
+
         if (report.DecisionCount == 0)
         {
             string size = report.Checkpoint.Size.ToString(CultureInfo.InvariantCulture);

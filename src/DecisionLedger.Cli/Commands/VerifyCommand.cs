@@ -10,11 +10,13 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace DecisionLedger.Cli.Commands;
 
-/// <summary><c>verify [--bundle DIR --key VKEY [--witness-policy FILE] [--tsa-roots PEMFILE]] [--from-checkpoint SIZE]</c>: full verification of a ledger or an exported bundle.</summary>
+/// <summary><c>verify [--bundle DIR --key VKEY [--witness-policy FILE] [--tsa-roots PEMFILE]] [--archive DIR|FILE [--key VKEY] [--tiles DIR]] [--from-checkpoint SIZE]</c>: full verification of a ledger (with its archives), an exported bundle, or archive files.</summary>
 internal sealed class VerifyCommand(CommandContext context)
 {
     private readonly Option<string?> _bundle = new("--bundle") { Description = "Verify this evidence bundle offline instead of the ledger.", HelpName = "DIR" };
-    private readonly Option<string?> _key = new("--key") { Description = "The trusted verifier key string (or a file holding it); required with --bundle.", HelpName = "VKEY" };
+    private readonly Option<string?> _key = new("--key") { Description = "The trusted verifier key string (or a file holding it); required with --bundle; with --archive, default the ledger's own key.", HelpName = "VKEY" };
+    private readonly Option<string?> _archive = new("--archive") { Description = "Verify archive files offline instead of the ledger: a directory 'dledger archive' wrote to, or one .parquet file.", HelpName = "DIR|FILE" };
+    private readonly Option<string?> _tiles = new("--tiles") { Description = "With --archive: a directory from 'dledger export --tiles'; every archived row's leaf is checked against its signed tiles.", HelpName = "DIR" };
     private readonly Option<bool> _strict = new("--strict") { Description = "Also check every entry is in RFC 8785 canonical form (slower; audits the writer itself)." };
     private readonly Option<string?> _trusted = new("--trusted") { Description = "A signed checkpoint note you kept from an earlier look at this ledger: the ledger must still extend it (a rollback is reported).", HelpName = "NOTE" };
     private readonly Option<string?> _trustedFile = new("--trusted-file") { Description = "A file holding the signed checkpoint note you kept (the output of 'dledger checkpoint').", HelpName = "FILE" };
@@ -24,7 +26,7 @@ internal sealed class VerifyCommand(CommandContext context)
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command("verify", "Verify every leaf, checkpoint, signature and stored input of the ledger, or of an evidence bundle.") { _bundle, _key, _fromCheckpoint, _strict, _trusted, _trustedFile, _attestations.WitnessPolicy, _attestations.TsaRoots };
+        var command = new Command("verify", "Verify every leaf, checkpoint, signature and stored input of the ledger, or of an evidence bundle.") { _bundle, _archive, _tiles, _key, _fromCheckpoint, _strict, _trusted, _trustedFile, _attestations.WitnessPolicy, _attestations.TsaRoots };
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -36,6 +38,23 @@ internal sealed class VerifyCommand(CommandContext context)
         VerificationReport report;
         BundleAttestationReport? attested = null;
         string subject;
+        if (parsed.GetValue(_archive) is { } archive)
+        {
+            if (bundle is not null || parsed.GetValue(_fromCheckpoint) is not null || parsed.GetValue(_trusted) is not null || parsed.GetValue(_trustedFile) is not null || _attestations.Any(parsed))
+            {
+                throw new CliException(ExitCodes.BadInput, "--archive: checks archive files on their own; it cannot be combined with --bundle, --from-checkpoint, --trusted, --witness-policy or --tsa-roots.");
+            }
+
+            (subject, report) = await ArchiveCheck.RunAsync(context, parsed, archive, parsed.GetValue(_key) is { } k ? ReadKey(k) : null, parsed.GetValue(_tiles), cancellationToken);
+            await WriteReportAsync(context.Environment.Out, json, subject, report, cancellationToken);
+            return report.Passed ? ExitCodes.Ok : ExitCodes.VerificationFailed;
+        }
+
+        if (parsed.GetValue(_tiles) is not null)
+        {
+            throw new CliException(ExitCodes.BadInput, "--tiles: only used with --archive; pass --archive DIR|FILE too.");
+        }
+
         if (bundle is not null)
         {
             string key = parsed.GetValue(_key)
@@ -286,6 +305,7 @@ internal sealed class VerifyCommand(CommandContext context)
             TimeProvider = context.Environment.Time,
             MasterKey = Encryption.MasterKey.FromEnvironment(),
             TrustedCheckpoint = trusted,
+            OpenArchiveDestination = ArchiveView.OpenDestination,
         };
         VerificationReport report = await VerifyProgressReporter.RunAsync(
             context.Environment, json,
@@ -330,7 +350,8 @@ internal sealed class VerifyCommand(CommandContext context)
         }
     }
 
-    private static string ReadKey(string key)
+    /// <summary>Reads a <c>--key</c> value: the key string itself, or a file holding it.</summary>
+    internal static string ReadKey(string key)
     {
         // A verifier key string always contains '+'; anything else is taken as a file holding one.
         if (!key.Contains('+', StringComparison.Ordinal) && File.Exists(key))

@@ -91,6 +91,9 @@ internal static class EventCanonicalizer
             case LedgerEvent.ArchivedKind:
                 ArchivedEventJson.WriteBody(writer, ledgerEvent.Archived!);
                 break;
+            case LedgerEvent.ArchiveRewriteKind:
+                ledgerEvent.ArchiveRewrite!.WriteBody(writer);
+                break;
             case LedgerEvent.HeadsKind:
                 writer.WriteNumber("keys", ledgerEvent.HeadsKeys!.Value);
                 writer.WriteString("root", ledgerEvent.HeadsRoot!.Value.ToBase64());
@@ -169,7 +172,8 @@ internal static class EventCanonicalizer
                 LedgerEvent.HeadsKind => ReadHeads(body),
                 LedgerEvent.FormatKind => ReadFormat(body),
                 LedgerEvent.ArchivedKind => LedgerEvent.ForArchived(ArchivedEventJson.ReadBody(body), v),
-                _ => throw new FormatException($"kind: '{kind}' is not an event kind this build reads ('{LedgerEvent.ErasureKind}', '{LedgerEvent.FormatKind}', '{LedgerEvent.HeadsKind}', '{LedgerEvent.ArchivedKind}'); upgrade the reader."),
+                LedgerEvent.ArchiveRewriteKind => LedgerEvent.ForArchiveRewrite(ArchiveRewriteEvent.ReadBody(body), v),
+                _ => throw new FormatException($"kind: '{kind}' is not an event kind this build reads ('{LedgerEvent.ErasureKind}', '{LedgerEvent.FormatKind}', '{LedgerEvent.HeadsKind}', '{LedgerEvent.ArchivedKind}', '{LedgerEvent.ArchiveRewriteKind}'); upgrade the reader."),
             };
 
             if (ledgerEvent.Version != v)

@@ -23,6 +23,9 @@ public sealed record LedgerEvent
     /// <summary>The kind of the event that commits to the archive files a run wrote, before the live store drops their bodies.</summary>
     public const string ArchivedKind = "archived";
 
+    /// <summary>The kind of the event that commits to the new digests of archive files an erasure rewrote without the subject's inputs.</summary>
+    public const string ArchiveRewriteKind = "archive-rewrite";
+
     private LedgerEvent(string kind, int version)
     {
         Kind = kind;
@@ -49,6 +52,9 @@ public sealed record LedgerEvent
 
     /// <summary>The archive run's files and range, for an <see cref="ArchivedKind"/> event; null otherwise.</summary>
     public ArchivedEvent? Archived { get; private init; }
+
+    /// <summary>The rewritten archive files, for an <see cref="ArchiveRewriteKind"/> event; null otherwise.</summary>
+    public ArchiveRewriteEvent? ArchiveRewrite { get; private init; }
 
     /// <summary>The value of the store's subject column for this event: the erased subject's id (v1) or ref (v2); null for other kinds.</summary>
     internal string? SubjectColumn => Erasure is { } erasure ? erasure.SubjectRef ?? erasure.SubjectId : null;
@@ -133,6 +139,24 @@ public sealed record LedgerEvent
 
         archived.Validate();
         return new LedgerEvent(ArchivedKind, version) { Archived = archived };
+    }
+
+    /// <summary>Creates the <c>archive-rewrite</c> event that follows an erasure whose subject had inputs in archive files.</summary>
+    /// <param name="rewrite">The destination, the erasure's seq and the rewritten files.</param>
+    /// <param name="version">The ledger's entry format: 1 or 2.</param>
+    /// <returns>The event.</returns>
+    /// <exception cref="ArgumentException">No files, an empty path or destination, or a digest that is not 64 lowercase hex digits; the message names the field.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="version"/> is not 1 or 2.</exception>
+    public static LedgerEvent ForArchiveRewrite(ArchiveRewriteEvent rewrite, int version)
+    {
+        ArgumentNullException.ThrowIfNull(rewrite);
+        if (version is not (LedgerEntry.CurrentVersion or LedgerEntry.Version2))
+        {
+            throw new ArgumentOutOfRangeException(nameof(version), version, $"v: {version} is not an entry format (1 or 2).");
+        }
+
+        rewrite.Validate();
+        return new LedgerEvent(ArchiveRewriteKind, version) { ArchiveRewrite = rewrite };
     }
 
     private static void Require(string? value, string field, string what)

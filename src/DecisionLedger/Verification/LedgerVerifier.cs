@@ -85,6 +85,13 @@ public sealed class LedgerVerifier
 
         long started = options.TimeProvider.GetTimestamp();
 
+        // Entries moved to archives are read back from their files and checked like live ones.
+        (store, ArchiveVerification? archives) = await ArchiveVerification.AttachAsync(store, verifier, options, cancellationToken).ConfigureAwait(false);
+        if (archives is not null)
+        {
+            await archives.CheckFilesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         long size = await store.GetSizeAsync(cancellationToken).ConfigureAwait(false);
         var checkpoints = new List<StoredCheckpoint>();
         await foreach (StoredCheckpoint checkpoint in store.ReadCheckpointsAsync(cancellationToken).ConfigureAwait(false))
@@ -153,6 +160,11 @@ public sealed class LedgerVerifier
         if (first is null)
         {
             first = await DerivedRowCheck.FindStrayRowAsync(store, classifier.TreeSize, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (archives is not null)
+        {
+            first = await archives.ResolveAsync(first, cancellationToken).ConfigureAwait(false);
         }
 
         // Every checkpoint is verified by now; what lies beyond the newest is tampering only after a clean close.

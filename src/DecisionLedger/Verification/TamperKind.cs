@@ -72,4 +72,25 @@ public enum TamperKind
 
     /// <summary>The leaf format versions are out of order: a v1 entry after the <c>format</c> event, a v2 entry before it, or a second <c>format</c> event.</summary>
     VersionMismatch,
+
+    /// <summary>
+    /// An archive file the ledger's <c>archived</c> event lists (or its signed manifest) is absent from
+    /// the destination. <c>seq</c> is the file's first seq; the detail names the file.
+    /// </summary>
+    ArchiveMissing,
+
+    /// <summary>
+    /// An archive file differs from what the ledger commits to: its SHA-256 or row count is not the
+    /// <c>archived</c> event's (or the newest <c>archive-rewrite</c> event's), it is not a readable archive
+    /// file, its signed manifest states another file, digest or row count, its rows do not give the
+    /// manifest's <c>leavesRoot</c>, or an <c>archive-rewrite</c> event does not follow the file's history.
+    /// Reported only when no row of the file is found bad more precisely.
+    /// </summary>
+    ArchiveMismatch,
+
+    /// <summary>An archive file is stored in a destination of the ledger, but no <c>archived</c> event lists it.</summary>
+    ArchiveUnlisted,
+
+    /// <summary>An archive file's manifest is not signed by the ledger's key (forged, edited, or signed by another key).</summary>
+    ArchiveManifestForged,
 }

@@ -45,6 +45,13 @@ public sealed record VerificationOptions
     /// </summary>
     public string? TrustedCheckpoint { get; init; }
 
+    /// <summary>
+    /// Opens an archive destination from the description its <c>archived</c> event records
+    /// (<c>dir:/abs/path</c>, <c>s3://bucket/prefix</c>), so entries archived there are read back and
+    /// verified with the live ones. Default null: directories are opened; any other destination fails.
+    /// </summary>
+    public Func<string, Archiving.IArchiveDestination>? OpenArchiveDestination { get; init; }
+
     /// <summary>The clock that measures <see cref="VerificationReport.Elapsed"/>. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -1,0 +1,39 @@
+using DecisionLedger.Archiving;
+using DecisionLedger.Storage;
+
+namespace DecisionLedger.Cli.Commands;
+
+/// <summary>
+/// The ledger as <c>show</c>, <c>export</c> and <c>subject-report</c> see it: the live store, plus the
+/// archive files its <c>archived</c> events commit to, so an archived seq reads as if it were live.
+/// </summary>
+internal static class ArchiveView
+{
+    /// <summary>The session's store in an archive view (which only forwards when the ledger archived nothing); disposing the view leaves the store open.</summary>
+    /// <exception cref="LedgerStoreException">The store failed.</exception>
+    public static async Task<ArchiveBackedLedgerStore> OpenAsync(LedgerSession session, CancellationToken cancellationToken)
+    {
+        ArchiveCatalog catalog = await ArchiveCatalog.LoadAsync(session.Store, cancellationToken);
+        return new ArchiveBackedLedgerStore(session.Store, new ArchiveReader(catalog, OpenDestination, session.Verifier), strict: true);
+    }
+
+    /// <summary>Opens the destination an <c>archived</c> event names: <c>dir:/path</c> (or a bare path).</summary>
+    /// <exception cref="CliException">The destination is of a kind this build cannot open.</exception>
+    public static IArchiveDestination OpenDestination(string description)
+    {
+        if (description.StartsWith("dir:", StringComparison.Ordinal))
+        {
+            return new DirectoryArchiveDestination(description["dir:".Length..]);
+        }
+
+        if (!description.Contains("://", StringComparison.Ordinal))
+        {
+            return new DirectoryArchiveDestination(Path.GetFullPath(description));
+        }
+
+        throw new CliException(ExitCodes.BadInput, $"archive destination '{description}': this build opens directory destinations (dir:/path) only; read the archive with a build that includes its object-store support.");
+    }
+
+    /// <summary>Maps an archive file that fails its checks to a verification failure (exit 1) naming it.</summary>
+    public static CliException Untrusted(ArchiveIntegrityException e) => new(ExitCodes.VerificationFailed, e.Message, e);
+}
