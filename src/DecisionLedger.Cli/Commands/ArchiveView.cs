@@ -17,22 +17,10 @@ internal static class ArchiveView
         return new ArchiveBackedLedgerStore(session.Store, new ArchiveReader(catalog, OpenDestination, session.Verifier), strict: true);
     }
 
-    /// <summary>Opens the destination an <c>archived</c> event names: <c>dir:/path</c> (or a bare path).</summary>
-    /// <exception cref="CliException">The destination is of a kind this build cannot open.</exception>
-    public static IArchiveDestination OpenDestination(string description)
-    {
-        if (description.StartsWith("dir:", StringComparison.Ordinal))
-        {
-            return new DirectoryArchiveDestination(description["dir:".Length..]);
-        }
-
-        if (!description.Contains("://", StringComparison.Ordinal))
-        {
-            return new DirectoryArchiveDestination(Path.GetFullPath(description));
-        }
-
-        throw new CliException(ExitCodes.BadInput, $"archive destination '{description}': this build opens directory destinations (dir:/path) only; read the archive with a build that includes its object-store support.");
-    }
+    /// <summary>Opens the destination an <c>archived</c> event names: <c>dir:/path</c>, a bare path, or <c>s3://bucket/prefix</c>.</summary>
+    /// <exception cref="CliException">The destination text is malformed.</exception>
+    public static IArchiveDestination OpenDestination(string description) =>
+        Archive.ArchiveSources.Open(description, "archived destination");
 
     /// <summary>Maps an archive file that fails its checks to a verification failure (exit 1) naming it.</summary>
     public static CliException Untrusted(ArchiveIntegrityException e) => new(ExitCodes.VerificationFailed, e.Message, e);
