@@ -19,7 +19,7 @@ namespace DecisionLedger.Archiving;
 /// <c>dledger query --include-archive</c> does that). The view does not own the live store: disposing
 /// it leaves the store open.
 /// </remarks>
-public sealed class ArchiveBackedLedgerStore : ILedgerStore, IDerivedTableStore, ICleanCloseStore
+public sealed partial class ArchiveBackedLedgerStore : ILedgerStore, IDerivedTableStore, ICleanCloseStore, ICheckpointAttestationStore
 {
     private readonly ILedgerStore _live;
     private readonly bool _strict;
