@@ -67,7 +67,18 @@ internal sealed class PostgresArchiveLedger : IDisposable
     public PostgreSqlLedgerStore OpenStore() => new(App, new PostgreSqlLedgerStoreOptions { Schema = Schema });
 
     public ValueTask<DecisionRecorder> StartAsync(ILedgerStore store, TimeProvider? time = null) =>
-        DecisionRecorder.StartAsync(store, Signer, Fingerprinter, new LedgerOptions { Origin = Origin, EntryFormat = 2 }, time, new SeededRandomSource(7));
+        DecisionRecorder.StartAsync(store, Signer, Fingerprinter, Options, time, new SeededRandomSource(7));
+
+    // One checkpoint (and one heads entry) when the recorder closes, however slow the machine: the seqs,
+    // and so which months the full tiles cover, do not depend on timing.
+    private static LedgerOptions Options => new()
+    {
+        Origin = Origin,
+        EntryFormat = 2,
+        CheckpointEveryEntries = 1_000_000,
+        CheckpointInterval = TimeSpan.FromHours(1),
+        CheckpointMinInterval = TimeSpan.FromHours(1),
+    };
 
     /// <summary>Records decisions <paramref name="from"/>…<paramref name="to"/> (1-based, timestamps by <see cref="Decision"/>) with the clock in January 2026, then closes the recorder (heads entry, signed checkpoint).</summary>
     public async Task SeedAsync(int from = 1, int to = 3 * PerMonth, string requestPrefix = "req-")
