@@ -14,6 +14,12 @@ internal static class PostgreSqlArchivedRanges
     /// <summary>SQLSTATE the archive functions raise for a range they refuse (invalid_parameter_value).</summary>
     private const string RefusedRange = "22023";
 
+    /// <summary>SQLSTATE of a deadlock PostgreSQL broke by aborting this transaction.</summary>
+    private const string Deadlock = "40P01";
+
+    /// <summary>How often a removal aborted by a deadlock is tried in all.</summary>
+    private const int RemovalAttempts = 3;
+
     public static async Task<IReadOnlyList<ArchivedRange>> ReadAllAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken)
     {
         var command = new NpgsqlCommand($"SELECT first_seq, last_seq, event_seq, destination, removed_rows FROM {schema}.archived_ranges ORDER BY first_seq;", connection);
@@ -52,7 +58,18 @@ internal static class PostgreSqlArchivedRanges
         await using var commandScope = command.ConfigureAwait(false);
         command.Parameters.Add(PostgreSqlConnections.Bigint("first", firstSeq));
         command.Parameters.Add(PostgreSqlConnections.Bigint("last", lastSeq));
-        return (long)(await RunAsync(command, "firstSeq", cancellationToken).ConfigureAwait(false))!;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return (long)(await RunAsync(command, "firstSeq", cancellationToken).ConfigureAwait(false))!;
+            }
+            catch (PostgresException exception) when (exception.SqlState == Deadlock && attempt < RemovalAttempts)
+            {
+                // A writer creating a month partition while a swap waits for the table: PostgreSQL aborts
+                // one of the two. The removal rolled back whole and may simply run again.
+            }
+        }
     }
 
     private static async Task<object?> RunAsync(NpgsqlCommand command, string field, CancellationToken cancellationToken)
