@@ -20,7 +20,10 @@ namespace DecisionLedger.PostgreSql;
 /// <item>USAGE on the checkpoint id sequence, EXECUTE on <c>ensure_entry_partitions</c> (a
 /// SECURITY DEFINER function that creates monthly partitions ahead of the data) and on
 /// <c>erase_input_traces</c> (erasure clears the erased entries' input fingerprints and the
-/// catalog paths only their inputs held).</item>
+/// catalog paths only their inputs held), and on <c>record_archived_range</c> and
+/// <c>remove_archived_bodies</c> (archiving records a range after its <c>archived</c> event and then
+/// drops exactly the decision rows inside it);</item>
+/// <item>SELECT on <c>archived_ranges</c> and <c>dropped_partitions</c>.</item>
 /// </list>
 /// </remarks>
 public sealed class PostgreSqlLedgerMigrator
@@ -167,6 +170,9 @@ public sealed class PostgreSqlLedgerMigrator
                 GRANT USAGE ON SEQUENCE {s}.checkpoint_attestations_id_seq TO {r};
                 GRANT EXECUTE ON FUNCTION {s}.ensure_entry_partitions(timestamptz, timestamptz) TO {r};
                 GRANT EXECUTE ON FUNCTION {s}.erase_input_traces(bigint[], text[], text[]) TO {r};
+                GRANT SELECT ON {s}.archived_ranges, {s}.dropped_partitions TO {r};
+                GRANT EXECUTE ON FUNCTION {s}.record_archived_range(bigint, bigint, bigint, text) TO {r};
+                GRANT EXECUTE ON FUNCTION {s}.remove_archived_bodies(bigint, bigint) TO {r};
                 """, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }

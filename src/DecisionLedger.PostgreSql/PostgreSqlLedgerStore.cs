@@ -164,8 +164,18 @@ public sealed partial class PostgreSqlLedgerStore : ILedgerStore, ICleanCloseSto
             cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<Sha256Hash>> ReadLeafHashesAsync(long fromSeq, long toSeq, CancellationToken cancellationToken = default) =>
-        new(_db.ReadAsync("read leaf hashes", async Task<IReadOnlyList<Sha256Hash>> (connection, ct) =>
+    /// <remarks>Leaves of decisions archiving removed come from the level-0 tiles, which keep them.</remarks>
+    public async ValueTask<IReadOnlyList<Sha256Hash>> ReadLeafHashesAsync(long fromSeq, long toSeq, CancellationToken cancellationToken = default)
+    {
+        var seqs = new List<long>();
+        IReadOnlyList<Sha256Hash> live = await ReadLiveLeafHashesAsync(fromSeq, toSeq, seqs, cancellationToken).ConfigureAwait(false);
+        return live.Count >= toSeq - fromSeq || fromSeq >= toSeq
+            ? live
+            : await FillArchivedLeavesAsync(live, seqs, fromSeq, toSeq, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<IReadOnlyList<Sha256Hash>> ReadLiveLeafHashesAsync(long fromSeq, long toSeq, List<long> seqs, CancellationToken cancellationToken) =>
+        _db.ReadAsync("read leaf hashes", async Task<IReadOnlyList<Sha256Hash>> (connection, ct) =>
         {
             var command = new NpgsqlCommand($"SELECT seq, leaf_hash FROM {_schema}.entries WHERE seq >= @from AND seq < @to ORDER BY seq;", connection);
             await using var commandScope = command.ConfigureAwait(false);
@@ -177,11 +187,13 @@ public sealed partial class PostgreSqlLedgerStore : ILedgerStore, ICleanCloseSto
             await using var readerScope = reader.ConfigureAwait(false);
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
-                hashes.Add(PostgreSqlRows.ReadHash(reader, 1, scratch, Target, reader.GetInt64(0)));
+                long seq = reader.GetInt64(0);
+                seqs.Add(seq);
+                hashes.Add(PostgreSqlRows.ReadHash(reader, 1, scratch, Target, seq));
             }
 
             return hashes;
-        }, cancellationToken));
+        }, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<StoredInput?> GetInputAsync(long seq, CancellationToken cancellationToken = default) =>

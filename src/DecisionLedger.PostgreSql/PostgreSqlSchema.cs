@@ -41,6 +41,9 @@ namespace DecisionLedger.PostgreSql;
 /// (tree size, kind, source).</item>
 /// <item><c>field_paths</c> is the field catalog for <c>--where</c> (model, path), filled in each
 /// append's transaction and backfilled from stored entries by the migration that creates it.</item>
+/// <item><c>archived_ranges</c> and <c>dropped_partitions</c> (migration 10) record what archiving moved
+/// out; the entries trigger then lets exactly those decision rows go, and a month whose decisions are
+/// all archived is swapped for a partition holding its event entries only (see <see cref="PostgreSqlArchiveSchema"/>).</item>
 /// <item>Partitions are created by <c>ensure_entry_partitions</c>, a SECURITY DEFINER function
 /// owned by the owner role: the application role may call it but cannot create tables.</item>
 /// </list>
@@ -319,6 +322,7 @@ internal static partial class PostgreSqlSchema
                 END LOOP;
             END $g$;
             """),
+        new(10, "archiving: archived_ranges and dropped_partitions, the sanctioned removal of archived decision rows (whole months swapped and dropped, the rest deleted row by row) through record_archived_range and remove_archived_bodies", PostgreSqlArchiveSchema.Sql),
     ];
 
     /// <summary>The schema version this code reads and writes.</summary>

@@ -90,7 +90,7 @@ public sealed class PostgreSqlCollationMigrationTests : ScratchSchemaTests
         // Entries written by a version-2 store (its SQL is the same as today's).
         await AppendAsVersion2Async(owner, s);
 
-        Assert.Equal(PostgreSqlLedgerMigrator.LatestVersion - 2, await migrator.MigrateAsync());
+        Assert.Equal(PostgreSqlSchema.Migrations.Count(m => m.Version > 2), await migrator.MigrateAsync());
         Assert.Equal(0, await migrator.MigrateAsync());
         Assert.All(await CollationsAsync(owner), pair => Assert.Equal("C", pair.Collation));
 

@@ -34,7 +34,7 @@ public sealed class PostgreSqlFieldCatalogMigrationTests : ScratchSchemaTests
             Assert.Contains($"has version 1; this DecisionLedger needs {PostgreSqlLedgerMigrator.LatestVersion}", refused.Message, StringComparison.Ordinal);
         }
 
-        Assert.Equal(PostgreSqlLedgerMigrator.LatestVersion - 1, await migrator.MigrateAsync());
+        Assert.Equal(PostgreSqlSchema.Migrations.Count(m => m.Version > 1), await migrator.MigrateAsync());
         Assert.Equal(0, await migrator.MigrateAsync());
 
         await using var migrated = new PostgreSqlLedgerStore(app, new PostgreSqlLedgerStoreOptions { Schema = Schema });

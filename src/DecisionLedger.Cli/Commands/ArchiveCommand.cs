@@ -20,7 +20,7 @@ internal sealed class ArchiveCommand(CommandContext context)
 
     private readonly Option<string?> _policy = new("--policy") { Description = "Read the retention policy from this JSON file ({\"retention\":{…}}) instead of ledger.json.", HelpName = "FILE" };
 
-    private readonly Option<bool> _compact = new("--compact") { Description = "After archiving, give the freed space back to the file system (SQLite VACUUM; needs free disk space about the size of the live database)." };
+    private readonly Option<bool> _compact = new("--compact") { Description = "After archiving, give the freed space back to the file system (SQLite VACUUM, which needs free disk space about the size of the live database; PostgreSQL VACUUM of the rows deleted from partly archived months, run only when connected as the tables' owner)." };
 
     /// <summary>Defines the command.</summary>
     public Command Build()
@@ -68,7 +68,7 @@ internal sealed class ArchiveCommand(CommandContext context)
         await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: true, cancellationToken);
         if (session.Store is not IArchivedRangeStore ranges)
         {
-            throw new CliException(ExitCodes.BadInput, "archive: this store cannot archive yet (only the SQLite store can); no entry was moved.");
+            throw new CliException(ExitCodes.BadInput, "archive: this store cannot archive (the SQLite and PostgreSQL stores can); no entry was moved.");
         }
 
         DateTimeOffset now = context.Environment.Time.GetUtcNow();
