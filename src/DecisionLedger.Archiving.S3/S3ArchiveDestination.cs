@@ -10,7 +10,7 @@ namespace DecisionLedger.Archiving.S3;
 /// An archive in S3-compatible object storage: each archive path becomes the object
 /// <c>prefix/path</c> of one bucket. Uploads carry their SHA-256 (S3 rejects a body that does not
 /// match it); files larger than <see cref="S3ArchiveOptions.PartSize"/> go up as a multipart upload
-/// with a SHA-256 per part, aborted if any part fails. Failures throw <see cref="S3ArchiveException"/>
+/// with a SHA-256 per part, <see cref="S3ArchiveOptions.ConcurrentParts"/> parts at a time, aborted if any part fails. Failures throw <see cref="S3ArchiveException"/>
 /// naming the bucket, the key and the endpoint.
 /// </summary>
 public sealed class S3ArchiveDestination : IArchiveDestination, IDisposable
@@ -24,7 +24,7 @@ public sealed class S3ArchiveDestination : IArchiveDestination, IDisposable
     /// <param name="client">The S3 client.</param>
     /// <param name="location">The bucket and prefix.</param>
     /// <param name="options">Upload settings; null for the defaults.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="S3ArchiveOptions.PartSize"/> is below <see cref="S3ArchiveOptions.MinimumPartSize"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="S3ArchiveOptions.PartSize"/> is below <see cref="S3ArchiveOptions.MinimumPartSize"/>, or <see cref="S3ArchiveOptions.ConcurrentParts"/> below 1.</exception>
     public S3ArchiveDestination(IAmazonS3 client, S3ArchiveLocation location, S3ArchiveOptions? options = null)
         : this(client, location, options, ownsClient: false)
     {
@@ -38,6 +38,11 @@ public sealed class S3ArchiveDestination : IArchiveDestination, IDisposable
         if (_options.PartSize < S3ArchiveOptions.MinimumPartSize)
         {
             throw new ArgumentOutOfRangeException(nameof(options), _options.PartSize, $"PartSize: S3 takes parts of at least {S3ArchiveOptions.MinimumPartSize} bytes.");
+        }
+
+        if (_options.ConcurrentParts < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.ConcurrentParts, "ConcurrentParts: at least 1 part must be in flight.");
         }
 
         _ownsClient = ownsClient;
@@ -70,7 +75,7 @@ public sealed class S3ArchiveDestination : IArchiveDestination, IDisposable
     {
         ArgumentNullException.ThrowIfNull(content);
         string key = Location.KeyOf(CheckPath(path));
-        await Guard(key, "writing", () => new S3Upload(_client, Location.Bucket, key, _options.PartSize).RunAsync(content, cancellationToken)).ConfigureAwait(false);
+        await Guard(key, "writing", () => new S3Upload(_client, Location.Bucket, key, _options.PartSize, _options.ConcurrentParts).RunAsync(content, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -12,4 +12,11 @@ public sealed class S3ArchiveOptions
     /// is held in memory once while it is hashed and sent.
     /// </summary>
     public int PartSize { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// How many parts of one multipart upload are hashed and sent at once. Default 4; at least 1.
+    /// A part's round trip to S3 is mostly waiting, so parts in parallel multiply the throughput of a
+    /// large file; memory held is up to (this + 1) × <see cref="PartSize"/>.
+    /// </summary>
+    public int ConcurrentParts { get; init; } = 4;
 }

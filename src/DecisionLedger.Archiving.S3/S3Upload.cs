@@ -5,28 +5,25 @@ using Amazon.S3.Model;
 namespace DecisionLedger.Archiving.S3;
 
 /// <summary>
-/// Uploads one stream to one key: a single PUT when it fits in a part, otherwise a multipart upload.
-/// Every request carries the SHA-256 of its body as a header (<c>x-amz-checksum-sha256</c>), so the
-/// server refuses a body damaged on the way, and a body is never sent with aws-chunked framing,
-/// which not every S3-compatible server decodes.
+/// Uploads one stream to one key: a single PUT when it fits in a part, otherwise a multipart upload
+/// with up to <c>concurrentParts</c> parts hashed and sent at once. Every request carries the SHA-256
+/// of its body as a header (<c>x-amz-checksum-sha256</c>), so the server refuses a body damaged on the
+/// way, and a body is never sent with aws-chunked framing, which not every S3-compatible server decodes.
 /// </summary>
-internal sealed class S3Upload(IAmazonS3 client, string bucket, string key, int partSize)
+internal sealed class S3Upload(IAmazonS3 client, string bucket, string key, int partSize, int concurrentParts = 1)
 {
     public async Task RunAsync(Stream content, CancellationToken cancellationToken)
     {
-        // Two buffers: whether a part is the last one is known only once the next read returns nothing.
-        byte[] current = new byte[partSize];
-        byte[] next = new byte[partSize];
-        int currentLength = await FillAsync(content, current, cancellationToken).ConfigureAwait(false);
-        int nextLength = currentLength == partSize ? await FillAsync(content, next, cancellationToken).ConfigureAwait(false) : 0;
-        if (nextLength == 0)
+        var reader = new PartReader(content, partSize);
+        Part first = await reader.NextAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.HasMoreAsync(first, cancellationToken).ConfigureAwait(false))
         {
             await client.PutObjectAsync(new PutObjectRequest
             {
                 BucketName = bucket,
                 Key = key,
-                InputStream = new MemoryStream(current, 0, currentLength, writable: false),
-                ChecksumSHA256 = Sha256(current, currentLength),
+                InputStream = new MemoryStream(first.Buffer, 0, first.Length, writable: false),
+                ChecksumSHA256 = Sha256(first.Buffer, first.Length),
                 UseChunkEncoding = false,
                 AutoCloseStream = true,
             }, cancellationToken).ConfigureAwait(false);
@@ -39,27 +36,45 @@ internal sealed class S3Upload(IAmazonS3 client, string bucket, string key, int 
             Key = key,
             ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
         }, cancellationToken).ConfigureAwait(false);
+        var sent = new List<Task<PartETag>>();
         try
         {
-            var parts = new List<PartETag>();
-            while (currentLength > 0)
+            Part part = first;
+            while (part.Length > 0)
             {
-                parts.Add(await UploadPartAsync(started.UploadId, parts.Count + 1, current, currentLength, cancellationToken).ConfigureAwait(false));
-                (current, next) = (next, current);
-                currentLength = nextLength;
-                nextLength = currentLength == partSize ? await FillAsync(content, next, cancellationToken).ConfigureAwait(false) : 0;
+                int number = sent.Count + 1;
+                Part body = part;
+
+                // On the thread pool: the part's SHA-256 and the SDK's request preparation run beside the next part's read.
+                sent.Add(Task.Run(() => UploadPartAsync(started.UploadId, number, body.Buffer, body.Length, cancellationToken), cancellationToken));
+                while (sent.Count(t => !t.IsCompleted) >= concurrentParts)
+                {
+                    await Task.WhenAny(sent.Where(t => !t.IsCompleted)).ConfigureAwait(false);
+                }
+
+                // A failed part ends the upload now, not after every other part was sent.
+                if (sent.FirstOrDefault(t => t.IsFaulted || t.IsCanceled) is { } failed)
+                {
+                    await failed.ConfigureAwait(false);
+                }
+
+                part = await reader.NextAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            PartETag[] parts = await Task.WhenAll(sent).ConfigureAwait(false);
             await client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
             {
                 BucketName = bucket,
                 Key = key,
                 UploadId = started.UploadId,
-                PartETags = parts,
+                PartETags = [.. parts],
             }, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
+            // Parts still in flight finish (or fail) first, so the abort leaves no part behind it.
+            await Task.WhenAll(sent).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+
             // An unfinished upload is invisible but billed: abort it, whatever made this one fail.
             try
             {
@@ -93,20 +108,64 @@ internal sealed class S3Upload(IAmazonS3 client, string bucket, string key, int 
 
     private static string Sha256(byte[] buffer, int length) => Convert.ToBase64String(SHA256.HashData(buffer.AsSpan(0, length)));
 
-    private static async Task<int> FillAsync(Stream content, byte[] buffer, CancellationToken cancellationToken)
+    /// <summary>One part's bytes: <c>Buffer[0..Length]</c>; a length of 0 after the end.</summary>
+    private readonly record struct Part(byte[] Buffer, int Length);
+
+    /// <summary>
+    /// Cuts a stream into parts. Each part gets a buffer of its own, sized to what is left when the
+    /// stream can tell (a 500-byte manifest costs 500 bytes, not a whole part); a stream that cannot
+    /// is read a part ahead, since only the next read says whether a full part was the last.
+    /// </summary>
+    private sealed class PartReader(Stream content, int partSize)
     {
-        int filled = 0;
-        while (filled < buffer.Length)
+        private Part? _ahead;
+
+        public async ValueTask<Part> NextAsync(CancellationToken cancellationToken)
         {
-            int read = await content.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
+            if (_ahead is { } ahead)
             {
-                break;
+                _ahead = null;
+                return ahead;
             }
 
-            filled += read;
+            int size = content.CanSeek ? (int)Math.Clamp(content.Length - content.Position, 0, partSize) : partSize;
+            byte[] buffer = new byte[size];
+            return new Part(buffer, await FillAsync(content, buffer, cancellationToken).ConfigureAwait(false));
         }
 
-        return filled;
+        /// <summary>Whether another part follows <paramref name="current"/> (reading it ahead when the stream cannot say).</summary>
+        public async ValueTask<bool> HasMoreAsync(Part current, CancellationToken cancellationToken)
+        {
+            if (current.Length < partSize)
+            {
+                return false;
+            }
+
+            if (content.CanSeek)
+            {
+                return content.Position < content.Length;
+            }
+
+            Part next = await NextAsync(cancellationToken).ConfigureAwait(false);
+            _ahead = next.Length > 0 ? next : null;
+            return next.Length > 0;
+        }
+
+        private static async Task<int> FillAsync(Stream content, byte[] buffer, CancellationToken cancellationToken)
+        {
+            int filled = 0;
+            while (filled < buffer.Length)
+            {
+                int read = await content.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                filled += read;
+            }
+
+            return filled;
+        }
     }
 }

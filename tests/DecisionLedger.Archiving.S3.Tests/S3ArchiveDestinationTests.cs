@@ -103,6 +103,75 @@ public sealed class S3ArchiveDestinationTests
     }
 
     [S3Fact]
+    public async Task WriteAsync_SmallSeekableBody_BuffersOnlyItsOwnSize()
+    {
+        using AmazonS3Client client = S3Server.Client();
+        string bucket = await S3Server.CreateBucketAsync(client);
+        try
+        {
+            // Default 16 MiB parts; a manifest-sized body. Every archive file has such a manifest beside it.
+            var destination = new S3ArchiveDestination(client, new S3ArchiveLocation(bucket, ""));
+            byte[] note = new byte[600];
+            new Random(3).NextBytes(note);
+            await destination.WriteAsync("warm-up.manifest", new MemoryStream(note));
+
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            await destination.WriteAsync("a.parquet.manifest", new MemoryStream(note));
+            long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+            Assert.True(allocated < 4 * 1024 * 1024, $"writing 600 bytes allocated {allocated:N0} bytes: a whole part's buffer (or two) for a body that tells its length");
+            await using Stream? read = await destination.OpenReadAsync("a.parquet.manifest");
+            Assert.Equal(SHA256.HashData(note), await SHA256.HashDataAsync(read!));
+        }
+        finally
+        {
+            await S3Server.DeleteBucketAsync(client, bucket);
+        }
+    }
+
+    [S3Fact]
+    public async Task WriteAsync_ManyParts_SendsTheNextPartWhileOneIsInFlight()
+    {
+        using AmazonS3Client client = S3Server.Client();
+        string bucket = await S3Server.CreateBucketAsync(client);
+        try
+        {
+            var destination = new S3ArchiveDestination(client, new S3ArchiveLocation(bucket, ""), new S3ArchiveOptions { PartSize = S3ArchiveOptions.MinimumPartSize, ConcurrentParts = 2 });
+            using var secondStarted = new ManualResetEventSlim();
+            bool overlapped = false;
+
+            // Part 1 is held before it is sent until part 2 starts: only an uploader that does not wait for
+            // part 1's response before sending part 2 lets it through at once (a sequential one waits 20 s and fails).
+            client.BeforeRequestEvent += (_, e) =>
+            {
+                if (((Amazon.Runtime.WebServiceRequestEventArgs)e).Request is UploadPartRequest part)
+                {
+                    if (part.PartNumber == 2)
+                    {
+                        secondStarted.Set();
+                    }
+                    else if (part.PartNumber == 1)
+                    {
+                        overlapped = secondStarted.Wait(TimeSpan.FromSeconds(20));
+                    }
+                }
+            };
+            byte[] large = new byte[(3 * S3ArchiveOptions.MinimumPartSize) + 777];
+            new Random(5).NextBytes(large);
+
+            await destination.WriteAsync("m/2026-01/b.parquet", new ForwardOnlyStream(large));
+
+            Assert.True(overlapped, "part 2 was not sent while part 1 was in flight");
+            await using Stream? read = await destination.OpenReadAsync("m/2026-01/b.parquet");
+            Assert.Equal(SHA256.HashData(large), await SHA256.HashDataAsync(read!));
+        }
+        finally
+        {
+            await S3Server.DeleteBucketAsync(client, bucket);
+        }
+    }
+
+    [S3Fact]
     public async Task WriteAsync_BucketMissing_NamesBucketAndKey()
     {
         using AmazonS3Client client = S3Server.Client();
