@@ -9,17 +9,19 @@ using DecisionLedger.Storage;
 namespace DecisionLedger.Benchmarks;
 
 /// <summary>
-/// <c>--heads-cpu [DECISIONS] [DISTINCT] [HEADS_EVERY]</c>: the sequencer's heads-map work alone, as the load tool's
+/// <c>--heads-cpu [DECISIONS] [DISTINCT] [HEADS_EVERY] [native|managed]</c>: the sequencer's heads-map work alone, as the load tool's
 /// <c>--distinct-subjects</c> run drives it (docs/performance.md, "Entry format v2: the cost of the heads commitment"):
 /// decision i is about subject <c>(i mod DISTINCT) · 2654435761 mod DISTINCT</c> of one model, its prev links read and
 /// its chains moved through <see cref="ChainState"/>, a heads root every HEADS_EVERY decisions; then the map's rebuild
 /// at start-up (<see cref="HeadsMap.Build"/> of every key, and its root). Process CPU, so a loaded machine's neighbours
-/// count less than in wall-clock figures.
+/// count less than in wall-clock figures. <c>managed</c> hashes through <c>ThreadSha256</c> instead of
+/// <see cref="ShortSha256"/>'s native path (the default where it is available), to compare the two in alternated runs.
 /// </summary>
 internal static class HeadsCpu
 {
-    public static void Run(int decisions, int distinct, int headsEvery)
+    public static void Run(int decisions, int distinct, int headsEvery, bool nativeSha = true)
     {
+        ShortSha256.UseNative = nativeSha;
         var random = new SeededRandomSource(14);
         string[] refs = new string[distinct];
         for (int i = 0; i < distinct; i++)
@@ -58,7 +60,7 @@ internal static class HeadsCpu
 
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
         gen2 = GC.CollectionCount(2) - gen2;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{decisions:N0} decisions over {distinct:N0} subjects, a heads root every {headsEvery:N0}; root {root}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{decisions:N0} decisions over {distinct:N0} subjects, a heads root every {headsEvery:N0}, SHA-256 {(ShortSha256.UseNative ? "native" : "managed")}; root {root}; load average {File.ReadAllText("/proc/loadavg").Trim()}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  links + moves (Link, Appended)   {linkCpu.TotalMicroseconds / decisions,8:0.00} µs per decision"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  heads roots (CommitHeads)        {rootCpu.TotalMicroseconds / decisions,8:0.00} µs per decision"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  allocated {allocated / (double)decisions:0} B per decision, gen2 GCs {gen2}"));

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace DecisionLedger.LoadTest;
 
 /// <summary>Command-line settings of the load tool.</summary>
-internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity, string WorkDirectory, bool Keep, int Rate, int MaxBatch, string Store = "sqlite", string? Connection = null, bool PipelineOnly = false, bool Peers = true, bool SynchronousIndex = false, int EntryFormat = 1, int DistinctSubjects = 0)
+internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity, string WorkDirectory, bool Keep, int Rate, int MaxBatch, string Store = "sqlite", string? Connection = null, bool PipelineOnly = false, bool Peers = true, bool SynchronousIndex = false, int EntryFormat = 1, int DistinctSubjects = 0, bool WithoutHeadsCommitment = false)
 {
     public static LoadSettings Parse(string[] args)
     {
@@ -20,6 +20,7 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
         bool synchronousIndex = false;
         int entryFormat = 1;
         int distinctSubjects = 0;
+        bool withoutHeadsCommitment = false;
         int batch = new DecisionLedger.Recording.LedgerOptions().MaxBatchSize;
         for (int i = 0; i < args.Length; i++)
         {
@@ -37,6 +38,7 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
                 case "--pipeline-only": pipelineOnly = true; break;
                 case "--entry-format": entryFormat = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--distinct-subjects": distinctSubjects = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--no-heads-commitment": withoutHeadsCommitment = true; break;
                 case "--peers": peers = true; break;
                 case "--no-peers": peers = false; break;
                 case "--index-mode":
@@ -49,13 +51,18 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
                     };
                     break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--count N] [--producers K] [--queue N] [--dir DIR] [--keep] [--rate DECISIONS_PER_SECOND] [--batch MAX_BATCH_SIZE] [--store sqlite|postgres] [--connection NPGSQL_CONNECTION_STRING] [--pipeline-only] [--peers|--no-peers] [--index-mode deferred|synchronous] [--entry-format 1|2] [--distinct-subjects N]");
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--count N] [--producers K] [--queue N] [--dir DIR] [--keep] [--rate DECISIONS_PER_SECOND] [--batch MAX_BATCH_SIZE] [--store sqlite|postgres] [--connection NPGSQL_CONNECTION_STRING] [--pipeline-only] [--peers|--no-peers] [--index-mode deferred|synchronous] [--entry-format 1|2] [--no-heads-commitment] [--distinct-subjects N]");
             }
         }
 
         if (distinctSubjects < 0)
         {
             throw new ArgumentException($"--distinct-subjects: {distinctSubjects} is negative; give the number of distinct subject ids to spread the decisions over (0: the pool's own 50,000).");
+        }
+
+        if (withoutHeadsCommitment && entryFormat != 2)
+        {
+            throw new ArgumentException($"--no-heads-commitment: needs --entry-format 2 (it leaves the heads commitment out of v2 entries, to measure its cost); got --entry-format {entryFormat}.");
         }
 
         if (store is not ("sqlite" or "postgres"))
@@ -69,6 +76,6 @@ internal sealed record LoadSettings(int Count, int Producers, int QueueCapacity,
         }
 
         // The Serilog peers run by default in a full run and only on request with --pipeline-only (kept quick).
-        return new LoadSettings(count, producers, queue, dir, keep, rate, batch, store, connection, pipelineOnly, peers ?? !pipelineOnly, synchronousIndex, entryFormat, distinctSubjects);
+        return new LoadSettings(count, producers, queue, dir, keep, rate, batch, store, connection, pipelineOnly, peers ?? !pipelineOnly, synchronousIndex, entryFormat, distinctSubjects, withoutHeadsCommitment);
     }
 }

@@ -81,6 +81,9 @@ internal static class PipelineRun
 
         await using ILedgerStore store = LoadStore.Create(settings, dbPath);
         var options = new LedgerOptions { Origin = "loadtest.local/fraud", QueueCapacity = settings.QueueCapacity, MaxBatchSize = settings.MaxBatch, EntryFormat = settings.EntryFormat };
+
+        // Benchmark-only: v2 entries and subject refs without the heads map, prev links and heads entries (heads-cost.sh).
+        options.BenchmarkWithoutHeadsCommitment = settings.WithoutHeadsCommitment;
         long[][] latencies;
         Stopwatch elapsed;
         CheckpointLatencyResult checkpointLatency;

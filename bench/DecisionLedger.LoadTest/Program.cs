@@ -60,7 +60,7 @@ foreach (string line in pipeline.Cpu)
     Console.WriteLine(line);
 }
 
-Console.WriteLine($"  restart           {pipeline.Restart.TotalMilliseconds:F0} ms: a second recorder's StartAsync on this ledger (entry format {settings.EntryFormat}" + (settings.DistinctSubjects > 0 ? $", decisions spread over {settings.DistinctSubjects:N0} subject ids" : "") + ")");
+Console.WriteLine($"  restart           {pipeline.Restart.TotalMilliseconds:F0} ms: a second recorder's StartAsync on this ledger (entry format {settings.EntryFormat}" + (settings.WithoutHeadsCommitment ? " without the heads commitment" : "") + (settings.DistinctSubjects > 0 ? $", decisions spread over {settings.DistinctSubjects:N0} subject ids" : "") + ")");
 Console.WriteLine($"  peak RSS          {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0):F0} MiB");
 CheckpointLatencyResult covered = pipeline.CheckpointLatency;
 Console.WriteLine($"  commit → covered by a signed checkpoint ({covered.Covered:N0} of {covered.Samples:N0} sampled RecordAsync receipts, store polled every {CheckpointLatencyProbe.PollInterval.TotalMilliseconds:F0} ms)");

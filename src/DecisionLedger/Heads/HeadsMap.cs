@@ -24,6 +24,8 @@ public sealed class HeadsMap
     private bool _rootCurrent = true;
     private string? _lastKey;
     private KeyBits _lastKeyBits;
+    private KeyBits[] _sortKeys = [];
+    private int[] _sortOrder = [];
 
     /// <summary>Creates an empty map (root: 32 zero bytes).</summary>
     public HeadsMap()
@@ -158,10 +160,7 @@ public sealed class HeadsMap
             _trie.MarkPath(_leaves[index].Key);
         }
 
-        for (int index = _leavesInTrie; index < _leaves.Count; index++)
-        {
-            _trie.Insert(index);
-        }
+        InsertNewLeavesInKeyOrder();
 
         _changed.Clear();
         _leavesInTrie = _leaves.Count;
@@ -185,6 +184,41 @@ public sealed class HeadsMap
     {
         ComputeRoot();
         return _trie.Prove(key);
+    }
+
+    // New keys arrive in random order, and each insert walks ≈ 20 levels of a trie far larger than the CPU caches. In key
+    // order, consecutive inserts walk nearly the same upper path, which is then still cached; the trie (and so the root)
+    // is the same for any order.
+    private void InsertNewLeavesInKeyOrder()
+    {
+        int count = _leaves.Count - _leavesInTrie;
+        if (count < 2)
+        {
+            if (count == 1)
+            {
+                _trie.Insert(_leavesInTrie);
+            }
+
+            return;
+        }
+
+        if (_sortKeys.Length < count)
+        {
+            _sortKeys = new KeyBits[count];
+            _sortOrder = new int[count];
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            _sortKeys[i] = _leaves[_leavesInTrie + i].Key;
+            _sortOrder[i] = _leavesInTrie + i;
+        }
+
+        Array.Sort(_sortKeys, _sortOrder, 0, count);
+        for (int i = 0; i < count; i++)
+        {
+            _trie.Insert(_sortOrder[i]);
+        }
     }
 
     // The sequencer reads a chain's head and then sets it (TryGet, Set): hashing the key once

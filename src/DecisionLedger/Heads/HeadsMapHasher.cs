@@ -34,7 +34,7 @@ public static class HeadsMapHasher
         try
         {
             int length = Encoding.UTF8.GetBytes(key, buffer);
-            return ThreadSha256.Hash(buffer[..length]);
+            return ShortSha256.Hash(buffer[..length]);
         }
         finally
         {
@@ -58,7 +58,7 @@ public static class HeadsMapHasher
         {
             int length = Encoding.UTF8.GetBytes(prefix, buffer);
             length += Encoding.UTF8.GetBytes(name, buffer[length..]);
-            return KeyBits.From(ThreadSha256.Hash(buffer[..length]));
+            return KeyBits.From(ShortSha256.Hash(buffer[..length]));
         }
         finally
         {
@@ -77,14 +77,22 @@ public static class HeadsMapHasher
         keyHash.CopyTo(buffer[1..]);
         BinaryPrimitives.WriteUInt64BigEndian(buffer[(1 + Sha256Hash.Size)..], (ulong)last);
         BinaryPrimitives.WriteUInt64BigEndian(buffer[(9 + Sha256Hash.Size)..], (ulong)count);
-        return ThreadSha256.Hash(buffer);
+        return ShortSha256.Hash(buffer);
     }
 
     /// <summary>Leaf hash of a proof's terminal leaf.</summary>
     public static Sha256Hash LeafHash(in MapLeaf leaf) => LeafHash(leaf.KeyHash, leaf.Last, leaf.Count);
 
     /// <summary>Interior node hash: <c>SHA-256(0x01 ‖ left ‖ right)</c>, as RFC 6962 nodes.</summary>
-    public static Sha256Hash NodeHash(in Sha256Hash left, in Sha256Hash right) => MerkleHasher.HashChildren(left, right);
+    public static Sha256Hash NodeHash(in Sha256Hash left, in Sha256Hash right)
+    {
+        // The bytes of MerkleHasher.HashChildren, through the map's low-overhead SHA-256: a root costs several per key.
+        Span<byte> buffer = stackalloc byte[1 + (2 * Sha256Hash.Size)];
+        buffer[0] = NodePrefix;
+        left.CopyTo(buffer[1..]);
+        right.CopyTo(buffer[(1 + Sha256Hash.Size)..]);
+        return ShortSha256.Hash(buffer);
+    }
 
     // One-sided levels: the hash h of a subtree at depth `from`, seen from `to` (≤ from), where every key below
     // shares the bits of `inside` in between.

@@ -50,7 +50,7 @@ internal sealed class BuilderTree(
         Current = null;
         long size = await _retry.RunAsync(ct => _store.GetSizeAsync(ct)).ConfigureAwait(false);
         Current = await _retry.RunAsync(ct => LedgerTreeLoader.LoadAsync(_store, size, ct)).ConfigureAwait(false);
-        Chains = await _retry.RunAsync(ct => new ValueTask<ChainState>(ChainState.LoadAsync(_store, size, entryFormat, ct))).ConfigureAwait(false);
+        Chains = await _retry.RunAsync(ct => new ValueTask<ChainState>(ChainState.LoadAsync(_store, size, entryFormat, ct, Chains.WithoutHeadsCommitment))).ConfigureAwait(false);
         refs?.ForgetUncommitted();
         StoredCheckpoint? latest = await _retry.RunAsync(ct => _store.GetLatestCheckpointAsync(ct)).ConfigureAwait(false);
         long covered = latest?.TreeSize ?? 0;

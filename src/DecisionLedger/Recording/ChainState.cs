@@ -29,9 +29,10 @@ internal sealed class ChainState
     private int _linkedSubjectIndex;
     private ChainHead? _linkedSubject;
 
-    private ChainState(bool writesV2, long? formatSeq, HeadsMap heads, bool lastIsHeads)
+    private ChainState(bool writesV2, long? formatSeq, HeadsMap heads, bool lastIsHeads, bool withoutHeadsCommitment = false)
     {
         WritesV2 = writesV2;
+        WithoutHeadsCommitment = withoutHeadsCommitment;
         FormatSeq = formatSeq;
         _heads = heads;
         LastIsHeads = lastIsHeads;
@@ -49,6 +50,12 @@ internal sealed class ChainState
     /// <summary>Whether entries are v2 from here on (the switch is in the tree): decisions chained, checkpoints over a heads entry.</summary>
     public bool IsV2 => FormatSeq is not null;
 
+    /// <summary>
+    /// Benchmarks only (<see cref="LedgerOptions.BenchmarkWithoutHeadsCommitment"/>): v2 entries without the heads
+    /// commitment — no map, every prev link -1, no heads entries.
+    /// </summary>
+    public bool WithoutHeadsCommitment { get; }
+
     /// <summary>Whether the newest entry of the tree is a <c>heads</c> entry (a checkpoint may be signed over it as it is).</summary>
     public bool LastIsHeads { get; private set; }
 
@@ -58,7 +65,7 @@ internal sealed class ChainState
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="entryFormat"/> is 1 and the ledger already switched to v2.</exception>
     /// <exception cref="LedgerStoreException">The store failed.</exception>
-    public static async Task<ChainState> LoadAsync(ILedgerStore store, long size, int entryFormat, CancellationToken cancellationToken)
+    public static async Task<ChainState> LoadAsync(ILedgerStore store, long size, int entryFormat, CancellationToken cancellationToken, bool withoutHeadsCommitment = false)
     {
         long? formatSeq = await store.FindFirstEventAsync(LedgerEvent.FormatKind, cancellationToken).ConfigureAwait(false);
         if (formatSeq is { } switched && entryFormat < 2)
@@ -70,7 +77,12 @@ internal sealed class ChainState
 
         if (formatSeq is null || formatSeq >= size)
         {
-            return new ChainState(entryFormat == 2, null, new HeadsMap(), lastIsHeads: false);
+            return new ChainState(entryFormat == 2, null, new HeadsMap(), lastIsHeads: false, withoutHeadsCommitment);
+        }
+
+        if (withoutHeadsCommitment)
+        {
+            return new ChainState(writesV2: true, formatSeq, new HeadsMap(), lastIsHeads: false, withoutHeadsCommitment: true);
         }
 
         var heads = new List<(string Key, ChainHead Head)>();
@@ -85,7 +97,8 @@ internal sealed class ChainState
     }
 
     /// <summary>The state of a ledger that switched at <paramref name="formatSeq"/> and holds no v2 decision yet (benchmarks).</summary>
-    public static ChainState Switched(long formatSeq, bool lastIsHeads = false) => new(writesV2: true, formatSeq, new HeadsMap(), lastIsHeads);
+    public static ChainState Switched(long formatSeq, bool lastIsHeads = false, bool withoutHeadsCommitment = false) =>
+        new(writesV2: true, formatSeq, new HeadsMap(), lastIsHeads, withoutHeadsCommitment);
 
     /// <summary>Notes the <c>format</c> event at <paramref name="seq"/> (in the tree, not yet stored).</summary>
     public void Switched(long seq)
@@ -97,7 +110,7 @@ internal sealed class ChainState
     /// <summary>Notes a v2 entry appended to the tree: a decision moves the heads of the chains <see cref="Link"/> read for it.</summary>
     public void Appended(StoredEntry entry)
     {
-        if (entry.Columns.Kind == EntryColumns.DecisionKind)
+        if (entry.Columns.Kind == EntryColumns.DecisionKind && !WithoutHeadsCommitment)
         {
             Advance(entry.Seq);
         }
@@ -116,6 +129,11 @@ internal sealed class ChainState
     /// <summary>The prev links of the next decision of <paramref name="modelName"/> about <paramref name="subjectRef"/> (or none).</summary>
     public ChainLinks Link(string modelName, string? subjectRef)
     {
+        if (WithoutHeadsCommitment)
+        {
+            return new ChainLinks(ChainLinks.None, ChainLinks.None);
+        }
+
         if (!_models.TryGetValue(modelName, out ModelChain? model))
         {
             if (_models.Count >= MaxCachedModels)

@@ -88,7 +88,7 @@ public sealed class DecisionRecorder : IDecisionRecorder, IAsyncDisposable
         (LedgerHead head, MerkleTree tree) = await LedgerTreeLoader.OpenAsync(store, cancellationToken).ConfigureAwait(false);
 
         // Refuses to write v1 entries after v2 ones before anything is written.
-        ChainState chains = await ChainState.LoadAsync(store, head.Size, options.EntryFormat, cancellationToken).ConfigureAwait(false);
+        ChainState chains = await ChainState.LoadAsync(store, head.Size, options.EntryFormat, cancellationToken, options.BenchmarkWithoutHeadsCommitment).ConfigureAwait(false);
         ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<DecisionRecorder>();
         await RecorderStartup.ClaimAsync(store, head, logger, cancellationToken).ConfigureAwait(false);
         RecorderLog.Opened(logger, options.Origin, head.Size);

@@ -36,7 +36,7 @@ internal sealed class GeneratedEvents(TimeProvider time, IRandomSource random, I
     /// <returns>Whether an entry was appended (then <paramref name="entries"/> must not be null).</returns>
     public bool AppendHeads(ChainState chains, MerkleTree tree, List<StoredEntry>? entries)
     {
-        if (!chains.IsV2 || chains.LastIsHeads)
+        if (!chains.IsV2 || chains.LastIsHeads || chains.WithoutHeadsCommitment)
         {
             return false;
         }

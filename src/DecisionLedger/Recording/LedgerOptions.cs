@@ -87,6 +87,14 @@ public sealed class LedgerOptions
     /// </summary>
     public int EntryFormat { get; set; } = 1;
 
+    /// <summary>
+    /// Benchmarks only, never a product option (internal, reached by the load tool through InternalsVisibleTo): with
+    /// <see cref="EntryFormat"/> 2, writes v2 entries (subject refs, the mapping) but leaves out the heads commitment: no
+    /// heads map, every <c>prev</c> link -1, no <c>heads</c> entries. Such a ledger does not verify; it exists so that
+    /// one load-tool run can measure what the heads commitment costs (docs/performance.md). Default false.
+    /// </summary>
+    internal bool BenchmarkWithoutHeadsCommitment { get; set; }
+
     /// <summary>Returns a copy, so a host can adjust one ledger's options without touching shared configuration.</summary>
     public LedgerOptions Clone() => (LedgerOptions)MemberwiseClone();
 

@@ -83,6 +83,34 @@ public sealed class HeadsTrieEquivalenceTests
         }
     }
 
+    [Fact]
+    public void ComputeRoot_NewKeysInsertedInKeyOrder_LargeThenSmallBatchesEqualTheLiteralRulesAndBuild()
+    {
+        // ComputeRoot sorts each batch's new keys into scratch arrays it keeps: a large batch, then smaller ones (stale
+        // entries past the batch's count), then one key, then none, must all give the root of the same keys built at once.
+        var random = new Random(77);
+        var contents = new Dictionary<string, ChainHead>();
+        var map = new HeadsMap();
+        foreach (int size in (int[])[1_500, 40, 700, 1, 0, 2, 300])
+        {
+            for (int i = 0; i < size; i++)
+            {
+                string key = HeadsTestData.SubjectKey(random);
+                ChainHead head = HeadsTestData.Head(random);
+                contents[key] = head;
+                map.Set(key, head);
+            }
+
+            Sha256Hash root = map.ComputeRoot();
+            Assert.Equal(NaiveHeadsMap.Root(contents), root);
+            Assert.Equal(HeadsMap.Build(contents.Select(p => (p.Key, p.Value))).ComputeRoot(), root);
+            foreach (string key in contents.Keys.Take(20))
+            {
+                Assert.Equal(root, NaiveHeadsMap.RootFromProof(key, map.Prove(key)));
+            }
+        }
+    }
+
     // 32 random bytes, or an existing key hash's first 1…255 bits followed by random ones (the bit after the prefix
     // flipped, so the new key parts from it exactly there), which puts long shared prefixes all over the trie.
     private static byte[] ClusteredHash(Random random, IEnumerable<(byte[] Hash, ChainHead Head)> existing)
