@@ -98,6 +98,9 @@ internal static class EventCanonicalizer
                 writer.WriteNumber("keys", ledgerEvent.HeadsKeys!.Value);
                 writer.WriteString("root", ledgerEvent.HeadsRoot!.Value.ToBase64());
                 break;
+            case LedgerEvent.ImportKind:
+                ledgerEvent.Import!.WriteBody(writer);
+                break;
             default:
                 writer.WriteNumber("version", ledgerEvent.FormatVersion!.Value);
                 break;
@@ -173,7 +176,8 @@ internal static class EventCanonicalizer
                 LedgerEvent.FormatKind => ReadFormat(body),
                 LedgerEvent.ArchivedKind => LedgerEvent.ForArchived(ArchivedEventJson.ReadBody(body), v),
                 LedgerEvent.ArchiveRewriteKind => LedgerEvent.ForArchiveRewrite(ArchiveRewriteEvent.ReadBody(body), v),
-                _ => throw new FormatException($"kind: '{kind}' is not an event kind this build reads ('{LedgerEvent.ErasureKind}', '{LedgerEvent.FormatKind}', '{LedgerEvent.HeadsKind}', '{LedgerEvent.ArchivedKind}', '{LedgerEvent.ArchiveRewriteKind}'); upgrade the reader."),
+                LedgerEvent.ImportKind => LedgerEvent.ForImport(Importing.ImportEvent.ReadBody(body), v),
+                _ => throw new FormatException($"kind: '{kind}' is not an event kind this build reads ('{LedgerEvent.ErasureKind}', '{LedgerEvent.FormatKind}', '{LedgerEvent.HeadsKind}', '{LedgerEvent.ArchivedKind}', '{LedgerEvent.ArchiveRewriteKind}', '{LedgerEvent.ImportKind}'); upgrade the reader."),
             };
 
             if (ledgerEvent.Version != v)

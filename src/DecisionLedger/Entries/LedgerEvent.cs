@@ -26,6 +26,9 @@ public sealed record LedgerEvent
     /// <summary>The kind of the event that commits to the new digests of archive files an erasure rewrote without the subject's inputs.</summary>
     public const string ArchiveRewriteKind = "archive-rewrite";
 
+    /// <summary>The kind of the event that records one run of <c>dledger import</c>: its format, source and counts.</summary>
+    public const string ImportKind = "import";
+
     private LedgerEvent(string kind, int version)
     {
         Kind = kind;
@@ -55,6 +58,9 @@ public sealed record LedgerEvent
 
     /// <summary>The rewritten archive files, for an <see cref="ArchiveRewriteKind"/> event; null otherwise.</summary>
     public ArchiveRewriteEvent? ArchiveRewrite { get; private init; }
+
+    /// <summary>The import run's format, source and counts, for an <see cref="ImportKind"/> event; null otherwise.</summary>
+    public Importing.ImportEvent? Import { get; private init; }
 
     /// <summary>The value of the store's subject column for this event: the erased subject's id (v1) or ref (v2); null for other kinds.</summary>
     internal string? SubjectColumn => Erasure is { } erasure ? erasure.SubjectRef ?? erasure.SubjectId : null;
@@ -157,6 +163,24 @@ public sealed record LedgerEvent
 
         rewrite.Validate();
         return new LedgerEvent(ArchiveRewriteKind, version) { ArchiveRewrite = rewrite };
+    }
+
+    /// <summary>Creates the <c>import</c> event of one import run, written in the ledger's entry format.</summary>
+    /// <param name="import">The run's format, source and counts.</param>
+    /// <param name="version">The ledger's entry format: 1 or 2.</param>
+    /// <returns>The event.</returns>
+    /// <exception cref="ArgumentException">A field of <paramref name="import"/> is empty or negative, or the counts do not add up; the message names the field.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="version"/> is not 1 or 2.</exception>
+    public static LedgerEvent ForImport(Importing.ImportEvent import, int version)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        if (version is not (LedgerEntry.CurrentVersion or LedgerEntry.Version2))
+        {
+            throw new ArgumentOutOfRangeException(nameof(version), version, $"v: {version} is not an entry format (1 or 2).");
+        }
+
+        import.Validate();
+        return new LedgerEvent(ImportKind, version) { Import = import };
     }
 
     private static void Require(string? value, string field, string what)
