@@ -21,22 +21,22 @@ public sealed class DriftReportBuilder(DriftSpec spec, DriftAlertRule? rule = nu
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(checkpoint);
         var tracker = new DriftTracker(spec);
-        await FeedAsync(tracker, store, 0, checkpoint.TreeSize, progress, cancellationToken).ConfigureAwait(false);
+        await FeedAsync([tracker], store, 0, checkpoint.TreeSize, progress, cancellationToken).ConfigureAwait(false);
         return tracker.Evaluate(checkpoint, rule);
     }
 
-    /// <summary>Adds the entries in [<paramref name="fromSeq"/>, <paramref name="toSeq"/>) to <paramref name="tracker"/>, with their inputs when its paths read them.</summary>
-    /// <param name="tracker">The tracker.</param>
+    /// <summary>Adds the entries in [<paramref name="fromSeq"/>, <paramref name="toSeq"/>) to every tracker in one pass, with their inputs when a tracker's paths read them.</summary>
+    /// <param name="trackers">The trackers.</param>
     /// <param name="store">An opened store.</param>
     /// <param name="fromSeq">First entry.</param>
     /// <param name="toSeq">End, exclusive (a checkpoint's tree size).</param>
     /// <param name="progress">Receives the end of each chunk read; optional.</param>
     /// <param name="cancellationToken">Cancels the scan.</param>
-    public static async Task FeedAsync(DriftTracker tracker, ILedgerStore store, long fromSeq, long toSeq, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    public static async Task FeedAsync(IReadOnlyList<DriftTracker> trackers, ILedgerStore store, long fromSeq, long toSeq, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(tracker);
+        ArgumentNullException.ThrowIfNull(trackers);
         ArgumentNullException.ThrowIfNull(store);
-        bool readsInputs = tracker.Spec.ReadsInputs;
+        bool readsInputs = trackers.Any(t => t.Spec.ReadsInputs);
         var inputs = new Dictionary<long, StoredInput>();
         for (long start = fromSeq; start < toSeq; start += EntryScan.ChunkSize)
         {
@@ -52,7 +52,11 @@ public sealed class DriftReportBuilder(DriftSpec spec, DriftAlertRule? rule = nu
 
             await foreach (StoredEntry entry in store.ReadEntriesAsync(start, end, cancellationToken).ConfigureAwait(false))
             {
-                tracker.Add(entry, inputs.GetValueOrDefault(entry.Seq));
+                StoredInput? input = inputs.GetValueOrDefault(entry.Seq);
+                foreach (DriftTracker tracker in trackers)
+                {
+                    tracker.Add(entry, input);
+                }
             }
 
             progress?.Report(end);
