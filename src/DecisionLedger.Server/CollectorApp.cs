@@ -70,6 +70,7 @@ public static class CollectorApp
         CaptureSetup.AddServices(builder.Services, options);
         IngestAdmission.AddServices(builder.Services, options);
         DashboardEndpoints.AddServices(builder.Services);
+        Drift.DriftEndpoints.AddServices(builder.Services, options);
 
         configure?.Invoke(builder);
 
@@ -89,6 +90,7 @@ public static class CollectorApp
         DashboardEndpoints.Map(app);
         Tlog.TlogEndpoints.Map(app, options);
         Witnessing.WitnessEndpoints.Map(app);
+        Drift.DriftEndpoints.Map(app);
         return app;
     }
 }

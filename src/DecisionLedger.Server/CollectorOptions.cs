@@ -129,6 +129,12 @@ public sealed class CollectorOptions
     /// </summary>
     public DecisionLedger.Witnessing.Publishing.WitnessingOptions Witnessing { get; } = new();
 
+    /// <summary>
+    /// Continuous drift monitoring of chosen models (gauges, alerts, webhook, <c>GET /v1/drift</c>); off while no model
+    /// is watched (the default). <c>dledger serve --drift-config FILE</c> fills it. Validated by <see cref="Validate"/>.
+    /// </summary>
+    public DecisionLedger.Server.Drift.DriftMonitorOptions Drift { get; set; } = new();
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
     {
@@ -144,6 +150,7 @@ public sealed class CollectorOptions
         }
 
         Timestamping.Validate("CollectorOptions.Timestamping");
+        Drift.Validate();
         if (EnqueueTimeout <= TimeSpan.Zero || EnqueueTimeout > TimeSpan.FromDays(1))
         {
             throw new ArgumentException($"CollectorOptions.EnqueueTimeout: must be more than 0 and at most 1 day; got {EnqueueTimeout}.");

@@ -20,6 +20,7 @@ internal sealed class ReportCommand(CommandContext context)
         command.Subcommands.Add(VersionTimeline());
         command.Subcommands.Add(DataAccess());
         command.Subcommands.Add(AccessLogReport());
+        command.Subcommands.Add(new DriftReportCommand(context).Build());
         return command;
     }
 

@@ -117,6 +117,7 @@ internal sealed class ServeCommand(CommandContext context)
 
     private readonly TsaOptions _tsa = new();
     private readonly Witness.WitnessingCliOptions _witnessing = new();
+    private readonly DriftServeOption _drift = new();
 
     private static readonly (string Property, string Flag)[] FlagOf =
     [
@@ -129,7 +130,7 @@ internal sealed class ServeCommand(CommandContext context)
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command(Name, "Run the collector: the HTTP API to record, query and prove decisions (API keys: 'dledger keys').") { _urls, _maxDecisionBytes, _maxBatchBytes, _maxBadLines, _queueCapacity, _enqueueTimeout, _maxConcurrentIngests, _maxQueuedIngests, _cloudEventTimeout, _cloudEventJournal, _buffer, _redis, _logLevel, _publicTiles, _tsa.Tsa, _tsa.Policy };
+        var command = new Command(Name, "Run the collector: the HTTP API to record, query and prove decisions (API keys: 'dledger keys').") { _urls, _maxDecisionBytes, _maxBatchBytes, _maxBadLines, _queueCapacity, _enqueueTimeout, _maxConcurrentIngests, _maxQueuedIngests, _cloudEventTimeout, _cloudEventJournal, _buffer, _redis, _logLevel, _publicTiles, _tsa.Tsa, _tsa.Policy, _drift.Option };
         foreach (Option option in _witnessing.All)
         {
             command.Options.Add(option);
@@ -183,6 +184,7 @@ internal sealed class ServeCommand(CommandContext context)
         }
 
         _witnessing.Configure(parsed, options.Witnessing);
+        options.Drift = _drift.Read(parsed);
         try
         {
             options.Validate();
