@@ -103,6 +103,7 @@ internal static class CliApplication
         // backup and restore copy the SQLite file; with --store postgres they point to pg_dump instead.
         root.Subcommands.Add(WithStore(new BackupCommand(context).Build(), context));
         root.Subcommands.Add(WithStore(new RestoreCommand(context).Build(), context));
+        root.Subcommands.Add(WithStore(new ReplayCommand(context).Build(), context));
         return root;
     }
 

@@ -89,6 +89,7 @@ public static class CollectorApp
         DashboardEndpoints.Map(app);
         Tlog.TlogEndpoints.Map(app, options);
         Witnessing.WitnessEndpoints.Map(app);
+        ReplayEndpoints.Map(app);
         return app;
     }
 }

@@ -117,6 +117,7 @@ internal sealed class ServeCommand(CommandContext context)
 
     private readonly TsaOptions _tsa = new();
     private readonly Witness.WitnessingCliOptions _witnessing = new();
+    private readonly ReplayServeOptions _replay = new();
 
     private static readonly (string Property, string Flag)[] FlagOf =
     [
@@ -135,6 +136,7 @@ internal sealed class ServeCommand(CommandContext context)
             command.Options.Add(option);
         }
 
+        _replay.AddTo(command);
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -183,6 +185,7 @@ internal sealed class ServeCommand(CommandContext context)
         }
 
         _witnessing.Configure(parsed, options.Witnessing);
+        _replay.Configure(parsed, options);
         try
         {
             options.Validate();
