@@ -37,8 +37,8 @@ public sealed class ReplayDashboardTests(ReplayDashboardTests.Fixture fixture) :
             _model = builder.Build();
             _model.MapPost("/score", async (HttpContext context) =>
             {
-                using JsonDocument _ = await JsonDocument.ParseAsync(context.Request.Body);
-                return Results.Json(new { label = "fraud", score = 0.999 });
+                using JsonDocument input = await JsonDocument.ParseAsync(context.Request.Body);
+                return Results.Json(new { label = "fraud", score = 0.999, seen = input.RootElement.ValueKind.ToString() });
             });
             await _model.StartAsync();
             ModelUrl = _model.Urls.First() + "/score";
