@@ -104,6 +104,7 @@ internal static class CliApplication
         root.Subcommands.Add(WithStore(new BackupCommand(context).Build(), context));
         root.Subcommands.Add(WithStore(new RestoreCommand(context).Build(), context));
         root.Subcommands.Add(WithStore(new Import.ImportCommand(context).Build(), context));
+        root.Subcommands.Add(WithStore(new ReplayCommand(context).Build(), context));
         return root;
     }
 

@@ -91,6 +91,7 @@ public static class CollectorApp
         Tlog.TlogEndpoints.Map(app, options);
         Witnessing.WitnessEndpoints.Map(app);
         Drift.DriftEndpoints.Map(app);
+        ReplayEndpoints.Map(app);
         return app;
     }
 }

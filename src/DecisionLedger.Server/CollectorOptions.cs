@@ -134,6 +134,16 @@ public sealed class CollectorOptions
     /// is watched (the default). <c>dledger serve --drift-config FILE</c> fills it. Validated by <see cref="Validate"/>.
     /// </summary>
     public DecisionLedger.Server.Drift.DriftMonitorOptions Drift { get; set; } = new();
+    /// The scorer <c>POST /v1/replays</c> uses for <c>"artifacts":true</c>: an artifact store with an
+    /// in-process loader (<c>dledger serve --replay-artifacts DIR</c>); null (default) refuses artifact replays.
+    /// </summary>
+    public DecisionLedger.Replay.IReplayScorer? ReplayArtifacts { get; set; }
+
+    /// <summary>
+    /// URL prefixes <c>POST /v1/replays</c> may send stored inputs to (<c>dledger serve --replay-endpoint URL</c>);
+    /// empty (default) refuses endpoint replays, because stored inputs are personal data.
+    /// </summary>
+    public IList<string> ReplayEndpoints { get; } = [];
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()

@@ -58,6 +58,9 @@ public sealed class DashboardCollector : IAsyncLifetime, IAsyncDisposable
 
     public string AdminKey { get; private set; } = string.Empty;
 
+    /// <summary>The collector's options (e.g. the endpoints replays may call); null for the defaults.</summary>
+    internal CollectorOptions? Options { get; init; }
+
     public async Task InitializeAsync()
     {
         // A base64 key with '+' in it once broke the browser's key parsing (split at every '+'): always test with one.
@@ -97,7 +100,7 @@ public sealed class DashboardCollector : IAsyncLifetime, IAsyncDisposable
         IngestKey = keys.Create(ApiKeyRole.Ingest, "dashboard-ingest").Key;
         AdminKey = keys.Create(ApiKeyRole.Admin, "dashboard-admin").Key;
 
-        _app = CollectorApp.Build(LedgerPath, ["http://127.0.0.1:0"], configure: builder => builder.Logging.ClearProviders());
+        _app = CollectorApp.Build(LedgerPath, ["http://127.0.0.1:0"], Options, configure: builder => builder.Logging.ClearProviders());
         await _app.StartAsync();
         BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Client = new HttpClient { BaseAddress = new Uri(BaseUrl) };

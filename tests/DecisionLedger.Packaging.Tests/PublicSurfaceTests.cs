@@ -26,6 +26,7 @@ public sealed class PublicSurfaceTests
         "DecisionLedger.Archiving.S3",
         "DecisionLedger.AspNetCore",
         "DecisionLedger.Testing",
+        "DecisionLedger.Replay.MLNet",
     ];
 
     public static TheoryData<string> ShippedLibraries => [.. s_shippedLibraries];

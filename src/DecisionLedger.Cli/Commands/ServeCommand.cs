@@ -118,6 +118,7 @@ internal sealed class ServeCommand(CommandContext context)
     private readonly TsaOptions _tsa = new();
     private readonly Witness.WitnessingCliOptions _witnessing = new();
     private readonly DriftServeOption _drift = new();
+    private readonly ReplayServeOptions _replay = new();
 
     private static readonly (string Property, string Flag)[] FlagOf =
     [
@@ -136,6 +137,7 @@ internal sealed class ServeCommand(CommandContext context)
             command.Options.Add(option);
         }
 
+        _replay.AddTo(command);
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -185,6 +187,7 @@ internal sealed class ServeCommand(CommandContext context)
 
         _witnessing.Configure(parsed, options.Witnessing);
         options.Drift = _drift.Read(parsed);
+        _replay.Configure(parsed, options);
         try
         {
             options.Validate();

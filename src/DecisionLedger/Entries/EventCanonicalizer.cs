@@ -3,6 +3,7 @@ using System.Text.Json;
 using DecisionLedger.Archiving;
 using DecisionLedger.Canonicalization;
 using DecisionLedger.Hashing;
+using DecisionLedger.Replay;
 
 namespace DecisionLedger.Entries;
 
@@ -94,6 +95,9 @@ internal static class EventCanonicalizer
             case LedgerEvent.ArchiveRewriteKind:
                 ledgerEvent.ArchiveRewrite!.WriteBody(writer);
                 break;
+            case LedgerEvent.ReplayKind:
+                ledgerEvent.Replay!.WriteBody(writer);
+                break;
             case LedgerEvent.HeadsKind:
                 writer.WriteNumber("keys", ledgerEvent.HeadsKeys!.Value);
                 writer.WriteString("root", ledgerEvent.HeadsRoot!.Value.ToBase64());
@@ -177,7 +181,8 @@ internal static class EventCanonicalizer
                 LedgerEvent.ArchivedKind => LedgerEvent.ForArchived(ArchivedEventJson.ReadBody(body), v),
                 LedgerEvent.ArchiveRewriteKind => LedgerEvent.ForArchiveRewrite(ArchiveRewriteEvent.ReadBody(body), v),
                 LedgerEvent.ImportKind => LedgerEvent.ForImport(Importing.ImportEvent.ReadBody(body), v),
-                _ => throw new FormatException($"kind: '{kind}' is not an event kind this build reads ('{LedgerEvent.ErasureKind}', '{LedgerEvent.FormatKind}', '{LedgerEvent.HeadsKind}', '{LedgerEvent.ArchivedKind}', '{LedgerEvent.ArchiveRewriteKind}', '{LedgerEvent.ImportKind}'); upgrade the reader."),
+                LedgerEvent.ReplayKind => LedgerEvent.ForReplay(ReplayEvent.ReadBody(body), v),
+                _ => throw new FormatException($"kind: '{kind}' is not an event kind this build reads ('{LedgerEvent.ErasureKind}', '{LedgerEvent.FormatKind}', '{LedgerEvent.HeadsKind}', '{LedgerEvent.ArchivedKind}', '{LedgerEvent.ArchiveRewriteKind}', '{LedgerEvent.ImportKind}', '{LedgerEvent.ReplayKind}'); upgrade the reader."),
             };
 
             if (ledgerEvent.Version != v)

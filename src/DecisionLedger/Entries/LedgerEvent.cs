@@ -1,5 +1,6 @@
 using DecisionLedger.Archiving;
 using DecisionLedger.Hashing;
+using DecisionLedger.Replay;
 
 namespace DecisionLedger.Entries;
 
@@ -28,6 +29,9 @@ public sealed record LedgerEvent
 
     /// <summary>The kind of the event that records one run of <c>dledger import</c>: its format, source and counts.</summary>
     public const string ImportKind = "import";
+
+    /// <summary>The kind of the event that records a replay run: its parameters and what it found.</summary>
+    public const string ReplayKind = "replay";
 
     private LedgerEvent(string kind, int version)
     {
@@ -61,6 +65,9 @@ public sealed record LedgerEvent
 
     /// <summary>The import run's format, source and counts, for an <see cref="ImportKind"/> event; null otherwise.</summary>
     public Importing.ImportEvent? Import { get; private init; }
+
+    /// <summary>The replay run's parameters and summary, for a <see cref="ReplayKind"/> event; null otherwise.</summary>
+    public ReplayEvent? Replay { get; private init; }
 
     /// <summary>The value of the store's subject column for this event: the erased subject's id (v1) or ref (v2); null for other kinds.</summary>
     internal string? SubjectColumn => Erasure is { } erasure ? erasure.SubjectRef ?? erasure.SubjectId : null;
@@ -181,6 +188,24 @@ public sealed record LedgerEvent
 
         import.Validate();
         return new LedgerEvent(ImportKind, version) { Import = import };
+    }
+
+    /// <summary>Creates the <c>replay</c> event of one replay run, written in the ledger's entry format.</summary>
+    /// <param name="replay">The run's parameters and summary.</param>
+    /// <param name="version">The ledger's entry format: 1 or 2.</param>
+    /// <returns>The event.</returns>
+    /// <exception cref="ArgumentException">A count is negative or the differed seqs do not add up; the message names the field.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="version"/> is not 1 or 2.</exception>
+    public static LedgerEvent ForReplay(ReplayEvent replay, int version)
+    {
+        ArgumentNullException.ThrowIfNull(replay);
+        if (version is not (LedgerEntry.CurrentVersion or LedgerEntry.Version2))
+        {
+            throw new ArgumentOutOfRangeException(nameof(version), version, $"v: {version} is not an entry format (1 or 2).");
+        }
+
+        replay.Validate();
+        return new LedgerEvent(ReplayKind, version) { Replay = replay };
     }
 
     private static void Require(string? value, string field, string what)

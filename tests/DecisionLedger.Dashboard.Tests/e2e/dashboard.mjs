@@ -1,5 +1,5 @@
 // Drives the DecisionLedger dashboard in Debian's chromium (playwright-core, no downloaded browser).
-// Usage: node dashboard.mjs <baseUrl> <apiKey> <screenshotDir> [full|wrong-key|narrow|reader|ticks|models|explanation]
+// Usage: node dashboard.mjs <baseUrl> <apiKey> <screenshotDir> [full|wrong-key|narrow|reader|ticks|models|explanation|replay]
 // Prints one line per step; exits 1 on the first failed step or on any console error / page error.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 const [baseUrl, key, screenshotDir, mode = 'full'] = process.argv.slice(2);
 if (!baseUrl || !key || !screenshotDir) {
-  console.error('usage: node dashboard.mjs <baseUrl> <apiKey> <screenshotDir> [full|wrong-key|narrow|reader|ticks|models|explanation]');
+  console.error('usage: node dashboard.mjs <baseUrl> <apiKey> <screenshotDir> [full|wrong-key|narrow|reader|ticks|models|explanation|replay]');
   process.exit(2);
 }
 
@@ -345,7 +345,27 @@ async function explanation() {
   });
 }
 
-const MODES = { full, 'wrong-key': wrongKey, narrow, reader, ticks, models, explanation };
+// Replay (issue 17): the Replay button of a decision runs POST /v1/replays against the model endpoint
+// named in DLEDGER_REPLAY_ENDPOINT (the test's in-process model), and the report page shows the diff.
+async function replay() {
+  const endpoint = process.env.DLEDGER_REPLAY_ENDPOINT;
+  expect(endpoint, 'DLEDGER_REPLAY_ENDPOINT is not set');
+  await step('replay-button', async () => {
+    await login();
+    await open('#/decision/req-00007', '#replay-form');
+    await page.fill('#replay-endpoint', endpoint);
+    await page.click('#replay-button');
+    await page.waitForSelector('#replay-counts');
+    expect(page.url().includes('#/replay?requestId=req-00007'), `the report should open on its own page: ${page.url()}`);
+    expect(await text('#replay-differed .stat-value') === '1', `one decision should differ: ${await text('#replay-counts')}`);
+    expect(/^seq \d+$/.test(await text('#replay-eventSeq .stat-value')), `the run should be recorded as an event: ${await text('#replay-eventSeq')}`);
+    const row = await text('#replay-results tbody tr[data-outcome=differed]');
+    expect(row.includes('output.score') && row.includes('0.999'), `the differences should name output.score and the replayed value: '${row}'`);
+    await shot('06-replay');
+  });
+}
+
+const MODES = { full, 'wrong-key': wrongKey, narrow, reader, ticks, models, explanation, replay };
 
 let failed = false;
 try {

@@ -1,4 +1,4 @@
-// The dashboard's router: #/login, #/search?…, #/decision/ID, #/usage?…, #/timeline?…, #/verification.
+// The dashboard's router: #/login, #/search?…, #/decision/ID, #/usage?…, #/timeline?…, #/verification, #/replay?…
 // The menu shows only the pages the key's role may open (GET /v1/caller); the model picker (GET /v1/models)
 // sets the model parameter of the pages that are per model.
 import { getKey, clearKey, explain } from './api.js';
@@ -7,6 +7,7 @@ import { searchPage } from './search.js';
 import { decisionPage } from './decision.js';
 import { usagePage, timelinePage } from './reports.js';
 import { verificationPage } from './verification.js';
+import { replayPage } from './replay.js';
 import { caller, mayOpen, refusal } from './session.js';
 import { showModelPicker, hideModelPicker } from './model-picker.js';
 import { h, notice, mount } from './dom.js';
@@ -61,6 +62,7 @@ async function route() {
     case 'usage': return usagePage(main, params);
     case 'timeline': return timelinePage(main, params);
     case 'verification': return verificationPage(main);
+    case 'replay': return replayPage(main, params);
     default: return searchPage(main, params);
   }
 }

@@ -4,6 +4,7 @@ import { horizontalBars } from './charts.js';
 import { leafHash, fromBase64, toBase64, toHex, equal, verifyInclusion, parseCheckpoint, verifyNoteSignature } from './merkle.js';
 import { explainAttributions } from './explanation.js';
 import { caller, can } from './session.js';
+import { replayCard } from './replay.js';
 
 /** One decision: what was stored, the explanation as a chart, the redactions, and a proof checked in this browser. */
 export async function decisionPage(main, requestId) {
@@ -40,7 +41,8 @@ export async function decisionPage(main, requestId) {
       card('Input as stored', input)),
     card('Explanation', explanation(entry.explanation, entry.output)),
     card('Redactions applied', redactions(entry.redactions)),
-    entry.metadata === undefined ? null : card('Metadata', jsonBlock(entry.metadata)));
+    entry.metadata === undefined ? null : card('Metadata', jsonBlock(entry.metadata)),
+    replayCard(entry));
   await Promise.all([showInput(input, entry), showProof(proof, entry, bytes)]);
 }
 

@@ -9,6 +9,7 @@ export const PAGES = {
   usage: { title: 'Usage', permission: 'audit' },
   timeline: { title: 'Version timeline', permission: 'audit' },
   verification: { title: 'Verification', permission: 'audit' },
+  replay: { title: 'Replay', permission: 'audit' },
 };
 
 /** Who may hold each permission, for messages (the collector's role table). */
