@@ -134,6 +134,8 @@ public sealed class CollectorOptions
     /// is watched (the default). <c>dledger serve --drift-config FILE</c> fills it. Validated by <see cref="Validate"/>.
     /// </summary>
     public DecisionLedger.Server.Drift.DriftMonitorOptions Drift { get; set; } = new();
+
+    /// <summary>
     /// The scorer <c>POST /v1/replays</c> uses for <c>"artifacts":true</c>: an artifact store with an
     /// in-process loader (<c>dledger serve --replay-artifacts DIR</c>); null (default) refuses artifact replays.
     /// </summary>
