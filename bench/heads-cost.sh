@@ -3,7 +3,8 @@
 # alternated, with decisions spread over N distinct subject ids so that a v2 run's subject refs and heads map grow to
 # ~N keys. docs/performance.md, "Entry format v2: the cost of the heads commitment".
 #
-#   bench/heads-cost.sh [COUNT] [DISTINCT] [ROUNDS]   # default 1,200,000 decisions, 1,000,000 subjects, 1 round
+#   bench/heads-cost.sh [COUNT] [DISTINCT] [ROUNDS] [FIRST]  # default 1,200,000 decisions, 1,000,000 subjects, 1 round
+#                                                            # numbered from FIRST (default 1: FIRST 2 starts reversed)
 #
 # Variants (each its own process, a fresh SQLite ledger in a temporary directory deleted afterwards, --pipeline-only):
 #   v1        --entry-format 1
@@ -18,13 +19,14 @@ set -euo pipefail
 count=${1:-1200000}
 distinct=${2:-1000000}
 rounds=${3:-1}
+first=${4:-1}
 root=$(cd "$(dirname "$0")/.." && pwd)
 dll="$root/bench/DecisionLedger.LoadTest/bin/Release/net10.0/DecisionLedger.LoadTest.dll"
 [ -f "$dll" ] || dotnet build -c Release "$root/bench/DecisionLedger.LoadTest/DecisionLedger.LoadTest.csproj" >&2
 
 declare -A args=([v1]="--entry-format 1" [v2-off]="--entry-format 2 --no-heads-commitment" [v2]="--entry-format 2")
 summary=""
-for round in $(seq 1 "$rounds"); do
+for round in $(seq "$first" $((first + rounds - 1))); do
   order="v1 v2-off v2"
   if (( round % 2 == 0 )); then order="v2 v2-off v1"; fi
   declare -A cpu=()
