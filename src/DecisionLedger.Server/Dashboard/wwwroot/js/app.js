@@ -7,6 +7,7 @@ import { searchPage } from './search.js';
 import { decisionPage } from './decision.js';
 import { usagePage, timelinePage } from './reports.js';
 import { verificationPage } from './verification.js';
+import { driftPage } from './drift.js';
 import { caller, mayOpen, refusal } from './session.js';
 import { showModelPicker, hideModelPicker } from './model-picker.js';
 import { h, notice, mount } from './dom.js';
@@ -61,6 +62,7 @@ async function route() {
     case 'usage': return usagePage(main, params);
     case 'timeline': return timelinePage(main, params);
     case 'verification': return verificationPage(main);
+    case 'drift': return driftPage(main, params);
     default: return searchPage(main, params);
   }
 }
