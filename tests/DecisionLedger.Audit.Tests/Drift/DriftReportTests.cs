@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using DecisionLedger.Drift;
 using DecisionLedger.Reporting;
-using DecisionLedger.Tests.Verification;
 
 namespace DecisionLedger.Tests.Drift;
 
@@ -56,7 +55,7 @@ public sealed class DriftReportTests
     {
         var scenario = new DriftScenario().Add(2_000, DriftScenario.Start, TimeSpan.FromDays(2)).Checkpoint()
             .Add(500, s_day1.AddHours(23), TimeSpan.FromHours(1), shiftAt: s_day1).Checkpoint();
-        ReportCheckpoint first = ReportCheckpoint.Open((await scenario.Store.ReadCheckpointsAsync().FirstAsync()).SignedNote, TestLedger.Verifier);
+        ReportCheckpoint first = ReportCheckpoint.Open((await scenario.Store.ReadCheckpointsAsync().FirstAsync()).SignedNote, DriftScenario.Verifier);
 
         DriftReport report = await new DriftReportBuilder(new DriftSpec(DriftScenario.Model, null, DriftScenario.Start, s_day1, TimeSpan.FromHours(1), s_paths)).CreateAsync(scenario.Store, first);
 
@@ -87,7 +86,7 @@ public sealed class DriftReportTests
         var scenario = new DriftScenario().Add(400, DriftScenario.Start, TimeSpan.FromDays(2)).Checkpoint();
         var spec = new DriftSpec(DriftScenario.Model, "2.0", DriftScenario.Start, s_day1, TimeSpan.FromDays(1), [DriftPath.Parse("output.label"), DriftPath.Parse("metadata.region")]);
 
-        DriftReport report = await new DriftReportBuilder(spec).CreateAsync(scenario.Store, await ReportCheckpoint.OpenLatestAsync(scenario.Store, TestLedger.Verifier));
+        DriftReport report = await new DriftReportBuilder(spec).CreateAsync(scenario.Store, await ReportCheckpoint.OpenLatestAsync(scenario.Store, DriftScenario.Verifier));
 
         Assert.Equal(DriftPathKind.NoBaseline, report.Baseline[1].Kind);
         Assert.Equal(200, report.Baseline[1].Missing);
@@ -130,7 +129,7 @@ public sealed class DriftReportTests
     private static async Task<DriftReport> CreateAsync(DriftScenario scenario, string version, TimeSpan? window = null)
     {
         var spec = new DriftSpec(DriftScenario.Model, version, DriftScenario.Start, s_day1, window ?? TimeSpan.FromHours(1), s_paths);
-        ReportCheckpoint checkpoint = await ReportCheckpoint.OpenLatestAsync(scenario.Store, TestLedger.Verifier);
+        ReportCheckpoint checkpoint = await ReportCheckpoint.OpenLatestAsync(scenario.Store, DriftScenario.Verifier);
         return await new DriftReportBuilder(spec).CreateAsync(scenario.Store, checkpoint);
     }
 }

@@ -4,7 +4,7 @@ using DecisionLedger.Checkpoints;
 using DecisionLedger.Hashing;
 using DecisionLedger.Merkle;
 using DecisionLedger.Storage;
-using DecisionLedger.Tests.Verification;
+using DecisionLedger.Randomness;
 
 namespace DecisionLedger.Tests.Drift;
 
@@ -18,27 +18,36 @@ internal sealed class DriftScenario
 {
     public const string Model = "fraud_detector";
 
+    /// <summary>The origin of the scenarios' checkpoints.</summary>
+    public const string DefaultOrigin = "decisionledger.example/drift";
+
     /// <summary>Shifted amounts are this many times larger.</summary>
     public const double ShiftFactor = 3;
 
     private static readonly byte[] s_salt = new byte[16];
-    private readonly MerkleTree _tree = MerkleTree.CreateEmpty(new InMemoryTileStore());
+    private readonly List<Sha256Hash> _leaves = [];
     private readonly Ed25519NoteSigner _signer;
     private readonly List<StoredEntry> _entries = [];
     private readonly List<StoredInput> _inputs = [];
     private readonly Random _random;
     private readonly string _origin;
 
-    public DriftScenario(int seed = 1, Ed25519NoteSigner? signer = null, string origin = TestLedger.Origin, ILedgerStore? store = null)
+    public DriftScenario(int seed = 1, Ed25519NoteSigner? signer = null, string origin = DefaultOrigin, ILedgerStore? store = null)
     {
         _origin = origin;
         _random = new Random(seed);
-        _signer = signer ?? TestLedger.Signer;
+        _signer = signer ?? Signer;
         Store = store ?? new InMemoryLedgerStore();
     }
 
     /// <summary>Midnight UTC, 2 November 2026: the scenarios' day zero.</summary>
     public static DateTimeOffset Start { get; } = new(2026, 11, 2, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The key the scenarios' checkpoints are signed with, from a fixed seed.</summary>
+    public static Ed25519NoteSigner Signer { get; } = Ed25519NoteSigner.Generate(DefaultOrigin, new SeededRandomSource(11));
+
+    /// <summary>Its verifier.</summary>
+    public static NoteVerifier Verifier => Signer.Verifier;
 
     public ILedgerStore Store { get; }
 
@@ -59,13 +68,14 @@ internal sealed class DriftScenario
     public DriftScenario Checkpoint()
     {
         Flush();
-        Store.AppendCheckpointAsync(TestLedger.Sign(_tree.Size, _tree.Root, _signer, _origin)).AsTask().GetAwaiter().GetResult();
+        Sha256Hash root = MerkleProofVerifier.RootFromLeaves(_leaves);
+        Store.AppendCheckpointAsync(new StoredCheckpoint(_leaves.Count, root, CheckpointNote.Sign(new Checkpoint(_origin, _leaves.Count, root), _signer), Start)).AsTask().GetAwaiter().GetResult();
         return this;
     }
 
     private void Append(DateTimeOffset timestamp, string version, bool shifted)
     {
-        long seq = _tree.Size + _entries.Count;
+        long seq = _leaves.Count + _entries.Count;
         double amount = Math.Round(Math.Exp(4 + Normal()) * (shifted ? ShiftFactor : 1), 2);
         double u = _random.NextDouble();
         string country = shifted
@@ -92,10 +102,7 @@ internal sealed class DriftScenario
             return;
         }
 
-        foreach (StoredEntry entry in _entries)
-        {
-            _tree.Append(entry.LeafHash);
-        }
+        _leaves.AddRange(_entries.Select(e => e.LeafHash));
 
         Store.AppendAsync(new AppendBatch([.. _entries], [.. _inputs], [], null) { FieldPaths = new Dictionary<string, HashSet<string>>() }).AsTask().GetAwaiter().GetResult();
         _entries.Clear();

@@ -1,5 +1,5 @@
 // Drives the DecisionLedger dashboard in Debian's chromium (playwright-core, no downloaded browser).
-// Usage: node dashboard.mjs <baseUrl> <apiKey> <screenshotDir> [full|wrong-key|narrow|reader|ticks|models|explanation|replay]
+// Usage: node dashboard.mjs <baseUrl> <apiKey> <screenshotDir> [full|wrong-key|narrow|reader|ticks|models|explanation|replay|drift]
 // Prints one line per step; exits 1 on the first failed step or on any console error / page error.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 const [baseUrl, key, screenshotDir, mode = 'full'] = process.argv.slice(2);
 if (!baseUrl || !key || !screenshotDir) {
-  console.error('usage: node dashboard.mjs <baseUrl> <apiKey> <screenshotDir> [full|wrong-key|narrow|reader|ticks|models|explanation|replay]');
+  console.error('usage: node dashboard.mjs <baseUrl> <apiKey> <screenshotDir> [full|wrong-key|narrow|reader|ticks|models|explanation|replay|drift]');
   process.exit(2);
 }
 
@@ -365,7 +365,35 @@ async function replay() {
   });
 }
 
-const MODES = { full, 'wrong-key': wrongKey, narrow, reader, ticks, models, explanation, replay };
+const MODES = { full, 'wrong-key': wrongKey, narrow, reader, ticks, models, explanation, replay, drift };
+// The drift panel with a monitor key: PSI over time with the threshold line, the flagged windows, the worst path's bins.
+async function drift() {
+  await step('drift-login', async () => {
+    await page.goto(`${baseUrl}/dashboard/`);
+    await page.waitForSelector('#api-key');
+    await page.fill('#api-key', key);
+    await page.click('#login-form button[type=submit]');
+    await page.waitForSelector('#nav a[data-page=drift]:not([hidden])');
+  });
+  await step('drift-panel', async () => {
+    await page.goto(`${baseUrl}/dashboard/#/drift?model=drift_model`);
+    await page.waitForSelector('#drift-psi-chart .psi-line');
+    const body = await page.evaluate(async () => (await fetch('/v1/drift?model=drift_model', { headers: { 'X-Api-Key': sessionStorage.getItem('dledger.apiKey') } })).json());
+    const report = body.reports[0];
+    const threshold = Number(await page.getAttribute('#drift-threshold', 'data-value'));
+    expect(threshold === report.rule.psiThreshold, `the threshold line should sit at ${report.rule.psiThreshold}: ${threshold}`);
+    const over = await page.locator('#drift-psi-chart .psi-point.over').count();
+    const expected = report.windows.flatMap(w => w.paths.filter(p => p.psi > report.rule.psiThreshold)).length;
+    expect(over === expected && over > 0, `points over the threshold: ${over}, expected ${expected}`);
+    const flagged = await page.locator('.drift-flagged tbody tr').count();
+    expect(flagged === report.windows.filter(w => w.flagged).length, `flagged rows: ${flagged}`);
+    const bins = await page.locator('#drift-worst-chart rect.bar.baseline').count();
+    const worst = [...report.windows].reverse().find(w => w.worstPath).worstPath;
+    expect(bins === report.baseline.find(b => b.path === worst).bins.length, `bins of ${worst}: ${bins}`);
+    await shot('06-drift');
+  });
+}
+
 
 let failed = false;
 try {

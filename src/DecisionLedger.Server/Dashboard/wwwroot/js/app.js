@@ -8,6 +8,7 @@ import { decisionPage } from './decision.js';
 import { usagePage, timelinePage } from './reports.js';
 import { verificationPage } from './verification.js';
 import { replayPage } from './replay.js';
+import { driftPage } from './drift.js';
 import { caller, mayOpen, refusal } from './session.js';
 import { showModelPicker, hideModelPicker } from './model-picker.js';
 import { h, notice, mount } from './dom.js';
@@ -63,6 +64,7 @@ async function route() {
     case 'timeline': return timelinePage(main, params);
     case 'verification': return verificationPage(main);
     case 'replay': return replayPage(main, params);
+    case 'drift': return driftPage(main, params);
     default: return searchPage(main, params);
   }
 }

@@ -4,7 +4,7 @@
 import { h, mount } from './dom.js';
 import { models } from './session.js';
 
-const PER_MODEL = new Set(['search', 'usage', 'timeline']);
+const PER_MODEL = new Set(['search', 'usage', 'timeline', 'drift']);
 const REPORTS = new Set(['usage', 'timeline']);
 const ALL = '';
 

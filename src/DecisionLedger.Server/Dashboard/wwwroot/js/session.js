@@ -10,10 +10,11 @@ export const PAGES = {
   timeline: { title: 'Version timeline', permission: 'audit' },
   verification: { title: 'Verification', permission: 'audit' },
   replay: { title: 'Replay', permission: 'audit' },
+  drift: { title: 'Drift', permission: 'monitor' },
 };
 
 /** Who may hold each permission, for messages (the collector's role table). */
-const HOLDERS = { read: 'reader, auditor or admin', audit: 'auditor or admin', ingest: 'ingest or admin' };
+const HOLDERS = { read: 'reader, auditor or admin', audit: 'auditor or admin', ingest: 'ingest or admin', monitor: 'monitor, auditor or admin' };
 
 let cached = { key: null, caller: null, models: null };
 
