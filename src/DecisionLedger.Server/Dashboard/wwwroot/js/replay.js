@@ -9,7 +9,7 @@ export function replayCard(entry) {
   const slot = h('div', { id: 'replay-slot' });
   caller().then(who => {
     if (!can(who, 'audit')) return;
-    const endpoint = h('input', { id: 'replay-endpoint', name: 'endpoint', placeholder: 'https://scoring.example/predict' });
+    const endpoint = h('input', { id: 'replay-endpoint', name: 'endpoint', placeholder: 'the model\u2019s URL, e.g. scoring:8000/predict' });
     const form = h('form', {
       id: 'replay-form',
       onsubmit: event => {
