@@ -117,6 +117,7 @@ public sealed class ReceiptWitnessingTests
     public async Task ProofUpgrade_BeforeAnyCheckpointIsPublished_PrintsTheReceiptUnchanged_AndSaysWhy()
     {
         using var temp = new TempLedger();
+        Assert.Equal(0, (await CliRun.RunAsync("init", "--origin", "receipts.example/upgrade", "--ledger", temp.Ledger)).ExitCode);
         CliResult recorded = await CliRun.RunWithInputAsync(Some.DecisionLines(2), null, "record", "--proofs", "--ledger", temp.Ledger);
         Assert.True(recorded.ExitCode == 0, recorded.ToString());
         string vkey = (await CliRun.RunAsync("key", "--ledger", temp.Ledger)).Out.Trim();
