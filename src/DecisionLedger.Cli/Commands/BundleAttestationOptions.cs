@@ -16,9 +16,9 @@ namespace DecisionLedger.Cli.Commands;
 /// </summary>
 internal sealed class BundleAttestationOptions
 {
-    public Option<string?> WitnessPolicy { get; } = new("--witness-policy") { Description = "With --bundle: a tlog-policy file naming the witnesses to trust and the quorum; the bundle's checkpoint must carry that many valid cosignatures.", HelpName = "FILE" };
+    public Option<string?> WitnessPolicy { get; } = new("--witness-policy") { Description = "With --bundle or --receipt: a tlog-policy file naming the witnesses to trust and the quorum; the bundle's (or receipt's) checkpoint must carry that many valid cosignatures.", HelpName = "FILE" };
 
-    public Option<string?> TsaRoots { get; } = new("--tsa-roots") { Description = "With --bundle: a PEM file of the RFC 3161 time-stamp authority roots to trust; every token in the bundle must be over its checkpoint and chain to one of them.", HelpName = "PEMFILE" };
+    public Option<string?> TsaRoots { get; } = new("--tsa-roots") { Description = "With --bundle or --receipt: a PEM file of the RFC 3161 time-stamp authority roots to trust; every token in the bundle (or receipt) must be over its checkpoint and chain to one of them.", HelpName = "PEMFILE" };
 
     /// <summary>True when either option was given.</summary>
     public bool Any(ParseResult parsed) => parsed.GetValue(WitnessPolicy) is not null || parsed.GetValue(TsaRoots) is not null;

@@ -21,7 +21,7 @@ internal sealed class ProofCommand(CommandContext context)
         inclusion.SetAction(InclusionAsync);
         var consistency = new Command("consistency", "Prove an older tree is a prefix of a newer one: {\"from\",\"to\",\"hashes\"}.") { _from, _to };
         consistency.SetAction(ConsistencyAsync);
-        return new Command("proof", "Print an inclusion or consistency proof as JSON.") { inclusion, consistency };
+        return new Command("proof", "Print an inclusion or consistency proof as JSON; upgrade receipts with their cosigned checkpoint.") { inclusion, consistency, new ProofUpgradeCommand(context).Build() };
     }
 
     /// <summary>Writes an inclusion proof in the shape of DESIGN.md (also one line of a bundle's proofs.jsonl).</summary>

@@ -10,11 +10,12 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace DecisionLedger.Cli.Commands;
 
-/// <summary><c>verify [--bundle DIR --key VKEY [--witness-policy FILE] [--tsa-roots PEMFILE]] [--archive DIR|FILE [--key VKEY] [--tiles DIR]] [--from-checkpoint SIZE]</c>: full verification of a ledger (with its archives), an exported bundle, or archive files.</summary>
+/// <summary><c>verify [--receipt FILE --key VKEY [--witness-policy FILE] [--tsa-roots PEMFILE]] [--bundle DIR --key VKEY [--witness-policy FILE] [--tsa-roots PEMFILE]] [--archive DIR|FILE [--key VKEY] [--tiles DIR]] [--from-checkpoint SIZE]</c>: full verification of a ledger (with its archives), an exported bundle, or archive files.</summary>
 internal sealed class VerifyCommand(CommandContext context)
 {
     private readonly Option<string?> _bundle = new("--bundle") { Description = "Verify this evidence bundle offline instead of the ledger.", HelpName = "DIR" };
     private readonly Option<string?> _key = new("--key") { Description = "The trusted verifier key string (or a file holding it); required with --bundle; with --archive, default the ledger's own key.", HelpName = "VKEY" };
+    private readonly Option<string?> _receipt = new("--receipt") { Description = "Verify the proof receipts in this file offline (one JSON object per line, as 'record --proofs' or 'proof upgrade' print them); needs --key.", HelpName = "FILE" };
     private readonly Option<string?> _archive = new("--archive") { Description = "Verify archive files offline instead of the ledger: a directory 'dledger archive' wrote to, or one .parquet file.", HelpName = "DIR|FILE" };
     private readonly Option<string?> _tiles = new("--tiles") { Description = "With --archive: a directory from 'dledger export --tiles'; every archived row's leaf is checked against its signed tiles.", HelpName = "DIR" };
     private readonly Option<bool> _strict = new("--strict") { Description = "Also check every entry is in RFC 8785 canonical form (slower; audits the writer itself)." };
@@ -26,7 +27,7 @@ internal sealed class VerifyCommand(CommandContext context)
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command("verify", "Verify every leaf, checkpoint, signature and stored input of the ledger, or of an evidence bundle.") { _bundle, _archive, _tiles, _key, _fromCheckpoint, _strict, _trusted, _trustedFile, _attestations.WitnessPolicy, _attestations.TsaRoots };
+        var command = new Command("verify", "Verify every leaf, checkpoint, signature and stored input of the ledger, or of an evidence bundle.") { _bundle, _receipt, _archive, _tiles, _key, _fromCheckpoint, _strict, _trusted, _trustedFile, _attestations.WitnessPolicy, _attestations.TsaRoots };
         command.SetAction(ExecuteAsync);
         return command;
     }
@@ -38,6 +39,19 @@ internal sealed class VerifyCommand(CommandContext context)
         VerificationReport report;
         BundleAttestationReport? attested = null;
         string subject;
+        if (parsed.GetValue(_receipt) is { } receipts)
+        {
+            if (bundle is not null || parsed.GetValue(_archive) is not null || parsed.GetValue(_tiles) is not null || parsed.GetValue(_fromCheckpoint) is not null || parsed.GetValue(_trusted) is not null || parsed.GetValue(_trustedFile) is not null)
+            {
+                throw new CliException(ExitCodes.BadInput, "--receipt: checks receipts on their own; it combines only with --key, --witness-policy and --tsa-roots.");
+            }
+
+            string receiptKey = parsed.GetValue(_key)
+                ?? throw new CliException(ExitCodes.BadInput, "--key: required with --receipt; pass the ledger's verifier key string (from 'dledger key'), obtained from a source you trust, not from the receipt.");
+            (WitnessPolicy? receiptPolicy, X509Certificate2Collection? receiptRoots) = _attestations.Read(parsed);
+            return await ReceiptCheck.RunAsync(context, json, receipts, ReadKey(receiptKey), receiptPolicy, receiptRoots, cancellationToken);
+        }
+
         if (parsed.GetValue(_archive) is { } archive)
         {
             if (bundle is not null || parsed.GetValue(_fromCheckpoint) is not null || parsed.GetValue(_trusted) is not null || parsed.GetValue(_trustedFile) is not null || _attestations.Any(parsed))
@@ -88,7 +102,7 @@ internal sealed class VerifyCommand(CommandContext context)
         {
             if (_attestations.Any(parsed))
             {
-                throw new CliException(ExitCodes.BadInput, "--witness-policy/--tsa-roots: only used with --bundle; they check the cosignatures and time stamps an evidence bundle carries.");
+                throw new CliException(ExitCodes.BadInput, "--witness-policy/--tsa-roots: only used with --bundle or --receipt; they check the cosignatures and time stamps an evidence bundle or a receipt carries.");
             }
 
             if (parsed.GetValue(_key) is not null)

@@ -45,20 +45,31 @@ export async function verificationPage(main) {
 
 /** The witnesses of the policy: last cosigned size, failures, split views, and whether the newest checkpoint is published. */
 function witnessingCard(witnessing) {
-  const published = !witnessing.publishing
-    ? notice('info', 'This process does not publish checkpoints (the sequencer does); cosigned checkpoints are still served.')
-    : witnessing.latestPublished
-      ? notice('ok', h('strong', {}, 'Published. '), `The newest checkpoint (tree size ${num(witnessing.latestSize, 0)}) has the quorum of cosignatures: ${witnessing.quorum}.`)
-      : notice('warn', h('strong', {}, 'Not published yet. '), `The newest checkpoint (tree size ${witnessing.latestSize === null ? '—' : num(witnessing.latestSize, 0)}) does not have ${witnessing.quorum} cosignatures yet; newest published: ${witnessing.publishedSize === null ? 'none' : num(witnessing.publishedSize, 0)}.`);
-  published.id = 'witnessing-verdict';
+  const fromStore = !witnessing.publishing && witnessing.source === 'store';
+  const size = s => s === null || s === undefined ? '—' : num(s, 0);
+  const verdict = witnessing.latestPublished
+    ? notice('ok', h('strong', {}, 'Published. '), `The newest checkpoint (tree size ${size(witnessing.latestSize)}) has the quorum of cosignatures: ${witnessing.quorum}.`)
+    : notice('warn', h('strong', {}, 'Not published yet. '), `The newest checkpoint (tree size ${size(witnessing.latestSize)}) does not have ${witnessing.quorum} cosignatures yet; newest published: ${witnessing.publishedSize === null || witnessing.publishedSize === undefined ? 'none' : num(witnessing.publishedSize, 0)}.`);
+  verdict.id = 'witnessing-verdict';
+  const published = witnessing.publishing || fromStore
+    ? verdict
+    : notice('info', 'This process does not publish checkpoints (the sequencer does); cosigned checkpoints are still served.');
+  if (!witnessing.publishing && !fromStore) published.id = 'witnessing-verdict';
+  const parts = [published];
+  if (fromStore) {
+    const source = notice('info', h('strong', {}, 'Read from the ledger\'s store. '), witnessing.note || 'The sequencer asks the witnesses; failures and split views are in its logs and metrics.');
+    source.id = 'witnessing-source';
+    parts.push(source);
+  }
+  const sequencerOnly = () => h('td', { class: 'muted', title: 'Counted by the sequencer that publishes (its /metrics and logs)' }, 'sequencer');
   const rows = witnessing.witnesses.map(w => h('tr', { class: w.splitViews > 0 ? 'split-view' : '' },
     h('td', {}, w.name), h('td', {}, w.cosignedSize === undefined ? '—' : num(w.cosignedSize, 0)),
-    h('td', {}, w.failures === undefined ? '—' : num(w.failures, 0)),
-    h('td', {}, w.splitViews > 0 ? h('strong', {}, `${num(w.splitViews, 0)} SPLIT VIEW`) : '0'),
-    h('td', {}, w.lastError ? `${w.lastError} (${time(w.lastErrorAt)})` : '—'),
+    fromStore ? sequencerOnly() : h('td', {}, w.failures === undefined ? '—' : num(w.failures, 0)),
+    fromStore ? sequencerOnly() : h('td', {}, w.splitViews > 0 ? h('strong', {}, `${num(w.splitViews, 0)} SPLIT VIEW`) : '0'),
+    fromStore ? h('td', {}, w.lastCosignedAt ? `last cosignature stored ${time(w.lastCosignedAt)}` : '—') : h('td', {}, w.lastError ? `${w.lastError} (${time(w.lastErrorAt)})` : '—'),
     h('td', {}, h('code', { class: 'hash' }, w.url))));
-  return card('Witnesses', published,
+  return card('Witnesses', ...parts,
     h('table', { class: 'results', id: 'witnesses' },
-      h('thead', {}, h('tr', {}, ...['witness', 'cosigned size', 'failures', 'split views', 'last error', 'URL'].map(t => h('th', {}, t)))),
+      h('thead', {}, h('tr', {}, ...['witness', 'cosigned size', 'failures', 'split views', fromStore ? 'last cosignature' : 'last error', 'URL'].map(t => h('th', {}, t)))),
       h('tbody', {}, ...rows)));
 }
