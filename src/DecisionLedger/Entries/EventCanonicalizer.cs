@@ -94,6 +94,9 @@ internal static class EventCanonicalizer
             case LedgerEvent.ArchiveRewriteKind:
                 ledgerEvent.ArchiveRewrite!.WriteBody(writer);
                 break;
+            case LedgerEvent.InputRetentionKind:
+                ledgerEvent.InputRetention!.WriteBody(writer);
+                break;
             case LedgerEvent.HeadsKind:
                 writer.WriteNumber("keys", ledgerEvent.HeadsKeys!.Value);
                 writer.WriteString("root", ledgerEvent.HeadsRoot!.Value.ToBase64());
@@ -173,7 +176,8 @@ internal static class EventCanonicalizer
                 LedgerEvent.FormatKind => ReadFormat(body),
                 LedgerEvent.ArchivedKind => LedgerEvent.ForArchived(ArchivedEventJson.ReadBody(body), v),
                 LedgerEvent.ArchiveRewriteKind => LedgerEvent.ForArchiveRewrite(ArchiveRewriteEvent.ReadBody(body), v),
-                _ => throw new FormatException($"kind: '{kind}' is not an event kind this build reads ('{LedgerEvent.ErasureKind}', '{LedgerEvent.FormatKind}', '{LedgerEvent.HeadsKind}', '{LedgerEvent.ArchivedKind}', '{LedgerEvent.ArchiveRewriteKind}'); upgrade the reader."),
+                LedgerEvent.InputRetentionKind => LedgerEvent.ForInputRetention(Retention.InputRetentionEvent.ReadBody(body), v),
+                _ => throw new FormatException($"kind: '{kind}' is not an event kind this build reads ('{LedgerEvent.ErasureKind}', '{LedgerEvent.FormatKind}', '{LedgerEvent.HeadsKind}', '{LedgerEvent.ArchivedKind}', '{LedgerEvent.ArchiveRewriteKind}', '{LedgerEvent.InputRetentionKind}'); upgrade the reader."),
             };
 
             if (ledgerEvent.Version != v)
