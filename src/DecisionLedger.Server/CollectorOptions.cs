@@ -129,6 +129,12 @@ public sealed class CollectorOptions
     /// </summary>
     public DecisionLedger.Witnessing.Publishing.WitnessingOptions Witnessing { get; } = new();
 
+    /// <summary>
+    /// Scheduled retention: archive the decisions past the policy's <c>live</c> to a destination and delete stored
+    /// inputs past <c>inputs</c>, at start and every interval; off while its destination is null.
+    /// </summary>
+    public Retention.ArchiveScheduleOptions Archiving { get; } = new();
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
     {
@@ -144,6 +150,7 @@ public sealed class CollectorOptions
         }
 
         Timestamping.Validate("CollectorOptions.Timestamping");
+        Archiving.Validate("CollectorOptions.Archiving");
         if (EnqueueTimeout <= TimeSpan.Zero || EnqueueTimeout > TimeSpan.FromDays(1))
         {
             throw new ArgumentException($"CollectorOptions.EnqueueTimeout: must be more than 0 and at most 1 day; got {EnqueueTimeout}.");
