@@ -67,6 +67,14 @@ public static class CollectorApp
             builder.Services.AddHostedService(services => services.GetRequiredService<Witnessing.CollectorWitnessing>());
         }
 
+        if (options.Archiving.Enabled)
+        {
+            // After the ledger: it stops first, waiting for a run in progress, before the recorder drains.
+            builder.Services.AddSingleton<Retention.ArchiveScheduleMetrics>();
+            builder.Services.AddSingleton<Retention.ScheduledArchiver>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<Retention.ScheduledArchiver>());
+        }
+
         CaptureSetup.AddServices(builder.Services, options);
         IngestAdmission.AddServices(builder.Services, options);
         DashboardEndpoints.AddServices(builder.Services);

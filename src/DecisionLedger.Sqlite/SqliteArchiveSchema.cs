@@ -13,7 +13,9 @@ internal static class SqliteArchiveSchema
     // The trigger is dropped and created on every writable open (cheap, and no user_version bump):
     // files written before archiving existed carry the old trigger that refuses every delete, and
     // a trigger someone dropped comes back. removed_rows may only grow: it is what the head check
-    // adds to count(entries) to tell archived seqs from missing ones.
+    // adds to count(entries) to tell archived seqs from missing ones. archived_request_ids keeps the
+    // request id of every removed decision, so a redelivered decision is still refused as a duplicate
+    // after its body moved to the archive (about 50 bytes a decision stay live for it).
     public const string Ddl = """
         CREATE TABLE IF NOT EXISTS archived_ranges(
             first_seq INTEGER PRIMARY KEY,
@@ -28,6 +30,13 @@ internal static class SqliteArchiveSchema
             WHEN new.first_seq IS NOT old.first_seq OR new.last_seq IS NOT old.last_seq OR new.event_seq IS NOT old.event_seq
                 OR new.destination IS NOT old.destination OR new.removed_rows < old.removed_rows
             BEGIN SELECT RAISE(ABORT, 'archived ranges are append-only'); END;
+        CREATE TABLE IF NOT EXISTS archived_request_ids(
+            request_id TEXT PRIMARY KEY,
+            seq INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TRIGGER IF NOT EXISTS archived_request_ids_no_delete BEFORE DELETE ON archived_request_ids
+            BEGIN SELECT RAISE(ABORT, 'archived request ids are append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS archived_request_ids_no_update BEFORE UPDATE ON archived_request_ids
+            BEGIN SELECT RAISE(ABORT, 'archived request ids are append-only'); END;
         DROP TRIGGER IF EXISTS entries_no_delete;
         CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
             WHEN old.kind IS NOT 'decision'

@@ -90,6 +90,9 @@ internal static class SqliteArchivedRanges
         const string Decisions = "SELECT seq FROM entries WHERE seq BETWEEN @first AND @last AND kind = 'decision'";
         Execute(connection, transaction, $"DELETE FROM inputs WHERE seq IN ({Decisions});", firstSeq, lastSeq);
         Execute(connection, transaction, $"DELETE FROM entry_index WHERE seq IN ({Decisions});", firstSeq, lastSeq);
+
+        // The request ids stay: the recorder's duplicate check must still see an archived decision's id.
+        Execute(connection, transaction, "INSERT OR IGNORE INTO archived_request_ids(request_id, seq) SELECT request_id, seq FROM entries WHERE seq BETWEEN @first AND @last AND kind = 'decision';", firstSeq, lastSeq);
         long removed = Execute(connection, transaction, "DELETE FROM entries WHERE seq BETWEEN @first AND @last AND kind = 'decision';", firstSeq, lastSeq);
         using (SqliteCommand update = connection.CreateCommand())
         {
@@ -102,6 +105,32 @@ internal static class SqliteArchivedRanges
 
         transaction.Commit();
         return removed;
+    }
+
+    /// <summary>Adds to <paramref name="found"/> the ids of <paramref name="requestIds"/> that belong to archived (removed) decisions.</summary>
+    public static void AddArchivedRequestIds(SqliteConnection connection, IReadOnlyCollection<string> requestIds, HashSet<string> found)
+    {
+        if (found.Count == requestIds.Count || RemovedRows(connection) == 0 || !SqliteSchema.HasTable(connection, null, "archived_request_ids"))
+        {
+            return;
+        }
+
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT 1 FROM archived_request_ids WHERE request_id = @id;";
+        SqliteParameter id = command.Parameters.Add("@id", SqliteType.Text);
+        foreach (string requestId in requestIds)
+        {
+            if (found.Contains(requestId))
+            {
+                continue;
+            }
+
+            id.Value = requestId;
+            if (command.ExecuteScalar() is not null)
+            {
+                found.Add(requestId);
+            }
+        }
     }
 
     private static int Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, long firstSeq, long lastSeq)

@@ -77,6 +77,8 @@ internal sealed class SqliteLogReader(SqliteConnections db)
                 QueryChunk(command, parameters, chunk, count, found);
             }
 
+            // Archived decisions left entries but not the ledger: their ids are still taken.
+            SqliteArchivedRanges.AddArchivedRequestIds(connection, requestIds, found);
             return found;
         });
         return new ValueTask<IReadOnlySet<string>>(found);

@@ -98,6 +98,9 @@ internal static class EventCanonicalizer
             case LedgerEvent.ReplayKind:
                 ledgerEvent.Replay!.WriteBody(writer);
                 break;
+            case LedgerEvent.InputRetentionKind:
+                ledgerEvent.InputRetention!.WriteBody(writer);
+                break;
             case LedgerEvent.HeadsKind:
                 writer.WriteNumber("keys", ledgerEvent.HeadsKeys!.Value);
                 writer.WriteString("root", ledgerEvent.HeadsRoot!.Value.ToBase64());
@@ -182,7 +185,8 @@ internal static class EventCanonicalizer
                 LedgerEvent.ArchiveRewriteKind => LedgerEvent.ForArchiveRewrite(ArchiveRewriteEvent.ReadBody(body), v),
                 LedgerEvent.ImportKind => LedgerEvent.ForImport(Importing.ImportEvent.ReadBody(body), v),
                 LedgerEvent.ReplayKind => LedgerEvent.ForReplay(ReplayEvent.ReadBody(body), v),
-                _ => throw new FormatException($"kind: '{kind}' is not an event kind this build reads ('{LedgerEvent.ErasureKind}', '{LedgerEvent.FormatKind}', '{LedgerEvent.HeadsKind}', '{LedgerEvent.ArchivedKind}', '{LedgerEvent.ArchiveRewriteKind}', '{LedgerEvent.ImportKind}', '{LedgerEvent.ReplayKind}'); upgrade the reader."),
+                LedgerEvent.InputRetentionKind => LedgerEvent.ForInputRetention(Retention.InputRetentionEvent.ReadBody(body), v),
+                _ => throw new FormatException($"kind: '{kind}' is not an event kind this build reads ('{LedgerEvent.ErasureKind}', '{LedgerEvent.FormatKind}', '{LedgerEvent.HeadsKind}', '{LedgerEvent.ArchivedKind}', '{LedgerEvent.ArchiveRewriteKind}', '{LedgerEvent.ImportKind}', '{LedgerEvent.ReplayKind}', '{LedgerEvent.InputRetentionKind}'); upgrade the reader."),
             };
 
             if (ledgerEvent.Version != v)

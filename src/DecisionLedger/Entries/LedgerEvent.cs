@@ -33,6 +33,9 @@ public sealed record LedgerEvent
     /// <summary>The kind of the event that records a replay run: its parameters and what it found.</summary>
     public const string ReplayKind = "replay";
 
+    /// <summary>The kind of the event that records stored inputs deleted because their retention (<c>inputs</c>) passed.</summary>
+    public const string InputRetentionKind = "input-retention";
+
     private LedgerEvent(string kind, int version)
     {
         Kind = kind;
@@ -68,6 +71,9 @@ public sealed record LedgerEvent
 
     /// <summary>The replay run's parameters and summary, for a <see cref="ReplayKind"/> event; null otherwise.</summary>
     public ReplayEvent? Replay { get; private init; }
+
+    /// <summary>The cutoffs and count of a retention input deletion, for an <see cref="InputRetentionKind"/> event; null otherwise.</summary>
+    public Retention.InputRetentionEvent? InputRetention { get; private init; }
 
     /// <summary>The value of the store's subject column for this event: the erased subject's id (v1) or ref (v2); null for other kinds.</summary>
     internal string? SubjectColumn => Erasure is { } erasure ? erasure.SubjectRef ?? erasure.SubjectId : null;
@@ -206,6 +212,24 @@ public sealed record LedgerEvent
 
         replay.Validate();
         return new LedgerEvent(ReplayKind, version) { Replay = replay };
+    }
+
+    /// <summary>Creates the <c>input-retention</c> event that records stored inputs deleted by the retention policy.</summary>
+    /// <param name="retention">The cutoffs, the last seq considered and the count.</param>
+    /// <param name="version">The ledger's entry format: 1 or 2.</param>
+    /// <returns>The event.</returns>
+    /// <exception cref="ArgumentException">A negative number, a repeated model, or no cutoff that deletes anything; the message names the field.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="version"/> is not 1 or 2.</exception>
+    public static LedgerEvent ForInputRetention(Retention.InputRetentionEvent retention, int version)
+    {
+        ArgumentNullException.ThrowIfNull(retention);
+        if (version is not (LedgerEntry.CurrentVersion or LedgerEntry.Version2))
+        {
+            throw new ArgumentOutOfRangeException(nameof(version), version, $"v: {version} is not an entry format (1 or 2).");
+        }
+
+        retention.Validate();
+        return new LedgerEvent(InputRetentionKind, version) { InputRetention = retention };
     }
 
     private static void Require(string? value, string field, string what)

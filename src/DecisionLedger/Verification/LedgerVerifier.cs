@@ -122,7 +122,7 @@ public sealed class LedgerVerifier
             classifier.AddTrusted(CheckpointNote.Open(trustedNote, verifier, origin));
         }
 
-        var merger = new PageMerger(store, classifier, options, size);
+        var merger = new PageMerger(store, classifier, options, size, await ReadInputRetentionAsync(store, cancellationToken).ConfigureAwait(false));
         int workers = options.MaxParallelism ?? _workers;
         var pipeline = new PagePipeline(store, options, start, size, _pageSize, workers, cancellationToken);
         await using (pipeline.ConfigureAwait(false))
@@ -194,6 +194,28 @@ public sealed class LedgerVerifier
             InputsNotChecked = merger.InputsNotChecked,
             UncoveredTail = uncovered,
         };
+    }
+
+    // Inputs the retention policy deleted are missing by policy; the events saying so are read up front (they are few) and
+    // checked like every other entry in the scan. One that cannot be read covers nothing and is reported at its seq.
+    private static async Task<List<(long Seq, Retention.InputRetentionEvent Event)>> ReadInputRetentionAsync(ILedgerStore store, CancellationToken cancellationToken)
+    {
+        var events = new List<(long Seq, Retention.InputRetentionEvent Event)>();
+        await foreach (StoredEntry entry in store.QueryAsync(new EntryFilter { Kind = Entries.LedgerEvent.InputRetentionKind, Limit = int.MaxValue }, cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                if (Entries.EventCanonicalizer.Parse(entry.CanonicalBytes).Event.InputRetention is { } retention)
+                {
+                    events.Add((entry.Seq, retention));
+                }
+            }
+            catch (FormatException)
+            {
+            }
+        }
+
+        return events;
     }
 
     private static Checkpoint FindTrusted(List<StoredCheckpoint> checkpoints, NoteVerifier verifier, string origin, long start, long size)

@@ -13,10 +13,10 @@ namespace DecisionLedger.Verification;
 /// subject. An erasure comes after the decisions it covers, so a missing input is held as pending
 /// per subject (only the lowest <c>seq</c>: memory grows with subjects, not entries) until an erasure
 /// of its subject turns up, and reported at the end if none did. A decision without a subject
-/// cannot be erased, so its missing input is reported at once. (Archive events, when they come,
-/// will cover inputs the same way.)
+/// cannot be erased, so its missing input is reported at once. An <c>input-retention</c> event
+/// (known before the scan: such events are few) covers the inputs the retention policy deleted.
 /// </remarks>
-internal sealed class MissingInputTracker
+internal sealed class MissingInputTracker(IReadOnlyList<(long Seq, Retention.InputRetentionEvent Event)>? retention = null)
 {
     private readonly Dictionary<string, long> _pendingBySubject = new(StringComparer.Ordinal);
     private TamperFinding? _withoutSubject;
@@ -62,6 +62,12 @@ internal sealed class MissingInputTracker
             }
 
             if (next < inputs.Count && inputs[next].Seq == seq)
+            {
+                continue;
+            }
+
+            // Deleted by the retention policy: an input-retention event after it covers its model and age.
+            if (retention is not null && retention.Any(r => r.Seq > seq && r.Event.Covers(seq, Retention.RetentionPolicy.ModelOf(columns), columns.Timestamp)))
             {
                 continue;
             }

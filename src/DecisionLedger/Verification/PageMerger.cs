@@ -11,10 +11,10 @@ namespace DecisionLedger.Verification;
 /// depends on order (positions, the request-id set, the tree, checkpoints, which finding comes
 /// first) happens here; everything else was done when the page was loaded.
 /// </summary>
-internal sealed class PageMerger(ILedgerStore store, TamperClassifier classifier, VerificationOptions options, long size)
+internal sealed class PageMerger(ILedgerStore store, TamperClassifier classifier, VerificationOptions options, long size, IReadOnlyList<(long Seq, Retention.InputRetentionEvent Event)>? retention = null)
 {
     private readonly Dictionary<string, byte[]?> _subjectKeys = new(StringComparer.Ordinal);
-    private readonly MissingInputTracker _missingInputs = new();
+    private readonly MissingInputTracker _missingInputs = new(retention);
     private bool _classifierStopped;
     private Tile? _tile;
     private long _tileIndex = -1;
