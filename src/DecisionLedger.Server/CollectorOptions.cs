@@ -130,6 +130,44 @@ public sealed class CollectorOptions
     public DecisionLedger.Witnessing.Publishing.WitnessingOptions Witnessing { get; } = new();
 
     /// <summary>
+    /// Continuous drift monitoring of chosen models (gauges, alerts, webhook, <c>GET /v1/drift</c>); off while no model
+    /// is watched (the default). <c>dledger serve --drift-config FILE</c> fills it. Validated by <see cref="Validate"/>.
+    /// </summary>
+    public DecisionLedger.Server.Drift.DriftMonitorOptions Drift { get; set; } = new();
+
+    /// <summary>
+    /// The scorer <c>POST /v1/replays</c> uses for <c>"artifacts":true</c>: an artifact store with an
+    /// in-process loader (<c>dledger serve --replay-artifacts DIR</c>); null (default) refuses artifact replays.
+    /// </summary>
+    public DecisionLedger.Replay.IReplayScorer? ReplayArtifacts { get; set; }
+
+    /// <summary>
+    /// URL prefixes <c>POST /v1/replays</c> may send stored inputs to (<c>dledger serve --replay-endpoint URL</c>);
+    /// empty (default) refuses endpoint replays, because stored inputs are personal data.
+    /// </summary>
+    public IList<string> ReplayEndpoints { get; } = [];
+
+    /// <summary>
+    /// Scheduled retention: archive the decisions past the policy's <c>live</c> to a destination and delete stored
+    /// inputs past <c>inputs</c>, at start and every interval; off while its destination is null.
+    /// </summary>
+    public Retention.ArchiveScheduleOptions Archiving { get; } = new();
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
+    public void Validate()
+    {
+        RequirePositive(MaxDecisionBytes, nameof(MaxDecisionBytes));
+        RequirePositive(MaxBatchBytes, nameof(MaxBatchBytes));
+        RequirePositive(MaxBadLines, nameof(MaxBadLines));
+        RequirePositive(MaxListedLineErrors, nameof(MaxListedLineErrors));
+        RequirePositive(QueueCapacity, nameof(QueueCapacity));
+        RequirePositive(MaxConcurrentIngestRequests, nameof(MaxConcurrentIngestRequests));
+        if (MaxQueuedIngestRequests < 0)
+        {
+            throw new ArgumentException($"CollectorOptions.MaxQueuedIngestRequests: must not be negative; got {MaxQueuedIngestRequests}.");
+        }
+
+        Timestamping.Validate("CollectorOptions.Timestamping");
         Drift.Validate();
         Archiving.Validate("CollectorOptions.Archiving");
         if (EnqueueTimeout <= TimeSpan.Zero || EnqueueTimeout > TimeSpan.FromDays(1))
