@@ -27,10 +27,10 @@ internal sealed class ImportLedger : IDisposable
         throw new FileNotFoundException($"docs/examples/import/{name} not found above {AppContext.BaseDirectory}");
     }
 
-    public static async Task<ImportLedger> CreateAsync()
+    public static async Task<ImportLedger> CreateAsync(params string[] initOptions)
     {
         var ledger = new ImportLedger();
-        CliResult init = await CliRun.RunAsync("init", "--ledger", ledger.Ledger, "--origin", "t.example/import");
+        CliResult init = await CliRun.RunAsync(["init", "--ledger", ledger.Ledger, "--origin", "t.example/import", .. initOptions]);
         Assert.True(init.ExitCode == 0, init.ToString());
         return ledger;
     }

@@ -47,6 +47,18 @@ public sealed class KServeImportTests
     }
 
     [Fact]
+    public async Task Import_KServeDump_IntoEntryFormat2_WritesAV2ImportEvent_AndVerifies()
+    {
+        using ImportLedger ledger = await ImportLedger.CreateAsync("--entry-format", "2");
+
+        (_, JsonElement report) = await ledger.ImportAsync("--format", "kserve-cloudevents", Dump);
+
+        await ledger.AssertCountsAsync(report, read: 10, imported: 5, duplicates: 2, bad: 3, unpaired: 1);
+        Assert.Equal(2, (await ledger.ShowAsync(report.GetProperty("eventSeq").GetInt64())).GetProperty("entry").GetProperty("v").GetInt32());
+        await ledger.AssertVerifiesAsync();
+    }
+
+    [Fact]
     public async Task Import_BadCloudEvents_AreReportedWithLineAndField()
     {
         using ImportLedger ledger = await ImportLedger.CreateAsync();
