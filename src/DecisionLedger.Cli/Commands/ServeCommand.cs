@@ -117,6 +117,7 @@ internal sealed class ServeCommand(CommandContext context)
 
     private readonly TsaOptions _tsa = new();
     private readonly Witness.WitnessingCliOptions _witnessing = new();
+    private readonly ServeArchiveOptions _archiving = new();
 
     private static readonly (string Property, string Flag)[] FlagOf =
     [
@@ -130,7 +131,7 @@ internal sealed class ServeCommand(CommandContext context)
     public Command Build()
     {
         var command = new Command(Name, "Run the collector: the HTTP API to record, query and prove decisions (API keys: 'dledger keys').") { _urls, _maxDecisionBytes, _maxBatchBytes, _maxBadLines, _queueCapacity, _enqueueTimeout, _maxConcurrentIngests, _maxQueuedIngests, _cloudEventTimeout, _cloudEventJournal, _buffer, _redis, _logLevel, _publicTiles, _tsa.Tsa, _tsa.Policy };
-        foreach (Option option in _witnessing.All)
+        foreach (Option option in _witnessing.All.Concat(_archiving.All))
         {
             command.Options.Add(option);
         }
@@ -183,6 +184,7 @@ internal sealed class ServeCommand(CommandContext context)
         }
 
         _witnessing.Configure(parsed, options.Witnessing);
+        _archiving.Configure(parsed, options.Archiving);
         try
         {
             options.Validate();
@@ -195,6 +197,8 @@ internal sealed class ServeCommand(CommandContext context)
             {
                 message = message.Replace("CollectorOptions." + property, flag, StringComparison.Ordinal);
             }
+
+            message = message.Replace("CollectorOptions.Archiving.Interval", "--archive-every", StringComparison.Ordinal);
 
             message = Witness.WitnessingCliOptions.ToFlags(message);
 
