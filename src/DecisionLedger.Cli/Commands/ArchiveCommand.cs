@@ -93,11 +93,11 @@ internal sealed class ArchiveCommand(CommandContext context)
         DecisionRecorder recorder = await session.StartRecorderAsync(context.Environment.Time, cancellationToken);
         try
         {
-            var archiver = new LedgerArchiver(session.Store, ranges, session.Directory.Signer, recorder);
-            while (await archiver.RunAsync(destination, isDue, cancellationToken: cancellationToken) is { } result)
-            {
-                results.Add(result);
-            }
+            // A run a crash interrupted is finished (or rolled back) first, so no range is archived twice.
+            var runner = new RetentionRunner(session.Store, ranges, session.Directory.Signer, recorder, ArchiveView.OpenDestination);
+            RetentionRunResult run = await runner.RunAsync(destination, isDue, inputPolicy: null, now, cancellationToken);
+            await RetentionCommand.PrintRecoveredAsync(context.Environment.Error, run.Recovered);
+            results.AddRange(run.Archived);
         }
         catch (ArchiveReadBackException e)
         {

@@ -12,6 +12,8 @@ namespace DecisionLedger.Cli.Commands;
 /// </summary>
 internal sealed class ReportCommand(CommandContext context)
 {
+    private Storage.ILedgerStore? _archiveView;
+
     /// <summary>Defines the command and its four reports.</summary>
     public Command Build()
     {
@@ -38,7 +40,8 @@ internal sealed class ReportCommand(CommandContext context)
         OneOf(bucket, "day", "hour");
         Option<string?> outcome = new("--outcome") { Description = $"The field whose values are counted; default {OutcomeField.DefaultPath}.", HelpName = "PATH" };
         var output = new ReportOutput();
-        var command = new Command("usage", "How one model was used: totals, failures, versions, unique users, outcome distribution, latency percentiles, decisions over time.") { model, version, from, to, bucket, outcome };
+        Option<bool> includeArchive = IncludeArchive();
+        var command = new Command("usage", "How one model was used: totals, failures, versions, unique users, outcome distribution, latency percentiles, decisions over time.") { model, version, from, to, bucket, outcome, includeArchive };
         output.AddTo(command);
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -63,9 +66,9 @@ internal sealed class ReportCommand(CommandContext context)
             return await RunAsync(parsed, output, format, "usage", async (session, checkpoint, cancel) =>
             {
                 UsageReport report = await HumanConsole.RunWithErrorProgressAsync(context.Environment, context.Json(parsed), "Usage report", checkpoint.TreeSize,
-                    progress => new UsageReportBuilder(filters, width, field).CreateAsync(session.Store, checkpoint, progress, cancel));
+                    progress => new UsageReportBuilder(filters, width, field).CreateAsync(ReportStore(session), checkpoint, progress, cancel));
                 return writer => format is { } f ? ReportWriter.WriteAsync(report, f, writer, cancel) : ReportText.WriteAsync(report, writer);
-            }, cancellationToken);
+            }, cancellationToken, includeArchive);
         });
         return command;
     }
@@ -75,7 +78,8 @@ internal sealed class ReportCommand(CommandContext context)
         Option<string> model = Model();
         Option<string?> at = Time("--at", "Also answer which version served at this RFC 3339 time.");
         var output = new ReportOutput();
-        var command = new Command("version-timeline", "Which version of a model served when: periods, change points, and the version at a given time.") { model, at };
+        Option<bool> includeArchive = IncludeArchive();
+        var command = new Command("version-timeline", "Which version of a model served when: periods, change points, and the version at a given time.") { model, at, includeArchive };
         output.AddTo(command);
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -85,9 +89,9 @@ internal sealed class ReportCommand(CommandContext context)
             return await RunAsync(parsed, output, format, "version-timeline", async (session, checkpoint, cancel) =>
             {
                 VersionTimelineReport report = await HumanConsole.RunWithErrorProgressAsync(context.Environment, context.Json(parsed), "Version timeline", checkpoint.TreeSize,
-                    progress => new VersionTimelineBuilder(name, when).CreateAsync(session.Store, checkpoint, progress, cancel));
+                    progress => new VersionTimelineBuilder(name, when).CreateAsync(ReportStore(session), checkpoint, progress, cancel));
                 return writer => format is { } f ? ReportWriter.WriteAsync(report, f, writer, cancel) : ReportText.WriteAsync(report, writer);
-            }, cancellationToken);
+            }, cancellationToken, includeArchive);
         });
         return command;
     }
@@ -98,7 +102,8 @@ internal sealed class ReportCommand(CommandContext context)
         Option<string?> from = Time("--from", "Decisions and reads at or after this RFC 3339 time.");
         Option<string?> to = Time("--to", "Decisions and reads before this RFC 3339 time.");
         var output = new ReportOutput();
-        var command = new Command("data-access", "Per user: decisions requested, distinct subjects touched, models, and decisions read through the API.") { user, from, to };
+        Option<bool> includeArchive = IncludeArchive();
+        var command = new Command("data-access", "Per user: decisions requested, distinct subjects touched, models, and decisions read through the API.") { user, from, to, includeArchive };
         output.AddTo(command);
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -109,9 +114,9 @@ internal sealed class ReportCommand(CommandContext context)
             {
                 var log = new AccessLog(session.Directory.Path);
                 DataAccessReport report = await HumanConsole.RunWithErrorProgressAsync(context.Environment, context.Json(parsed), "Data-access report", checkpoint.TreeSize,
-                    progress => new DataAccessReportBuilder(filters).CreateAsync(session.Store, log, checkpoint, progress, cancel));
+                    progress => new DataAccessReportBuilder(filters).CreateAsync(ReportStore(session), log, checkpoint, progress, cancel));
                 return writer => format is { } f ? ReportWriter.WriteAsync(report, f, writer, cancel) : ReportText.WriteAsync(report, writer);
-            }, cancellationToken);
+            }, cancellationToken, includeArchive);
         });
         return command;
     }
@@ -143,7 +148,8 @@ internal sealed class ReportCommand(CommandContext context)
         ReportFormat? format,
         string name,
         Func<LedgerSession, ReportCheckpoint, CancellationToken, Task<Func<TextWriter, Task>>> build,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Option<bool>? includeArchive = null)
     {
         string? outFile = output.OutFile(parsed, ReportOutput.Name(format));
         await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: false, cancellationToken);
@@ -157,10 +163,20 @@ internal sealed class ReportCommand(CommandContext context)
             throw new CliException(ExitCodes.BadInput, $"{session.Directory.Path}: {e.Message}", e);
         }
 
+        // --include-archive: the decisions moved to archive files are read back from them (each file checked
+        // against its manifest and the ledger's archived entries) and counted with the live ones.
+        await using Archiving.ArchiveBackedLedgerStore? view = includeArchive is not null && parsed.GetValue(includeArchive)
+            ? await ArchiveView.OpenAsync(session, cancellationToken)
+            : null;
+        _archiveView = view;
         Func<TextWriter, Task> write;
         try
         {
             write = await build(session, checkpoint, cancellationToken);
+        }
+        catch (Archiving.ArchiveIntegrityException e)
+        {
+            throw ArchiveView.Untrusted(e);
         }
         catch (InvalidOperationException e)
         {
@@ -178,6 +194,11 @@ internal sealed class ReportCommand(CommandContext context)
         await context.Environment.Error.WriteLineAsync($"Wrote the {name} report ({ReportOutput.Name(format)}, checkpoint of tree size {checkpoint.TreeSize}) to {outFile}.");
         return ExitCodes.Ok;
     }
+
+    private static Option<bool> IncludeArchive() => new("--include-archive") { Description = "Also count the decisions the ledger moved to its archive (read back from the Parquet files its 'archived' entries list, each checked first)." };
+
+    /// <summary>The store a report reads: the archive view with <c>--include-archive</c>, else the live store.</summary>
+    private Storage.ILedgerStore ReportStore(LedgerSession session) => _archiveView ?? session.Store;
 
     // System.CommandLine's own message for a value outside a list does not name the option.
     private static void OneOf(Option<string?> option, params string[] values) =>

@@ -14,7 +14,7 @@ internal sealed class RetentionCommand(CommandContext context)
 {
     private readonly Option<string?> _policy = new("--policy") { Description = "Read the retention policy from this JSON file ({\"retention\":{…}}) instead of ledger.json.", HelpName = "FILE" };
 
-    private readonly Option<string?> _to = new("--to") { Description = "apply: the archive directory the due decisions go to (required without --dry-run).", HelpName = "DIR" };
+    private readonly Option<string?> _to = new("--to") { Description = "apply: where the due decisions are archived (DIR, dir:DIR or s3://bucket/prefix); without it, apply only deletes the stored inputs due.", HelpName = "DIR|s3://bucket/prefix" };
 
     private readonly Option<bool> _dryRun = new("--dry-run") { Description = "apply: print what would move and what would be deleted; change nothing." };
 
@@ -23,7 +23,7 @@ internal sealed class RetentionCommand(CommandContext context)
     {
         var show = new Command("show", "Print the effective retention policy per model, the legal holds, and what is due now.") { _policy };
         show.SetAction((parsed, cancellationToken) => ExecuteAsync(parsed, apply: false, cancellationToken));
-        var apply = new Command("apply", "Run what the retention policy makes due: archive decisions past 'live' (--to DIR). With --dry-run, only print it.") { _policy, _to, _dryRun };
+        var apply = new Command("apply", "Run what the retention policy makes due: finish an interrupted archive run, delete stored inputs past 'inputs' (not under a legal hold), archive decisions past 'live' (--to). With --dry-run, only print it.") { _policy, _to, _dryRun };
         apply.SetAction((parsed, cancellationToken) => ExecuteAsync(parsed, apply: true, cancellationToken));
         return new Command("retention", "Retention policy: what stays live, what moves to the archive, what may be deleted, and the legal holds.") { show, apply };
     }
@@ -52,11 +52,6 @@ internal sealed class RetentionCommand(CommandContext context)
     {
         bool dryRun = !apply || parsed.GetValue(_dryRun);
         string? to = parsed.GetValue(_to);
-        if (!dryRun && to is null)
-        {
-            throw new CliException(ExitCodes.BadInput, "--to: required by 'retention apply' (where the due decisions are archived); or pass --dry-run to only see what is due.");
-        }
-
         await using LedgerSession session = await context.OpenLedgerAsync(parsed, forWrite: !dryRun, cancellationToken);
         RetentionPolicy policy = LoadPolicy(session.Directory, parsed.GetValue(_policy));
         TextWriter output = context.Environment.Out;
@@ -84,14 +79,25 @@ internal sealed class RetentionCommand(CommandContext context)
             return ExitCodes.Ok;
         }
 
-        IArchiveDestination destination = ArchiveCommand.OpenDestination(to!);
+        IArchiveDestination? destination = to is null ? null : ArchiveCommand.OpenDestination(to);
+        using IDisposable? ownsClient = destination as IDisposable;
         DecisionRecorder recorder = await session.StartRecorderAsync(context.Environment.Time, cancellationToken);
         try
         {
-            var archiver = new LedgerArchiver(session.Store, ranges, session.Directory.Signer, recorder);
-            while (await archiver.RunAsync(destination, c => policy.IsArchiveDue(c, now), cancellationToken: cancellationToken) is { } run)
+            var runner = new RetentionRunner(session.Store, ranges, session.Directory.Signer, recorder, ArchiveView.OpenDestination);
+            RetentionRunResult result = await runner.RunAsync(destination, c => policy.IsArchiveDue(c, now), policy, now, cancellationToken);
+            await PrintRecoveredAsync(context.Environment.Error, result.Recovered);
+            await output.WriteLineAsync(result.InputsDeleted is { } inputsDeleted
+                ? $"deleted {Output.Plural.Of(inputsDeleted.Deleted, "stored input")} past their 'inputs' duration; input-retention entry seq {inputsDeleted.EventSeq}" + (inputsDeleted.Held == 0 ? string.Empty : $" ({inputsDeleted.Held} kept by legal holds)")
+                : "deleted no stored inputs: none is due");
+            foreach (ArchiveRunResult run in result.Archived)
             {
                 await output.WriteLineAsync($"archived {run.RemovedRows} decisions (seqs {run.FirstSeq}-{run.LastSeq}) into {run.Files.Count} files at {run.Destination}; archived entry seq {run.EventSeq}");
+            }
+
+            if (destination is null && plan is not null)
+            {
+                await output.WriteLineAsync("archived nothing: pass --to DIR|s3://bucket/prefix to archive the decisions due");
             }
         }
         catch (ArchiveReadBackException e)
@@ -104,6 +110,17 @@ internal sealed class RetentionCommand(CommandContext context)
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Prints what recovery did with archive runs a crash interrupted (nothing when there were none).</summary>
+    internal static async Task PrintRecoveredAsync(TextWriter error, IReadOnlyList<ArchiveRecoveryOutcome> recovered)
+    {
+        foreach (ArchiveRecoveryOutcome outcome in recovered)
+        {
+            await error.WriteLineAsync(outcome.Completed
+                ? $"completed an interrupted archive run: seqs {outcome.FirstSeq}-{outcome.LastSeq} (archived entry seq {outcome.EventSeq}), {outcome.RemovedRows} decision bodies left the live store"
+                : $"warning: rolled back an interrupted archive run, seqs {outcome.FirstSeq}-{outcome.LastSeq} (archived entry seq {outcome.EventSeq}) stay live and are archived again: {outcome.Problem}");
+        }
     }
 
     private static async Task PrintPolicyAsync(TextWriter output, RetentionPolicy policy)

@@ -119,6 +119,7 @@ internal sealed class ServeCommand(CommandContext context)
     private readonly Witness.WitnessingCliOptions _witnessing = new();
     private readonly DriftServeOption _drift = new();
     private readonly ReplayServeOptions _replay = new();
+    private readonly ServeArchiveOptions _archiving = new();
 
     private static readonly (string Property, string Flag)[] FlagOf =
     [
@@ -132,7 +133,7 @@ internal sealed class ServeCommand(CommandContext context)
     public Command Build()
     {
         var command = new Command(Name, "Run the collector: the HTTP API to record, query and prove decisions (API keys: 'dledger keys').") { _urls, _maxDecisionBytes, _maxBatchBytes, _maxBadLines, _queueCapacity, _enqueueTimeout, _maxConcurrentIngests, _maxQueuedIngests, _cloudEventTimeout, _cloudEventJournal, _buffer, _redis, _logLevel, _publicTiles, _tsa.Tsa, _tsa.Policy, _drift.Option };
-        foreach (Option option in _witnessing.All)
+        foreach (Option option in _witnessing.All.Concat(_archiving.All))
         {
             command.Options.Add(option);
         }
@@ -188,6 +189,7 @@ internal sealed class ServeCommand(CommandContext context)
         _witnessing.Configure(parsed, options.Witnessing);
         options.Drift = _drift.Read(parsed);
         _replay.Configure(parsed, options);
+        _archiving.Configure(parsed, options.Archiving);
         try
         {
             options.Validate();
@@ -200,6 +202,8 @@ internal sealed class ServeCommand(CommandContext context)
             {
                 message = message.Replace("CollectorOptions." + property, flag, StringComparison.Ordinal);
             }
+
+            message = message.Replace("CollectorOptions.Archiving.Interval", "--archive-every", StringComparison.Ordinal);
 
             message = Witness.WitnessingCliOptions.ToFlags(message);
 
