@@ -47,8 +47,10 @@ public sealed class DriftPanelTests : IAsyncLifetime
                 bool shifted = time >= s_start.AddDays(1).AddHours(12);
                 double amount = Math.Round(Math.Exp(4 + (random.NextDouble() * 2) - 1) * (shifted ? 3 : 1), 2);
                 string country = random.NextDouble() < (shifted ? 0.6 : 0.2) ? "ES" : "DE";
+                string label = amount > 100 ? "review" : "ok";
+                double score = Math.Round(amount / (amount + 60), 4);
                 string json = string.Create(CultureInfo.InvariantCulture,
-                    $$"""{"timestamp":"{{time:yyyy-MM-ddTHH:mm:ssZ}}","model":{"name":"drift_model","version":"1.0"},"input":{"amount":{{amount}},"country":"{{country}}"},"output":{"label":"{{(amount > 100 ? "review" : "ok")}}","score":{{Math.Round(amount / (amount + 60), 4)}}}}""");
+                    $$$"""{"timestamp":"{{{time:yyyy-MM-ddTHH:mm:ssZ}}}","model":{"name":"drift_model","version":"1.0"},"input":{"amount":{{{amount}}},"country":"{{{country}}}"},"output":{"label":"{{{label}}}","score":{{{score}}}}}""");
                 pending.Add(recorder.RecordAsync(DecisionParser.Default.Parse(Encoding.UTF8.GetBytes(json))).AsTask());
             }
 
