@@ -24,6 +24,7 @@ public sealed class DashboardCollector : IAsyncLifetime, IAsyncDisposable
     private readonly int _count;
     private readonly string? _tamperSql;
     private readonly IReadOnlyList<byte[]> _more;
+    private readonly Func<DashboardCollector, CollectorOptions, Task>? _prepare;
     private WebApplication? _app;
 
     public DashboardCollector()
@@ -35,11 +36,16 @@ public sealed class DashboardCollector : IAsyncLifetime, IAsyncDisposable
     /// A collector over <paramref name="count"/> decisions, then <paramref name="more"/> (other models);
     /// <paramref name="tamperSql"/> runs on the database before it starts.
     /// </summary>
-    internal DashboardCollector(int count, string? tamperSql, IEnumerable<byte[]>? more = null)
+    /// <param name="count">How many decisions to record.</param>
+    /// <param name="tamperSql">SQL run on the database before the collector starts, or null.</param>
+    /// <param name="more">More decisions to record after the first ones.</param>
+    /// <param name="prepare">Runs after recording, before the collector starts: sets its options and adds to the store.</param>
+    internal DashboardCollector(int count, string? tamperSql, IEnumerable<byte[]>? more = null, Func<DashboardCollector, CollectorOptions, Task>? prepare = null)
     {
         _count = count;
         _tamperSql = tamperSql;
         _more = [.. more ?? []];
+        _prepare = prepare;
     }
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "dledger-dashboard-" + Path.GetRandomFileName());
@@ -100,7 +106,13 @@ public sealed class DashboardCollector : IAsyncLifetime, IAsyncDisposable
         IngestKey = keys.Create(ApiKeyRole.Ingest, "dashboard-ingest").Key;
         AdminKey = keys.Create(ApiKeyRole.Admin, "dashboard-admin").Key;
 
-        _app = CollectorApp.Build(LedgerPath, ["http://127.0.0.1:0"], Options, configure: builder => builder.Logging.ClearProviders());
+        CollectorOptions options = Options ?? new CollectorOptions();
+        if (_prepare is not null)
+        {
+            await _prepare(this, options);
+        }
+
+        _app = CollectorApp.Build(LedgerPath, ["http://127.0.0.1:0"], options, configure: builder => builder.Logging.ClearProviders());
         await _app.StartAsync();
         BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Client = new HttpClient { BaseAddress = new Uri(BaseUrl) };

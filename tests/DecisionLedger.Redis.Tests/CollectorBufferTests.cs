@@ -128,6 +128,9 @@ public sealed class CollectorBufferTests
             return new Collector(app, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) }, key);
         }
 
+        /// <summary>The client at the collector's address, without a key.</summary>
+        public HttpClient Client => _client;
+
         /// <summary>Sends <paramref name="request"/> with the ingest key.</summary>
         public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
         {

@@ -1,5 +1,5 @@
 // Drives the DecisionLedger dashboard in Debian's chromium (playwright-core, no downloaded browser).
-// Usage: node dashboard.mjs <baseUrl> <apiKey> <screenshotDir> [full|wrong-key|narrow|reader|ticks|models|explanation|replay|drift]
+// Usage: node dashboard.mjs <baseUrl> <apiKey> <screenshotDir> [full|wrong-key|narrow|reader|ticks|models|explanation|replay|drift|witnesses|witnesses-store]
 // Prints one line per step; exits 1 on the first failed step or on any console error / page error.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 const [baseUrl, key, screenshotDir, mode = 'full'] = process.argv.slice(2);
 if (!baseUrl || !key || !screenshotDir) {
-  console.error('usage: node dashboard.mjs <baseUrl> <apiKey> <screenshotDir> [full|wrong-key|narrow|reader|ticks|models|explanation|replay|drift]');
+  console.error('usage: node dashboard.mjs <baseUrl> <apiKey> <screenshotDir> [full|wrong-key|narrow|reader|ticks|models|explanation|replay|drift|witnesses|witnesses-store]');
   process.exit(2);
 }
 
@@ -365,7 +365,6 @@ async function replay() {
   });
 }
 
-const MODES = { full, 'wrong-key': wrongKey, narrow, reader, ticks, models, explanation, replay, drift };
 // The drift panel with a monitor key: PSI over time with the threshold line, the flagged windows, the worst path's bins.
 async function drift() {
   await step('drift-login', async () => {
@@ -394,6 +393,48 @@ async function drift() {
   });
 }
 
+// The Witnesses card of the verification page: the quorum verdict and one row per witness of the policy
+// (w1 cosigned the newest checkpoint; w2 is unreachable, so it shows failures and the last error).
+async function witnesses() {
+  await step('witnesses-card', async () => {
+    await login();
+    await open('#/verification', '#witnessing-verdict');
+    const verdict = await text('#witnessing-verdict');
+    expect(await page.getAttribute('#witnessing-verdict', 'class') === 'notice ok', `the verdict should be ok (published): '${verdict}'`);
+    expect(verdict.includes('Published.') && verdict.includes('1 of (w1, w2)'), `the verdict should name the quorum: '${verdict}'`);
+    const rows = await page.evaluate(() => [...document.querySelectorAll('#witnesses tbody tr')].map(r => [...r.cells].map(c => c.textContent.trim())));
+    expect(rows.length === 2, `one row per witness: ${JSON.stringify(rows)}`);
+    const [w1, w2] = rows;
+    expect(w1[0] === 'w1' && w1[1] === '420', `w1 cosigned the checkpoint of size 420: ${JSON.stringify(w1)}`);
+    expect(w2[0] === 'w2' && w2[1] === '0', `w2 cosigned nothing: ${JSON.stringify(w2)}`);
+    expect(Number(w2[2].replace(/\D/g, '')) > 0, `w2 is unreachable, so it has failures: ${JSON.stringify(w2)}`);
+    expect(w2[3] === '0', `no split view: ${JSON.stringify(w2)}`);
+    expect(w2[4].includes('127.0.0.1:1'), `the last error names the unreachable address: ${JSON.stringify(w2)}`);
+    expect(w2[5].includes('http://127.0.0.1:1/'), `the URL column shows the submission prefix: ${JSON.stringify(w2)}`);
+    await shot('06-witnesses');
+  });
+}
+
+// The same card on a collector in buffer mode: it does not publish (the sequencer does), so it shows what the
+// store holds and says so, with no failure counters of its own.
+async function witnessesFromStore() {
+  await step('witnesses-store-card', async () => {
+    await login();
+    await open('#/verification', '#witnessing-source');
+    const verdict = await text('#witnessing-verdict');
+    expect(await page.getAttribute('#witnessing-verdict', 'class') === 'notice ok' && verdict.includes('Published.'), `the store says the newest checkpoint is published: '${verdict}'`);
+    const source = await text('#witnessing-source');
+    expect(source.includes('store') && source.includes('sequencer'), `the card says where the status comes from: '${source}'`);
+    const rows = await page.evaluate(() => [...document.querySelectorAll('#witnesses tbody tr')].map(r => [...r.cells].map(c => c.textContent.trim())));
+    const [w1, w2] = rows;
+    expect(w1[0] === 'w1' && w1[1] === '420' && w1[4].startsWith('last cosignature stored'), `w1 cosigned size 420 (from the store): ${JSON.stringify(w1)}`);
+    expect(w2[0] === 'w2' && w2[1] === '0' && w2[4] === '—', `w2 cosigned nothing: ${JSON.stringify(w2)}`);
+    expect(w1[2] === 'sequencer' && w1[3] === 'sequencer', `failures and split views are the sequencer's: ${JSON.stringify(w1)}`);
+    await shot('07-witnesses-store');
+  });
+}
+
+const MODES = { full, 'wrong-key': wrongKey, narrow, reader, ticks, models, explanation, replay, drift, witnesses, 'witnesses-store': witnessesFromStore };
 
 let failed = false;
 try {

@@ -148,6 +148,18 @@ public sealed class WitnessPublisher : IDisposable
         }
 
         Interlocked.Exchange(ref _latestSize, latest.TreeSize);
+
+        // Cosignatures already held (kept by an earlier run or another publisher) count: the witness
+        // is not asked again, and its status shows the size it cosigned.
+        IReadOnlyList<CheckpointAttestation> before = await _attestations.ReadAttestationsAsync(latest.TreeSize, cancellationToken).ConfigureAwait(false);
+        foreach (PolicyWitness cosigner in CosignedNote.Build(latest, before, _configuration.Policy).Cosigners)
+        {
+            if (_witnesses.FirstOrDefault(w => w.Endpoint.Witness == cosigner) is { } tracker && !tracker.HasCosigned(latest.TreeSize, latest.RootHash))
+            {
+                tracker.Cosigned(latest.TreeSize, latest.RootHash, before.Where(a => a.Source == cosigner.Verifier.Name).Select(a => a.ObtainedAt).DefaultIfEmpty(_time.GetUtcNow()).Max());
+            }
+        }
+
         DateTimeOffset now = _time.GetUtcNow();
         await Task.WhenAll(_witnesses
             .Where(w => !w.HasCosigned(latest.TreeSize, latest.RootHash) && w.IsDue(now))
