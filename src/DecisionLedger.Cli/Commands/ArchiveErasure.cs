@@ -45,7 +45,7 @@ internal sealed class ArchiveErasure
         RetentionPolicy policy = RetentionCommand.LoadPolicy(session.Directory, null);
         try
         {
-            await foreach (ArchivedEntry entry in view.Archives.ScanAsync(row => row.Subject is { } s && values.Contains(s), cancellationToken))
+            await foreach (ArchivedEntry entry in view.Archives.FindBySubjectAsync(values, cancellationToken))
             {
                 if (policy.HoldOn(entry.Seq, entry.Row.Model, subject) is { } hold)
                 {

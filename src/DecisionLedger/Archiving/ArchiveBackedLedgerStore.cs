@@ -245,7 +245,7 @@ public sealed partial class ArchiveBackedLedgerStore : ILedgerStore, IDerivedTab
             return live;
         }
 
-        await foreach (ArchivedEntry entry in Archives.ScanAsync(row => string.Equals(row.RequestId, requestId, StringComparison.Ordinal), cancellationToken).ConfigureAwait(false))
+        await foreach (ArchivedEntry entry in Archives.FindByRequestIdAsync(requestId, cancellationToken).ConfigureAwait(false))
         {
             return entry.ToStoredEntry();
         }
@@ -342,9 +342,10 @@ public sealed partial class ArchiveBackedLedgerStore : ILedgerStore, IDerivedTab
 
         EntryFilter columns = filter with { SubjectId = null };
         var matches = new List<StoredEntry>();
-        await foreach (ArchivedEntry entry in Archives.ScanAsync(
-            row => filter.SubjectId is null || string.Equals(row.Subject, filter.SubjectId, StringComparison.Ordinal) || (subjectRef is not null && string.Equals(row.Subject, subjectRef, StringComparison.Ordinal)),
-            cancellationToken).ConfigureAwait(false))
+        IAsyncEnumerable<ArchivedEntry> candidates = filter.SubjectId is { } subjectId
+            ? Archives.FindBySubjectAsync(subjectRef is null ? [subjectId] : [subjectId, subjectRef], cancellationToken)
+            : Archives.ScanAsync(static _ => true, cancellationToken);
+        await foreach (ArchivedEntry entry in candidates.ConfigureAwait(false))
         {
             StoredEntry stored = entry.ToStoredEntry();
             if (columns.MatchesColumns(stored))

@@ -42,6 +42,37 @@ public static class ArchiveParquetReader
         }
     }
 
+    /// <summary>
+    /// Reads one string column of the archive file in <paramref name="input"/>, in file order, without
+    /// decoding the others: look-ups by subject or request id decide from it whether the file's rows
+    /// are needed at all.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The bytes are not a Parquet file, or the column is missing.</exception>
+    internal static async Task<List<string?>> ReadColumnAsync(MemoryStream input, DataField<string> column, CancellationToken cancellationToken)
+    {
+        try
+        {
+            ParquetReader reader = await ParquetReader.CreateAsync(input, leaveStreamOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await using ConfiguredAsyncDisposable disposeReader = reader.ConfigureAwait(false);
+            DataField field = reader.Schema.GetDataFields().FirstOrDefault(f => string.Equals(f.Name, column.Name, StringComparison.Ordinal))
+                ?? throw new InvalidDataException($"{column.Name}: column missing.");
+            var values = new List<string?>();
+            for (int g = 0; g < reader.RowGroupCount; g++)
+            {
+                using ParquetRowGroupReader group = reader.OpenRowGroupReader(g);
+                string?[] chunk = new string?[checked((int)group.RowCount)];
+                await group.ReadAsync(field, chunk, cancellationToken: cancellationToken).ConfigureAwait(false);
+                values.AddRange(chunk);
+            }
+
+            return values;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or NotSupportedException or ArgumentException or IndexOutOfRangeException or OverflowException && e is not InvalidDataException)
+        {
+            throw new InvalidDataException($"The archive file is not a readable Parquet file: {e.Message}", e);
+        }
+    }
+
     private static async Task<IReadOnlyList<ArchiveRow>> ReadSeekableAsync(Stream input, CancellationToken cancellationToken)
     {
         ParquetReader reader = await ParquetReader.CreateAsync(input, leaveStreamOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -16,7 +16,7 @@ namespace DecisionLedger.Archiving;
 /// <see cref="ReadAsync"/> refuses a file that fails its checks (<see cref="ArchiveIntegrityException"/>);
 /// verification reads rows regardless (<see cref="ReadRowsAsync"/>), so it can name the bad row.
 /// </remarks>
-public sealed class ArchiveReader
+public sealed partial class ArchiveReader
 {
     private readonly Func<string, IArchiveDestination> _openDestination;
     private readonly NoteVerifier _verifier;
@@ -25,6 +25,7 @@ public sealed class ArchiveReader
     private readonly Dictionary<ArchiveCatalogFile, Task<ArchiveFileContent>> _cache = [];
     private readonly LinkedList<ArchiveCatalogFile> _recent = new();
     private readonly Lock _gate = new();
+    private int _filesDecoded;
 
     /// <summary>Creates a reader over the files of <paramref name="catalog"/>.</summary>
     /// <param name="catalog">The ledger's archive catalog (<see cref="ArchiveCatalog.LoadAsync"/>).</param>
@@ -257,6 +258,7 @@ public sealed class ArchiveReader
 
     private async Task<ArchiveFileContent> LoadUncachedAsync(ArchiveCatalogFile file, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _filesDecoded);
         IArchiveDestination destination = Destination(file.Destination);
         Stream? stream = await destination.OpenReadAsync(file.File, cancellationToken).ConfigureAwait(false);
         if (stream is null)
