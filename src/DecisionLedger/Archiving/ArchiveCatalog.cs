@@ -22,19 +22,36 @@ public sealed class ArchiveCatalog
 
     private readonly List<ArchiveCatalogFile> _files;
     private readonly List<ArchivedRange> _ranges;
+    private readonly List<ExpiredCatalogFile> _expired;
 
-    private ArchiveCatalog(List<ArchiveCatalogFile> files, List<ArchivedRange> ranges, List<(long Seq, string Detail)> problems)
+    private ArchiveCatalog(List<ArchiveCatalogFile> files, List<ArchivedRange> ranges, List<(long Seq, string Detail)> problems, List<ExpiredCatalogFile> expired)
     {
         _files = files;
         _ranges = ranges;
+        _expired = expired;
         Problems = problems;
     }
 
     /// <summary>A catalog of a ledger that archived nothing.</summary>
-    public static ArchiveCatalog Empty { get; } = new([], [], []);
+    public static ArchiveCatalog Empty { get; } = new([], [], [], []);
 
-    /// <summary>Every archive file the ledger commits to, by first seq then path.</summary>
+    /// <summary>Every archive file the ledger commits to and has not expired, by first seq then path.</summary>
     public IReadOnlyList<ArchiveCatalogFile> Files => _files;
+
+    /// <summary>Every archive file an <c>archive-expiry</c> event deleted by the retention policy, by first seq then path.</summary>
+    public IReadOnlyList<ExpiredCatalogFile> Expired => _expired;
+
+    /// <summary>The expired file whose span covers <paramref name="seq"/>, or null. Event entries inside the span stay live: ask the live store first.</summary>
+    /// <param name="seq">The seq.</param>
+    /// <returns>The expired file, or null.</returns>
+    public ExpiredCatalogFile? ExpiryOf(long seq) => _expired.FirstOrDefault(e => e.Spans(seq));
+
+    /// <summary>The expired file <paramref name="file"/> in <paramref name="destination"/>, or null.</summary>
+    /// <param name="destination">The destination's description.</param>
+    /// <param name="file">The relative path.</param>
+    /// <returns>The expired file, or null.</returns>
+    public ExpiredCatalogFile? FindExpired(string destination, string file) =>
+        _expired.FirstOrDefault(e => string.Equals(e.File.Destination, destination, StringComparison.Ordinal) && string.Equals(e.File.File, file, StringComparison.Ordinal));
 
     /// <summary>Every archived range, by first seq.</summary>
     public IReadOnlyList<ArchivedRange> Ranges => _ranges;
@@ -88,7 +105,7 @@ public sealed class ArchiveCatalog
     {
         ArgumentNullException.ThrowIfNull(store);
         var events = new List<StoredEntry>();
-        foreach (string kind in new[] { LedgerEvent.ArchivedKind, RewriteKind })
+        foreach (string kind in new[] { LedgerEvent.ArchivedKind, RewriteKind, LedgerEvent.ArchiveExpiryKind })
         {
             await foreach (StoredEntry entry in store.QueryAsync(new EntryFilter { Kind = kind, Limit = int.MaxValue }, cancellationToken).ConfigureAwait(false))
             {
@@ -106,13 +123,14 @@ public sealed class ArchiveCatalog
     }
 
     /// <summary>Builds the catalog from event entries in seq order.</summary>
-    /// <param name="events">The <c>archived</c> and <c>archive-rewrite</c> entries' seqs and canonical bytes, ascending.</param>
+    /// <param name="events">The <c>archived</c>, <c>archive-rewrite</c> and <c>archive-expiry</c> entries' seqs and canonical bytes, ascending.</param>
     /// <returns>The catalog.</returns>
     internal static ArchiveCatalog FromEvents(IEnumerable<(long Seq, byte[] Bytes)> events)
     {
         var files = new Dictionary<string, ArchiveCatalogFile>(StringComparer.Ordinal);
         var ranges = new List<ArchivedRange>();
         var problems = new List<(long Seq, string Detail)>();
+        var expired = new List<ExpiredCatalogFile>();
         foreach ((long seq, byte[] bytes) in events)
         {
             try
@@ -156,6 +174,10 @@ public sealed class ArchiveCatalog
                         files[key] = current with { Rows = file.Rows, Sha256 = file.Sha256, RewrittenAt = seq };
                     }
                 }
+                else if (kind == LedgerEvent.ArchiveExpiryKind)
+                {
+                    Expire(seq, Retention.ArchiveExpiryEvent.ReadBody(body), TimestampOf(root), files, expired, problems);
+                }
             }
             catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
             {
@@ -165,8 +187,39 @@ public sealed class ArchiveCatalog
 
         List<ArchiveCatalogFile> list = [.. files.Values.OrderBy(static f => f.FirstSeq).ThenBy(static f => f.File, StringComparer.Ordinal)];
         ranges.Sort(static (a, b) => a.FirstSeq.CompareTo(b.FirstSeq));
-        return new ArchiveCatalog(list, ranges, problems);
+        expired.Sort(static (a, b) => a.File.FirstSeq != b.File.FirstSeq ? a.File.FirstSeq.CompareTo(b.File.FirstSeq) : string.CompareOrdinal(a.File.File, b.File.File));
+        return new ArchiveCatalog(list, ranges, problems, expired);
     }
+
+    // An expired file leaves the list of files to read; one the ledger never committed to (or committed
+    // to with another digest) stays where it was and the event is reported at its seq.
+    private static void Expire(long seq, Retention.ArchiveExpiryEvent expiry, DateTimeOffset at, Dictionary<string, ArchiveCatalogFile> files, List<ExpiredCatalogFile> expired, List<(long Seq, string Detail)> problems)
+    {
+        foreach (Retention.ExpiredArchiveFile file in expiry.Files)
+        {
+            string key = Key(file.Destination, file.File);
+            if (!files.TryGetValue(key, out ArchiveCatalogFile? current))
+            {
+                problems.Add((seq, $"The archive-expiry event at seq {seq} deletes '{file.File}' in {file.Destination}, which no earlier archived event lists (or an earlier archive-expiry already deleted)."));
+                continue;
+            }
+
+            if (!string.Equals(current.Sha256, file.Sha256, StringComparison.Ordinal) || current.Rows != file.Rows)
+            {
+                problems.Add((seq, $"The archive-expiry event at seq {seq} deletes '{file.File}' in {file.Destination} with digest {file.Sha256} ({file.Rows} rows), but the ledger committed to {current.Sha256} ({current.Rows} rows) for it: the expiry does not follow the file's history."));
+                continue;
+            }
+
+            files.Remove(key);
+            expired.Add(new ExpiredCatalogFile(current, seq, at));
+        }
+    }
+
+    private static DateTimeOffset TimestampOf(JsonElement root) =>
+        root.TryGetProperty("timestamp", out JsonElement t) && t.ValueKind == JsonValueKind.String
+            && DateTimeOffset.TryParse(t.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset at)
+            ? at
+            : DateTimeOffset.MinValue;
 
     /// <summary>The catalog entry of <paramref name="file"/> in <paramref name="destination"/>, or null.</summary>
     /// <param name="destination">The destination's description.</param>

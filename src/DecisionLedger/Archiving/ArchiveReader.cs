@@ -184,7 +184,7 @@ public sealed partial class ArchiveReader
         return null;
     }
 
-    /// <summary>The archive files stored in the catalog's destinations that no event lists: (destination, path).</summary>
+    /// <summary>The archive files stored in the catalog's destinations that no event lists: (destination, path). An expired file not yet deleted (a run stopped between its archive-expiry event and the deletion) is listed, by its event, and not returned.</summary>
     internal async Task<List<(string Destination, string File)>> FindUnlistedAsync(CancellationToken cancellationToken)
     {
         var unlisted = new List<(string, string)>();
@@ -193,7 +193,7 @@ public sealed partial class ArchiveReader
             IArchiveDestination destination = Destination(description);
             await foreach (string path in destination.ListAsync(string.Empty, cancellationToken).ConfigureAwait(false))
             {
-                if (path.EndsWith(ArchivePaths.FileExtension, StringComparison.Ordinal) && Catalog.Find(description, path) is null)
+                if (path.EndsWith(ArchivePaths.FileExtension, StringComparison.Ordinal) && Catalog.Find(description, path) is null && Catalog.FindExpired(description, path) is null)
                 {
                     unlisted.Add((description, path));
                 }

@@ -108,6 +108,9 @@ internal static class EventCanonicalizer
             case LedgerEvent.ImportKind:
                 ledgerEvent.Import!.WriteBody(writer);
                 break;
+            case LedgerEvent.ArchiveExpiryKind:
+                ledgerEvent.ArchiveExpiry!.WriteBody(writer);
+                break;
             default:
                 writer.WriteNumber("version", ledgerEvent.FormatVersion!.Value);
                 break;
@@ -186,7 +189,8 @@ internal static class EventCanonicalizer
                 LedgerEvent.ImportKind => LedgerEvent.ForImport(Importing.ImportEvent.ReadBody(body), v),
                 LedgerEvent.ReplayKind => LedgerEvent.ForReplay(ReplayEvent.ReadBody(body), v),
                 LedgerEvent.InputRetentionKind => LedgerEvent.ForInputRetention(Retention.InputRetentionEvent.ReadBody(body), v),
-                _ => throw new FormatException($"kind: '{kind}' is not an event kind this build reads ('{LedgerEvent.ErasureKind}', '{LedgerEvent.FormatKind}', '{LedgerEvent.HeadsKind}', '{LedgerEvent.ArchivedKind}', '{LedgerEvent.ArchiveRewriteKind}', '{LedgerEvent.ImportKind}', '{LedgerEvent.ReplayKind}', '{LedgerEvent.InputRetentionKind}'); upgrade the reader."),
+                LedgerEvent.ArchiveExpiryKind => LedgerEvent.ForArchiveExpiry(Retention.ArchiveExpiryEvent.ReadBody(body), v),
+                _ => throw new FormatException($"kind: '{kind}' is not an event kind this build reads ('{LedgerEvent.ErasureKind}', '{LedgerEvent.FormatKind}', '{LedgerEvent.HeadsKind}', '{LedgerEvent.ArchivedKind}', '{LedgerEvent.ArchiveRewriteKind}', '{LedgerEvent.ImportKind}', '{LedgerEvent.ReplayKind}', '{LedgerEvent.InputRetentionKind}', '{LedgerEvent.ArchiveExpiryKind}'); upgrade the reader."),
             };
 
             if (ledgerEvent.Version != v)

@@ -36,6 +36,9 @@ public sealed record LedgerEvent
     /// <summary>The kind of the event that records stored inputs deleted because their retention (<c>inputs</c>) passed.</summary>
     public const string InputRetentionKind = "input-retention";
 
+    /// <summary>The kind of the event that records archive files deleted because their retention (<c>keep</c>) passed.</summary>
+    public const string ArchiveExpiryKind = "archive-expiry";
+
     private LedgerEvent(string kind, int version)
     {
         Kind = kind;
@@ -74,6 +77,9 @@ public sealed record LedgerEvent
 
     /// <summary>The cutoffs and count of a retention input deletion, for an <see cref="InputRetentionKind"/> event; null otherwise.</summary>
     public Retention.InputRetentionEvent? InputRetention { get; private init; }
+
+    /// <summary>The cutoffs and files of a retention archive expiry, for an <see cref="ArchiveExpiryKind"/> event; null otherwise.</summary>
+    public Retention.ArchiveExpiryEvent? ArchiveExpiry { get; private init; }
 
     /// <summary>The value of the store's subject column for this event: the erased subject's id (v1) or ref (v2); null for other kinds.</summary>
     internal string? SubjectColumn => Erasure is { } erasure ? erasure.SubjectRef ?? erasure.SubjectId : null;
@@ -230,6 +236,24 @@ public sealed record LedgerEvent
 
         retention.Validate();
         return new LedgerEvent(InputRetentionKind, version) { InputRetention = retention };
+    }
+
+    /// <summary>Creates the <c>archive-expiry</c> event that records archive files deleted by the retention policy, before they are deleted.</summary>
+    /// <param name="expiry">The cutoffs and the files.</param>
+    /// <param name="version">The ledger's entry format: 1 or 2.</param>
+    /// <returns>The event.</returns>
+    /// <exception cref="ArgumentException">No file, a bad digest or span, a repeated model or file, or no cutoff that expires anything; the message names the field.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="version"/> is not 1 or 2.</exception>
+    public static LedgerEvent ForArchiveExpiry(Retention.ArchiveExpiryEvent expiry, int version)
+    {
+        ArgumentNullException.ThrowIfNull(expiry);
+        if (version is not (LedgerEntry.CurrentVersion or LedgerEntry.Version2))
+        {
+            throw new ArgumentOutOfRangeException(nameof(version), version, $"v: {version} is not an entry format (1 or 2).");
+        }
+
+        expiry.Validate();
+        return new LedgerEvent(ArchiveExpiryKind, version) { ArchiveExpiry = expiry };
     }
 
     private static void Require(string? value, string field, string what)

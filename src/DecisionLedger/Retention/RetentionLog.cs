@@ -17,9 +17,12 @@ internal static partial class RetentionLog
     [LoggerMessage(EventId = 1613, Level = LogLevel.Information, Message = "Retention deleted the stored inputs of {Count} decisions (seqs up to {ThroughSeq}); input-retention event seq {EventSeq}")]
     public static partial void InputsDeleted(ILogger logger, int count, long throughSeq, long eventSeq);
 
-    [LoggerMessage(EventId = 1614, Level = LogLevel.Warning, Message = "Retention expired archive file {File} at {Destination} (seqs {FirstSeq}-{LastSeq}, keep passed); archive-expired event seq {EventSeq}")]
+    [LoggerMessage(EventId = 1614, Level = LogLevel.Warning, Message = "Retention expired archive file {File} at {Destination} (seqs {FirstSeq}-{LastSeq}, keep passed); archive-expiry event seq {EventSeq}")]
     public static partial void ArchiveFileExpired(ILogger logger, string file, string destination, long firstSeq, long lastSeq, long eventSeq);
 
     [LoggerMessage(EventId = 1615, Level = LogLevel.Information, Message = "Archive file {File} at {Destination} is past its keep but stays: {Hold} covers seq {Seq}")]
     public static partial void ArchiveFileHeld(ILogger logger, string file, string destination, string hold, long seq);
+
+    [LoggerMessage(EventId = 1616, Level = LogLevel.Warning, Message = "Archive file {File} at {Destination} was deleted under retention rule {Rule}, whose keep {Keep} is below the legal floor {Floor} by an explicit override: reason \"{Reason}\", by {By}")]
+    public static partial void ArchiveFileExpiredBelowFloor(ILogger logger, string file, string destination, string rule, string keep, string floor, string reason, string by);
 }

@@ -6,10 +6,12 @@ namespace DecisionLedger.Retention;
 /// <param name="Recovered">Interrupted archive runs completed or rolled back first.</param>
 /// <param name="InputsDeleted">The stored inputs deleted because their <c>inputs</c> duration passed, before archiving; null when the run deletes no inputs or none were due.</param>
 /// <param name="Archived">The archive runs, one per range.</param>
+/// <param name="ArchivesExpired">The archive files deleted because their <c>keep</c> passed (after archiving); null when the run had no policy.</param>
 public sealed record RetentionRunResult(
     IReadOnlyList<ArchiveRecoveryOutcome> Recovered,
     InputDeletionResult? InputsDeleted,
-    IReadOnlyList<ArchiveRunResult> Archived)
+    IReadOnlyList<ArchiveRunResult> Archived,
+    ArchiveExpiryResult? ArchivesExpired = null)
 {
     /// <summary>The archive files written by the run.</summary>
     public int FilesWritten => Archived.Sum(r => r.Files.Count);

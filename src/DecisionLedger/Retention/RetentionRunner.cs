@@ -57,6 +57,7 @@ public sealed class RetentionRunner(
             }
         }
 
-        return new RetentionRunResult(recovered, inputs, archived);
+        ArchiveExpiryResult? expired = inputPolicy is null ? null : await ArchiveExpiry.ExpireDueAsync(store, recorder, signer.Verifier, openDestination, inputPolicy, now, logger, cancellationToken).ConfigureAwait(false);
+        return new RetentionRunResult(recovered, inputs, archived, expired);
     }
 }
