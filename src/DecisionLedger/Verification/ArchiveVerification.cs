@@ -19,7 +19,11 @@ internal sealed class ArchiveVerification
     private ArchiveVerification(ArchiveBackedLedgerStore store)
     {
         _store = store;
+        Expired = store.Catalog.Expired.Count == 0 ? null : new ExpiredSpans(store.Catalog.Expired);
     }
+
+    /// <summary>The spans of archive files the retention policy deleted, or null when none expired.</summary>
+    public ExpiredSpans? Expired { get; }
 
     /// <summary>Wraps <paramref name="store"/> in a non-strict archive view when the ledger archived anything.</summary>
     /// <returns>The store to verify and the archive checks, or the store unchanged and null.</returns>

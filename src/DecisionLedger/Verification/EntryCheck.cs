@@ -37,6 +37,12 @@ internal readonly struct EntryCheck
     /// <summary>The leaf hash of the bytes as stored.</summary>
     public Sha256Hash Leaf { get; }
 
+    /// <summary>Whether the row is a placeholder for a decision whose archive file the retention policy deleted (<see cref="ExpiredSpans"/>): no bytes, its leaf comes from the tile.</summary>
+    public bool IsExpired { get; private init; }
+
+    /// <summary>The check of a placeholder for an expired decision: not readable, nothing to hash.</summary>
+    public static EntryCheck ForExpired() => new(false, default, "the archive file holding it expired", true, default, null) { IsExpired = true };
+
     /// <summary>Reads, optionally checks the canonical form of, and hashes one entry.</summary>
     /// <param name="canonicalBytes">The entry's stored bytes.</param>
     /// <param name="checkCanonical">Whether to check the RFC 8785 canonical form.</param>

@@ -20,7 +20,7 @@ namespace DecisionLedger.Verification;
 /// </remarks>
 internal sealed class FormatV2Check
 {
-    private readonly bool _fromStart;
+    private bool _fromStart;
     private readonly HeadsMap _heads = new();
     private long _formatSeq = -1;
     private bool _lastWasHeads;
@@ -64,6 +64,17 @@ internal sealed class FormatV2Check
         }
 
         return Apply(seq, v2);
+    }
+
+    /// <summary>
+    /// Called for a decision whose archive file the retention policy deleted: its chain links and its
+    /// place in the heads map are gone with its bytes, so from here on chains and heads are checked as
+    /// when verifying from a checkpoint (the version order only).
+    /// </summary>
+    public void ChainsLost()
+    {
+        _lastWasHeads = false;
+        _fromStart = false;
     }
 
     /// <summary>Called when the accepted entries reach the size of a signed checkpoint: after the switch, its last entry must be a heads entry.</summary>

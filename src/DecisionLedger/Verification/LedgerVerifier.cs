@@ -122,9 +122,10 @@ public sealed class LedgerVerifier
             classifier.AddTrusted(CheckpointNote.Open(trustedNote, verifier, origin));
         }
 
-        var merger = new PageMerger(store, classifier, options, size, await ReadInputRetentionAsync(store, cancellationToken).ConfigureAwait(false));
+        ExpiredSpans? expired = archives?.Expired;
+        var merger = new PageMerger(store, classifier, options, size, await ReadInputRetentionAsync(store, cancellationToken).ConfigureAwait(false), expired);
         int workers = options.MaxParallelism ?? _workers;
-        var pipeline = new PagePipeline(store, options, start, size, _pageSize, workers, cancellationToken);
+        var pipeline = new PagePipeline(store, options, start, size, _pageSize, workers, cancellationToken, expired);
         await using (pipeline.ConfigureAwait(false))
         {
             while (await pipeline.NextAsync().ConfigureAwait(false) is { } page)
@@ -162,6 +163,12 @@ public sealed class LedgerVerifier
             first = await DerivedRowCheck.FindStrayRowAsync(store, classifier.TreeSize, cancellationToken).ConfigureAwait(false);
         }
 
+        // Expired files' spans must lack exactly their rows: an event entry deleted inside one is not expiry.
+        if (first is null && expired is not null)
+        {
+            first = expired.Complete(classifier.TreeSize);
+        }
+
         if (archives is not null)
         {
             first = await archives.ResolveAsync(first, cancellationToken).ConfigureAwait(false);
@@ -193,6 +200,7 @@ public sealed class LedgerVerifier
         {
             InputsNotChecked = merger.InputsNotChecked,
             UncoveredTail = uncovered,
+            Expired = expired is null ? null : new ExpiredArchives(expired.Decisions, expired.Files, expired.EventSeqs),
         };
     }
 

@@ -11,7 +11,7 @@ namespace DecisionLedger.Verification;
 /// depends on order (positions, the request-id set, the tree, checkpoints, which finding comes
 /// first) happens here; everything else was done when the page was loaded.
 /// </summary>
-internal sealed class PageMerger(ILedgerStore store, TamperClassifier classifier, VerificationOptions options, long size, IReadOnlyList<(long Seq, Retention.InputRetentionEvent Event)>? retention = null)
+internal sealed class PageMerger(ILedgerStore store, TamperClassifier classifier, VerificationOptions options, long size, IReadOnlyList<(long Seq, Retention.InputRetentionEvent Event)>? retention = null, ExpiredSpans? expired = null)
 {
     private readonly Dictionary<string, byte[]?> _subjectKeys = new(StringComparer.Ordinal);
     private readonly MissingInputTracker _missingInputs = new(retention);
@@ -54,6 +54,11 @@ internal sealed class PageMerger(ILedgerStore store, TamperClassifier classifier
                 {
                     _classifierStopped = true;
                     break;
+                }
+
+                if (page.Check(i).IsExpired && classifier.TreeSize == entry.Seq + 1)
+                {
+                    expired?.Accepted(entry.Seq);
                 }
             }
         }

@@ -23,10 +23,12 @@ internal sealed class PagePipeline : IAsyncDisposable
     private readonly Channel<Task<VerificationPage>> _pages;
     private readonly CancellationTokenSource _cancellation;
     private readonly Task _producer;
+    private readonly ExpiredSpans? _expired;
 
     /// <summary>Starts loading the pages of [<paramref name="start"/>, <paramref name="size"/>).</summary>
-    public PagePipeline(ILedgerStore store, VerificationOptions options, long start, long size, int pageSize, int workers, CancellationToken cancellationToken)
+    public PagePipeline(ILedgerStore store, VerificationOptions options, long start, long size, int pageSize, int workers, CancellationToken cancellationToken, ExpiredSpans? expired = null)
     {
+        _expired = expired;
         _store = store;
         _options = options;
         _start = start;
@@ -119,7 +121,7 @@ internal sealed class PagePipeline : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await VerificationPage.LoadAsync(_store, start, end, _size, _options, cancellationToken).ConfigureAwait(false);
+            return await VerificationPage.LoadAsync(_store, start, end, _size, _options, cancellationToken, _expired).ConfigureAwait(false);
         }
         finally
         {

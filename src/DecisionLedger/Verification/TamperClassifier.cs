@@ -144,6 +144,11 @@ internal sealed class TamperClassifier
             return _final is null;
         }
 
+        if (check.IsExpired)
+        {
+            return AddExpired(position, rowSeq, tileLeafHash);
+        }
+
         if (!check.Readable)
         {
             return Stop(position, TamperKind.MalformedEntry, $"The entry at position {position}{Row(rowSeq, position)} cannot be read: {check.Error}.");
@@ -211,6 +216,37 @@ internal sealed class TamperClassifier
         if ((_tree.Size & (Tile.Width - 1)) == 0)
         {
             // Tiles are not needed to compute roots at the right edge; dropping them bounds memory.
+            _tree.TakeCompletedTiles();
+        }
+
+        CheckCheckpointsAtCurrentSize();
+        if (_final is null && _roots.IsCheckpointSize(_tree.Size))
+        {
+            _final = _formatV2.AtCheckpoint(_tree.Size);
+        }
+
+        return _final is null;
+    }
+
+    // A decision whose archive file the retention policy deleted: no bytes to hash, so its leaf is the
+    // tile's. The signed roots still check it: a changed tile leaf changes every root above it.
+    private bool AddExpired(long position, long rowSeq, Sha256Hash? tileLeafHash)
+    {
+        if (rowSeq != position)
+        {
+            return Stop(position, TamperKind.EntryDeleted, $"Expected the entry with seq {position}, but the next row is seq {rowSeq}, whose archive file the retention policy deleted: the entry with seq {position} was deleted.");
+        }
+
+        if (tileLeafHash is not { } leaf)
+        {
+            return Stop(position, TamperKind.EntryDeleted, $"Seq {position} lies in an archive file the retention policy deleted, but no complete stored tile holds its leaf, so nothing proves it existed: the tile was removed.");
+        }
+
+        _formatV2.ChainsLost();
+        _tree.Append(leaf);
+        LastInputDigest = null;
+        if ((_tree.Size & (Tile.Width - 1)) == 0)
+        {
             _tree.TakeCompletedTiles();
         }
 

@@ -61,7 +61,8 @@ internal sealed class VerificationPage : IDisposable
 
     /// <summary>Reads the range [<paramref name="start"/>, <paramref name="end"/>) and does its per-entry work.</summary>
     /// <exception cref="LedgerStoreException">The store failed.</exception>
-    public static async Task<VerificationPage> LoadAsync(ILedgerStore store, long start, long end, long size, VerificationOptions options, CancellationToken cancellationToken)
+    /// <remarks>With <paramref name="expired"/>, the decisions of archive files the retention policy deleted get placeholders (see <see cref="ExpiredSpans"/>).</remarks>
+    public static async Task<VerificationPage> LoadAsync(ILedgerStore store, long start, long end, long size, VerificationOptions options, CancellationToken cancellationToken, ExpiredSpans? expired = null)
     {
         var entries = new List<StoredEntry>((int)(end - start));
         await foreach (StoredEntry entry in store.ReadEntriesAsync(start, end, cancellationToken).ConfigureAwait(false))
@@ -69,11 +70,18 @@ internal sealed class VerificationPage : IDisposable
             entries.Add(entry);
         }
 
+        if (expired is not null)
+        {
+            entries = expired.FillGaps(entries, start, end);
+        }
+
         EntryCheck[] checks = ArrayPool<EntryCheck>.Shared.Rent(Math.Max(1, entries.Count));
         for (int i = 0; i < entries.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            checks[i] = EntryCheck.Compute(entries[i].CanonicalBytes, options.CheckCanonicalForm, entries[i].Columns);
+            checks[i] = ExpiredSpans.IsPlaceholder(entries[i])
+                ? EntryCheck.ForExpired()
+                : EntryCheck.Compute(entries[i].CanonicalBytes, options.CheckCanonicalForm, entries[i].Columns);
         }
 
         string?[]? derivedMismatches = await DerivedRowCheck.CheckPageAsync(store, start, end, entries, cancellationToken).ConfigureAwait(false);

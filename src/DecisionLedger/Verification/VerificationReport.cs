@@ -41,4 +41,10 @@ public sealed record VerificationReport(
     /// the subject's or model's chain between its bounds is in the bundle. Null otherwise.
     /// </summary>
     public CompletenessResult? Completeness { get; init; }
+
+    /// <summary>
+    /// The decisions whose archive files the retention policy deleted (<c>archive-expiry</c> events):
+    /// not findings, their leaves still verified from the tiles. Null when no archive file expired.
+    /// </summary>
+    public ExpiredArchives? Expired { get; init; }
 }

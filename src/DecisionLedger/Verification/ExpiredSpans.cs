@@ -1,0 +1,102 @@
+using DecisionLedger.Archiving;
+using DecisionLedger.Storage;
+
+namespace DecisionLedger.Verification;
+
+/// <summary>
+/// The seq spans of archive files the retention policy deleted (<c>archive-expiry</c> events). Their
+/// decisions have no bytes left to hash: verification stands in a placeholder for each seq of a span
+/// the live store does not hold, takes its leaf from the live tile (so the tree and every signed root
+/// still verify), counts them, and checks that each file's span lacks exactly the file's row count (an
+/// event entry deleted inside a span would make one more).
+/// </summary>
+internal sealed class ExpiredSpans
+{
+    // A marker array: placeholders are recognised by reference, never by content.
+    private static readonly byte[] s_placeholderBytes = [];
+    private static readonly EntryColumns s_placeholderColumns = new(string.Empty, DateTimeOffset.UnixEpoch, string.Empty, string.Empty, null, null, null, null);
+
+    private readonly List<ExpiredCatalogFile> _files;
+    private readonly long[] _placeholders;
+
+    /// <summary>Wraps the catalog's expired files.</summary>
+    public ExpiredSpans(IReadOnlyList<ExpiredCatalogFile> files)
+    {
+        _files = [.. files];
+        _placeholders = new long[_files.Count];
+    }
+
+    /// <summary>The decisions accepted as expired (placeholders whose tile leaf entered the tree).</summary>
+    public long Decisions { get; private set; }
+
+    /// <summary>The number of expired files.</summary>
+    public int Files => _files.Count;
+
+    /// <summary>The seqs of the <c>archive-expiry</c> events, ascending.</summary>
+    public IReadOnlyList<long> EventSeqs => [.. _files.Select(f => f.ExpiryEventSeq).Distinct().Order()];
+
+    /// <summary>Whether <paramref name="entry"/> is a placeholder made by <see cref="FillGaps"/>.</summary>
+    public static bool IsPlaceholder(StoredEntry entry) => ReferenceEquals(entry.CanonicalBytes, s_placeholderBytes);
+
+    /// <summary>Inserts, in seq order, a placeholder for every seq of [<paramref name="start"/>, <paramref name="end"/>) inside an expired span that <paramref name="entries"/> (the store's rows) lacks.</summary>
+    /// <returns>The entries with the placeholders, or <paramref name="entries"/> itself when no span overlaps.</returns>
+    public List<StoredEntry> FillGaps(List<StoredEntry> entries, long start, long end)
+    {
+        if (!_files.Any(f => f.File.FirstSeq < end && f.File.LastSeq >= start))
+        {
+            return entries;
+        }
+
+        var held = new HashSet<long>(entries.Select(e => e.Seq));
+        var filled = new List<StoredEntry>(entries.Count);
+        int next = 0;
+        for (long seq = start; seq < end; seq++)
+        {
+            while (next < entries.Count && entries[next].Seq <= seq)
+            {
+                filled.Add(entries[next++]);
+            }
+
+            if (!held.Contains(seq) && _files.Any(f => f.Spans(seq)))
+            {
+                filled.Add(new StoredEntry(seq, s_placeholderBytes, default, s_placeholderColumns));
+            }
+        }
+
+        filled.AddRange(entries.Skip(next));
+        return filled;
+    }
+
+    /// <summary>Counts one placeholder the classifier accepted at <paramref name="seq"/>.</summary>
+    public void Accepted(long seq)
+    {
+        Decisions++;
+        for (int i = 0; i < _files.Count; i++)
+        {
+            if (_files[i].Spans(seq))
+            {
+                _placeholders[i]++;
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Called once the pass reached <paramref name="treeSize"/>: the first expired file, wholly inside the
+    /// verified tree, whose span lacks more or fewer entries than the file had rows.
+    /// </summary>
+    public TamperFinding? Complete(long treeSize)
+    {
+        for (int i = 0; i < _files.Count; i++)
+        {
+            ArchiveCatalogFile file = _files[i].File;
+            if (file.LastSeq < treeSize && _placeholders[i] != file.Rows)
+            {
+                return new TamperFinding(file.FirstSeq, TamperKind.EntryDeleted,
+                    $"The archive file {file.File} in {file.Destination} held {file.Rows} decisions of seqs {file.FirstSeq}-{file.LastSeq} and was deleted by the retention policy (archive-expiry event seq {_files[i].ExpiryEventSeq}), but {_placeholders[i]} seqs of that span have no entry in the live store: the event entries of the span stay live, so an entry there was deleted.");
+            }
+        }
+
+        return null;
+    }
+}
