@@ -22,6 +22,12 @@ internal static class ArchiveView
     public static IArchiveDestination OpenDestination(string description) =>
         Archive.ArchiveSources.Open(description, "archived destination");
 
+    /// <summary>Says that <paramref name="seq"/>'s body was deleted by the retention policy, or null when no expired archive file held it.</summary>
+    /// <param name="store">The archive view (any other store has no archives: null).</param>
+    /// <param name="seq">A seq the view does not hold.</param>
+    public static string? ExpiredMessage(ILedgerStore store, long seq) =>
+        store is ArchiveBackedLedgerStore view && view.Catalog.ExpiryOf(seq) is { } expired ? expired.Describe(seq) : null;
+
     /// <summary>Maps an archive file that fails its checks to a verification failure (exit 1) naming it.</summary>
     public static CliException Untrusted(ArchiveIntegrityException e) => new(ExitCodes.VerificationFailed, e.Message, e);
 }

@@ -57,6 +57,15 @@ internal sealed class ExportCommand(CommandContext context)
 
         // Archived entries (and their inputs) are read from the archive files; proofs come from the live tiles.
         await using Archiving.ArchiveBackedLedgerStore store = await ArchiveView.OpenAsync(session, cancellationToken);
+        if (!FilterOptions.IsFiltered(filter) && store.Catalog.Expired.Count > 0)
+        {
+            // A full bundle holds every entry; these bodies are gone, so it could never verify.
+            RemovePartialBundle(output, created);
+            Archiving.ExpiredCatalogFile first = store.Catalog.Expired[0];
+            throw new CliException(ExitCodes.BadInput,
+                $"export: a full bundle needs every entry, but the retention policy deleted {store.Catalog.Expired.Sum(e => e.File.Rows)} decision bodies in {store.Catalog.Expired.Count} archive files (first: {first.Describe(first.File.FirstSeq)}). Export a selection instead (--model, --subject, --from/--to, …): it carries inclusion proofs, and 'dledger verify' still proves the expired entries existed.");
+        }
+
         BundleManifest manifest;
         IReadOnlyList<string> reports;
         try

@@ -74,6 +74,7 @@ internal sealed class RetentionCommand(CommandContext context)
         ArchivePlan? plan = await ArchivePlanner.PlanAsync(session.Store, ranges, c => policy.IsArchiveDue(c, now), int.MaxValue, cancellationToken);
         InputRetentionPlan inputs = await InputRetentionPlanner.PlanAsync(session.Store, policy, now, cancellationToken);
         await PrintDueAsync(output, plan, inputs);
+        await PrintExpiryDueAsync(output, await PlanExpiryAsync(session, policy, now, cancellationToken));
         if (dryRun)
         {
             return ExitCodes.Ok;
@@ -95,6 +96,7 @@ internal sealed class RetentionCommand(CommandContext context)
                 await output.WriteLineAsync($"archived {run.RemovedRows} decisions (seqs {run.FirstSeq}-{run.LastSeq}) into {run.Files.Count} files at {run.Destination}; archived entry seq {run.EventSeq}");
             }
 
+            await PrintExpiredAsync(output, result.ArchivesExpired);
             if (destination is null && plan is not null)
             {
                 await output.WriteLineAsync("archived nothing: pass --to DIR|s3://bucket/prefix to archive the decisions due");
@@ -121,6 +123,57 @@ internal sealed class RetentionCommand(CommandContext context)
                 ? $"completed an interrupted archive run: seqs {outcome.FirstSeq}-{outcome.LastSeq} (archived entry seq {outcome.EventSeq}), {outcome.RemovedRows} decision bodies left the live store"
                 : $"warning: rolled back an interrupted archive run, seqs {outcome.FirstSeq}-{outcome.LastSeq} (archived entry seq {outcome.EventSeq}) stay live and are archived again: {outcome.Problem}");
         }
+    }
+
+    private static async Task<ArchiveExpiryPlan> PlanExpiryAsync(LedgerSession session, RetentionPolicy policy, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ArchiveExpiryPlanner.PlanAsync(session.Store, session.Verifier, ArchiveView.OpenDestination, policy, now, cancellationToken);
+        }
+        catch (RetentionPolicyException e)
+        {
+            throw new CliException(ExitCodes.BadInput, e.Message);
+        }
+    }
+
+    private static async Task PrintExpiryDueAsync(TextWriter output, ArchiveExpiryPlan expiry)
+    {
+        await output.WriteLineAsync(expiry.Due.Count == 0
+            ? "archive files due for deletion (past keep): none"
+            : $"archive files due for deletion (past keep): {expiry.Due.Count}, {Output.Plural.Of(expiry.DueDecisions, "decision")}");
+        foreach (ExpiredArchiveFile file in expiry.Due)
+        {
+            await output.WriteLineAsync($"  {file.File} in {file.Destination}: seqs {file.FirstSeq}-{file.LastSeq}, {Output.Plural.Of(file.Rows, "decision")}");
+        }
+
+        foreach (HeldArchiveFile held in expiry.Held)
+        {
+            await output.WriteLineAsync($"  kept by the {held.Hold.Describe()}: {held.File.File} in {held.File.Destination} (past keep; seq {held.Seq} is held)");
+        }
+
+        foreach (Archiving.ExpiredCatalogFile pending in expiry.Pending)
+        {
+            await output.WriteLineAsync($"  still to delete: {pending.File.File} in {pending.File.Destination} (archive-expiry entry seq {pending.ExpiryEventSeq}; a run stopped before deleting it)");
+        }
+    }
+
+    private static async Task PrintExpiredAsync(TextWriter output, ArchiveExpiryResult? expired)
+    {
+        if (expired is null)
+        {
+            return;
+        }
+
+        if (expired.Completed > 0)
+        {
+            await output.WriteLineAsync($"finished deleting {Output.Plural.Of(expired.Completed, "archive file")} an earlier run recorded as expired");
+        }
+
+        string held = expired.Held == 0 ? string.Empty : $" ({Output.Plural.Of(expired.Held, "file")} past keep kept by legal holds)";
+        await output.WriteLineAsync(expired.EventSeq is { } eventSeq
+            ? $"deleted {Output.Plural.Of(expired.Deleted.Count, "archive file")} ({Output.Plural.Of(expired.Decisions, "decision")}) past their 'keep' duration; archive-expiry entry seq {eventSeq}{held}"
+            : $"deleted no archive files: none is past its 'keep' duration{held}");
     }
 
     private static async Task PrintPolicyAsync(TextWriter output, RetentionPolicy policy)

@@ -58,8 +58,8 @@ internal sealed class ShowCommand(CommandContext context)
         StoredEntry entry = (seq is { } s
                 ? await store.GetEntryAsync(s, cancellationToken)
                 : await store.FindByRequestIdAsync(id!, cancellationToken))
-            ?? throw new CliException(ExitCodes.BadInput, seq is not null
-                ? $"--seq: no entry {seq} in {session.Directory.Path}; the ledger holds seq 0 to {await session.Store.GetSizeAsync(cancellationToken) - 1}."
+            ?? throw new CliException(ExitCodes.BadInput, seq is { } missing
+                ? (ArchiveView.ExpiredMessage(store, missing) is { } expired ? $"--seq: {expired}" : $"--seq: no entry {seq} in {session.Directory.Path}; the ledger holds seq 0 to {await session.Store.GetSizeAsync(cancellationToken) - 1}.")
                 : NoSuchRequestId(id!, session.Directory.Path));
 
         StoredInput? input = await store.GetInputAsync(entry.Seq, cancellationToken);

@@ -161,6 +161,22 @@ internal sealed class VerifyCommand(CommandContext context)
                     w.WriteEndObject();
                 }
 
+                if (report.Expired is { } expired)
+                {
+                    // Not a finding: archive files the retention policy deleted, their leaves still verified from the tiles.
+                    w.WriteStartObject("expiredByRetention");
+                    w.WriteNumber("decisions", expired.Decisions);
+                    w.WriteNumber("files", expired.Files);
+                    w.WriteStartArray("archiveExpirySeqs");
+                    foreach (long seq in expired.EventSeqs)
+                    {
+                        w.WriteNumberValue(seq);
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
+
                 if (report.Completeness is { } proven)
                 {
                     w.WriteStartObject("completeness");
@@ -235,6 +251,12 @@ internal sealed class VerifyCommand(CommandContext context)
             {
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"  {Plural.Of(report.InputsNotChecked, "stored input")} not checked (encrypted); set {Encryption.MasterKey.EnvironmentVariable} to check them"));
+            }
+
+            if (report.Expired is { } expired)
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"  expired by retention policy: {Plural.Of(expired.Decisions, "decision")} in {Plural.Of(expired.Files, "file")} (archive-expiry seq {string.Join(", ", expired.EventSeqs)}); their bodies were deleted, their leaves still verified against the tiles and signed roots"));
             }
 
             if (report.UncoveredTail is { AfterCleanClose: false } tail)

@@ -17,13 +17,26 @@ internal sealed class ExpiredSpans
     private static readonly EntryColumns s_placeholderColumns = new(string.Empty, DateTimeOffset.UnixEpoch, string.Empty, string.Empty, null, null, null, null);
 
     private readonly List<ExpiredCatalogFile> _files;
-    private readonly long[] _placeholders;
+
+    // Files of different models interleave their seqs, so spans overlap: the row counts are checked per
+    // cluster of overlapping spans, each placeholder counted once in the cluster holding its seq.
+    private readonly List<Cluster> _clusters = [];
 
     /// <summary>Wraps the catalog's expired files.</summary>
     public ExpiredSpans(IReadOnlyList<ExpiredCatalogFile> files)
     {
         _files = [.. files];
-        _placeholders = new long[_files.Count];
+        foreach (ExpiredCatalogFile file in _files.OrderBy(f => f.File.FirstSeq))
+        {
+            if (_clusters.Count > 0 && file.File.FirstSeq <= _clusters[^1].LastSeq)
+            {
+                _clusters[^1].Add(file);
+            }
+            else
+            {
+                _clusters.Add(new Cluster(file));
+            }
+        }
     }
 
     /// <summary>The decisions accepted as expired (placeholders whose tile leaf entered the tree).</summary>
@@ -71,32 +84,59 @@ internal sealed class ExpiredSpans
     public void Accepted(long seq)
     {
         Decisions++;
-        for (int i = 0; i < _files.Count; i++)
+        foreach (Cluster cluster in _clusters)
         {
-            if (_files[i].Spans(seq))
+            if (seq >= cluster.FirstSeq && seq <= cluster.LastSeq)
             {
-                _placeholders[i]++;
+                cluster.Placeholders++;
                 return;
             }
         }
     }
 
     /// <summary>
-    /// Called once the pass reached <paramref name="treeSize"/>: the first expired file, wholly inside the
-    /// verified tree, whose span lacks more or fewer entries than the file had rows.
+    /// Called once the pass reached <paramref name="treeSize"/>: the first group of expired files, wholly
+    /// inside the verified tree, whose spans lack more or fewer entries than the files had rows.
     /// </summary>
     public TamperFinding? Complete(long treeSize)
     {
-        for (int i = 0; i < _files.Count; i++)
+        foreach (Cluster cluster in _clusters)
         {
-            ArchiveCatalogFile file = _files[i].File;
-            if (file.LastSeq < treeSize && _placeholders[i] != file.Rows)
+            if (cluster.LastSeq < treeSize && cluster.Placeholders != cluster.Rows)
             {
-                return new TamperFinding(file.FirstSeq, TamperKind.EntryDeleted,
-                    $"The archive file {file.File} in {file.Destination} held {file.Rows} decisions of seqs {file.FirstSeq}-{file.LastSeq} and was deleted by the retention policy (archive-expiry event seq {_files[i].ExpiryEventSeq}), but {_placeholders[i]} seqs of that span have no entry in the live store: the event entries of the span stay live, so an entry there was deleted.");
+                ExpiredCatalogFile first = cluster.Files[0];
+                string files = string.Join(", ", cluster.Files.Select(f => f.File.File));
+                return new TamperFinding(cluster.FirstSeq, TamperKind.EntryDeleted,
+                    $"The archive file(s) {files} in {first.File.Destination} held {cluster.Rows} decisions of seqs {cluster.FirstSeq}-{cluster.LastSeq} and were deleted by the retention policy (archive-expiry event seq {first.ExpiryEventSeq}), but {cluster.Placeholders} seqs of that span have no entry: the event entries and other models' decisions of the span stay readable, so an entry there was deleted.");
             }
         }
 
         return null;
+    }
+
+    private sealed class Cluster
+    {
+        public Cluster(ExpiredCatalogFile file)
+        {
+            FirstSeq = file.File.FirstSeq;
+            Add(file);
+        }
+
+        public long FirstSeq { get; }
+
+        public long LastSeq { get; private set; } = -1;
+
+        public long Rows { get; private set; }
+
+        public long Placeholders { get; set; }
+
+        public List<ExpiredCatalogFile> Files { get; } = [];
+
+        public void Add(ExpiredCatalogFile file)
+        {
+            Files.Add(file);
+            Rows += file.File.Rows;
+            LastSeq = Math.Max(LastSeq, file.File.LastSeq);
+        }
     }
 }
