@@ -94,13 +94,15 @@ public sealed class ArtifactReplayScorer : IReplayScorer, IDisposable
     /// <summary>Unloads every model, and disposes the store when it is <see cref="IDisposable"/> (the scorer owns it).</summary>
     public void Dispose()
     {
-        (_store as IDisposable)?.Dispose();
         foreach (Lazy<LoadedArtifact> model in _models.Values.Where(m => m.IsValueCreated))
         {
             model.Value.Model.Dispose();
         }
 
         _models.Clear();
+
+        // After the models: a store may delete the files they were loaded from.
+        (_store as IDisposable)?.Dispose();
     }
 
     private LoadedArtifact Load(string hex, string path)
