@@ -137,7 +137,7 @@ public sealed class CollectorOptions
 
     /// <summary>
     /// The scorer <c>POST /v1/replays</c> uses for <c>"artifacts":true</c>: an artifact store with an
-    /// in-process loader (<c>dledger serve --replay-artifacts DIR</c>); null (default) refuses artifact replays.
+    /// in-process loader (<c>dledger serve --replay-artifacts DIR|s3://bucket/prefix</c>); null (default) refuses artifact replays.
     /// </summary>
     public DecisionLedger.Replay.IReplayScorer? ReplayArtifacts { get; set; }
 

@@ -9,6 +9,8 @@ namespace DecisionLedger.Replay;
 /// <see cref="IArtifactStore"/>, which an <see cref="IReplayModelLoader"/> loads in process (once per
 /// digest). The file's bytes are hashed on load: a file that no longer matches its digest is still
 /// scored, so the run shows what it would decide, and every result scored with it carries a warning.
+/// A store that checks the bytes itself (<see cref="ArtifactDigestMismatchException"/>) makes the
+/// decision not replayable instead.
 /// </summary>
 public sealed class ArtifactReplayScorer : IReplayScorer, IDisposable
 {
@@ -17,7 +19,7 @@ public sealed class ArtifactReplayScorer : IReplayScorer, IDisposable
     private readonly ConcurrentDictionary<string, Lazy<LoadedArtifact>> _models = new(StringComparer.Ordinal);
 
     /// <summary>Creates the scorer.</summary>
-    /// <param name="store">Where the artifacts are.</param>
+    /// <param name="store">Where the artifacts are; the scorer disposes it when it is <see cref="IDisposable"/>.</param>
     /// <param name="loader">Loads an artifact file in process.</param>
     public ArtifactReplayScorer(IArtifactStore store, IReplayModelLoader loader)
     {
@@ -49,7 +51,17 @@ public sealed class ArtifactReplayScorer : IReplayScorer, IDisposable
         }
 
         hex = hex.ToLowerInvariant();
-        string? path = await _store.LocateAsync(hex, cancellationToken).ConfigureAwait(false);
+        string? path;
+        try
+        {
+            path = await _store.LocateAsync(hex, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArtifactDigestMismatchException exception)
+        {
+            // A store that checks what it fetched never hands over the wrong file: no score, the reason instead.
+            return ReplayScore.NotReplayable(ReplayReasons.ArtifactDigestMismatch, $"{exception.Message} (the model of {input.ModelName} {input.ModelVersion})");
+        }
+
         if (path is null)
         {
             return ReplayScore.NotReplayable(ReplayReasons.ArtifactNotFound, $"no artifact {hex} in {_store.Source} (the model of {input.ModelName} {input.ModelVersion}).");
@@ -79,7 +91,7 @@ public sealed class ArtifactReplayScorer : IReplayScorer, IDisposable
         return ReplayScore.Scored(response, artifact.Warning);
     }
 
-    /// <summary>Unloads every model.</summary>
+    /// <summary>Unloads every model, and disposes the store when it is <see cref="IDisposable"/> (the scorer owns it).</summary>
     public void Dispose()
     {
         foreach (Lazy<LoadedArtifact> model in _models.Values.Where(m => m.IsValueCreated))
@@ -88,6 +100,9 @@ public sealed class ArtifactReplayScorer : IReplayScorer, IDisposable
         }
 
         _models.Clear();
+
+        // After the models: a store may delete the files they were loaded from.
+        (_store as IDisposable)?.Dispose();
     }
 
     private LoadedArtifact Load(string hex, string path)

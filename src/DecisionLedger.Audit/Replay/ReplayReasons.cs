@@ -20,4 +20,7 @@ public static class ReplayReasons
 
     /// <summary>The model could not be loaded or run, or the endpoint failed or answered something that is not JSON.</summary>
     public const string ScorerFailed = "scorer-failed";
+
+    /// <summary>The artifact store holds a file under the decision's digest, but its bytes hash to another SHA-256 (replaced or damaged).</summary>
+    public const string ArtifactDigestMismatch = "artifact-digest-mismatch";
 }

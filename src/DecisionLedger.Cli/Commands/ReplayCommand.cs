@@ -10,7 +10,7 @@ namespace DecisionLedger.Cli.Commands;
 
 /// <summary>
 /// <c>replay --seq N | --request-id ID | --model M [--version V] [--from T] [--to T] [--sample K]
-/// (--artifacts DIR | --endpoint URL) [--tolerance PATH=X]… [--map PATH=$.PATH]…</c>: re-scores stored
+/// (--artifacts DIR|s3://bucket/prefix | --endpoint URL) [--tolerance PATH=X]… [--map PATH=$.PATH]…</c>: re-scores stored
 /// inputs, compares each new output with the recorded one, and records the run as a <c>replay</c> event.
 /// </summary>
 internal sealed class ReplayCommand(CommandContext context)
@@ -23,7 +23,7 @@ internal sealed class ReplayCommand(CommandContext context)
     private readonly Option<string?> _to = new("--to") { Description = "With --model: decisions before this RFC 3339 time.", HelpName = "TIME" };
     private readonly Option<int?> _sample = new("--sample") { Description = "With --model: replay a uniform random sample of K decisions (without it, at most 10,000).", HelpName = "K" };
     private readonly Option<int> _seed = new("--seed") { Description = "The seed of --sample, so a sample can be drawn again. Default 0.", HelpName = "N" };
-    private readonly Option<string?> _artifacts = new("--artifacts") { Description = "A directory of model files named by their SHA-256 (HEX or HEX.zip); each decision's model.artifactDigest picks its file, loaded in process (ML.NET).", HelpName = "DIR" };
+    private readonly Option<string?> _artifacts = new("--artifacts") { Description = "A directory or s3://bucket/prefix of model files named by their SHA-256 (HEX or HEX.zip); each decision's model.artifactDigest picks its file, loaded in process (ML.NET). S3 objects are checked against the digest on download.", HelpName = "DIR|S3URI" };
     private readonly Option<string?> _endpoint = new("--endpoint") { Description = "POST each stored input to this URL and compare its JSON response.", HelpName = "URL" };
     private readonly Option<string[]> _tolerance = new("--tolerance") { Description = "Absolute tolerance for numbers: PATH=X for one output path (output.score=1e-6), a bare X for every other number. Default 1e-6.", HelpName = "PATH=X", AllowMultipleArgumentsPerToken = false };
     private readonly Option<string[]> _map = new("--map") { Description = "Compare the recorded output at PATH with the response at $.PATH (output.fraud=$.PredictedLabel). Unmapped members are read from the response member of the same name.", HelpName = "PATH=$.PATH" };
@@ -83,6 +83,11 @@ internal sealed class ReplayCommand(CommandContext context)
             {
                 throw ArchiveView.Untrusted(e);
             }
+            catch (ArtifactStoreUnavailableException e)
+            {
+                // The store, not the ledger, failed: its message names the bucket, key and endpoint.
+                throw new CliException(ExitCodes.StoreFailure, e.Message);
+            }
 
             if (record)
             {
@@ -120,7 +125,7 @@ internal sealed class ReplayCommand(CommandContext context)
     {
         if ((artifacts is null) == (endpoint is null))
         {
-            throw new CliException(ExitCodes.BadInput, "--artifacts, --endpoint: pass exactly one; the model runs from an artifact directory (--artifacts DIR) or behind an HTTP endpoint (--endpoint URL).");
+            throw new CliException(ExitCodes.BadInput, "--artifacts, --endpoint: pass exactly one; the model runs from an artifact store (--artifacts DIR or s3://bucket/prefix) or behind an HTTP endpoint (--endpoint URL).");
         }
 
         if (endpoint is not null)
@@ -130,14 +135,7 @@ internal sealed class ReplayCommand(CommandContext context)
                 : throw new CliException(ExitCodes.BadInput, $"--endpoint: '{endpoint}' is not an absolute http:// or https:// URL.");
         }
 
-        try
-        {
-            return new ArtifactReplayScorer(new DirectoryArtifactStore(artifacts!), new MLNetModelLoader());
-        }
-        catch (DirectoryNotFoundException e)
-        {
-            throw new CliException(ExitCodes.BadInput, e.Message);
-        }
+        return new ArtifactReplayScorer(ArtifactStoreLocation.Open(artifacts!, "--artifacts"), new MLNetModelLoader());
     }
 
     private static void WriteHuman(TextWriter output, ReplayReport report, IReplayScorer scorer)

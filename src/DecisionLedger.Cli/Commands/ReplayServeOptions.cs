@@ -10,8 +10,8 @@ internal sealed class ReplayServeOptions
 {
     private readonly Option<string?> _artifacts = new("--replay-artifacts")
     {
-        Description = "A directory of model files named by their SHA-256 (HEX or HEX.zip) for POST /v1/replays with \"artifacts\":true; ML.NET models load in process.",
-        HelpName = "DIR",
+        Description = "A directory or s3://bucket/prefix of model files named by their SHA-256 (HEX or HEX.zip) for POST /v1/replays with \"artifacts\":true; ML.NET models load in process, S3 objects checked against the digest on download.",
+        HelpName = "DIR|S3URI",
     };
 
     private readonly Option<string[]> _endpoints = new("--replay-endpoint")
@@ -28,7 +28,7 @@ internal sealed class ReplayServeOptions
     }
 
     /// <summary>Sets the collector's replay options from the command line.</summary>
-    /// <exception cref="CliException">The artifact directory does not exist, or an endpoint prefix is not an http(s) URL.</exception>
+    /// <exception cref="CliException">The artifact directory does not exist or the S3 location is malformed, or an endpoint prefix is not an http(s) URL.</exception>
     public void Configure(ParseResult parsed, CollectorOptions options)
     {
         foreach (string prefix in parsed.GetValue(_endpoints) ?? [])
@@ -43,14 +43,7 @@ internal sealed class ReplayServeOptions
 
         if (parsed.GetValue(_artifacts) is { } directory)
         {
-            try
-            {
-                options.ReplayArtifacts = new ArtifactReplayScorer(new DirectoryArtifactStore(directory), new MLNetModelLoader());
-            }
-            catch (DirectoryNotFoundException exception)
-            {
-                throw new CliException(ExitCodes.BadInput, exception.Message.Replace("--artifacts", "--replay-artifacts", StringComparison.Ordinal));
-            }
+            options.ReplayArtifacts = new ArtifactReplayScorer(ArtifactStoreLocation.Open(directory, "--replay-artifacts"), new MLNetModelLoader());
         }
     }
 }

@@ -28,7 +28,7 @@ internal static class ReplayEndpoints
     {
         routes.MapPost("/v1/replays", ReplayAsync).RequirePermission(ApiPermission.Audit)
             .WithSummary("Replay recorded decisions and compare each new output with the recorded one (the JSON of 'dledger replay --json'); the run is recorded as a replay event")
-            .WithDescription("Body: {\"seq\":N} | {\"requestId\":\"…\"} | {\"model\":\"M\",\"version\":\"V\",\"from\":\"…\",\"to\":\"…\",\"sample\":K,\"seed\":S}, plus \"endpoint\":\"URL\" (one of the collector's --replay-endpoint prefixes) or \"artifacts\":true (the collector's --replay-artifacts directory), and optionally \"map\":{\"output.fraud\":\"$.PredictedLabel\"} and \"tolerances\":{\"output.score\":1e-9,\"*\":1e-6}.")
+            .WithDescription("Body: {\"seq\":N} | {\"requestId\":\"…\"} | {\"model\":\"M\",\"version\":\"V\",\"from\":\"…\",\"to\":\"…\",\"sample\":K,\"seed\":S}, plus \"endpoint\":\"URL\" (one of the collector's --replay-endpoint prefixes) or \"artifacts\":true (the collector's --replay-artifacts directory or S3 prefix), and optionally \"map\":{\"output.fraud\":\"$.PredictedLabel\"} and \"tolerances\":{\"output.score\":1e-9,\"*\":1e-6}.")
             .WithTags("Auditing")
             .Accepts<JsonElement>("application/json")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
@@ -73,6 +73,11 @@ internal static class ReplayEndpoints
             catch (Exception exception) when (exception is ArgumentException or FormatException)
             {
                 return Problems.BadRequest(exception.Message);
+            }
+            catch (ArtifactStoreUnavailableException exception)
+            {
+                // The artifact store (an S3 prefix) cannot be read: its message names the bucket, key and endpoint.
+                return Problems.Unavailable(exception.Message);
             }
 
             RecordReceipt receipt = await recorder.RecordEventAsync(LedgerEvent.ForReplay(report.ToEvent(), ledger.Directory.Config.EntryFormat), cancellationToken).ConfigureAwait(false);
@@ -161,7 +166,7 @@ internal static class ReplayEndpoints
             if (Artifacts)
             {
                 return options.ReplayArtifacts
-                    ?? throw new FormatException("artifacts: this collector has no artifact store; start it with 'dledger serve --replay-artifacts DIR', or pass \"endpoint\".");
+                    ?? throw new FormatException("artifacts: this collector has no artifact store; start it with 'dledger serve --replay-artifacts DIR|s3://bucket/prefix', or pass \"endpoint\".");
             }
 
             if (!Uri.TryCreate(Endpoint, UriKind.Absolute, out Uri? url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
