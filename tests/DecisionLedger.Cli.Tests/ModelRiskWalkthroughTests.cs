@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 
 namespace DecisionLedger.Cli.Tests;
@@ -36,8 +38,10 @@ public sealed class ModelRiskWalkthroughTests : IDisposable
         // Without the markers the runner below would run nothing and pass: make losing them fail.
         IReadOnlyList<string> blocks = DeploymentWalkthroughTests.WalkthroughBlocks(File.ReadAllText(Path.Combine(RepositoryRoot(), DocPath)));
 
-        Assert.True(blocks.Count >= 7, $"{DocPath}: expected at least seven '<!-- walkthrough -->' blocks, found {blocks.Count}.");
+        Assert.True(blocks.Count >= 9, $"{DocPath}: expected at least nine '<!-- walkthrough -->' blocks, found {blocks.Count}.");
         string script = string.Join('\n', blocks);
+        Assert.Contains("dledger replay", script, StringComparison.Ordinal);
+        Assert.Contains("--drift-config", script, StringComparison.Ordinal);
         Assert.Contains("dledger report drift", script, StringComparison.Ordinal);
         Assert.Contains("--format sagemaker-capture", script, StringComparison.Ordinal);
         Assert.Contains("--format kserve-cloudevents", script, StringComparison.Ordinal);
@@ -46,7 +50,7 @@ public sealed class ModelRiskWalkthroughTests : IDisposable
     }
 
     [WalkthroughToolsFact]
-    public async Task Walkthrough_RunsAsWritten_DriftFlagsOnlyThePlantedShift_ReplayMatches_ImportCountsAddUp_AndVerifyPasses()
+    public async Task Walkthrough_RunsAsWritten_ReplayFindsThePlantedModel_DriftFlagsOnlyThePlantedShift_ImportCountsAddUp()
     {
         IReadOnlyList<string> blocks = DeploymentWalkthroughTests.WalkthroughBlocks(File.ReadAllText(Path.Combine(RepositoryRoot(), DocPath)));
         Directory.CreateDirectory(_work);
@@ -62,7 +66,9 @@ public sealed class ModelRiskWalkthroughTests : IDisposable
         var script = new StringBuilder("set -euo pipefail\nexec 2>&1\n");
         for (int i = 0; i < blocks.Count; i++)
         {
-            script.Append(CultureInfo.InvariantCulture, $"echo '{BlockMarker}{i}'\n").Append(blocks[i]).Append('\n');
+            // The collector's port is the only thing substituted: 8080 may be taken on a shared machine.
+            script.Append(CultureInfo.InvariantCulture, $"echo '{BlockMarker}{i}'\n")
+                .Append(blocks[i].Replace("127.0.0.1:8080", "127.0.0.1:" + FreePort(), StringComparison.Ordinal)).Append('\n');
         }
 
         string scriptPath = Path.Combine(_work, "walkthrough.sh");
@@ -75,6 +81,15 @@ public sealed class ModelRiskWalkthroughTests : IDisposable
         IReadOnlyList<string> outputs = SplitByBlock(output, blocks.Count, diagnostics);
         string Of(string command) => outputs[IndexOf(blocks, command, diagnostics)];
 
+        // Replay: the sample's own model matches every decision; the planted retrained one differs on each.
+        string replay = Of("fraud-decisions.jsonl");
+        Assert.Contains("3 matched, 0 differed, 0 not replayable", replay, StringComparison.Ordinal);
+        Assert.Contains("0 matched, 3 differed, 0 not replayable", replay, StringComparison.Ordinal);
+        Assert.Contains("output.probability: recorded 0.986208, replayed", replay, StringComparison.Ordinal);
+        Assert.Contains("it was replaced after the decision was made", replay, StringComparison.Ordinal);
+        Assert.Contains("exit 1", replay, StringComparison.Ordinal);
+        Assert.Contains("PASSED", replay, StringComparison.Ordinal);
+
         // Drift: the demo's stable model raises nothing; the planted shift is flagged from its first day.
         string stable = Of("dledger demo ");
         Assert.Contains("verify     PASSED", stable, StringComparison.Ordinal);
@@ -84,6 +99,10 @@ public sealed class ModelRiskWalkthroughTests : IDisposable
         Assert.Contains("4 window(s) drifted; first at 2026-11-11T00:00:00.000000Z.", shifted, StringComparison.Ordinal);
         Assert.Contains("{\"start\":\"2026-11-11T00:00:00.000000Z\",\"worstPath\":\"input.amount\"}", shifted, StringComparison.Ordinal);
         Assert.DoesNotContain("2026-11-10T00:00:00.000000Z\",\"worstPath", shifted, StringComparison.Ordinal);
+
+        string monitor = Of("--drift-config");
+        Assert.Contains("{\"start\":\"2026-11-14T00:00:00.000000Z\",\"decisions\":100,\"flagged\":true,\"worstPath\":\"output.label\"}", monitor, StringComparison.Ordinal);
+        Assert.Contains("Drift alert: payments_risk", monitor, StringComparison.Ordinal);
 
         // Import: each format's counts add up (read = imported + duplicates + bad), and bad records are named.
         string sageMaker = Of("--format sagemaker-capture");
@@ -178,6 +197,13 @@ public sealed class ModelRiskWalkthroughTests : IDisposable
     {
         using Process? kill = Process.Start(new ProcessStartInfo("kill", ["-s", "KILL", "--", "-" + processGroup]) { RedirectStandardError = true, UseShellExecute = false });
         kill?.WaitForExit();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void CopyDirectory(string from, string to)
