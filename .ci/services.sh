@@ -21,6 +21,9 @@ command -v chromium >/dev/null || _dl_need+=(chromium)
 command -v node >/dev/null || _dl_need+=(nodejs npm)
 command -v go >/dev/null || _dl_need+=(golang-go)
 [ -d /usr/share/gocode/src/golang.org/x/mod/sumdb/tlog ] || _dl_need+=(golang-golang-x-mod-dev)
+# jq and sqlite3: docs/model-risk.md's commands use them, and ModelRiskWalkthroughTests runs those commands.
+command -v jq >/dev/null || _dl_need+=(jq)
+command -v sqlite3 >/dev/null || _dl_need+=(sqlite3)
 if [ ${#_dl_need[@]} -gt 0 ]; then
   echo "services: installing ${_dl_need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
