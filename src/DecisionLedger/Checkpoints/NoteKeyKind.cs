@@ -69,4 +69,7 @@ internal sealed class NoteKeyKind
         KeyIdMismatchMessage = (claimed, name, computed) =>
             $"The verifier key ID {NoteSyntax.FormatKeyId(claimed)} of key '{name}' does not match the ID computed from its name and public key ({NoteSyntax.FormatKeyId(computed)}).",
     };
+
+    /// <summary>The kind of the ledger's secret signer key <c>PRIVATE+KEY+name+hex8(keyID)+base64(0x01 ‖ seed)</c>.</summary>
+    public static NoteKeyKind LogSignerKey { get; } = new(NoteSyntax.AlgorithmEd25519, "signer key", "signer key", isSecret: true);
 }
