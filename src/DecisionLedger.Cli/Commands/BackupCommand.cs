@@ -12,12 +12,10 @@ namespace DecisionLedger.Cli.Commands;
 /// </summary>
 internal sealed class BackupCommand(CommandContext context)
 {
-    private readonly Option<string> _out = new("--out")
-    {
-        Description = "The backup file to write (a tar archive, mode 0600: it holds the signing key). It must not exist.",
-        HelpName = "FILE",
-        Required = true,
-    };
+    private readonly BackupArchiveFile _out = new(
+        "backup",
+        "--out",
+        "The backup file to write (a tar archive, mode 0600: it holds the signing key). It must not exist.");
 
     private readonly Option<bool> _withoutKeys = new("--without-keys")
     {
@@ -27,50 +25,31 @@ internal sealed class BackupCommand(CommandContext context)
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command("backup", "Copy the ledger (database, keys, configuration) into one file, safely while it records; 'dledger restore' brings it back.") { _out, _withoutKeys };
+        var command = new Command("backup", "Copy the ledger (database, keys, configuration) into one file, safely while it records; 'dledger restore' brings it back.") { _out.Option, _withoutKeys };
         command.SetAction(ExecuteAsync);
         return command;
     }
 
     private async Task<int> ExecuteAsync(ParseResult parsed, CancellationToken cancellationToken)
     {
-        if (context.IsPostgres(parsed))
-        {
-            throw new CliException(
-                ExitCodes.BadInput,
-                "backup: this ledger lives in PostgreSQL (--store postgres), whose own tools back it up: " +
-                "'pg_dump --format=custom --schema=decisionledger --file=ledger.dump DBNAME' for a snapshot, or continuous archiving (PITR); " +
-                "copy the ledger directory's keys beside it. See docs/operations.md.");
-        }
-
-        string archive = Path.GetFullPath(parsed.GetValue(_out)!);
+        string archive = _out.ReadPath(
+            context,
+            parsed,
+            ", whose own tools back it up: " +
+            "'pg_dump --format=custom --schema=decisionledger --file=ledger.dump DBNAME' for a snapshot, or continuous archiving (PITR); " +
+            "copy the ledger directory's keys beside it. See docs/operations.md.");
         LedgerDirectory directory = LedgerDirectory.Open(context.LedgerPath(parsed));
         (long entries, StoredCheckpoint? checkpoint) = await LedgerBackupArchive.WriteAsync(directory, archive, withKeys: !parsed.GetValue(_withoutKeys), cancellationToken);
 
-        if (context.Json(parsed))
-        {
-            await JsonOutput.WriteAsync(context.Environment.Out, json =>
-            {
-                json.WriteStartObject();
-                json.WriteString("out", archive);
-                json.WriteNumber("entries", entries);
-                if (checkpoint is null)
-                {
-                    json.WriteNull("checkpointTreeSize");
-                }
-                else
-                {
-                    json.WriteNumber("checkpointTreeSize", checkpoint.TreeSize);
-                }
-
-                json.WriteEndObject();
-            }, cancellationToken);
-        }
-        else
-        {
-            await context.Environment.Out.WriteLineAsync(
-                $"Backed up {Plural.Entries(entries)} of {directory.Path} to {archive} (latest checkpoint: tree size {checkpoint?.TreeSize.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}).");
-        }
+        await _out.WriteSummaryAsync(
+            context,
+            parsed,
+            "out",
+            archive,
+            entries,
+            checkpoint,
+            $"Backed up {Plural.Entries(entries)} of {directory.Path} to {archive} ({BackupArchiveFile.LatestCheckpointText(checkpoint)}).",
+            cancellationToken);
 
         return ExitCodes.Ok;
     }

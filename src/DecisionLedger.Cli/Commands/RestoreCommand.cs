@@ -11,12 +11,7 @@ namespace DecisionLedger.Cli.Commands;
 /// </summary>
 internal sealed class RestoreCommand(CommandContext context)
 {
-    private readonly Option<string> _from = new("--from")
-    {
-        Description = "The backup file written by 'dledger backup --out'.",
-        HelpName = "FILE",
-        Required = true,
-    };
+    private readonly BackupArchiveFile _from = new("restore", "--from", "The backup file written by 'dledger backup --out'.");
 
     private readonly Option<bool> _force = new("--force")
     {
@@ -26,21 +21,17 @@ internal sealed class RestoreCommand(CommandContext context)
     /// <summary>Defines the command.</summary>
     public Command Build()
     {
-        var command = new Command("restore", "Restore a ledger from a file written by 'dledger backup' into a --ledger directory that holds no ledger.") { _from, _force };
+        var command = new Command("restore", "Restore a ledger from a file written by 'dledger backup' into a --ledger directory that holds no ledger.") { _from.Option, _force };
         command.SetAction(ExecuteAsync);
         return command;
     }
 
     private async Task<int> ExecuteAsync(ParseResult parsed, CancellationToken cancellationToken)
     {
-        if (context.IsPostgres(parsed))
-        {
-            throw new CliException(
-                ExitCodes.BadInput,
-                "restore: this ledger lives in PostgreSQL (--store postgres); restore a pg_dump with pg_restore (or recover from a base backup and WAL archive) as docs/operations.md shows.");
-        }
-
-        string archive = Path.GetFullPath(parsed.GetValue(_from)!);
+        string archive = _from.ReadPath(
+            context,
+            parsed,
+            "; restore a pg_dump with pg_restore (or recover from a base backup and WAL archive) as docs/operations.md shows.");
         string ledger = context.LedgerPath(parsed);
         // A directory holding only key files is where a backup taken --without-keys is restored.
         if ((LedgerDirectory.Exists(ledger) || File.Exists(Path.Combine(ledger, LedgerDirectory.DatabaseFileName))) && !parsed.GetValue(_force))
@@ -54,30 +45,15 @@ internal sealed class RestoreCommand(CommandContext context)
         LedgerDirectory directory = LedgerDirectory.Open(ledger);
         (long entries, StoredCheckpoint? checkpoint) = await LedgerBackupArchive.ReadSummaryAsync(directory.DatabasePath, cancellationToken);
 
-        if (context.Json(parsed))
-        {
-            await JsonOutput.WriteAsync(context.Environment.Out, json =>
-            {
-                json.WriteStartObject();
-                json.WriteString("ledger", directory.Path);
-                json.WriteNumber("entries", entries);
-                if (checkpoint is null)
-                {
-                    json.WriteNull("checkpointTreeSize");
-                }
-                else
-                {
-                    json.WriteNumber("checkpointTreeSize", checkpoint.TreeSize);
-                }
-
-                json.WriteEndObject();
-            }, cancellationToken);
-        }
-        else
-        {
-            await context.Environment.Out.WriteLineAsync(
-                $"Restored {Plural.Entries(entries)} into {directory.Path} (latest checkpoint: tree size {checkpoint?.TreeSize.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}). Run 'dledger verify --ledger {directory.Path}' to check it.");
-        }
+        await _from.WriteSummaryAsync(
+            context,
+            parsed,
+            "ledger",
+            directory.Path,
+            entries,
+            checkpoint,
+            $"Restored {Plural.Entries(entries)} into {directory.Path} ({BackupArchiveFile.LatestCheckpointText(checkpoint)}). Run 'dledger verify --ledger {directory.Path}' to check it.",
+            cancellationToken);
 
         return ExitCodes.Ok;
     }

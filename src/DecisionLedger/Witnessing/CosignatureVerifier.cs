@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
 using DecisionLedger.Checkpoints;
-using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Crypto.Signers;
 
 namespace DecisionLedger.Witnessing;
 
@@ -12,24 +10,37 @@ namespace DecisionLedger.Witnessing;
 /// <remarks>Instances are immutable and thread-safe.</remarks>
 public sealed class CosignatureVerifier
 {
-    private readonly Ed25519PublicKeyParameters _publicKey;
-
-    private CosignatureVerifier(string name, uint keyId, Ed25519PublicKeyParameters publicKey, string verifierKey)
+    /// <summary>The witness verifier key <c>name+hex8(keyID)+base64(0x04 ‖ public key)</c>, with its own wording.</summary>
+    private static readonly NoteKeyKind Kind = new(CosignatureMessage.SignatureType, "witness verifier key", "witness key", isSecret: false)
     {
-        Name = name;
-        KeyId = keyId;
-        _publicKey = publicKey;
-        VerifierKey = verifierKey;
+        WrongTypeMessage = (name, type) =>
+        {
+            string hint = type == NoteSyntax.AlgorithmEd25519
+                ? " (0x01 is a log's checkpoint key, not a witness's cosignature key)"
+                : string.Empty;
+            return $"The witness key '{name}' has signature type 0x{type:x2}{hint}; a cosignature/v1 key has type 0x04.";
+        },
+        KeyIdMismatchMessage = (claimed, name, computed) =>
+            $"The key ID {NoteSyntax.FormatKeyId(claimed)} of witness key '{name}' does not match the ID computed from its name, type 0x04 and public key ({NoteSyntax.FormatKeyId(computed)}).",
+        InvalidPointMessage = name => $"The public key of witness '{name}' is not a valid Ed25519 point.",
+    };
+
+    private readonly Ed25519NoteKey _key;
+
+    /// <summary>Wraps a key already read or derived, such as the public half of a signer's key.</summary>
+    internal CosignatureVerifier(Ed25519NoteKey key)
+    {
+        _key = key;
     }
 
     /// <summary>The witness's key name, as it appears in its cosignature lines.</summary>
-    public string Name { get; }
+    public string Name => _key.Name;
 
     /// <summary>The key ID: SHA-256(name ‖ "\n" ‖ 0x04 ‖ public key)[:4], big-endian.</summary>
-    public uint KeyId { get; }
+    public uint KeyId => _key.KeyId;
 
     /// <summary>The verifier key string <c>name+hex8(keyID)+base64(0x04 ‖ public key)</c>; safe to publish.</summary>
-    public string VerifierKey { get; }
+    public string VerifierKey => _key.VerifierKey;
 
     /// <summary>Parses a witness verifier key string such as <c>witness.example/w1+1c2c3d4e+BN3o…</c>.</summary>
     /// <param name="vkey">The verifier key string.</param>
@@ -40,72 +51,15 @@ public sealed class CosignatureVerifier
     /// eight hex digits, the key is not base64, the signature type is not 0x04 (Ed25519 cosignature),
     /// the key is not a 32-byte Ed25519 point, or the key ID does not match the name and key.
     /// </exception>
-    public static CosignatureVerifier Parse(string vkey)
-    {
-        ArgumentNullException.ThrowIfNull(vkey);
-        string[] fields = vkey.Split('+', 3);
-        if (fields.Length != 3)
-        {
-            throw new FormatException(
-                $"A witness verifier key has three '+'-separated fields (name+keyID+key); '{vkey}' has {fields.Length}.");
-        }
-
-        (string name, string keyIdText, string keyText) = (fields[0], fields[1], fields[2]);
-        if (!NoteSyntax.IsValidKeyName(name, out string nameProblem))
-        {
-            throw new FormatException($"The witness verifier key name '{name}' is invalid: {nameProblem}.");
-        }
-
-        if (!NoteSyntax.TryParseKeyId(keyIdText, out uint keyId))
-        {
-            throw new FormatException($"The key ID '{keyIdText}' of witness key '{name}' must be exactly 8 hexadecimal digits.");
-        }
-
-        if (!NoteSyntax.TryDecodeBase64(keyText, out byte[] typedKey) || typedKey.Length == 0)
-        {
-            throw new FormatException($"The public key field of witness key '{name}' is not standard padded base64.");
-        }
-
-        if (typedKey[0] != CosignatureMessage.SignatureType)
-        {
-            string hint = typedKey[0] == NoteSyntax.AlgorithmEd25519
-                ? " (0x01 is a log's checkpoint key, not a witness's cosignature key)"
-                : string.Empty;
-            throw new FormatException(
-                $"The witness key '{name}' has signature type 0x{typedKey[0]:x2}{hint}; a cosignature/v1 key has type 0x04.");
-        }
-
-        if (typedKey.Length != 1 + NoteSyntax.Ed25519KeySize)
-        {
-            throw new FormatException(
-                $"The Ed25519 public key of witness key '{name}' is {typedKey.Length - 1} bytes; it must be {NoteSyntax.Ed25519KeySize}.");
-        }
-
-        CosignatureVerifier verifier = Create(name, typedKey.AsSpan(1), message => new FormatException(message));
-        if (verifier.KeyId != keyId)
-        {
-            throw new FormatException(
-                $"The key ID {NoteSyntax.FormatKeyId(keyId)} of witness key '{name}' does not match the ID computed from its name, type 0x04 and public key ({NoteSyntax.FormatKeyId(verifier.KeyId)}).");
-        }
-
-        return verifier;
-    }
+    public static CosignatureVerifier Parse(string vkey) => new(Ed25519NoteKey.Parse(vkey, Kind));
 
     /// <summary>Creates a verifier from a witness name and a raw 32-byte Ed25519 public key.</summary>
     /// <param name="name">The witness's key name: non-empty, no '+', no whitespace.</param>
     /// <param name="publicKey">The 32-byte Ed25519 public key.</param>
     /// <returns>The verifier.</returns>
     /// <exception cref="ArgumentException">The name is invalid, or the key is not a valid 32-byte Ed25519 public key.</exception>
-    public static CosignatureVerifier FromEd25519PublicKey(string name, ReadOnlySpan<byte> publicKey)
-    {
-        NoteSyntax.ThrowIfInvalidKeyName(name, nameof(name));
-        if (publicKey.Length != NoteSyntax.Ed25519KeySize)
-        {
-            throw new ArgumentException($"An Ed25519 public key is {NoteSyntax.Ed25519KeySize} bytes; got {publicKey.Length}.", nameof(publicKey));
-        }
-
-        return Create(name, publicKey, message => new ArgumentException(message, nameof(publicKey)));
-    }
+    public static CosignatureVerifier FromEd25519PublicKey(string name, ReadOnlySpan<byte> publicKey) =>
+        new(Ed25519NoteKey.FromEd25519PublicKey(name, publicKey, Kind));
 
     /// <summary>
     /// Checks one signature line against this witness key over exactly <paramref name="checkpointBody"/>.
@@ -133,10 +87,7 @@ public sealed class CosignatureVerifier
             return false;
         }
 
-        var verifier = new Ed25519Signer();
-        verifier.Init(forSigning: false, _publicKey);
-        verifier.BlockUpdate(CosignatureMessage.Build(checkpointBody, (long)seconds));
-        if (!verifier.VerifySignature(signature.Signature[8..]))
+        if (!_key.Verify(CosignatureMessage.Build(checkpointBody, (long)seconds), signature.Signature.AsSpan(8)))
         {
             return false;
         }
@@ -158,24 +109,5 @@ public sealed class CosignatureVerifier
     public override string ToString() => VerifierKey;
 
     /// <summary>The raw 32-byte public key, for detecting the same key listed twice under different names.</summary>
-    internal byte[] PublicKey => _publicKey.GetEncoded();
-
-    private static CosignatureVerifier Create(string name, ReadOnlySpan<byte> publicKey, Func<string, Exception> invalid)
-    {
-        Ed25519PublicKeyParameters parameters;
-        try
-        {
-            parameters = new Ed25519PublicKeyParameters(publicKey);
-        }
-        catch (ArgumentException)
-        {
-            throw invalid($"The public key of witness '{name}' is not a valid Ed25519 point.");
-        }
-
-        byte[] typedKey = new byte[1 + NoteSyntax.Ed25519KeySize];
-        typedKey[0] = CosignatureMessage.SignatureType;
-        publicKey.CopyTo(typedKey.AsSpan(1));
-        uint keyId = NoteSyntax.ComputeKeyId(name, typedKey);
-        return new CosignatureVerifier(name, keyId, parameters, $"{name}+{NoteSyntax.FormatKeyId(keyId)}+{Convert.ToBase64String(typedKey)}");
-    }
+    internal byte[] PublicKey => _key.PublicKey;
 }
