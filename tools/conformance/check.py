@@ -4,7 +4,7 @@ the .NET code (Python 3 stdlib + `cryptography`; archive rows also need the `zst
 
     python3 tools/conformance/check.py --key "$(dledger key --ledger L)" \
         --bundle FULL_EXPORT [--bundle FILTERED_EXPORT]… [--archives] \
-        [--receipts FILE]… [--witness-key VKEY]…
+        [--receipts FILE]… [--witness-key VKEY]… [--doc docs/format.md]
 
 --archives checks every archive file the `archived` events of the first (full) bundle list.
 Exit 0 when every check passes, 1 when one fails (each failure is printed), 2 on bad usage.
@@ -15,7 +15,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from dlconf import archive, bundle, jcs, receipts, signed_note  # noqa: E402
+from dlconf import archive, bundle, doc_examples, jcs, receipts, signed_note  # noqa: E402
 from dlconf.problems import Problems  # noqa: E402
 
 
@@ -26,10 +26,13 @@ def main(argv=None):
     parser.add_argument("--archives", action="store_true", help="check the archive files the full bundle's archived events list")
     parser.add_argument("--receipts", action="append", default=[], help="a file of receipts, one per line")
     parser.add_argument("--witness-key", action="append", default=[], help="a witness's verifier key (type 0x04)")
+    parser.add_argument("--doc", action="append", default=[], help="a doc page whose example entry lines must be canonical and of the documented shape, one example per event kind")
     parser.add_argument("--require-kinds", default="", help="comma-separated event kinds that must occur in the full bundle")
     args = parser.parse_args(argv)
 
     problems = Problems()
+    for page in args.doc:
+        doc_examples.check_page(page, problems)
     key = signed_note.VerifierKey(args.key)
     witnesses = [signed_note.VerifierKey(w, signed_note.COSIGNATURE_V1) for w in args.witness_key]
     full_entries, entry_bytes = None, {}
@@ -73,6 +76,8 @@ def main(argv=None):
                 witnessed += "witnessed" in receipt
     print(f"events: {', '.join(f'{k} {n}' for k, n in sorted(kinds.items())) or 'none'}")
     print(f"bundles: {len(args.bundle)}, archive files: {archives}, receipts: {receipt_count} ({witnessed} witnessed)")
+    for note in problems.notes:
+        print("note: " + note)
     if problems.items:
         print(f"FAILED  {len(problems.items)} of {problems.checks} checks")
         for item in problems.items:

@@ -80,7 +80,11 @@ def _check_file(path, name, commit, by_seq, key, problems, checkpoints, where):
                     f"column {column} is not ({cname}, {ctype}, nullable={cnull})")
         problems.ok(column["string"] == cstring, where, f"column {cname}: string (UTF8) annotation is {column['string']}, the doc says {'string' if cstring else 'bytes/int64'}")
     problems.ok(len(columns) == len(COLUMNS), where, f"{len(columns)} columns, the doc lists {len(COLUMNS)}")
-    table = parquet.rows(data)
+    try:
+        table = parquet.rows(data)
+    except parquet.ZstdMissing as e:
+        problems.notes.append(f"{where}: rows not read ({e}); digest, manifest and schema checked")
+        return 1
     check_rows(table, manifest, by_seq, problems, where)
     return 1
 

@@ -14,6 +14,10 @@ class ParquetError(ValueError):
     pass
 
 
+class ZstdMissing(ParquetError):
+    """The rows cannot be read here; the file's digest, manifest and schema still can."""
+
+
 def footer(data):
     if data[:4] != b"PAR1" or data[-4:] != b"PAR1":
         raise ParquetError("not a Parquet file (no PAR1 magic)")
@@ -43,7 +47,7 @@ def _decompress(codec, raw, size):
     if codec == 6:
         tool = shutil.which("zstd")
         if tool is None:
-            raise ParquetError("zstd-compressed and no zstd program on PATH")
+            raise ZstdMissing("zstd-compressed and no zstd program on PATH")
         out = subprocess.run([tool, "-d", "-c", "-q"], input=raw, capture_output=True, check=True).stdout
         if len(out) != size:
             raise ParquetError(f"page decompressed to {len(out)} bytes, header says {size}")

@@ -6,6 +6,7 @@ class Problems:
 
     def __init__(self):
         self.items = []
+        self.notes = []
         self.checks = 0
 
     def ok(self, condition, where, message):
