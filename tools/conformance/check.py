@@ -4,7 +4,7 @@ the .NET code (Python 3 stdlib + `cryptography`; archive rows also need the `zst
 
     python3 tools/conformance/check.py --key "$(dledger key --ledger L)" \
         --bundle FULL_EXPORT [--bundle FILTERED_EXPORT]… [--archives] \
-        [--receipts FILE]… [--witness-key VKEY]… [--doc docs/format.md]
+        [--receipts FILE]… [--cosigned-checkpoint FILE]… [--witness-key VKEY]… [--doc docs/format.md]
 
 --archives checks every archive file the `archived` events of the first (full) bundle list.
 Exit 0 when every check passes, 1 when one fails (each failure is printed), 2 on bad usage.
@@ -25,6 +25,7 @@ def main(argv=None):
     parser.add_argument("--bundle", action="append", default=[], help="an evidence bundle directory (dledger export)")
     parser.add_argument("--archives", action="store_true", help="check the archive files the full bundle's archived events list")
     parser.add_argument("--receipts", action="append", default=[], help="a file of receipts, one per line")
+    parser.add_argument("--cosigned-checkpoint", action="append", default=[], help="a cosigned checkpoint (tlog-cosignature): each --witness-key must have a valid cosignature in it")
     parser.add_argument("--witness-key", action="append", default=[], help="a witness's verifier key (type 0x04)")
     parser.add_argument("--doc", action="append", default=[], help="a doc page whose example entry lines must be canonical and of the documented shape, one example per event kind")
     parser.add_argument("--require-kinds", default="", help="comma-separated event kinds that must occur in the full bundle")
@@ -63,6 +64,17 @@ def main(argv=None):
         else:
             archives = archive.check_archives(full_entries, key, problems, checkpoints)
             problems.ok(archives > 0, "--archives", "no archive file was checked")
+    for path in args.cosigned_checkpoint:
+        with open(path, "rb") as f:
+            cosigned = f.read()
+        try:
+            text = signed_note.open_note(cosigned, key)
+            signed_note.parse_checkpoint(text)
+            for witness in witnesses:
+                valid = bundle.check_cosignatures(cosigned, text, [witness], problems, path)
+                problems.ok(valid >= 1, path, f"no valid cosignature/v1 by {witness.name}")
+        except ValueError as e:
+            problems.add(path, f"unreadable: {e}")
     receipt_count = witnessed = 0
     for path in args.receipts:
         with open(path, "rb") as f:
