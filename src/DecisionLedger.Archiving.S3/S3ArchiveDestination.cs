@@ -1,6 +1,5 @@
 using System.Net;
 using System.Runtime.CompilerServices;
-using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 
@@ -46,7 +45,7 @@ public sealed class S3ArchiveDestination : IArchiveDestination, IDisposable
         }
 
         _ownsClient = ownsClient;
-        _endpoint = client.Config.ServiceURL is { Length: > 0 } url ? url : "AWS S3";
+        _endpoint = S3RequestFailure.EndpointOf(client);
     }
 
     /// <summary>The bucket and prefix.</summary>
@@ -154,25 +153,9 @@ public sealed class S3ArchiveDestination : IArchiveDestination, IDisposable
         {
             return await request().ConfigureAwait(false);
         }
-        catch (AmazonS3Exception e)
+        catch (Exception e) when (S3RequestFailure.IsRequestFailure(e))
         {
-            string where = $"s3://{Location.Bucket}/{key} at {_endpoint}";
-            string message = e.ErrorCode switch
-            {
-                "NoSuchBucket" => $"{action} {where}: the bucket '{Location.Bucket}' does not exist (NoSuchBucket); create it or fix the destination.",
-                "AccessDenied" or "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "AllAccessDisabled" or "ExpiredToken" or "InvalidToken" =>
-                    $"{action} {where}: access denied ({e.ErrorCode}: {e.Message}); check the AWS credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE) and the bucket policy.",
-                _ when e.StatusCode == HttpStatusCode.Forbidden =>
-                    $"{action} {where}: access denied (HTTP 403 {e.ErrorCode}); check the AWS credentials and the bucket policy.",
-                _ => $"{action} {where} failed: {e.ErrorCode ?? ((int)e.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)}: {e.Message}",
-            };
-            throw new S3ArchiveException(message, Location.Bucket, key, e);
-        }
-        catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or System.Net.Sockets.SocketException)
-        {
-            throw new S3ArchiveException(
-                $"{action} s3://{Location.Bucket}/{key}: the endpoint {_endpoint} cannot be reached ({Innermost(e).Message}); check the network and {S3ClientFactory.ServiceEndpointVariable}.",
-                Location.Bucket, key, e);
+            throw new S3ArchiveException(S3RequestFailure.Describe(e, action, Location.Bucket, key, _endpoint, "fix the destination"), Location.Bucket, key, e);
         }
     }
 
@@ -182,14 +165,4 @@ public sealed class S3ArchiveDestination : IArchiveDestination, IDisposable
             await request().ConfigureAwait(false);
             return true;
         });
-
-    private static Exception Innermost(Exception e)
-    {
-        while (e.InnerException is not null)
-        {
-            e = e.InnerException;
-        }
-
-        return e;
-    }
 }

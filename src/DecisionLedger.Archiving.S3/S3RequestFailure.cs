@@ -6,9 +6,9 @@ using Amazon.S3;
 namespace DecisionLedger.Archiving.S3;
 
 /// <summary>
-/// Turns the SDK's failures into sentences that name the bucket, the key and the endpoint, in the
-/// words of <see cref="S3ArchiveDestination"/>'s errors: a missing bucket, access denied (with the
-/// credential variables to check), or an endpoint that cannot be reached.
+/// Turns the SDK's failures into sentences that name the bucket, the key and the endpoint, the same
+/// for the archive (<see cref="S3ArchiveDestination"/>) and the replay artifacts (<see cref="S3ArtifactStore"/>):
+/// a missing bucket, access denied (with the credential variables to check), or an endpoint that cannot be reached.
 /// </summary>
 internal static class S3RequestFailure
 {

@@ -91,7 +91,21 @@ public sealed class ReplayFromS3Tests
         using AmazonS3Client client = aws.Client();
         string bucket = await CreateBucketWithTamperedArtifactAsync(client);
 
-        using (ServeProcess serve = await ServeProcess.StartAsync(temp.Ledger, "--replay-artifacts", $"s3://{bucket}/models"))
+        // The collector's own temporary directory, to see that it deletes its downloads when it stops.
+        string tmp = Directory.CreateDirectory(Path.Combine(temp.Root, "tmp")).FullName;
+        string? savedTmp = Environment.GetEnvironmentVariable("TMPDIR");
+        Environment.SetEnvironmentVariable("TMPDIR", tmp);
+        ServeProcess started;
+        try
+        {
+            started = await ServeProcess.StartAsync(temp.Ledger, "--replay-artifacts", $"s3://{bucket}/models");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("TMPDIR", savedTmp);
+        }
+
+        using (ServeProcess serve = started)
         {
             serve.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", auditor);
             using HttpResponseMessage response = await serve.Client.PostAsync("/v1/replays", Json("{\"model\":\"scorer\",\"artifacts\":true}"));
@@ -100,7 +114,9 @@ public sealed class ReplayFromS3Tests
             using JsonDocument json = JsonDocument.Parse(body);
             Assert.Equal($"s3://{bucket}/models", json.RootElement.GetProperty("parameters").GetProperty("artifacts").GetString());
             Assert.Equal(["artifact-digest-mismatch", "artifact-not-found"], json.RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("reason").GetString()));
+            Assert.Single(Directory.GetDirectories(tmp, "dledger-artifacts-*"));
             Assert.Equal(0, await serve.StopAsync());
+            Assert.Empty(Directory.GetDirectories(tmp, "dledger-artifacts-*"));
         }
 
         using (ServeProcess serve = await ServeProcess.StartAsync(temp.Ledger, "--replay-artifacts", "s3://dl-no-such-models-serve/models"))

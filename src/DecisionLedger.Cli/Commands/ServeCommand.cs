@@ -189,6 +189,7 @@ internal sealed class ServeCommand(CommandContext context)
         _witnessing.Configure(parsed, options.Witnessing);
         options.Drift = _drift.Read(parsed);
         _replay.Configure(parsed, options);
+        using IDisposable? replayArtifacts = options.ReplayArtifacts as IDisposable; // an S3 artifact store deletes its downloads when the collector stops
         _archiving.Configure(parsed, options.Archiving);
         try
         {
