@@ -102,7 +102,10 @@ public sealed class ModelRiskWalkthroughTests : IDisposable
 
         string monitor = Of("--drift-config");
         Assert.Contains("{\"start\":\"2026-11-14T00:00:00.000000Z\",\"decisions\":100,\"flagged\":true,\"worstPath\":\"output.label\"}", monitor, StringComparison.Ordinal);
-        Assert.Contains("Drift alert: payments_risk", monitor, StringComparison.Ordinal);
+        string[] alerts = [.. monitor.Split('\n').Where(line => line.Contains("Drift alert: payments_risk", StringComparison.Ordinal))];
+        Assert.Equal(4, alerts.Length);
+        Assert.Contains("window 2026-11-11T00:00:00", alerts[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(alerts, alert => alert.Contains("window 2026-11-10", StringComparison.Ordinal));
 
         // Import: each format's counts add up (read = imported + duplicates + bad), and bad records are named.
         string sageMaker = Of("--format sagemaker-capture");
