@@ -27,7 +27,6 @@ public sealed class ArchiveExpiryEventTests
 
     [Theory]
     [InlineData("\"decisions\":267", "\"decisions\":3", "event.decisions")]
-    [InlineData("\"rows\":267", "\"rows\":0", "event.files[].rows")]
     [InlineData("\"lastSeq\":266", "\"lastSeq\":100", "event.files[].rows")]
     [InlineData("\"sha256\":\"9f86", "\"sha256\":\"XX86", "event.files[].sha256")]
     [InlineData("\"destination\":\"dir:/var/archive/demo\",", "", "event.files[].destination")]
