@@ -169,6 +169,11 @@ internal sealed class ReportCommand(CommandContext context)
             ? await ArchiveView.OpenAsync(session, cancellationToken)
             : null;
         _archiveView = view;
+        if (view is not null && view.Catalog.Expired.Count > 0)
+        {
+            await context.Environment.Error.WriteLineAsync(ExpiredNote(view.Catalog));
+        }
+
         Func<TextWriter, Task> write;
         try
         {
@@ -194,6 +199,10 @@ internal sealed class ReportCommand(CommandContext context)
         await context.Environment.Error.WriteLineAsync($"Wrote the {name} report ({ReportOutput.Name(format)}, checkpoint of tree size {checkpoint.TreeSize}) to {outFile}.");
         return ExitCodes.Ok;
     }
+
+    /// <summary>Says how many archived decisions a report over the archive cannot count because the retention policy deleted their files.</summary>
+    internal static string ExpiredNote(Archiving.ArchiveCatalog catalog) =>
+        $"note: --include-archive: {Output.Plural.Of(catalog.Expired.Sum(e => e.File.Rows), "decision")} in {Output.Plural.Of(catalog.Expired.Count, "archive file")} were deleted by the retention policy (archive-expiry seq {string.Join(", ", catalog.Expired.Select(e => e.ExpiryEventSeq).Distinct().Order())}) and are not counted.";
 
     private static Option<bool> IncludeArchive() => new("--include-archive") { Description = "Also count the decisions the ledger moved to its archive (read back from the Parquet files its 'archived' entries list, each checked first)." };
 

@@ -53,6 +53,12 @@ internal sealed class SubjectReportCommand(CommandContext context)
 
         // Decisions moved to archives are read from the archive files, so the report covers them too.
         await using Archiving.ArchiveBackedLedgerStore store = await ArchiveView.OpenAsync(session, cancellationToken);
+        if (store.Catalog.Expired.Count > 0)
+        {
+            // The subject's decisions in expired files are gone: say so rather than let the report look complete.
+            await context.Environment.Error.WriteLineAsync(ReportCommand.ExpiredNote(store.Catalog).Replace("--include-archive: ", string.Empty, StringComparison.Ordinal));
+        }
+
         var builder = new SubjectReportBuilder(store, context.Environment.Time);
         SubjectReport report;
         try

@@ -99,19 +99,12 @@ public static class ArchiveExpiry
     {
         foreach (ExpiredArchiveFile file in plan.Due)
         {
-            string? model = ModelOfPath(file.File);
+            string? model = ArchiveExpiryPlanner.ModelOfPath(file.File);
             string rule = ArchiveExpiryPlanner.KeepRuleOf(policy, model);
             if (policy.Overrides.TryGetValue(rule, out FloorOverride? granted) && policy.RuleFor(model).Keep is { } keep && keep.IsShorterThan(policy.LegalFloor))
             {
                 RetentionLog.ArchiveFileExpiredBelowFloor(logger, file.File, file.Destination, rule, keep.Text, policy.LegalFloor.Text, granted.Reason, granted.By);
             }
         }
-    }
-
-    // Archive paths are <escaped model>/<yyyy-MM>/<first>-<last>.parquet; "_none" holds decisions without a model.
-    private static string? ModelOfPath(string file)
-    {
-        string folder = file.Split('/')[0];
-        return folder == ArchivePaths.NoModelFolder ? null : Uri.UnescapeDataString(folder);
     }
 }

@@ -62,13 +62,13 @@ public static class ArchiveExpiryPlanner
         }
 
         EnsureFloorHonoured(policy);
-        DateTimeOffset latest = cutoffs.Where(c => c.Before is not null).Max(c => c.Before!.Value);
         Dictionary<string, LegalHold> heldRefs = await HeldSubjectRefsAsync(store, policy, cancellationToken).ConfigureAwait(false);
         var reader = new ArchiveReader(catalog, openDestination, verifier, cachedFiles: 1);
         foreach (ArchiveCatalogFile file in catalog.Files)
         {
-            // A file's month is in its path: a month that starts after every cutoff holds nothing due, and is not read.
-            if (MonthOf(file.File) is { } month && month >= latest)
+            // A file's model and month are in its path: a file whose model is kept for ever, or whose month
+            // starts after its model's cutoff, holds nothing due and is not read (the rows decide the rest).
+            if (MonthOf(file.File) is { } month && (policy.RuleFor(ModelOfPath(file.File)).Keep?.Before(now) is not { } cutoff || month >= cutoff))
             {
                 continue;
             }
@@ -177,6 +177,13 @@ public static class ArchiveExpiryPlanner
         }
 
         return pending;
+    }
+
+    /// <summary>The model whose folder holds <paramref name="file"/> (<c>&lt;escaped model&gt;/&lt;yyyy-MM&gt;/…</c>); null for <c>_none</c>.</summary>
+    internal static string? ModelOfPath(string file)
+    {
+        string folder = file.Split('/')[0];
+        return folder == ArchivePaths.NoModelFolder ? null : Uri.UnescapeDataString(folder);
     }
 
     private static DateTimeOffset? MonthOf(string file)
