@@ -19,12 +19,18 @@ namespace DecisionLedger.Archiving.S3.Tests;
 /// most a fifth of its size and <c>verify</c>, <c>show</c>, <c>export</c>, <c>subject-report</c> and
 /// <c>query --include-archive</c> still work across the live store and the archive. Every phase's wall
 /// and CPU time is written to the test output (and to <c>DLEDGER_ARCHIVE_SCALE_REPORT</c> when set;
-/// bench/archive-cost.sh prints it). <c>DLEDGER_ARCHIVE_SCALE_COUNT</c> changes the size.
+/// bench/archive-cost.sh prints it). <c>DLEDGER_ARCHIVE_SCALE_COUNT</c> changes the size;
+/// <c>DLEDGER_ARCHIVE_SCALE_KEEP=1</c> keeps the ledger and the bucket (their addresses in
+/// <c>dl-archive-scale-kept.txt</c> in the temp directory) to profile the commands on them.
 /// </summary>
 public sealed class ArchiveAtScaleTests(ITestOutputHelper output)
 {
     private const string CountVariable = "DLEDGER_ARCHIVE_SCALE_COUNT";
     private const string ReportVariable = "DLEDGER_ARCHIVE_SCALE_REPORT";
+    private const string KeepVariable = "DLEDGER_ARCHIVE_SCALE_KEEP";
+
+    // Four of the recorder's default MaxBatchSize (8,192), well inside its default queue capacity (65,536).
+    private const int InFlightDecisions = 32_768;
     private static readonly TimeSpan s_commandTimeout = TimeSpan.FromMinutes(15);
     private readonly List<string> _profile = [];
 
@@ -62,18 +68,20 @@ public sealed class ArchiveAtScaleTests(ITestOutputHelper output)
                 DecisionRecorder recorder = await LedgerRecorder.StartAsync(directory, store);
                 await using (recorder)
                 {
+                    // A bulk caller's path (the collector's NDJSON batches): SubmitAsync, no state machine per
+                    // decision, and enough in flight for every group commit to be a full MaxBatchSize batch.
                     var generator = new ScaleDecisions(count);
-                    var inFlight = new Queue<(ValueTask<RecordReceipt> Receipt, bool Probe)>();
+                    var inFlight = new Queue<(Task<RecordReceipt> Receipt, bool Probe)>();
                     while (generator.Next() is { } decision)
                     {
-                        inFlight.Enqueue((recorder.RecordAsync(decision), decision.Subject?.Id == probeSubject));
-                        if (inFlight.Count >= 4096)
+                        inFlight.Enqueue((recorder.SubmitAsync(decision), decision.Subject?.Id == probeSubject));
+                        if (inFlight.Count >= InFlightDecisions)
                         {
                             await Settle(inFlight.Dequeue());
                         }
                     }
 
-                    while (inFlight.TryDequeue(out (ValueTask<RecordReceipt> Receipt, bool Probe) pending))
+                    while (inFlight.TryDequeue(out (Task<RecordReceipt> Receipt, bool Probe) pending))
                     {
                         await Settle(pending);
                     }
@@ -138,7 +146,7 @@ public sealed class ArchiveAtScaleTests(ITestOutputHelper output)
 
             Note($"total {total.Elapsed.TotalSeconds:F1} s, load average {LoadAverage()}");
 
-            async Task Settle((ValueTask<RecordReceipt> Receipt, bool Probe) pending)
+            async Task Settle((Task<RecordReceipt> Receipt, bool Probe) pending)
             {
                 RecordReceipt receipt = await pending.Receipt;
                 if (pending.Probe)
@@ -150,10 +158,18 @@ public sealed class ArchiveAtScaleTests(ITestOutputHelper output)
         finally
         {
             await File.WriteAllLinesAsync(Environment.GetEnvironmentVariable(ReportVariable) is { Length: > 0 } report ? report : Path.Combine(Path.GetTempPath(), "dl-archive-scale-last.txt"), _profile);
-            await DeleteBucketAsync(client, bucket);
-            if (Directory.Exists(root))
+            if (Environment.GetEnvironmentVariable(KeepVariable) is { Length: > 0 })
             {
-                Directory.Delete(root, recursive: true);
+                // For profiling the dledger commands on the same ledger and archive (docs/performance.md).
+                await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "dl-archive-scale-kept.txt"), $"{ledger}\n{archive}\n");
+            }
+            else
+            {
+                await DeleteBucketAsync(client, bucket);
+                if (Directory.Exists(root))
+                {
+                    Directory.Delete(root, recursive: true);
+                }
             }
         }
     }

@@ -49,6 +49,13 @@ public sealed partial class ArchiveReader
     /// <summary>The catalog the reader serves.</summary>
     public ArchiveCatalog Catalog { get; }
 
+    /// <summary>
+    /// Told about every file this reader reads and checks, once per read, on the reading task: verification
+    /// takes each file's findings from the read its entry pass needs anyway, instead of reading every file
+    /// a second time (the cache keeps only a few).
+    /// </summary>
+    internal event Action<ArchiveFileContent>? FileLoaded;
+
     /// <summary>Streams the archived entries with <paramref name="fromSeq"/> ≤ seq &lt; <paramref name="toSeq"/>, ascending.</summary>
     /// <param name="fromSeq">The first seq.</param>
     /// <param name="toSeq">One past the last seq.</param>
@@ -218,7 +225,7 @@ public sealed partial class ArchiveReader
             }
 
             // Not tied to one caller's token: the read is shared by every caller that needs the file.
-            load = Task.Run(() => LoadUncachedAsync(file, CancellationToken.None), CancellationToken.None);
+            load = Task.Run(() => LoadAndTellAsync(file), CancellationToken.None);
             _cache[file] = load;
             _recent.Remove(file);
             _recent.AddFirst(file);
@@ -254,6 +261,13 @@ public sealed partial class ArchiveReader
         {
             throw new ArchiveIntegrityException($"{content.Detail} Run 'dledger verify' to locate the damage; the entries of this file are not shown until it is restored.");
         }
+    }
+
+    private async Task<ArchiveFileContent> LoadAndTellAsync(ArchiveCatalogFile file)
+    {
+        ArchiveFileContent content = await LoadUncachedAsync(file, CancellationToken.None).ConfigureAwait(false);
+        FileLoaded?.Invoke(content);
+        return content;
     }
 
     private async Task<ArchiveFileContent> LoadUncachedAsync(ArchiveCatalogFile file, CancellationToken cancellationToken)

@@ -15,6 +15,10 @@ internal sealed class ArchiveVerification
 {
     private readonly ArchiveBackedLedgerStore _store;
     private readonly List<(TamperFinding Finding, ArchiveCatalogFile? File, bool Weak)> _fileFindings = [];
+    private readonly List<(TamperFinding Finding, ArchiveCatalogFile? File, bool Weak)> _catalogFindings = [];
+    private readonly List<(TamperFinding Finding, ArchiveCatalogFile? File, bool Weak)> _unlistedFindings = [];
+    private readonly Dictionary<ArchiveCatalogFile, List<(TamperFinding Finding, ArchiveCatalogFile? File, bool Weak)>> _checked = [];
+    private readonly Lock _gate = new();
 
     private ArchiveVerification(ArchiveBackedLedgerStore store)
     {
@@ -50,46 +54,90 @@ internal sealed class ArchiveVerification
     /// <summary>The number of archive files the ledger commits to.</summary>
     public int FileCount => _store.Catalog.Files.Count;
 
-    /// <summary>Checks every archive file as a whole and every destination for unlisted files.</summary>
+    /// <summary>
+    /// Starts the checks of every archive file as a whole and looks for unlisted files. Each file is checked
+    /// as the entry pass reads it (one read per file, not two: a ledger's archive easily outgrows the
+    /// reader's cache); <see cref="ResolveAsync"/> reads the files the pass did not need.
+    /// </summary>
     /// <exception cref="LedgerStoreException">A destination failed.</exception>
     public async ValueTask CheckFilesAsync(CancellationToken cancellationToken)
     {
         ArchiveReader reader = _store.Archives;
         foreach ((long seq, string detail) in _store.Catalog.Problems)
         {
-            _fileFindings.Add((new TamperFinding(seq, TamperKind.ArchiveMismatch, detail), null, false));
+            _catalogFindings.Add((new TamperFinding(seq, TamperKind.ArchiveMismatch, detail), null, false));
         }
 
-        foreach (ArchiveCatalogFile file in _store.Catalog.Files)
-        {
-            ArchiveFileContent content = await reader.LoadAsync(file, cancellationToken).ConfigureAwait(false);
-            if (content.Problem != ArchiveFileProblem.None)
-            {
-                TamperKind kind = content.Problem switch
-                {
-                    ArchiveFileProblem.Missing => TamperKind.ArchiveMissing,
-                    ArchiveFileProblem.ManifestForged => TamperKind.ArchiveManifestForged,
-                    _ => TamperKind.ArchiveMismatch,
-                };
-                _fileFindings.Add((new TamperFinding(file.FirstSeq, kind, content.Detail!), file, content.DigestOnly));
-            }
-
-            if (!content.Sorted)
-            {
-                ArchiveRow before = content.Rows[content.FirstOutOfOrder - 1];
-                ArchiveRow after = content.Rows[content.FirstOutOfOrder];
-                long seq = Math.Min(before.Seq, after.Seq);
-                _fileFindings.Add((new TamperFinding(seq, TamperKind.EntriesReordered,
-                    $"In the {file.Describe()}, row {content.FirstOutOfOrder} holds seq {after.Seq} after row {content.FirstOutOfOrder - 1} with seq {before.Seq}: the file's rows were reordered (an archive file's rows are in strictly increasing seq)."), file, false));
-            }
-        }
-
+        reader.FileLoaded += Check;
         foreach ((string destination, string path) in await reader.FindUnlistedAsync(cancellationToken).ConfigureAwait(false))
         {
             (long first, _) = ArchiveCatalog.SpanOf(path, 0, 0);
-            _fileFindings.Add((new TamperFinding(first, TamperKind.ArchiveUnlisted,
+            _unlistedFindings.Add((new TamperFinding(first, TamperKind.ArchiveUnlisted,
                 $"The archive file {path} in {destination} is listed by no archived event of the ledger: it was added outside DecisionLedger (or its archive run never committed), so nothing vouches for its rows."), null, false));
         }
+    }
+
+    // The findings of one file as a whole, in catalog order at resolution whatever order the reads ran in.
+    private void Check(ArchiveFileContent content)
+    {
+        ArchiveCatalogFile file = content.File;
+        var findings = new List<(TamperFinding Finding, ArchiveCatalogFile? File, bool Weak)>();
+        if (content.Problem != ArchiveFileProblem.None)
+        {
+            TamperKind kind = content.Problem switch
+            {
+                ArchiveFileProblem.Missing => TamperKind.ArchiveMissing,
+                ArchiveFileProblem.ManifestForged => TamperKind.ArchiveManifestForged,
+                _ => TamperKind.ArchiveMismatch,
+            };
+            findings.Add((new TamperFinding(file.FirstSeq, kind, content.Detail!), file, content.DigestOnly));
+        }
+
+        if (!content.Sorted)
+        {
+            ArchiveRow before = content.Rows[content.FirstOutOfOrder - 1];
+            ArchiveRow after = content.Rows[content.FirstOutOfOrder];
+            long seq = Math.Min(before.Seq, after.Seq);
+            findings.Add((new TamperFinding(seq, TamperKind.EntriesReordered,
+                $"In the {file.Describe()}, row {content.FirstOutOfOrder} holds seq {after.Seq} after row {content.FirstOutOfOrder - 1} with seq {before.Seq}: the file's rows were reordered (an archive file's rows are in strictly increasing seq)."), file, false));
+        }
+
+        lock (_gate)
+        {
+            _checked.TryAdd(file, findings);
+        }
+    }
+
+    // Checks the files the entry pass did not read (or that were read before verification began), then
+    // lists every finding as the one-pass check did: the catalog's, each file's in catalog order, the unlisted.
+    private async ValueTask CompleteFileChecksAsync(CancellationToken cancellationToken)
+    {
+        ArchiveReader reader = _store.Archives;
+        foreach (ArchiveCatalogFile file in _store.Catalog.Files)
+        {
+            bool done;
+            lock (_gate)
+            {
+                done = _checked.ContainsKey(file);
+            }
+
+            if (!done)
+            {
+                Check(await reader.LoadAsync(file, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        reader.FileLoaded -= Check;
+        _fileFindings.AddRange(_catalogFindings);
+        lock (_gate)
+        {
+            foreach (ArchiveCatalogFile file in _store.Catalog.Files)
+            {
+                _fileFindings.AddRange(_checked[file]);
+            }
+        }
+
+        _fileFindings.AddRange(_unlistedFindings);
     }
 
     /// <summary>
@@ -100,6 +148,7 @@ internal sealed class ArchiveVerification
     /// </summary>
     public async ValueTask<TamperFinding?> ResolveAsync(TamperFinding? entryFinding, CancellationToken cancellationToken)
     {
+        await CompleteFileChecksAsync(cancellationToken).ConfigureAwait(false);
         TamperFinding? best = entryFinding is null ? null : await AnnotateAsync(entryFinding, cancellationToken).ConfigureAwait(false);
         foreach ((TamperFinding finding, ArchiveCatalogFile? file, _) in _fileFindings)
         {
