@@ -1,10 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using DecisionLedger.Bundles;
-using DecisionLedger.Cli.Output;
-using DecisionLedger.Timestamping;
 using DecisionLedger.Witnessing;
 
 namespace DecisionLedger.Cli.Commands;
@@ -64,63 +61,15 @@ internal sealed class BundleAttestationOptions
     }
 
     /// <summary>Prints the attestation results after the bundle's report, in text mode.</summary>
-    public static async Task WriteTextAsync(TextWriter output, BundleAttestationReport report)
-    {
-        if (report.Witnessed is { } witnessed)
-        {
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"  cosigned: {Plural.Of(witnessed.Cosignatures.Count, "valid cosignature")} ({string.Join(", ", witnessed.Cosignatures.Select(c => c.Witness.Name))}); the policy requires {report.QuorumDescription}: met"));
-        }
-
-        foreach ((string authority, TimestampVerification stamp) in report.Timestamps)
-        {
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"  time-stamped: {stamp.Time.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff}Z by '{authority}' ({stamp.Signer}, policy {stamp.Policy}, serial {stamp.SerialNumber})"));
-        }
-
-        foreach (string problem in report.Problems)
-        {
-            await output.WriteLineAsync($"  {problem}");
-        }
-    }
+    public static Task WriteTextAsync(TextWriter output, BundleAttestationReport report) =>
+        AttestationResultWriter.WriteTextAsync(output, report.Witnessed, report.QuorumDescription, report.Timestamps, report.Problems);
 
     /// <summary>Writes the <c>attestations</c> member of the JSON report.</summary>
     public static void WriteJson(System.Text.Json.Utf8JsonWriter w, BundleAttestationReport report)
     {
         w.WriteStartObject("attestations");
         w.WriteBoolean("passed", report.Passed);
-        if (report.QuorumDescription is { } quorum)
-        {
-            w.WriteString("quorum", quorum);
-            w.WriteStartArray("cosigners");
-            foreach (Cosignature cosignature in report.Witnessed?.Cosignatures ?? [])
-            {
-                w.WriteStringValue(cosignature.Witness.Name);
-            }
-
-            w.WriteEndArray();
-        }
-
-        w.WriteStartArray("timestamps");
-        foreach ((string authority, TimestampVerification stamp) in report.Timestamps)
-        {
-            w.WriteStartObject();
-            w.WriteString("tsa", authority);
-            w.WriteString("time", stamp.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
-            w.WriteString("signer", stamp.Signer);
-            w.WriteString("policy", stamp.Policy);
-            w.WriteString("serialNumber", stamp.SerialNumber);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteStartArray("problems");
-        foreach (string problem in report.Problems)
-        {
-            w.WriteStringValue(problem);
-        }
-
-        w.WriteEndArray();
+        AttestationResultWriter.WriteJsonMembers(w, report.Witnessed, report.QuorumDescription, report.Timestamps, report.Problems, tokenDetails: true);
         w.WriteEndObject();
     }
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using DecisionLedger.Checkpoints;
 using DecisionLedger.Cli.Output;
-using DecisionLedger.Timestamping;
 using DecisionLedger.Witnessing;
 using DecisionLedger.Witnessing.Receipts;
 
@@ -87,22 +86,7 @@ internal static class ReceiptCheck
         string what = receipt is null ? string.Empty : $": seq {receipt.Seq} ({receipt.RequestId})";
         string where = result.Passed && result.ProvenSize is { } size ? string.Create(CultureInfo.InvariantCulture, $" in the signed tree of size {size}") : string.Empty;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{(result.Passed ? "PASSED" : "FAILED")}  {file} line {line}{what}{where}"));
-        if (result.Cosigned is { } cosigned)
-        {
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"  cosigned: {Plural.Of(cosigned.Cosignatures.Count, "valid cosignature")} ({string.Join(", ", cosigned.Cosignatures.Select(c => c.Witness.Name))}); the policy requires {result.QuorumDescription}: met"));
-        }
-
-        foreach ((string authority, TimestampVerification stamp) in result.Timestamps)
-        {
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"  time-stamped: {stamp.Time.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff}Z by '{authority}' ({stamp.Signer}, policy {stamp.Policy}, serial {stamp.SerialNumber})"));
-        }
-
-        foreach (string problem in result.Problems)
-        {
-            await output.WriteLineAsync($"  {problem}");
-        }
+        await AttestationResultWriter.WriteTextAsync(output, result.Cosigned, result.QuorumDescription, result.Timestamps, result.Problems);
     }
 
     private static void WriteJson(System.Text.Json.Utf8JsonWriter w, string file, bool passed, List<(long Line, ProofReceipt? Receipt, ReceiptVerification Result)> results)
@@ -127,36 +111,7 @@ internal static class ReceiptCheck
                 w.WriteNumber("treeSize", size);
             }
 
-            if (result.QuorumDescription is { } quorum)
-            {
-                w.WriteString("quorum", quorum);
-                w.WriteStartArray("cosigners");
-                foreach (Cosignature cosignature in result.Cosigned?.Cosignatures ?? [])
-                {
-                    w.WriteStringValue(cosignature.Witness.Name);
-                }
-
-                w.WriteEndArray();
-            }
-
-            w.WriteStartArray("timestamps");
-            foreach ((string authority, TimestampVerification stamp) in result.Timestamps)
-            {
-                w.WriteStartObject();
-                w.WriteString("tsa", authority);
-                w.WriteString("time", stamp.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
-                w.WriteString("signer", stamp.Signer);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("problems");
-            foreach (string problem in result.Problems)
-            {
-                w.WriteStringValue(problem);
-            }
-
-            w.WriteEndArray();
+            AttestationResultWriter.WriteJsonMembers(w, result.Cosigned, result.QuorumDescription, result.Timestamps, result.Problems, tokenDetails: false);
             w.WriteEndObject();
         }
 
