@@ -22,4 +22,10 @@ internal static partial class RetentionLog
 
     [LoggerMessage(EventId = 1615, Level = LogLevel.Information, Message = "Archive file {File} at {Destination} is past its keep but stays: {Hold} covers seq {Seq}")]
     public static partial void ArchiveFileHeld(ILogger logger, string file, string destination, string hold, long seq);
+
+    [LoggerMessage(EventId = 1618, Level = LogLevel.Information, Message = "Retention removed the stored inputs of {Count} archived decisions from {Files} archive files; input-retention event seq {EventSeq}")]
+    public static partial void ArchivedInputsDeleted(ILogger logger, int count, int files, long eventSeq);
+
+    [LoggerMessage(EventId = 1619, Level = LogLevel.Error, Message = "Retention did not remove the archived inputs due from a file that fails its checks (run 'dledger verify'): {Problem}")]
+    public static partial void ArchivedInputsNotRemoved(ILogger logger, string problem);
 }

@@ -57,6 +57,7 @@ public sealed class RetentionRunner(
             }
         }
 
-        return new RetentionRunResult(recovered, inputs, archived);
+        ArchivedInputDeletionResult? archivedInputs = inputPolicy is null ? null : await ArchivedInputRetention.DeleteDueAsync(store, recorder, signer, openDestination, inputPolicy, now, logger, cancellationToken).ConfigureAwait(false);
+        return new RetentionRunResult(recovered, inputs, archived) { ArchivedInputsDeleted = archivedInputs };
     }
 }
