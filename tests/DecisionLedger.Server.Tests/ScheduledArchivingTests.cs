@@ -80,6 +80,39 @@ public sealed class ScheduledArchivingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Schedule_InputsDurationAddedAfterArchiving_RemovesTheArchivedInputsOnTheNextRun()
+    {
+        ScheduledArchiver archiver = await StartAsync(ArchivePath);
+        IReadOnlyList<ScheduledArchiveRun> first = await archiver.WaitForRunsAsync(1, Timeout());
+        Assert.Equal(256, first[0].Decisions);
+        Assert.All(await ArchivedRowsAsync(), r => Assert.NotNull(r.Input));
+
+        // The policy is read at every run: an 'inputs' duration now due reaches the inputs already archived.
+        string config = Path.Combine(LedgerPath, LedgerDirectory.ConfigFileName);
+        JsonObject json = JsonNode.Parse(await File.ReadAllTextAsync(config))!.AsObject();
+        json["retention"] = JsonNode.Parse("""{"default":{"live":"P30D","inputs":"P30D","keep":"P1Y"}}""");
+        await File.WriteAllTextAsync(config, json.ToJsonString());
+        _time.Advance(TimeSpan.FromHours(1));
+        IReadOnlyList<ScheduledArchiveRun> second = await archiver.WaitForRunsAsync(2, Timeout());
+
+        Assert.Null(second[1].Error);
+        Assert.True(second[1].InputsDeleted >= 256, $"{second[1].InputsDeleted} stored inputs deleted");
+        Assert.All(await ArchivedRowsAsync(), r => Assert.Null(r.Input));
+    }
+
+    private async Task<List<ArchiveRow>> ArchivedRowsAsync()
+    {
+        var rows = new List<ArchiveRow>();
+        foreach (string file in Directory.GetFiles(ArchivePath, "*.parquet", SearchOption.AllDirectories))
+        {
+            await using FileStream stream = File.OpenRead(file);
+            rows.AddRange(await ArchiveParquetReader.ReadAsync(stream));
+        }
+
+        return rows;
+    }
+
+    [Fact]
     public async Task Schedule_FailedRun_IsLoggedAndIngestionGoesOn_NextRunArchives()
     {
         // The destination is a file, not a directory: every write fails.

@@ -74,6 +74,7 @@ internal sealed class RetentionCommand(CommandContext context)
         ArchivePlan? plan = await ArchivePlanner.PlanAsync(session.Store, ranges, c => policy.IsArchiveDue(c, now), int.MaxValue, cancellationToken);
         InputRetentionPlan inputs = await InputRetentionPlanner.PlanAsync(session.Store, policy, now, cancellationToken);
         await PrintDueAsync(output, plan, inputs);
+        await PrintArchivedInputsDueAsync(output, await ArchivedInputRetention.PlanAsync(session.Store, ArchiveView.OpenDestination, session.Verifier, policy, now, cancellationToken));
         await PrintExpiryDueAsync(output, await PlanExpiryAsync(session, policy, now, cancellationToken));
         if (dryRun)
         {
@@ -96,7 +97,9 @@ internal sealed class RetentionCommand(CommandContext context)
                 await output.WriteLineAsync($"archived {run.RemovedRows} decisions (seqs {run.FirstSeq}-{run.LastSeq}) into {run.Files.Count} files at {run.Destination}; archived entry seq {run.EventSeq}");
             }
 
+            await PrintArchivedInputsDeletedAsync(output, context.Environment.Error, result.ArchivedInputsDeleted);
             await PrintExpiredAsync(output, result.ArchivesExpired);
+
             if (destination is null && plan is not null)
             {
                 await output.WriteLineAsync("archived nothing: pass --to DIR|s3://bucket/prefix to archive the decisions due");
@@ -221,6 +224,36 @@ internal sealed class RetentionCommand(CommandContext context)
         foreach (IGrouping<LegalHold, (long Seq, LegalHold Hold)> held in inputs.Held.GroupBy(h => h.Hold))
         {
             await output.WriteLineAsync($"  kept by the {held.Key.Describe()}: {held.Count()} inputs");
+        }
+    }
+
+    private static async Task PrintArchivedInputsDueAsync(TextWriter output, ArchivedInputRetentionPlan archived)
+    {
+        await output.WriteLineAsync($"archived inputs due for deletion: {archived.Due.Count} in {Output.Plural.Of(archived.Files.Count, "archive file")}" + (archived.Held.Count == 0 ? string.Empty : $" ({archived.Held.Count} more kept by legal holds)"));
+        foreach (IGrouping<LegalHold, (long Seq, LegalHold Hold)> held in archived.Held.GroupBy(h => h.Hold))
+        {
+            await output.WriteLineAsync($"  kept by the {held.Key.Describe()}: {held.Count()} archived inputs");
+        }
+
+        foreach (string damaged in archived.Damaged)
+        {
+            await output.WriteLineAsync($"  not removable until restored (run 'dledger verify'): {damaged}");
+        }
+    }
+
+    private static async Task PrintArchivedInputsDeletedAsync(TextWriter output, TextWriter error, ArchivedInputDeletionResult? deleted)
+    {
+        if (deleted is null)
+        {
+            return;
+        }
+
+        await output.WriteLineAsync(
+            $"removed {Output.Plural.Of(deleted.Deleted, "archived input")} past their 'inputs' duration from {Output.Plural.Of(deleted.Files, "archive file")}; input-retention entry seq {deleted.EventSeq}, archive-rewrite entry seq {string.Join(", ", deleted.RewriteSeqs)}"
+            + (deleted.Held == 0 ? string.Empty : $" ({deleted.Held} kept by legal holds)"));
+        foreach (string damaged in deleted.Damaged)
+        {
+            await error.WriteLineAsync($"warning: archived inputs due were not removed from a file that fails its checks (run 'dledger verify'): {damaged}");
         }
     }
 }

@@ -146,7 +146,7 @@ internal sealed partial class ScheduledArchiver(CollectorLedger ledger, Collecto
             RetentionPolicy policy = LoadPolicy(schedule.PolicyPath, ledger.Directory);
             var runner = new RetentionRunner(ledger.Store, ranges, ledger.Directory.Signer, recorder, schedule.OpenDestination ?? OpenKnown, logger);
             RetentionRunResult result = await runner.RunAsync(destination, c => policy.IsArchiveDue(c, started), policy, started, cancellationToken).ConfigureAwait(false);
-            int inputs = result.InputsDeleted?.Deleted ?? 0;
+            int inputs = (result.InputsDeleted?.Deleted ?? 0) + (result.ArchivedInputsDeleted?.Deleted ?? 0);
             metrics.Run(ArchiveScheduleMetrics.Ok);
             metrics.Done(result.FilesWritten, result.DecisionsArchived, inputs);
             LogRun(logger, destination.Describe(), result.FilesWritten, result.DecisionsArchived, inputs);

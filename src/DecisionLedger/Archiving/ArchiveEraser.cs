@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using DecisionLedger.Checkpoints;
 
 namespace DecisionLedger.Archiving;
@@ -33,67 +32,12 @@ public static class ArchiveEraser
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(subjectValues);
         ArgumentNullException.ThrowIfNull(signer);
-        var plans = new List<(ArchiveFileContent Content, ArchiveRow[] Rows, List<long> Seqs)>();
-        foreach (ArchiveCatalogFile file in reader.Catalog.Files)
-        {
-            ArchiveFileContent content = await reader.LoadAsync(file, cancellationToken).ConfigureAwait(false);
-            if (!content.Rows.Any(r => Holds(r, subjectValues)))
-            {
-                continue;
-            }
-
-            if (content.Problem != ArchiveFileProblem.None)
-            {
-                throw new ArchiveIntegrityException($"{content.Detail} It holds inputs of the subject to erase, but is not rewritten while it fails its checks; run 'dledger verify' and restore it first.");
-            }
-
-            var seqs = new List<long>();
-            ArchiveRow[] rows = [.. content.Rows.Select(r =>
-            {
-                if (!Holds(r, subjectValues))
-                {
-                    return r;
-                }
-
-                seqs.Add(r.Seq);
-                return r with { Input = null, Salt = null };
-            })];
-            plans.Add((content, rows, seqs));
-        }
-
-        var byDestination = new Dictionary<string, (List<ArchiveRewrittenFile> Files, List<long> Seqs)>(StringComparer.Ordinal);
-        foreach ((ArchiveFileContent content, ArchiveRow[] rows, List<long> seqs) in plans)
-        {
-            ArchiveCatalogFile file = content.File;
-            byte[] bytes = await ArchiveParquetWriter.ToBytesAsync(rows, CancellationToken.None).ConfigureAwait(false);
-            string sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
-            ArchiveManifest manifest = content.Manifest! with { Sha256 = sha256 };
-            IArchiveDestination destination = reader.Destination(file.Destination);
-
-            // The file first: a manifest that names bytes not yet written would read as forged after a crash.
-            using (var stream = new MemoryStream(bytes, writable: false))
-            {
-                await destination.WriteAsync(file.File, stream, CancellationToken.None).ConfigureAwait(false);
-            }
-
-            using (var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(ArchiveManifestNote.Sign(manifest, signer)), writable: false))
-            {
-                await destination.WriteAsync(file.Manifest, stream, CancellationToken.None).ConfigureAwait(false);
-            }
-
-            if (!byDestination.TryGetValue(file.Destination, out (List<ArchiveRewrittenFile> Files, List<long> Seqs) group))
-            {
-                group = ([], []);
-                byDestination[file.Destination] = group;
-            }
-
-            group.Files.Add(new ArchiveRewrittenFile(file.File, file.Sha256, rows.Length, sha256));
-            group.Seqs.AddRange(seqs);
-        }
-
-        return [.. byDestination.Select(p => (p.Key, (IReadOnlyList<ArchiveRewrittenFile>)p.Value.Files, (IReadOnlyList<long>)p.Value.Seqs))];
+        List<ArchiveRewritePlan> plans = await ArchiveRewriter.PlanAsync(
+            reader,
+            r => r.Subject is { } subject && subjectValues.Contains(subject),
+            content => throw new ArchiveIntegrityException($"{content.Detail} It holds inputs of the subject to erase, but is not rewritten while it fails its checks; run 'dledger verify' and restore it first."),
+            null,
+            cancellationToken).ConfigureAwait(false);
+        return await ArchiveRewriter.WriteAsync(reader, plans, signer).ConfigureAwait(false);
     }
-
-    private static bool Holds(ArchiveRow row, IReadOnlyCollection<string> subjectValues) =>
-        row.Subject is { } subject && subjectValues.Contains(subject) && (row.Input is not null || row.Salt is not null);
 }

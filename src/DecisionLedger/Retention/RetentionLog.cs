@@ -25,4 +25,10 @@ internal static partial class RetentionLog
 
     [LoggerMessage(EventId = 1616, Level = LogLevel.Warning, Message = "Archive file {File} at {Destination} was deleted under retention rule {Rule}, whose keep {Keep} is below the legal floor {Floor} by an explicit override: reason \"{Reason}\", by {By}")]
     public static partial void ArchiveFileExpiredBelowFloor(ILogger logger, string file, string destination, string rule, string keep, string floor, string reason, string by);
+
+    [LoggerMessage(EventId = 1618, Level = LogLevel.Information, Message = "Retention removed the stored inputs of {Count} archived decisions from {Files} archive files; input-retention event seq {EventSeq}")]
+    public static partial void ArchivedInputsDeleted(ILogger logger, int count, int files, long eventSeq);
+
+    [LoggerMessage(EventId = 1619, Level = LogLevel.Error, Message = "Retention did not remove the archived inputs due from a file that fails its checks (run 'dledger verify'): {Problem}")]
+    public static partial void ArchivedInputsNotRemoved(ILogger logger, string problem);
 }

@@ -18,4 +18,7 @@ public sealed record RetentionRunResult(
 
     /// <summary>The decision entries that left the live store in the run (recovered runs included).</summary>
     public long DecisionsArchived => Archived.Sum(r => r.RemovedRows) + Recovered.Sum(r => r.RemovedRows);
+
+    /// <summary>The stored inputs removed from archive files because their <c>inputs</c> duration passed after they were archived; null when none was due.</summary>
+    public ArchivedInputDeletionResult? ArchivedInputsDeleted { get; init; }
 }

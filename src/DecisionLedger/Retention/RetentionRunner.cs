@@ -9,7 +9,10 @@ namespace DecisionLedger.Retention;
 /// <summary>
 /// One retention run, in the order that loses nothing: finish (or roll back) an archive run a crash
 /// interrupted; delete the stored inputs whose <c>inputs</c> duration passed, so they never reach an
-/// archive; then archive every range that is due. <c>dledger retention apply</c>, <c>dledger archive</c>
+/// archive; archive every range that is due; remove from archive files the inputs whose <c>inputs</c>
+/// duration passed after they were archived; then delete the archive files past their <c>keep</c>
+/// (rewriting first spares nothing: a file past <c>keep</c> is past <c>inputs</c> too, and expired
+/// files leave the catalog the rewrite reads). <c>dledger retention apply</c>, <c>dledger archive</c>
 /// and the collector's schedule all run through here.
 /// </summary>
 /// <param name="store">The live store the recorder appends to.</param>
@@ -57,7 +60,8 @@ public sealed class RetentionRunner(
             }
         }
 
+        ArchivedInputDeletionResult? archivedInputs = inputPolicy is null ? null : await ArchivedInputRetention.DeleteDueAsync(store, recorder, signer, openDestination, inputPolicy, now, logger, cancellationToken).ConfigureAwait(false);
         ArchiveExpiryResult? expired = inputPolicy is null ? null : await ArchiveExpiry.ExpireDueAsync(store, recorder, signer.Verifier, openDestination, inputPolicy, now, logger, cancellationToken).ConfigureAwait(false);
-        return new RetentionRunResult(recovered, inputs, archived, expired);
+        return new RetentionRunResult(recovered, inputs, archived, expired) { ArchivedInputsDeleted = archivedInputs };
     }
 }
