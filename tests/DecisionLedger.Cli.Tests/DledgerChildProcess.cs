@@ -8,7 +8,7 @@ namespace DecisionLedger.Cli.Tests;
 /// A real <c>dotnet dledger.dll …</c> child process that serves HTTP on an address it prints: starts
 /// it, collects its stdout and stderr, waits until it listens, and kills it (kill -9) when disposed.
 /// </summary>
-/// <remarks>The collector (<see cref="ServeProcess"/>) and the witness (<see cref="WitnessProcess"/>) harnesses share it.</remarks>
+/// <remarks>The collector (<see cref="ServeProcess"/>) and the witness (<c>WitnessProcess</c>) harnesses share it.</remarks>
 internal abstract class DledgerChildProcess : IDisposable
 {
     private readonly StringBuilder _output = new();
