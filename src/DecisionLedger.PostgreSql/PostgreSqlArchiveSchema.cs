@@ -122,6 +122,34 @@ internal static class PostgreSqlArchiveSchema
                 RETURN true;
             END $f$;
             REVOKE ALL ON FUNCTION {{s}}.record_archived_range(bigint, bigint, bigint, text) FROM PUBLIC;
+            {{RemoveArchivedBodiesSql(s)}}
+            DO $g$
+            DECLARE
+                grantee_name text;
+            BEGIN
+                -- Roles that already append (granted before this migration) may archive through the functions too.
+                FOR grantee_name IN
+                    SELECT DISTINCT grantee FROM information_schema.role_table_grants
+                    WHERE table_schema = '{{u}}' AND table_name = 'entries' AND privilege_type = 'INSERT'
+                        AND grantee <> current_user
+                LOOP
+                    EXECUTE format('GRANT SELECT ON %I.archived_ranges, %I.dropped_partitions TO %I', '{{u}}', '{{u}}', grantee_name);
+                    EXECUTE format('GRANT EXECUTE ON FUNCTION %I.record_archived_range(bigint, bigint, bigint, text) TO %I', '{{u}}', grantee_name);
+                    EXECUTE format('GRANT EXECUTE ON FUNCTION %I.remove_archived_bodies(bigint, bigint) TO %I', '{{u}}', grantee_name);
+                END LOOP;
+            END $g$;
+            """;
+    }
+
+    /// <summary>
+    /// The <c>remove_archived_bodies</c> function (migration 10, replaced by migration 11, which made it
+    /// keep the chain keys of the decisions it removes in <c>archived_chain_keys</c>). PL/pgSQL resolves
+    /// tables when the function runs, so migration 10 may create it before the table exists.
+    /// </summary>
+    public static string RemoveArchivedBodiesSql(string s)
+    {
+        string u = s.Trim('"');
+        return $$"""
             CREATE OR REPLACE FUNCTION {{s}}.remove_archived_bodies(p_first bigint, p_last bigint) RETURNS bigint
                 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
             DECLARE
@@ -148,6 +176,11 @@ internal static class PostgreSqlArchiveSchema
                 PERFORM set_config('{{RemovalSetting}}', '{{u}}', true);
                 DELETE FROM {{s}}.inputs i WHERE i.seq BETWEEN p_first AND p_last
                     AND EXISTS (SELECT 1 FROM {{s}}.entries e WHERE e.seq = i.seq AND e.kind = 'decision');
+                -- The chain keys stay (migration 11): the heads map of an entry-format-2 ledger counts every decision, archived or live.
+                INSERT INTO {{s}}.archived_chain_keys(seq, subject_id, model)
+                    SELECT e.seq, e.subject_id, coalesce(e.model, '') FROM {{s}}.entries e
+                    WHERE e.seq BETWEEN p_first AND p_last AND e.kind = 'decision'
+                    ON CONFLICT (seq) DO NOTHING;
 
                 -- Whole months: a partition whose every decision is archived is swapped for one holding its events only.
                 -- (Collected first: a table cannot be altered while a loop's query over it is open.)
@@ -178,6 +211,9 @@ internal static class PostgreSqlArchiveSchema
                         || 'SELECT r.first_seq, count(*) AS n FROM %I.%I p JOIN %s.archived_ranges r ON p.seq BETWEEN r.first_seq AND r.last_seq '
                         || 'WHERE p.kind = ''decision'' GROUP BY r.first_seq) x WHERE a.first_seq = x.first_seq',
                         '{{s}}', '{{u}}', retired, '{{s}}');
+                    -- The month may still hold decisions of an earlier range: their chain keys stay too.
+                    EXECUTE format('INSERT INTO %s.archived_chain_keys(seq, subject_id, model) SELECT seq, subject_id, coalesce(model, '''') FROM %I.%I WHERE kind = ''decision'' ON CONFLICT (seq) DO NOTHING',
+                        '{{s}}', '{{u}}', retired);
                     INSERT INTO {{s}}.dropped_partitions(partition_name, bounds, first_seq, last_seq, decisions, events_kept)
                         VALUES (part_name, part_bounds, low, high, decisions, events);
                     EXECUTE format('DROP TABLE %I.%I', '{{u}}', retired);
@@ -191,21 +227,6 @@ internal static class PostgreSqlArchiveSchema
                 RETURN removed + deleted;
             END $f$;
             REVOKE ALL ON FUNCTION {{s}}.remove_archived_bodies(bigint, bigint) FROM PUBLIC;
-            DO $g$
-            DECLARE
-                grantee_name text;
-            BEGIN
-                -- Roles that already append (granted before this migration) may archive through the functions too.
-                FOR grantee_name IN
-                    SELECT DISTINCT grantee FROM information_schema.role_table_grants
-                    WHERE table_schema = '{{u}}' AND table_name = 'entries' AND privilege_type = 'INSERT'
-                        AND grantee <> current_user
-                LOOP
-                    EXECUTE format('GRANT SELECT ON %I.archived_ranges, %I.dropped_partitions TO %I', '{{u}}', '{{u}}', grantee_name);
-                    EXECUTE format('GRANT EXECUTE ON FUNCTION %I.record_archived_range(bigint, bigint, bigint, text) TO %I', '{{u}}', grantee_name);
-                    EXECUTE format('GRANT EXECUTE ON FUNCTION %I.remove_archived_bodies(bigint, bigint) TO %I', '{{u}}', grantee_name);
-                END LOOP;
-            END $g$;
             """;
     }
 }

@@ -23,7 +23,7 @@ namespace DecisionLedger.PostgreSql;
 /// catalog paths only their inputs held), and on <c>record_archived_range</c> and
 /// <c>remove_archived_bodies</c> (archiving records a range after its <c>archived</c> event and then
 /// drops exactly the decision rows inside it);</item>
-/// <item>SELECT on <c>archived_ranges</c> and <c>dropped_partitions</c>.</item>
+/// <item>SELECT on <c>archived_ranges</c>, <c>dropped_partitions</c> and <c>archived_chain_keys</c>.</item>
 /// </list>
 /// </remarks>
 public sealed class PostgreSqlLedgerMigrator
@@ -170,7 +170,7 @@ public sealed class PostgreSqlLedgerMigrator
                 GRANT USAGE ON SEQUENCE {s}.checkpoint_attestations_id_seq TO {r};
                 GRANT EXECUTE ON FUNCTION {s}.ensure_entry_partitions(timestamptz, timestamptz) TO {r};
                 GRANT EXECUTE ON FUNCTION {s}.erase_input_traces(bigint[], text[], text[]) TO {r};
-                GRANT SELECT ON {s}.archived_ranges, {s}.dropped_partitions TO {r};
+                GRANT SELECT ON {s}.archived_ranges, {s}.dropped_partitions, {s}.archived_chain_keys TO {r};
                 GRANT EXECUTE ON FUNCTION {s}.record_archived_range(bigint, bigint, bigint, text) TO {r};
                 GRANT EXECUTE ON FUNCTION {s}.remove_archived_bodies(bigint, bigint) TO {r};
                 """, cancellationToken).ConfigureAwait(false);

@@ -25,17 +25,32 @@ public sealed partial class PostgreSqlLedgerStore
         new PostgreSqlSubjectRefs(_db, _schema).DeleteSubjectRefAsync(subjectId, cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Archived decisions are counted from <c>archived_chain_keys</c> (migration 11), which their removal
+    /// filled; one statement reads both tables in one snapshot, so a removal running meanwhile neither
+    /// hides nor doubles a decision.
+    /// </remarks>
     public IAsyncEnumerable<(string Key, ChainHead Head)> ReadChainHeadsAsync(long fromSeq, long beforeSeq, CancellationToken cancellationToken = default) =>
         _db.StreamAsync<(string Key, ChainHead Head)>(
             "read the chain heads",
             $"""
-            SELECT 's:' || subject_id, max(seq), count(*) FROM {_schema}.entries
-                WHERE seq >= @from AND seq < @before AND kind = 'decision' AND subject_id IS NOT NULL
-                GROUP BY subject_id
-            UNION ALL
-            SELECT 'm:' || coalesce(model, ''), max(seq), count(*) FROM {_schema}.entries
-                WHERE seq >= @from AND seq < @before AND kind = 'decision'
-                GROUP BY coalesce(model, '');
+            SELECT key, max(last), sum(n)::bigint FROM (
+                SELECT 's:' || subject_id AS key, max(seq) AS last, count(*) AS n FROM {_schema}.entries
+                    WHERE seq >= @from AND seq < @before AND kind = 'decision' AND subject_id IS NOT NULL
+                    GROUP BY subject_id
+                UNION ALL
+                SELECT 'm:' || coalesce(model, ''), max(seq), count(*) FROM {_schema}.entries
+                    WHERE seq >= @from AND seq < @before AND kind = 'decision'
+                    GROUP BY coalesce(model, '')
+                UNION ALL
+                SELECT 's:' || subject_id, max(seq), count(*) FROM {_schema}.archived_chain_keys
+                    WHERE seq >= @from AND seq < @before AND subject_id IS NOT NULL
+                    GROUP BY subject_id
+                UNION ALL
+                SELECT 'm:' || model, max(seq), count(*) FROM {_schema}.archived_chain_keys
+                    WHERE seq >= @from AND seq < @before
+                    GROUP BY model) heads
+            GROUP BY key;
             """,
             [PostgreSqlConnections.Bigint("from", fromSeq), PostgreSqlConnections.Bigint("before", beforeSeq)],
             static () => static reader => (reader.GetString(0), new ChainHead(reader.GetInt64(1), reader.GetInt64(2))),

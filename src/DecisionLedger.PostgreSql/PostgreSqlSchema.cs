@@ -323,6 +323,7 @@ internal static partial class PostgreSqlSchema
             END $g$;
             """),
         new(10, "archiving: archived_ranges and dropped_partitions, the sanctioned removal of archived decision rows (whole months swapped and dropped, the rest deleted row by row) through record_archived_range and remove_archived_bodies", PostgreSqlArchiveSchema.Sql),
+        new(11, "archived_chain_keys: the subject and model of every archived decision, kept by remove_archived_bodies so the chain heads of an entry-format-2 ledger still count it", PostgreSqlArchivedChainKeysSchema.Sql),
     ];
 
     /// <summary>The schema version this code reads and writes.</summary>

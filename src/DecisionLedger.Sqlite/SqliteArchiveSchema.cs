@@ -16,6 +16,10 @@ internal static class SqliteArchiveSchema
     // adds to count(entries) to tell archived seqs from missing ones. archived_request_ids keeps the
     // request id of every removed decision, so a redelivered decision is still refused as a duplicate
     // after its body moved to the archive (about 50 bytes a decision stay live for it).
+    // archived_chain_keys keeps the subject and model of every removed decision (about 40 bytes a
+    // decision): the chain heads of an entry-format-2 ledger (last seq and count per subject and per
+    // model) are read from the store, and without these rows the next recorder, verification and
+    // completeness proofs would count the archived decisions as if they had never been written.
     public const string Ddl = """
         CREATE TABLE IF NOT EXISTS archived_ranges(
             first_seq INTEGER PRIMARY KEY,
@@ -37,6 +41,14 @@ internal static class SqliteArchiveSchema
             BEGIN SELECT RAISE(ABORT, 'archived request ids are append-only'); END;
         CREATE TRIGGER IF NOT EXISTS archived_request_ids_no_update BEFORE UPDATE ON archived_request_ids
             BEGIN SELECT RAISE(ABORT, 'archived request ids are append-only'); END;
+        CREATE TABLE IF NOT EXISTS archived_chain_keys(
+            seq INTEGER PRIMARY KEY,
+            subject_id TEXT,
+            model TEXT NOT NULL);
+        CREATE TRIGGER IF NOT EXISTS archived_chain_keys_no_delete BEFORE DELETE ON archived_chain_keys
+            BEGIN SELECT RAISE(ABORT, 'archived chain keys are append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS archived_chain_keys_no_update BEFORE UPDATE ON archived_chain_keys
+            BEGIN SELECT RAISE(ABORT, 'archived chain keys are append-only'); END;
         DROP TRIGGER IF EXISTS entries_no_delete;
         CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
             WHEN old.kind IS NOT 'decision'

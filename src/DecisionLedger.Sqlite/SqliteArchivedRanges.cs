@@ -93,6 +93,9 @@ internal static class SqliteArchivedRanges
 
         // The request ids stay: the recorder's duplicate check must still see an archived decision's id.
         Execute(connection, transaction, "INSERT OR IGNORE INTO archived_request_ids(request_id, seq) SELECT request_id, seq FROM entries WHERE seq BETWEEN @first AND @last AND kind = 'decision';", firstSeq, lastSeq);
+
+        // So do the chain keys: the heads map of an entry-format-2 ledger counts every decision, archived or live.
+        Execute(connection, transaction, "INSERT OR IGNORE INTO archived_chain_keys(seq, subject_id, model) SELECT seq, subject_id, coalesce(model, '') FROM entries WHERE seq BETWEEN @first AND @last AND kind = 'decision';", firstSeq, lastSeq);
         long removed = Execute(connection, transaction, "DELETE FROM entries WHERE seq BETWEEN @first AND @last AND kind = 'decision';", firstSeq, lastSeq);
         using (SqliteCommand update = connection.CreateCommand())
         {

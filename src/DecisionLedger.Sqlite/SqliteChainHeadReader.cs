@@ -8,7 +8,8 @@ namespace DecisionLedger.Sqlite;
 /// <summary>
 /// The chain heads and first events of a <see cref="SqliteLedgerStore"/> (<see cref="IChainHeadReader"/>),
 /// read from the entries table itself: its subject, model and kind columns are in the row, written
-/// in the commit, so the tail the indexer has not reached is counted like every other entry.
+/// in the commit, so the tail the indexer has not reached is counted like every other entry; archived
+/// decisions are counted from <c>archived_chain_keys</c>, which their removal filled.
 /// </summary>
 internal sealed class SqliteChainHeadReader(SqliteConnections db)
 {
@@ -17,7 +18,12 @@ internal sealed class SqliteChainHeadReader(SqliteConnections db)
     // subjects in a temporary b-tree. Decisions written by older versions may lack a kind.
     private const string Sql = """
         SELECT seq, subject_id, coalesce(model, '') FROM entries
-            WHERE seq >= @from AND seq < @before AND coalesce(kind, 'decision') = 'decision';
+            WHERE seq >= @from AND seq < @before AND coalesce(kind, 'decision') = 'decision'
+        """;
+
+    private const string ArchivedSql = """
+
+        UNION ALL SELECT seq, subject_id, model FROM archived_chain_keys WHERE seq >= @from AND seq < @before;
         """;
 
     private readonly SqliteConnections _db = db;
@@ -30,7 +36,11 @@ internal sealed class SqliteChainHeadReader(SqliteConnections db)
         using (SqliteConnection connection = _db.OpenReadConnection(Action))
         using (SqliteCommand command = connection.CreateCommand())
         {
-            command.CommandText = Sql;
+            // Archived decisions left the entries table but not their chains: their keys stay in archived_chain_keys,
+            // written in the same transaction as the removal, and one statement reads both tables in one snapshot,
+            // so a removal running meanwhile neither hides nor doubles a decision. A file opened read-only before
+            // its first writable open has no such table (and no archived decisions either).
+            command.CommandText = SqliteSchema.HasTable(connection, null, "archived_chain_keys") ? Sql + ArchivedSql : Sql + ";";
             command.Parameters.AddWithValue("@from", fromSeq);
             command.Parameters.AddWithValue("@before", beforeSeq);
             using SqliteDataReader reader = _db.ExecuteReader(command, Action);
@@ -57,7 +67,7 @@ internal sealed class SqliteChainHeadReader(SqliteConnections db)
         }
     }
 
-    // Rows come in seq order (the rowid scan), so the newest seq seen is the chain's last.
+    // The newest seq seen is the chain's last, whichever of the two tables it came from.
     private static void Count(Dictionary<string, ChainHead> heads, string key, long seq)
     {
         ref ChainHead head = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(heads, key, out _);

@@ -20,12 +20,12 @@ public sealed class PostgreSqlArchiveMigrationTests : ScratchSchemaTests, IDispo
         string s = $"\"{Schema}\"";
         await _ledger.SeedAsync(1, 2 * PostgresArchiveLedger.PerMonth);
 
-        // Back to the schema before migration 10, data and partitions as they were: the trigger function
+        // Back to the schema before migrations 10 and 11, data and partitions as they were: the trigger function
         // of migration 5, no archive tables or functions (and so none of their grants to the role).
         await PostgresServer.ExecuteAsync(_ledger.Owner,
             $"DROP FUNCTION {s}.remove_archived_bodies(bigint, bigint); DROP FUNCTION {s}.record_archived_range(bigint, bigint, bigint, text); " +
-            $"DROP TABLE {s}.archived_ranges, {s}.dropped_partitions; DROP FUNCTION {s}.refuse_archived_range_change(); " +
-            $"DELETE FROM {s}.schema_migrations WHERE version = 10; " +
+            $"DROP TABLE {s}.archived_ranges, {s}.dropped_partitions, {s}.archived_chain_keys; DROP FUNCTION {s}.refuse_archived_range_change(); " +
+            $"DELETE FROM {s}.schema_migrations WHERE version IN (10, 11); " +
             PostgreSqlSchema.Migrations.Single(m => m.Version == 5).Sql(s));
         await using (PostgreSqlLedgerStore old = _ledger.OpenStore())
         {
@@ -33,7 +33,7 @@ public sealed class PostgreSqlArchiveMigrationTests : ScratchSchemaTests, IDispo
             Assert.Contains($"needs {PostgreSqlSchema.Version}", refused.Message, StringComparison.Ordinal);
         }
 
-        Assert.Equal(1, await new PostgreSqlLedgerMigrator(_ledger.Owner, Schema).MigrateAsync());
+        Assert.Equal(2, await new PostgreSqlLedgerMigrator(_ledger.Owner, Schema).MigrateAsync());
 
         await using PostgreSqlLedgerStore store = _ledger.OpenStore();
         await store.OpenAsync();
