@@ -8,7 +8,7 @@ TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 REF = re.compile(r"^[A-Za-z0-9_-]{21}[AQgw]$")
 MAX_SEQ = 1 << 53
-EVENT_KINDS = ("erasure", "archived", "archive-rewrite", "import", "replay", "input-retention", "format", "heads")
+EVENT_KINDS = ("erasure", "archived", "archive-rewrite", "import", "replay", "input-retention", "archive-expiry", "format", "heads")
 
 
 def is_int(value):
@@ -179,11 +179,15 @@ def event(entry):
         if is_int(body.get("firstSeq")) and is_int(body.get("lastSeq")) and body["firstSeq"] > body["lastSeq"]:
             found.append(f"{at}: firstSeq > lastSeq")
     elif kind == "archive-rewrite":
-        found += _members(body, at, ["destination", "erasureSeq", "files", "reason"])
-        found += _string(body, "destination", at) + _count(body, "erasureSeq", at)
+        # The doc: reason "erasure" carries erasureSeq, reason "input-retention" carries retentionSeq.
+        by_reason = {"erasure": "erasureSeq", "input-retention": "retentionSeq"}
+        seq_member = by_reason.get(body.get("reason"))
+        if seq_member is None:
+            found.append(f"{at}.reason: {body.get('reason')!r}, the doc lists only \"erasure\" and \"input-retention\"")
+            seq_member = "erasureSeq"
+        found += _members(body, at, ["destination", seq_member, "files", "reason"])
+        found += _string(body, "destination", at) + _count(body, seq_member, at)
         found += _files(body.get("files"), f"{at}.files", ["file", "previous", "rows", "sha256"])
-        if body.get("reason") != "erasure":
-            found.append(f"{at}.reason: {body.get('reason')!r}, the doc shows only \"erasure\"")
     elif kind == "import":
         counts = ["read", "imported", "duplicates", "bad", "unpaired"]
         found += _members(body, at, ["format", "source", "runId"] + counts)
@@ -210,24 +214,43 @@ def event(entry):
         params = body.get("parameters")
         if not isinstance(params, dict) or not all(isinstance(x, str) for x in params.values()):
             found.append(f"{at}.parameters: not an object of string → string")
+    elif kind == "archive-expiry":
+        found += _members(body, at, ["cutoffs", "decisions", "files"]) + _count(body, "decisions", at)
+        found += _files(body.get("files"), f"{at}.files", ["destination", "file", "firstSeq", "lastSeq", "rows", "sha256"])
+        files = body.get("files")
+        if isinstance(files, list):
+            if not files:
+                found.append(f"{at}.files: the doc asks for at least one file")
+            for i, f in enumerate(files):
+                if isinstance(f, dict):
+                    found += _string(f, "destination", f"{at}.files[{i}]")
+                    found += _count(f, "firstSeq", f"{at}.files[{i}]") + _count(f, "lastSeq", f"{at}.files[{i}]")
+            if all(isinstance(f, dict) and is_int(f.get("rows")) for f in files) and sum(f["rows"] for f in files) != body.get("decisions"):
+                found.append(f"{at}.decisions: not the sum of the files' rows")
+        found += _cutoffs(body.get("cutoffs"), at)
     elif kind == "input-retention":
         found += _members(body, at, ["cutoffs", "decisions", "throughSeq"])
         found += _count(body, "decisions", at) + _count(body, "throughSeq", at)
-        cutoffs = body.get("cutoffs")
-        if not isinstance(cutoffs, list) or not cutoffs:
-            found.append(f"{at}.cutoffs: not a non-empty array")
-        else:
-            models = []
-            for i, c in enumerate(cutoffs):
-                found += _members(c, f"{at}.cutoffs[{i}]", [], ["before", "model"])
-                if isinstance(c, dict):
-                    if "before" in c and not (isinstance(c["before"], str) and TIMESTAMP.match(c["before"])):
-                        found.append(f"{at}.cutoffs[{i}].before: not YYYY-MM-DDTHH:MM:SS.ffffffZ")
-                    found += _string(c, "model", f"{at}.cutoffs[{i}]")
-                    models.append(c.get("model"))
-            if None in models and models.index(None) != 0:
-                found.append(f"{at}.cutoffs: the default rule (no model) is not first")
-            named = [m for m in models if m is not None]
-            if named != sorted(named, key=lambda s: s.encode("utf-16-be", errors="surrogatepass")) or len(set(named)) != len(named):
-                found.append(f"{at}.cutoffs: the per-model rules are not one per model in name order")
+        found += _cutoffs(body.get("cutoffs"), at)
+    return found
+
+
+def _cutoffs(cutoffs, at):
+    """The `cutoffs` array of `input-retention` and `archive-expiry`: the default rule first, then one per model by name."""
+    found = []
+    if not isinstance(cutoffs, list) or not cutoffs:
+        return [f"{at}.cutoffs: not a non-empty array"]
+    models = []
+    for i, c in enumerate(cutoffs):
+        found += _members(c, f"{at}.cutoffs[{i}]", [], ["before", "model"])
+        if isinstance(c, dict):
+            if "before" in c and not (isinstance(c["before"], str) and TIMESTAMP.match(c["before"])):
+                found.append(f"{at}.cutoffs[{i}].before: not YYYY-MM-DDTHH:MM:SS.ffffffZ")
+            found += _string(c, "model", f"{at}.cutoffs[{i}]")
+            models.append(c.get("model"))
+    if None in models and models.index(None) != 0:
+        found.append(f"{at}.cutoffs: the default rule (no model) is not first")
+    named = [m for m in models if m is not None]
+    if named != sorted(named, key=lambda s: s.encode("utf-16-be", errors="surrogatepass")) or len(set(named)) != len(named):
+        found.append(f"{at}.cutoffs: the per-model rules are not one per model in name order")
     return found
